@@ -1,0 +1,11 @@
+#!/bin/sh
+# Sets everything up on a fresh Debian 12 machine, builds Meanwhile and starts it from
+# the build tree. Arguments go to meanwhile (for example a URL to download).
+set -eu
+cd "$(dirname "$0")/.."
+
+./build-aux/deps.sh
+./build-aux/build.sh
+
+export GSETTINGS_SCHEMA_DIR="$PWD/_build/data"
+exec ./_build/src/meanwhile "$@"

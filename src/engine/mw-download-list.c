@@ -1,0 +1,1026 @@
+/* mw-download-list.c: the downloads, their queue and their state file
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "mw-download-list"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "mw-download-list.h"
+#include "mw-download-private.h"
+#include "mw-download-store.h"
+#include "mw-error.h"
+#include "mw-http.h"
+
+#define DEFAULT_MAX_CONCURRENT  4
+#define DEFAULT_TIMEOUT_SECONDS 30
+#define DEFAULT_MAX_ATTEMPTS    6
+#define DEFAULT_RETRY_BASE_MS   1000
+#define DEFAULT_RETRY_MAX_MS    (60 * 1000)
+/* State changes come in bursts (ten downloads finishing together); one save covers them. */
+#define SAVE_DELAY_MS           300
+
+struct _MwDownloadList
+{
+  GObject       parent_instance;
+
+  GPtrArray    *items;
+  SoupSession  *session;
+  GFile        *folder;
+  GFile        *state_file;
+  guint         max_concurrent;
+  guint         n_active;
+  gboolean      blocking_mode;
+  guint         timeout_seconds;
+  guint         max_attempts;
+  guint         retry_base_ms;
+  guint         retry_max_ms;
+
+  guint         pump_source;
+  GHashTable   *requeue;        /* downloads to restart once their run returns */
+
+  gboolean      loaded;         /* never save before the old file was read */
+  char         *load_error;
+  guint         save_source;
+  gboolean      saving;
+  gboolean      save_again;
+  GPtrArray    *save_waiters;
+  GCancellable *cancellable;
+};
+
+static void mw_download_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MwDownloadList, mw_download_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      mw_download_list_model_init))
+
+enum {
+  PROP_0,
+  PROP_MAX_CONCURRENT,
+  PROP_BLOCKING_MODE,
+  PROP_DOWNLOAD_FOLDER,
+  PROP_N_ACTIVE,
+  PROP_LOAD_ERROR,
+  PROP_LOADED,
+  PROP_STATE_FILE,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+enum {
+  DOWNLOAD_FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void schedule_pump (MwDownloadList *self);
+static void schedule_save (MwDownloadList *self);
+
+/* --- GListModel ----------------------------------------------------------------- */
+
+static GType
+mw_download_list_get_item_type (GListModel *model)
+{
+  return MW_TYPE_DOWNLOAD;
+}
+
+static guint
+mw_download_list_get_n_items (GListModel *model)
+{
+  return MW_DOWNLOAD_LIST (model)->items->len;
+}
+
+static gpointer
+mw_download_list_get_item (GListModel *model,
+                           guint       position)
+{
+  MwDownloadList *self = MW_DOWNLOAD_LIST (model);
+
+  if (position >= self->items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+mw_download_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = mw_download_list_get_item_type;
+  iface->get_n_items = mw_download_list_get_n_items;
+  iface->get_item = mw_download_list_get_item;
+}
+
+/* --- Running downloads ------------------------------------------------------------ */
+
+static GFile *
+default_folder (void)
+{
+  const char *downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+
+  if (downloads != NULL)
+    return g_file_new_for_path (downloads);
+  return g_file_new_build_filename (g_get_home_dir (), "Downloads", NULL);
+}
+
+static GStrv
+dup_reserved_paths (MwDownloadList *self,
+                    MwDownload     *except)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      MwDownload *download = g_ptr_array_index (self->items, i);
+      GFile *file = mw_download_get_file (download);
+
+      if (download != except && file != NULL &&
+          mw_download_get_state (download) != MW_DOWNLOAD_CANCELLED)
+        {
+          g_autofree char *path = g_file_get_path (file);
+          g_strv_builder_add (builder, path);
+        }
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+static void
+run_cb (GObject      *source_object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(MwDownloadList) self = user_data;
+  MwDownload *download = MW_DOWNLOAD (source_object);
+  g_autoptr(GError) error = NULL;
+
+  _mw_download_run_finish (download, result, &error);
+  self->n_active--;
+  _mw_download_finish_run (download, error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACTIVE]);
+
+  if (g_hash_table_remove (self->requeue, download))
+    mw_download_resume (download);
+
+  if (mw_download_is_finished (download))
+    g_signal_emit (self, signals[DOWNLOAD_FINISHED], 0, download);
+
+  schedule_pump (self);
+}
+
+static void
+start_download (MwDownloadList *self,
+                MwDownload     *download)
+{
+  g_autoptr(GFile) folder = self->folder ? g_object_ref (self->folder) : default_folder ();
+  g_auto(GStrv) reserved = dup_reserved_paths (self, download);
+  MwTransferConfig config = {
+    .session = self->session,
+    .folder = folder,
+    .blocking = self->blocking_mode,
+    .max_attempts = self->max_attempts,
+    .retry_base_ms = self->retry_base_ms,
+    .retry_max_ms = self->retry_max_ms,
+    .reserved_paths = reserved,
+  };
+
+  self->n_active++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACTIVE]);
+  _mw_download_begin_run (download);
+  _mw_download_run_async (download, &config, run_cb, g_object_ref (self));
+}
+
+static gboolean
+pump_cb (gpointer user_data)
+{
+  MwDownloadList *self = user_data;
+
+  self->pump_source = 0;
+
+  /* In order of the list: the first added is the first served. */
+  for (guint i = 0; i < self->items->len && self->n_active < self->max_concurrent; i++)
+    {
+      MwDownload *download = g_ptr_array_index (self->items, i);
+
+      if (mw_download_get_state (download) == MW_DOWNLOAD_QUEUED &&
+          !mw_download_is_active (download))
+        {
+          start_download (self, download);
+          /* In freezing mode a transfer may have run to its end already, and changed the
+           * list as it went: look again from the start. */
+          if (self->blocking_mode)
+            i = (guint) -1;
+        }
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Starting from an idle callback lets the caller return first: adding a download in
+ * freezing mode blocks the main loop, never the code that asked for it. */
+static void
+schedule_pump (MwDownloadList *self)
+{
+  if (self->pump_source == 0)
+    self->pump_source = g_idle_add_full (G_PRIORITY_DEFAULT, pump_cb, self, NULL);
+}
+
+static void
+download_changed_cb (MwDownload     *download,
+                     GParamSpec     *pspec,
+                     MwDownloadList *self)
+{
+  if (mw_download_get_state (download) == MW_DOWNLOAD_QUEUED)
+    schedule_pump (self);
+  schedule_save (self);
+}
+
+static void
+watch_download (MwDownloadList *self,
+                MwDownload     *download)
+{
+  g_signal_connect_object (download, "notify::state", G_CALLBACK (download_changed_cb), self, 0);
+  g_signal_connect_object (download, "notify::file", G_CALLBACK (download_changed_cb), self, 0);
+}
+
+void
+mw_download_list_insert (MwDownloadList *self,
+                         guint           position,
+                         MwDownload     *download)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
+  g_return_if_fail (MW_IS_DOWNLOAD (download));
+
+  position = MIN (position, self->items->len);
+  g_ptr_array_insert (self->items, (gint) position, g_object_ref (download));
+  watch_download (self, download);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  schedule_pump (self);
+  schedule_save (self);
+}
+
+/* Returns: (transfer none): the new download, queued; or NULL with a message a person can
+ * read when URL is no address Meanwhile can download from. */
+MwDownload *
+mw_download_list_add (MwDownloadList  *self,
+                      const char      *url,
+                      const char      *expected_sha256,
+                      GError         **error)
+{
+  g_autoptr(MwDownload) download = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *trimmed = NULL;
+  const char *scheme;
+
+  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), NULL);
+  g_return_val_if_fail (url != NULL, NULL);
+
+  trimmed = g_strstrip (g_strdup (url));
+  uri = g_uri_parse (trimmed, G_URI_FLAGS_ENCODED, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_INVALID_URL,
+                   _("“%s” is not a web address. Addresses look like https://example.org/file.zip."),
+                   trimmed);
+      return NULL;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
+    {
+      g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_INVALID_URL,
+                   _("Meanwhile downloads only web addresses (http and https), not “%s:” ones."),
+                   scheme);
+      return NULL;
+    }
+
+  if (expected_sha256 != NULL && *expected_sha256 != '\0')
+    {
+      gsize len = strlen (expected_sha256);
+      gboolean hex = len == 64;
+
+      for (gsize i = 0; hex && i < len; i++)
+        hex = g_ascii_isxdigit (expected_sha256[i]);
+      if (!hex)
+        {
+          g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_INVALID_URL,
+                               _("A SHA-256 checksum is 64 hexadecimal digits."));
+          return NULL;
+        }
+    }
+
+  download = mw_download_new (trimmed);
+  mw_download_set_expected_sha256 (download, expected_sha256);
+  mw_download_list_insert (self, self->items->len, download);
+  return download;
+}
+
+gboolean
+mw_download_list_find (MwDownloadList *self,
+                       MwDownload     *download,
+                       guint          *position)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), FALSE);
+  return g_ptr_array_find (self->items, download, position);
+}
+
+static void
+trash_cb (GObject      *source_object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_trash_finish (G_FILE (source_object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    g_warning ("Could not move a removed download to the Trash: %s", error->message);
+}
+
+/* Forgets DOWNLOAD. An unfinished one is cancelled (its .part deleted); with TRASH_FILE a
+ * finished file goes to the Trash, never straight to oblivion. */
+void
+mw_download_list_remove (MwDownloadList *self,
+                         MwDownload     *download,
+                         gboolean        trash_file)
+{
+  g_autoptr(MwDownload) hold = NULL;
+  guint position;
+
+  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
+  g_return_if_fail (MW_IS_DOWNLOAD (download));
+
+  if (!g_ptr_array_find (self->items, download, &position))
+    return;
+
+  hold = g_object_ref (download);
+  if (mw_download_get_state (download) != MW_DOWNLOAD_COMPLETED)
+    mw_download_cancel (download);
+  else if (trash_file && mw_download_get_file (download) != NULL)
+    g_file_trash_async (mw_download_get_file (download), G_PRIORITY_DEFAULT, NULL, trash_cb, NULL);
+
+  g_signal_handlers_disconnect_by_data (download, self);
+  g_ptr_array_remove_index (self->items, position);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  schedule_save (self);
+}
+
+guint
+mw_download_list_get_n_active (MwDownloadList *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), 0);
+  return self->n_active;
+}
+
+/* Returns: how many queued downloads will start before DOWNLOAD does */
+guint
+mw_download_list_get_queue_position (MwDownloadList *self,
+                                     MwDownload     *download)
+{
+  guint ahead = 0;
+
+  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), 0);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      MwDownload *other = g_ptr_array_index (self->items, i);
+
+      if (other == download)
+        break;
+      if (mw_download_get_state (other) == MW_DOWNLOAD_QUEUED && !mw_download_is_active (other))
+        ahead++;
+    }
+  return ahead;
+}
+
+guint
+mw_download_list_get_max_concurrent (MwDownloadList *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), 0);
+  return self->max_concurrent;
+}
+
+void
+mw_download_list_set_max_concurrent (MwDownloadList *self,
+                                     guint           max_concurrent)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
+
+  max_concurrent = MAX (1, max_concurrent);
+  if (self->max_concurrent == max_concurrent)
+    return;
+  self->max_concurrent = max_concurrent;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_CONCURRENT]);
+  schedule_pump (self);
+}
+
+gboolean
+mw_download_list_get_blocking_mode (MwDownloadList *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), FALSE);
+  return self->blocking_mode;
+}
+
+/* Switching modes restarts the running transfers in the new mode; they resume from their
+ * .part files, so nothing is downloaded twice. */
+void
+mw_download_list_set_blocking_mode (MwDownloadList *self,
+                                    gboolean        blocking_mode)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
+
+  blocking_mode = !!blocking_mode;
+  if (self->blocking_mode == blocking_mode)
+    return;
+  self->blocking_mode = blocking_mode;
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      MwDownload *download = g_ptr_array_index (self->items, i);
+
+      if (mw_download_is_active (download) && mw_download_can_pause (download))
+        {
+          g_hash_table_add (self->requeue, download);
+          mw_download_pause (download);
+        }
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKING_MODE]);
+}
+
+/* Returns: (nullable) (transfer none): the folder, or NULL for the XDG download folder */
+GFile *
+mw_download_list_get_download_folder (MwDownloadList *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), NULL);
+  return self->folder;
+}
+
+void
+mw_download_list_set_download_folder (MwDownloadList *self,
+                                      GFile          *folder)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
+
+  if (g_set_object (&self->folder, folder))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOWNLOAD_FOLDER]);
+}
+
+void
+mw_download_list_set_network_timeout (MwDownloadList *self,
+                                      guint           seconds)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
+
+  self->timeout_seconds = seconds;
+  soup_session_set_timeout (self->session, seconds);
+}
+
+void
+mw_download_list_set_retry_policy (MwDownloadList *self,
+                                   guint           max_attempts,
+                                   guint           base_delay_ms,
+                                   guint           max_delay_ms)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
+
+  self->max_attempts = MAX (1, max_attempts);
+  self->retry_base_ms = base_delay_ms;
+  self->retry_max_ms = MAX (base_delay_ms, max_delay_ms);
+}
+
+const char *
+mw_download_list_get_load_error (MwDownloadList *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), NULL);
+  return self->load_error;
+}
+
+gboolean
+mw_download_list_get_loaded (MwDownloadList *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), FALSE);
+  return self->loaded;
+}
+
+/* --- The state file --------------------------------------------------------------- */
+
+typedef struct
+{
+  GPtrArray *records;
+  guint      n_skipped;
+  char      *set_aside_as;
+  GError    *problem;     /* the file was unreadable and set aside */
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_pointer (&data->records, g_ptr_array_unref);
+  g_clear_error (&data->problem);
+  g_free (data->set_aside_as);
+  g_free (data);
+}
+
+/* Renames a state file we cannot read, so that the next save does not destroy what a
+ * person may still want to recover. */
+static char *
+set_aside (GFile   *file,
+           GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *path = g_file_get_path (file);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *aside = i == 0 ? g_strdup_printf ("%s.broken-%s", path, stamp)
+                                      : g_strdup_printf ("%s.broken-%s-%u", path, stamp, i);
+
+      if (g_file_test (aside, G_FILE_TEST_EXISTS))
+        continue;
+      if (g_rename (path, aside) == 0)
+        return g_steal_pointer (&aside);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "Could not rename %s: %s", path, g_strerror (errno));
+      return NULL;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "Too many set-aside state files");
+  return NULL;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  LoadData *data = g_new0 (LoadData, 1);
+  g_autofree char *contents = NULL;
+  GError *error = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          /* The first start: nothing to read, nothing wrong. */
+          g_clear_error (&error);
+          data->records = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_download_record_free);
+          g_task_return_pointer (task, data, (GDestroyNotify) load_data_free);
+          return;
+        }
+      load_data_free (data);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data->records = mw_download_store_parse (contents, length, &data->n_skipped, &data->problem);
+  if (data->records == NULL)
+    {
+      data->set_aside_as = set_aside (file, &error);
+      if (data->set_aside_as == NULL)
+        {
+          /* Unreadable and immovable: refuse to load, so nothing will overwrite it. */
+          load_data_free (data);
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+
+  g_task_return_pointer (task, data, (GDestroyNotify) load_data_free);
+}
+
+static void
+set_load_error (MwDownloadList *self,
+                char           *message)
+{
+  g_free (self->load_error);
+  self->load_error = message;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOAD_ERROR]);
+}
+
+static void
+load_cb (GObject      *source_object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  MwDownloadList *self = MW_DOWNLOAD_LIST (source_object);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  LoadData *data;
+
+  data = g_task_propagate_pointer (G_TASK (result), &error);
+  if (data == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_load_error (self, g_strdup_printf (_("Could not read the list of downloads: %s "
+                                                 "It was left as it is, and changes will not be saved."),
+                                               error->message));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (data->problem != NULL)
+    {
+      g_autofree char *name = g_path_get_basename (data->set_aside_as);
+      set_load_error (self, g_strdup_printf (_("%s It was kept as “%s” and Meanwhile started with an empty list."),
+                                             data->problem->message, name));
+    }
+  else if (data->n_skipped > 0)
+    set_load_error (self, g_strdup_printf (ngettext ("One entry of the list of downloads could not be read and was left out.",
+                                                     "%u entries of the list of downloads could not be read and were left out.",
+                                                     data->n_skipped),
+                                           data->n_skipped));
+
+  /* Earlier downloads come first; anything added while loading stays after them. One
+   * items-changed for the whole batch, not one per download. */
+  if (data->records != NULL && data->records->len > 0)
+    {
+      guint n = data->records->len;
+
+      for (guint i = 0; i < n; i++)
+        {
+          MwDownload *download = mw_download_record_to_download (g_ptr_array_index (data->records, i));
+
+          g_ptr_array_insert (self->items, (gint) i, download);
+          watch_download (self, download);
+        }
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+    }
+
+  self->loaded = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+  schedule_pump (self);
+  if (data->problem != NULL || data->n_skipped > 0 || self->items->len > 0)
+    schedule_save (self);
+
+  load_data_free (data);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Reads the state file in a worker thread and adds what it holds. Until this has
+ * finished the list never saves, so a slow disk cannot lose the old list. */
+void
+mw_download_list_load_async (MwDownloadList      *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) inner = NULL;
+
+  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mw_download_list_load_async);
+
+  if (self->state_file == NULL || self->loaded)
+    {
+      self->loaded = TRUE;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  inner = g_task_new (self, cancellable, load_cb, g_object_ref (task));
+  g_task_set_task_data (inner, g_object_ref (self->state_file), g_object_unref);
+  g_task_run_in_thread (inner, load_thread);
+}
+
+gboolean
+mw_download_list_load_finish (MwDownloadList  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  MwDownloadList *self = source_object;
+  GPtrArray *records = task_data;
+  g_autofree char *path = g_file_get_path (self->state_file);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *json = NULL;
+  GError *error = NULL;
+  gsize length = 0;
+
+  json = mw_download_store_serialize (records, &length);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errno),
+                               "Could not create %s: %s", dir, g_strerror (errno));
+      return;
+    }
+
+  /* Written beside the old file, synced, then renamed over it: a crash leaves one or
+   * the other, never half of each. */
+  if (!g_file_set_contents_full (path, json, (gssize) length, G_FILE_SET_CONTENTS_CONSISTENT,
+                                 0600, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void start_save (MwDownloadList *self);
+
+static void
+save_cb (GObject      *source_object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  MwDownloadList *self = MW_DOWNLOAD_LIST (source_object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) waiters = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Could not save the list of downloads: %s", error->message);
+
+  self->saving = FALSE;
+  if (self->save_again)
+    {
+      start_save (self);
+      return;
+    }
+
+  waiters = g_steal_pointer (&self->save_waiters);
+  self->save_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *waiter = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (waiter, g_error_copy (error));
+      else
+        g_task_return_boolean (waiter, TRUE);
+    }
+}
+
+static void
+start_save (MwDownloadList *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *records;
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  self->save_again = FALSE;
+  self->saving = TRUE;
+
+  records = g_ptr_array_new_full (self->items->len, (GDestroyNotify) mw_download_record_free);
+  for (guint i = 0; i < self->items->len; i++)
+    g_ptr_array_add (records, mw_download_record_new_from_download (g_ptr_array_index (self->items, i)));
+
+  /* The list keeps itself alive until its last save has reached the disk. */
+  task = g_task_new (self, NULL, save_cb, NULL);
+  g_task_set_source_tag (task, start_save);
+  g_task_set_task_data (task, records, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, save_thread);
+}
+
+static gboolean
+save_timeout_cb (gpointer user_data)
+{
+  MwDownloadList *self = user_data;
+
+  self->save_source = 0;
+  if (self->saving)
+    self->save_again = TRUE;
+  else
+    start_save (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_save (MwDownloadList *self)
+{
+  if (self->state_file == NULL || !self->loaded)
+    return;
+  if (self->saving)
+    {
+      self->save_again = TRUE;
+      return;
+    }
+  if (self->save_source == 0)
+    self->save_source = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
+}
+
+/* Saves now (after any save under way) and reports when the file is on disk. */
+void
+mw_download_list_save_async (MwDownloadList      *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mw_download_list_save_async);
+
+  if (self->state_file == NULL || !self->loaded)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  g_ptr_array_add (self->save_waiters, g_steal_pointer (&task));
+  if (self->saving)
+    self->save_again = TRUE;
+  else
+    start_save (self);
+}
+
+gboolean
+mw_download_list_save_finish (MwDownloadList  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- GObject ------------------------------------------------------------------------ */
+
+static void
+mw_download_list_dispose (GObject *object)
+{
+  MwDownloadList *self = MW_DOWNLOAD_LIST (object);
+
+  g_clear_handle_id (&self->pump_source, g_source_remove);
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+
+  if (self->items != NULL)
+    {
+      for (guint i = 0; i < self->items->len; i++)
+        {
+          MwDownload *download = g_ptr_array_index (self->items, i);
+
+          g_signal_handlers_disconnect_by_data (download, self);
+        }
+      g_clear_pointer (&self->items, g_ptr_array_unref);
+    }
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->folder);
+  g_clear_object (&self->state_file);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->save_waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->requeue, g_hash_table_unref);
+
+  G_OBJECT_CLASS (mw_download_list_parent_class)->dispose (object);
+}
+
+static void
+mw_download_list_finalize (GObject *object)
+{
+  MwDownloadList *self = MW_DOWNLOAD_LIST (object);
+
+  g_free (self->load_error);
+
+  G_OBJECT_CLASS (mw_download_list_parent_class)->finalize (object);
+}
+
+static void
+mw_download_list_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  MwDownloadList *self = MW_DOWNLOAD_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_CONCURRENT:
+      g_value_set_uint (value, self->max_concurrent);
+      break;
+    case PROP_BLOCKING_MODE:
+      g_value_set_boolean (value, self->blocking_mode);
+      break;
+    case PROP_DOWNLOAD_FOLDER:
+      g_value_set_object (value, self->folder);
+      break;
+    case PROP_N_ACTIVE:
+      g_value_set_uint (value, self->n_active);
+      break;
+    case PROP_LOAD_ERROR:
+      g_value_set_string (value, self->load_error);
+      break;
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+    case PROP_STATE_FILE:
+      g_value_set_object (value, self->state_file);
+      break;
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->items->len);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mw_download_list_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  MwDownloadList *self = MW_DOWNLOAD_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_CONCURRENT:
+      mw_download_list_set_max_concurrent (self, g_value_get_uint (value));
+      break;
+    case PROP_BLOCKING_MODE:
+      mw_download_list_set_blocking_mode (self, g_value_get_boolean (value));
+      break;
+    case PROP_DOWNLOAD_FOLDER:
+      mw_download_list_set_download_folder (self, g_value_get_object (value));
+      break;
+    case PROP_STATE_FILE:
+      self->state_file = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mw_download_list_class_init (MwDownloadListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = mw_download_list_dispose;
+  object_class->finalize = mw_download_list_finalize;
+  object_class->get_property = mw_download_list_get_property;
+  object_class->set_property = mw_download_list_set_property;
+
+  properties[PROP_MAX_CONCURRENT] =
+    g_param_spec_uint ("max-concurrent", NULL, NULL, 1, G_MAXUINT, DEFAULT_MAX_CONCURRENT, rw);
+  properties[PROP_BLOCKING_MODE] = g_param_spec_boolean ("blocking-mode", NULL, NULL, FALSE, rw);
+  properties[PROP_DOWNLOAD_FOLDER] =
+    g_param_spec_object ("download-folder", NULL, NULL, G_TYPE_FILE, rw);
+  properties[PROP_N_ACTIVE] = g_param_spec_uint ("n-active", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_LOAD_ERROR] = g_param_spec_string ("load-error", NULL, NULL, NULL, ro);
+  properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, ro);
+  properties[PROP_STATE_FILE] =
+    g_param_spec_object ("state-file", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * MwDownloadList::download-finished:
+   *
+   * A download completed, failed for good, or was cancelled.
+   */
+  signals[DOWNLOAD_FINISHED] =
+    g_signal_new ("download-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, MW_TYPE_DOWNLOAD);
+}
+
+static void
+mw_download_list_init (MwDownloadList *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->max_concurrent = DEFAULT_MAX_CONCURRENT;
+  self->timeout_seconds = DEFAULT_TIMEOUT_SECONDS;
+  self->max_attempts = DEFAULT_MAX_ATTEMPTS;
+  self->retry_base_ms = DEFAULT_RETRY_BASE_MS;
+  self->retry_max_ms = DEFAULT_RETRY_MAX_MS;
+  self->session = mw_http_session_new (self->timeout_seconds);
+  self->requeue = g_hash_table_new (NULL, NULL);
+  self->save_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * mw_download_list_new:
+ * @state_file: (nullable): where the list is saved, or %NULL to keep it in memory
+ */
+MwDownloadList *
+mw_download_list_new (GFile *state_file)
+{
+  return g_object_new (MW_TYPE_DOWNLOAD_LIST, "state-file", state_file, NULL);
+}

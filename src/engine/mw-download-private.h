@@ -1,0 +1,98 @@
+/* mw-download-private.h: what the engine shares about a download
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "mw-download.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  MW_STOP_NONE,
+  MW_STOP_PAUSE,
+  MW_STOP_CANCEL,
+} MwStopRequest;
+
+struct _MwDownload
+{
+  GObject          parent_instance;
+
+  char            *url;
+  char            *final_url;
+  GFile           *file;            /* NULL until the first response names it */
+  char            *filename;
+  MwDownloadState  state;
+  guint64          received;
+  gint64           total;           /* -1 when unknown */
+  double           speed;           /* bytes per second, smoothed */
+  char            *error_message;
+  char            *expected_sha256; /* lower-case hex, or NULL */
+  char            *etag;
+  char            *last_modified;
+  guint            attempt;
+  GDateTime       *added;
+
+  /* While a transfer runs */
+  GCancellable    *run_cancellable;
+  MwStopRequest    stop_request;
+  gint64           speed_sample_time;
+  guint64          speed_sample_bytes;
+  gint64           last_progress_notify;
+};
+
+/* What a transfer needs from its list; plain values so the engine never reads settings. */
+typedef struct
+{
+  SoupSession *session;
+  GFile       *folder;
+  gboolean     blocking;
+  guint        max_attempts;
+  guint        retry_base_ms;
+  guint        retry_max_ms;
+  GStrv        reserved_paths;      /* targets of the other downloads in the list */
+} MwTransferConfig;
+
+MwTransferConfig *_mw_transfer_config_copy (const MwTransferConfig *config);
+void              _mw_transfer_config_free (MwTransferConfig       *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwTransferConfig, _mw_transfer_config_free)
+
+void      _mw_download_set_state     (MwDownload      *self,
+                                      MwDownloadState  state);
+void      _mw_download_set_error     (MwDownload      *self,
+                                      const char      *message);
+void      _mw_download_set_file      (MwDownload      *self,
+                                      GFile           *file);
+void      _mw_download_set_final_url (MwDownload      *self,
+                                      const char      *url);
+void      _mw_download_set_validators (MwDownload     *self,
+                                       const char     *etag,
+                                       const char     *last_modified);
+void      _mw_download_set_total     (MwDownload      *self,
+                                      gint64           total);
+void      _mw_download_set_received  (MwDownload      *self,
+                                      guint64          received,
+                                      gboolean         force_notify);
+void      _mw_download_set_attempt   (MwDownload      *self,
+                                      guint            attempt);
+void      _mw_download_set_added     (MwDownload      *self,
+                                      GDateTime       *added);
+GFile    *_mw_download_dup_part_file (MwDownload      *self);
+char     *_mw_download_dup_host      (MwDownload      *self);
+
+void      _mw_download_begin_run     (MwDownload      *self);
+void      _mw_download_finish_run    (MwDownload      *self,
+                                      GError          *error);
+
+void      _mw_download_run_async     (MwDownload             *self,
+                                      const MwTransferConfig *config,
+                                      GAsyncReadyCallback     callback,
+                                      gpointer                user_data);
+gboolean  _mw_download_run_finish    (MwDownload             *self,
+                                      GAsyncResult           *result,
+                                      GError                **error);
+
+G_END_DECLS

@@ -1,0 +1,339 @@
+/* mw-download-store.c: the downloads.json format
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * {
+ *   "format": "meanwhile-downloads",
+ *   "version": 1,
+ *   "downloads": [
+ *     { "url": "https://…", "final-url": "https://…", "file": "/home/…/x.iso",
+ *       "state": "paused", "received": 1234, "total": 5678,
+ *       "etag": "\"abc\"", "last-modified": "…", "sha256": "…", "error": null,
+ *       "added": 1764000000 }
+ *   ]
+ * }
+ *
+ * Reading is tolerant: unknown members are ignored, a missing or mistyped member takes
+ * its default, and an entry that makes no sense (no http(s) URL) is skipped and counted.
+ * The parser runs in worker threads and on untrusted bytes, so it touches no GObject.
+ */
+#define G_LOG_DOMAIN "mw-download-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "mw-download-private.h"
+#include "mw-download-store.h"
+#include "mw-error.h"
+
+#define FORMAT_NAME "meanwhile-downloads"
+
+MwDownloadRecord *
+mw_download_record_new_from_download (MwDownload *download)
+{
+  MwDownloadRecord *record = g_new0 (MwDownloadRecord, 1);
+
+  record->url = g_strdup (download->url);
+  record->final_url = g_strdup (download->final_url);
+  record->path = download->file ? g_file_get_path (download->file) : NULL;
+  record->state = download->state;
+  record->received = download->received;
+  record->total = download->total;
+  record->etag = g_strdup (download->etag);
+  record->last_modified = g_strdup (download->last_modified);
+  record->sha256 = g_strdup (download->expected_sha256);
+  record->error = g_strdup (download->error_message);
+  record->added = download->added ? g_date_time_to_unix (download->added) : 0;
+  return record;
+}
+
+/* A download that was moving when the state was saved resumes when it is read back;
+ * paused, failed and finished ones stay as they were. */
+MwDownload *
+mw_download_record_to_download (MwDownloadRecord *record)
+{
+  MwDownload *download = mw_download_new (record->url);
+  MwDownloadState state = record->state;
+
+  switch (state)
+    {
+    case MW_DOWNLOAD_CONNECTING:
+    case MW_DOWNLOAD_DOWNLOADING:
+    case MW_DOWNLOAD_VERIFYING:
+      state = MW_DOWNLOAD_QUEUED;
+      break;
+    case MW_DOWNLOAD_QUEUED:
+    case MW_DOWNLOAD_PAUSED:
+    case MW_DOWNLOAD_COMPLETED:
+    case MW_DOWNLOAD_FAILED:
+    case MW_DOWNLOAD_CANCELLED:
+    default:
+      break;
+    }
+
+  download->final_url = g_strdup (record->final_url);
+  if (record->path != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (record->path);
+      _mw_download_set_file (download, file);
+    }
+  download->state = state;
+  download->received = record->received;
+  download->total = record->total;
+  download->etag = g_strdup (record->etag);
+  download->last_modified = g_strdup (record->last_modified);
+  download->expected_sha256 = g_strdup (record->sha256);
+  download->error_message = g_strdup (record->error);
+  if (record->added > 0)
+    {
+      g_autoptr(GDateTime) added = g_date_time_new_from_unix_utc (record->added);
+      if (added != NULL)
+        _mw_download_set_added (download, added);
+    }
+  return download;
+}
+
+void
+mw_download_record_free (MwDownloadRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->url);
+  g_free (record->final_url);
+  g_free (record->path);
+  g_free (record->etag);
+  g_free (record->last_modified);
+  g_free (record->sha256);
+  g_free (record->error);
+  g_free (record);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+char *
+mw_download_store_serialize (GPtrArray *records,
+                             gsize     *length)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_string_value (builder, FORMAT_NAME);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, MW_DOWNLOAD_STORE_VERSION);
+  json_builder_set_member_name (builder, "downloads");
+  json_builder_begin_array (builder);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      MwDownloadRecord *record = g_ptr_array_index (records, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "url", record->url);
+      add_string (builder, "final-url", record->final_url);
+      add_string (builder, "file", record->path);
+      add_string (builder, "state", mw_download_state_to_string (record->state));
+      json_builder_set_member_name (builder, "received");
+      json_builder_add_int_value (builder, (gint64) MIN (record->received, (guint64) G_MAXINT64));
+      json_builder_set_member_name (builder, "total");
+      json_builder_add_int_value (builder, record->total);
+      add_string (builder, "etag", record->etag);
+      add_string (builder, "last-modified", record->last_modified);
+      add_string (builder, "sha256", record->sha256);
+      add_string (builder, "error", record->error);
+      json_builder_set_member_name (builder, "added");
+      json_builder_add_int_value (builder, record->added);
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, length);
+}
+
+static const char *
+get_string (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gint64
+get_int (JsonObject *object,
+         const char *name,
+         gint64      fallback)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return fallback;
+  return json_node_get_int (node);
+}
+
+static char *
+dup_valid_string (JsonObject *object,
+                  const char *name)
+{
+  const char *value = get_string (object, name);
+
+  return value != NULL && *value != '\0' ? g_strdup (value) : NULL;
+}
+
+static MwDownloadRecord *
+parse_record (JsonNode *node)
+{
+  g_autoptr(MwDownloadRecord) record = NULL;
+  g_autoptr(GUri) uri = NULL;
+  JsonObject *object;
+  const char *url;
+  const char *path;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+
+  url = get_string (object, "url");
+  if (url == NULL)
+    return NULL;
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+    return NULL;
+
+  record = g_new0 (MwDownloadRecord, 1);
+  record->url = g_strdup (url);
+  record->final_url = dup_valid_string (object, "final-url");
+
+  /* Only an absolute local path is ever trusted as a place to write. */
+  path = get_string (object, "file");
+  if (path != NULL && g_path_is_absolute (path) && g_utf8_validate (path, -1, NULL))
+    record->path = g_strdup (path);
+
+  if (!mw_download_state_from_string (get_string (object, "state"), &record->state))
+    record->state = MW_DOWNLOAD_QUEUED;
+  /* A finished download without a file cannot be shown as finished. */
+  if (record->state == MW_DOWNLOAD_COMPLETED && record->path == NULL)
+    record->state = MW_DOWNLOAD_QUEUED;
+
+  record->received = (guint64) MAX (0, get_int (object, "received", 0));
+  record->total = MAX (-1, get_int (object, "total", -1));
+  record->etag = dup_valid_string (object, "etag");
+  record->last_modified = dup_valid_string (object, "last-modified");
+  record->sha256 = dup_valid_string (object, "sha256");
+  record->error = dup_valid_string (object, "error");
+  record->added = MAX (0, get_int (object, "added", 0));
+
+  return g_steal_pointer (&record);
+}
+
+GPtrArray *
+mw_download_store_parse (const char  *data,
+                         gsize        length,
+                         guint       *n_skipped,
+                         GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *root;
+  JsonNode *downloads;
+  const char *format;
+  gint64 version;
+
+  if (n_skipped != NULL)
+    *n_skipped = 0;
+
+  if (length == 0)
+    {
+      g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
+                           _("The list of downloads is empty; it was probably cut short."));
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
+    {
+      g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
+                   _("The list of downloads is damaged (%s)."), local_error->message);
+      return NULL;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
+                           _("The list of downloads is not in Meanwhile’s format."));
+      return NULL;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  format = get_string (root, "format");
+  if (format != NULL && !g_str_equal (format, FORMAT_NAME))
+    {
+      g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
+                           _("The list of downloads is not in Meanwhile’s format."));
+      return NULL;
+    }
+
+  version = get_int (root, "version", -1);
+  if (version < 1)
+    {
+      g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
+                           _("The list of downloads has no version number."));
+      return NULL;
+    }
+  if (version > MW_DOWNLOAD_STORE_VERSION)
+    {
+      g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_TOO_NEW,
+                   _("The list of downloads was written by a newer version of Meanwhile (format %d)."),
+                   (int) MIN (version, G_MAXINT));
+      return NULL;
+    }
+
+  downloads = json_object_get_member (root, "downloads");
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_download_record_free);
+  if (downloads == NULL || JSON_NODE_HOLDS_NULL (downloads))
+    return g_steal_pointer (&records);
+  if (!JSON_NODE_HOLDS_ARRAY (downloads))
+    {
+      g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
+                           _("The list of downloads is damaged (no list of entries)."));
+      return NULL;
+    }
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (downloads)); i++)
+    {
+      JsonNode *node = json_array_get_element (json_node_get_array (downloads), i);
+      MwDownloadRecord *record = parse_record (node);
+
+      if (record != NULL)
+        g_ptr_array_add (records, record);
+      else if (n_skipped != NULL)
+        (*n_skipped)++;
+    }
+
+  return g_steal_pointer (&records);
+}

@@ -1,0 +1,787 @@
+/* mw-download.c: one file being downloaded
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "mw-download"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include "mw-download-private.h"
+#include "mw-error.h"
+
+/* Progress may arrive thousands of times a second; nobody needs more than this many
+ * notifications of it, and each one costs every bound widget some work. */
+#define PROGRESS_NOTIFY_INTERVAL_US (G_USEC_PER_SEC / 40)
+#define SPEED_SAMPLE_INTERVAL_US    (G_USEC_PER_SEC / 2)
+
+G_DEFINE_FINAL_TYPE (MwDownload, mw_download, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_URL,
+  PROP_FINAL_URL,
+  PROP_FILE,
+  PROP_FILENAME,
+  PROP_STATE,
+  PROP_RECEIVED_BYTES,
+  PROP_TOTAL_BYTES,
+  PROP_FRACTION,
+  PROP_SPEED,
+  PROP_SECONDS_LEFT,
+  PROP_ERROR_MESSAGE,
+  PROP_EXPECTED_SHA256,
+  PROP_ETAG,
+  PROP_LAST_MODIFIED,
+  PROP_ATTEMPT,
+  PROP_ACTIVE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const struct
+{
+  MwDownloadState state;
+  const char *nick;
+} state_names[] = {
+  { MW_DOWNLOAD_QUEUED, "queued" },
+  { MW_DOWNLOAD_CONNECTING, "connecting" },
+  { MW_DOWNLOAD_DOWNLOADING, "downloading" },
+  { MW_DOWNLOAD_PAUSED, "paused" },
+  { MW_DOWNLOAD_VERIFYING, "verifying" },
+  { MW_DOWNLOAD_COMPLETED, "completed" },
+  { MW_DOWNLOAD_FAILED, "failed" },
+  { MW_DOWNLOAD_CANCELLED, "cancelled" },
+};
+
+GType
+mw_download_state_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static GEnumValue values[G_N_ELEMENTS (state_names) + 1];
+      GType type;
+
+      for (guint i = 0; i < G_N_ELEMENTS (state_names); i++)
+        {
+          values[i].value = state_names[i].state;
+          values[i].value_name = state_names[i].nick;
+          values[i].value_nick = state_names[i].nick;
+        }
+      type = g_enum_register_static (g_intern_static_string ("MwDownloadState"), values);
+      g_once_init_leave (&type_id, type);
+    }
+
+  return type_id;
+}
+
+const char *
+mw_download_state_to_string (MwDownloadState state)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (state_names); i++)
+    if (state_names[i].state == state)
+      return state_names[i].nick;
+  return "queued";
+}
+
+gboolean
+mw_download_state_from_string (const char      *str,
+                               MwDownloadState *state)
+{
+  if (str == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (state_names); i++)
+    if (g_str_equal (state_names[i].nick, str))
+      {
+        *state = state_names[i].state;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+MwTransferConfig *
+_mw_transfer_config_copy (const MwTransferConfig *config)
+{
+  MwTransferConfig *copy = g_new0 (MwTransferConfig, 1);
+
+  *copy = *config;
+  copy->session = g_object_ref (config->session);
+  copy->folder = g_object_ref (config->folder);
+  copy->reserved_paths = g_strdupv (config->reserved_paths);
+  return copy;
+}
+
+void
+_mw_transfer_config_free (MwTransferConfig *config)
+{
+  g_clear_object (&config->session);
+  g_clear_object (&config->folder);
+  g_clear_pointer (&config->reserved_paths, g_strfreev);
+  g_free (config);
+}
+
+static void
+mw_download_dispose (GObject *object)
+{
+  MwDownload *self = MW_DOWNLOAD (object);
+
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+  g_clear_object (&self->run_cancellable);
+  g_clear_object (&self->file);
+
+  G_OBJECT_CLASS (mw_download_parent_class)->dispose (object);
+}
+
+static void
+mw_download_finalize (GObject *object)
+{
+  MwDownload *self = MW_DOWNLOAD (object);
+
+  g_free (self->url);
+  g_free (self->final_url);
+  g_free (self->filename);
+  g_free (self->error_message);
+  g_free (self->expected_sha256);
+  g_free (self->etag);
+  g_free (self->last_modified);
+  g_clear_pointer (&self->added, g_date_time_unref);
+
+  G_OBJECT_CLASS (mw_download_parent_class)->finalize (object);
+}
+
+static void
+mw_download_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  MwDownload *self = MW_DOWNLOAD (object);
+
+  switch (prop_id)
+    {
+    case PROP_URL:
+      g_value_set_string (value, self->url);
+      break;
+    case PROP_FINAL_URL:
+      g_value_set_string (value, mw_download_get_final_url (self));
+      break;
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+    case PROP_FILENAME:
+      g_value_set_string (value, self->filename);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_RECEIVED_BYTES:
+      g_value_set_uint64 (value, self->received);
+      break;
+    case PROP_TOTAL_BYTES:
+      g_value_set_int64 (value, self->total);
+      break;
+    case PROP_FRACTION:
+      g_value_set_double (value, mw_download_get_fraction (self));
+      break;
+    case PROP_SPEED:
+      g_value_set_double (value, self->speed);
+      break;
+    case PROP_SECONDS_LEFT:
+      g_value_set_int64 (value, mw_download_get_seconds_left (self));
+      break;
+    case PROP_ERROR_MESSAGE:
+      g_value_set_string (value, self->error_message);
+      break;
+    case PROP_EXPECTED_SHA256:
+      g_value_set_string (value, self->expected_sha256);
+      break;
+    case PROP_ETAG:
+      g_value_set_string (value, self->etag);
+      break;
+    case PROP_LAST_MODIFIED:
+      g_value_set_string (value, self->last_modified);
+      break;
+    case PROP_ATTEMPT:
+      g_value_set_uint (value, self->attempt);
+      break;
+    case PROP_ACTIVE:
+      g_value_set_boolean (value, mw_download_is_active (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mw_download_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  MwDownload *self = MW_DOWNLOAD (object);
+
+  switch (prop_id)
+    {
+    case PROP_URL:
+      self->url = g_value_dup_string (value);
+      break;
+    case PROP_EXPECTED_SHA256:
+      mw_download_set_expected_sha256 (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mw_download_class_init (MwDownloadClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = mw_download_dispose;
+  object_class->finalize = mw_download_finalize;
+  object_class->get_property = mw_download_get_property;
+  object_class->set_property = mw_download_set_property;
+
+  properties[PROP_URL] =
+    g_param_spec_string ("url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FINAL_URL] = g_param_spec_string ("final-url", NULL, NULL, NULL, ro);
+  properties[PROP_FILE] = g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE, ro);
+  properties[PROP_FILENAME] = g_param_spec_string ("filename", NULL, NULL, NULL, ro);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, MW_TYPE_DOWNLOAD_STATE, MW_DOWNLOAD_QUEUED, ro);
+  properties[PROP_RECEIVED_BYTES] =
+    g_param_spec_uint64 ("received-bytes", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_TOTAL_BYTES] =
+    g_param_spec_int64 ("total-bytes", NULL, NULL, -1, G_MAXINT64, -1, ro);
+  properties[PROP_FRACTION] = g_param_spec_double ("fraction", NULL, NULL, 0.0, 1.0, 0.0, ro);
+  properties[PROP_SPEED] = g_param_spec_double ("speed", NULL, NULL, 0.0, G_MAXDOUBLE, 0.0, ro);
+  properties[PROP_SECONDS_LEFT] =
+    g_param_spec_int64 ("seconds-left", NULL, NULL, -1, G_MAXINT64, -1, ro);
+  properties[PROP_ERROR_MESSAGE] = g_param_spec_string ("error-message", NULL, NULL, NULL, ro);
+  properties[PROP_EXPECTED_SHA256] =
+    g_param_spec_string ("expected-sha256", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ETAG] = g_param_spec_string ("etag", NULL, NULL, NULL, ro);
+  properties[PROP_LAST_MODIFIED] = g_param_spec_string ("last-modified", NULL, NULL, NULL, ro);
+  properties[PROP_ATTEMPT] = g_param_spec_uint ("attempt", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_ACTIVE] = g_param_spec_boolean ("active", NULL, NULL, FALSE, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+mw_download_init (MwDownload *self)
+{
+  self->state = MW_DOWNLOAD_QUEUED;
+  self->total = -1;
+  self->added = g_date_time_new_now_utc ();
+}
+
+MwDownload *
+mw_download_new (const char *url)
+{
+  g_return_val_if_fail (url != NULL, NULL);
+
+  return g_object_new (MW_TYPE_DOWNLOAD, "url", url, NULL);
+}
+
+const char *
+mw_download_get_url (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), NULL);
+  return self->url;
+}
+
+const char *
+mw_download_get_final_url (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), NULL);
+  return self->final_url != NULL ? self->final_url : self->url;
+}
+
+/* Returns: (nullable) (transfer none): the final file; NULL until the server named it */
+GFile *
+mw_download_get_file (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), NULL);
+  return self->file;
+}
+
+const char *
+mw_download_get_filename (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), NULL);
+  return self->filename;
+}
+
+MwDownloadState
+mw_download_get_state (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), MW_DOWNLOAD_QUEUED);
+  return self->state;
+}
+
+guint64
+mw_download_get_received_bytes (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), 0);
+  return self->received;
+}
+
+gint64
+mw_download_get_total_bytes (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), -1);
+  return self->total;
+}
+
+double
+mw_download_get_fraction (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), 0.0);
+
+  if (self->state == MW_DOWNLOAD_COMPLETED)
+    return 1.0;
+  if (self->total <= 0)
+    return 0.0;
+  return CLAMP ((double) self->received / (double) self->total, 0.0, 1.0);
+}
+
+double
+mw_download_get_speed (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), 0.0);
+  return self->speed;
+}
+
+/* Returns: the seconds left at the current speed, or -1 when nobody can tell */
+gint64
+mw_download_get_seconds_left (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), -1);
+
+  if (self->state != MW_DOWNLOAD_DOWNLOADING || self->total < 0 || self->speed < 1.0)
+    return -1;
+  if ((guint64) self->total <= self->received)
+    return 0;
+  return (gint64) ceil ((double) ((guint64) self->total - self->received) / self->speed);
+}
+
+const char *
+mw_download_get_error_message (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), NULL);
+  return self->error_message;
+}
+
+const char *
+mw_download_get_expected_sha256 (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), NULL);
+  return self->expected_sha256;
+}
+
+void
+mw_download_set_expected_sha256 (MwDownload *self,
+                                 const char *sha256)
+{
+  g_autofree char *normalized = NULL;
+
+  g_return_if_fail (MW_IS_DOWNLOAD (self));
+
+  if (sha256 != NULL && *sha256 != '\0')
+    normalized = g_ascii_strdown (sha256, -1);
+
+  if (g_strcmp0 (normalized, self->expected_sha256) == 0)
+    return;
+
+  g_free (self->expected_sha256);
+  self->expected_sha256 = g_steal_pointer (&normalized);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPECTED_SHA256]);
+}
+
+const char *
+mw_download_get_etag (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), NULL);
+  return self->etag;
+}
+
+const char *
+mw_download_get_last_modified (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), NULL);
+  return self->last_modified;
+}
+
+guint
+mw_download_get_attempt (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), 0);
+  return self->attempt;
+}
+
+GDateTime *
+mw_download_get_added (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), NULL);
+  return self->added;
+}
+
+/* Active downloads hold one of the list's transfer slots. */
+gboolean
+mw_download_is_active (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), FALSE);
+  return self->run_cancellable != NULL;
+}
+
+gboolean
+mw_download_is_finished (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), FALSE);
+  return self->state == MW_DOWNLOAD_COMPLETED ||
+         self->state == MW_DOWNLOAD_FAILED ||
+         self->state == MW_DOWNLOAD_CANCELLED;
+}
+
+gboolean
+mw_download_can_pause (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), FALSE);
+  return self->state == MW_DOWNLOAD_QUEUED ||
+         self->state == MW_DOWNLOAD_CONNECTING ||
+         self->state == MW_DOWNLOAD_DOWNLOADING;
+}
+
+gboolean
+mw_download_can_resume (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), FALSE);
+  return self->state == MW_DOWNLOAD_PAUSED;
+}
+
+gboolean
+mw_download_can_retry (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), FALSE);
+  return self->state == MW_DOWNLOAD_FAILED || self->state == MW_DOWNLOAD_CANCELLED;
+}
+
+gboolean
+mw_download_can_cancel (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), FALSE);
+  return !mw_download_is_finished (self) || self->state == MW_DOWNLOAD_FAILED;
+}
+
+static void
+delete_part_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_delete_finish (G_FILE (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    g_warning ("Could not delete a cancelled download's partial file: %s", error->message);
+}
+
+static void
+delete_part_file (MwDownload *self)
+{
+  g_autoptr(GFile) part = _mw_download_dup_part_file (self);
+
+  if (part != NULL)
+    g_file_delete_async (part, G_PRIORITY_DEFAULT, NULL, delete_part_cb, NULL);
+}
+
+void
+mw_download_pause (MwDownload *self)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD (self));
+
+  if (!mw_download_can_pause (self))
+    return;
+
+  if (mw_download_is_active (self))
+    {
+      /* The transfer ends on its own terms; the list sees the request when it returns. */
+      self->stop_request = MW_STOP_PAUSE;
+      g_cancellable_cancel (self->run_cancellable);
+    }
+  else
+    _mw_download_set_state (self, MW_DOWNLOAD_PAUSED);
+}
+
+void
+mw_download_resume (MwDownload *self)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD (self));
+
+  if (!mw_download_can_resume (self))
+    return;
+
+  _mw_download_set_error (self, NULL);
+  _mw_download_set_state (self, MW_DOWNLOAD_QUEUED);
+}
+
+void
+mw_download_retry (MwDownload *self)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD (self));
+
+  if (!mw_download_can_retry (self))
+    return;
+
+  if (self->state == MW_DOWNLOAD_CANCELLED)
+    _mw_download_set_received (self, 0, TRUE);
+  _mw_download_set_error (self, NULL);
+  _mw_download_set_attempt (self, 0);
+  _mw_download_set_state (self, MW_DOWNLOAD_QUEUED);
+}
+
+void
+mw_download_cancel (MwDownload *self)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD (self));
+
+  if (!mw_download_can_cancel (self))
+    return;
+
+  if (mw_download_is_active (self))
+    {
+      self->stop_request = MW_STOP_CANCEL;
+      g_cancellable_cancel (self->run_cancellable);
+      return;
+    }
+
+  delete_part_file (self);
+  _mw_download_set_received (self, 0, TRUE);
+  _mw_download_set_state (self, MW_DOWNLOAD_CANCELLED);
+}
+
+/* Called by the list when a transfer has returned: turns its outcome, or the pause or
+ * cancel that interrupted it, into the download's new state. */
+void
+_mw_download_finish_run (MwDownload *self,
+                         GError     *error)
+{
+  MwStopRequest stop = self->stop_request;
+
+  g_clear_object (&self->run_cancellable);
+  self->stop_request = MW_STOP_NONE;
+  self->speed = 0;
+
+  if (error == NULL)
+    {
+      _mw_download_set_error (self, NULL);
+      _mw_download_set_state (self, MW_DOWNLOAD_COMPLETED);
+    }
+  else if (stop == MW_STOP_CANCEL)
+    {
+      delete_part_file (self);
+      _mw_download_set_error (self, NULL);
+      _mw_download_set_received (self, 0, TRUE);
+      _mw_download_set_state (self, MW_DOWNLOAD_CANCELLED);
+    }
+  else if (stop == MW_STOP_PAUSE ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      _mw_download_set_error (self, NULL);
+      _mw_download_set_state (self, MW_DOWNLOAD_PAUSED);
+    }
+  else
+    {
+      g_autofree char *host = _mw_download_dup_host (self);
+      g_autofree char *message = mw_error_describe (error, host);
+
+      _mw_download_set_error (self, message);
+      _mw_download_set_state (self, MW_DOWNLOAD_FAILED);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
+}
+
+void
+_mw_download_begin_run (MwDownload *self)
+{
+  g_assert (self->run_cancellable == NULL);
+
+  self->run_cancellable = g_cancellable_new ();
+  self->stop_request = MW_STOP_NONE;
+  self->speed = 0;
+  self->speed_sample_time = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+}
+
+void
+_mw_download_set_state (MwDownload      *self,
+                        MwDownloadState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  if (state != MW_DOWNLOAD_DOWNLOADING)
+    self->speed = 0;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static gboolean
+set_string (char **field, const char *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+void
+_mw_download_set_error (MwDownload *self,
+                        const char *message)
+{
+  if (set_string (&self->error_message, message))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+}
+
+void
+_mw_download_set_final_url (MwDownload *self,
+                            const char *url)
+{
+  if (set_string (&self->final_url, url))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINAL_URL]);
+}
+
+void
+_mw_download_set_validators (MwDownload *self,
+                             const char *etag,
+                             const char *last_modified)
+{
+  if (set_string (&self->etag, etag))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ETAG]);
+  if (set_string (&self->last_modified, last_modified))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_MODIFIED]);
+}
+
+void
+_mw_download_set_file (MwDownload *self,
+                       GFile      *file)
+{
+  if (self->file == file || (self->file && file && g_file_equal (self->file, file)))
+    return;
+
+  g_set_object (&self->file, file);
+  g_free (self->filename);
+  self->filename = file ? g_file_get_basename (file) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILENAME]);
+}
+
+void
+_mw_download_set_total (MwDownload *self,
+                        gint64      total)
+{
+  if (self->total == total)
+    return;
+  self->total = total;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_BYTES]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+}
+
+void
+_mw_download_set_received (MwDownload *self,
+                           guint64     received,
+                           gboolean    force_notify)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->speed_sample_time == 0 || received < self->speed_sample_bytes)
+    {
+      self->speed_sample_time = now;
+      self->speed_sample_bytes = received;
+    }
+  else if (now - self->speed_sample_time >= SPEED_SAMPLE_INTERVAL_US)
+    {
+      double seconds = (now - self->speed_sample_time) / (double) G_USEC_PER_SEC;
+      double instant = (received - self->speed_sample_bytes) / seconds;
+
+      /* An exponential average: steady enough to read, quick enough to follow changes. */
+      self->speed = self->speed > 0 ? 0.6 * self->speed + 0.4 * instant : instant;
+      self->speed_sample_time = now;
+      self->speed_sample_bytes = received;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
+    }
+
+  if (self->received == received)
+    return;
+  self->received = received;
+
+  if (force_notify || now - self->last_progress_notify >= PROGRESS_NOTIFY_INTERVAL_US)
+    {
+      self->last_progress_notify = now;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECEIVED_BYTES]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+    }
+}
+
+void
+_mw_download_set_attempt (MwDownload *self,
+                          guint       attempt)
+{
+  if (self->attempt == attempt)
+    return;
+  self->attempt = attempt;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTEMPT]);
+}
+
+void
+_mw_download_set_added (MwDownload *self,
+                        GDateTime  *added)
+{
+  g_clear_pointer (&self->added, g_date_time_unref);
+  self->added = g_date_time_ref (added);
+}
+
+GFile *
+_mw_download_dup_part_file (MwDownload *self)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *part_path = NULL;
+
+  if (self->file == NULL)
+    return NULL;
+
+  path = g_file_get_path (self->file);
+  part_path = g_strconcat (path, ".part", NULL);
+  return g_file_new_for_path (part_path);
+}
+
+char *
+_mw_download_dup_host (MwDownload *self)
+{
+  g_autoptr(GUri) uri = g_uri_parse (mw_download_get_final_url (self), G_URI_FLAGS_NONE, NULL);
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return NULL;
+  return g_strdup (g_uri_get_host (uri));
+}

@@ -1,0 +1,21 @@
+/* mw-application.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "mw-download-list.h"
+#include "mw-monitor.h"
+
+G_BEGIN_DECLS
+
+#define MW_TYPE_APPLICATION (mw_application_get_type ())
+G_DECLARE_FINAL_TYPE (MwApplication, mw_application, MW, APPLICATION, AdwApplication)
+
+MwApplication  *mw_application_new           (void);
+MwDownloadList *mw_application_get_downloads (MwApplication *self);
+MwMonitor      *mw_application_get_monitor   (MwApplication *self);
+
+G_END_DECLS
