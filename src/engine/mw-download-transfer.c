@@ -804,6 +804,7 @@ read_response (Run     *run,
           run->disposition = BODY_ALREADY_HAD;
           run->total = total;
           run->received = run->offset;
+          _mw_download_set_total (run->download, total);
           return TRUE;
         }
       /* The .part is longer than the resource or the server cannot tell: start over. */

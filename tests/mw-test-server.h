@@ -1,0 +1,58 @@
+/* mw-test-server.h: a real HTTP server on loopback, with misbehaviours on request
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct _MwTestServer MwTestServer;
+
+/* How one path answers. Set the fields before the client asks; change them between
+ * requests with mw_test_server_lock() held. */
+typedef struct
+{
+  GBytes     *body;
+  char       *etag;
+  char       *last_modified;
+  char       *content_disposition;
+  gboolean    chunked;             /* no Content-Length */
+  gboolean    ignore_range;        /* always 200 */
+  gboolean    ignore_if_range;     /* ranges even when the validator changed */
+  gboolean    wrong_range;         /* 206 starting elsewhere than asked */
+  gsize       cut_after;           /* close the connection after this many body bytes … */
+  guint       cut_times;           /* … on this many responses */
+  GArray     *statuses;            /* guint statuses to answer first, one a request */
+  char       *retry_after;
+  char       *redirect_to;         /* path or URL for a 302 */
+  gboolean    hang;                /* accept, never answer */
+  gsize       throttle_chunk;      /* write this many bytes … */
+  guint       throttle_delay_ms;   /* … then sleep this long */
+
+  /* What the server saw */
+  guint       requests;
+  GPtrArray  *ranges;              /* the Range header of each request, or "" */
+  GPtrArray  *if_ranges;
+  GPtrArray  *user_agents;
+  GPtrArray  *accept_encodings;
+} MwTestResource;
+
+MwTestServer   *mw_test_server_new          (void);
+void            mw_test_server_free         (MwTestServer *server);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwTestServer, mw_test_server_free)
+
+char           *mw_test_server_url          (MwTestServer *server,
+                                             const char   *path);
+MwTestResource *mw_test_server_add          (MwTestServer *server,
+                                             const char   *path,
+                                             GBytes       *body);
+void            mw_test_server_lock         (MwTestServer *server);
+void            mw_test_server_unlock       (MwTestServer *server);
+guint           mw_test_server_get_max_concurrent (MwTestServer *server);
+
+GBytes         *mw_test_make_bytes          (gsize         size,
+                                             guint32       seed);
+
+G_END_DECLS
