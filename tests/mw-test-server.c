@@ -46,6 +46,7 @@ typedef struct
   gboolean      hang;
   gsize         throttle_chunk;
   guint         throttle_delay_ms;
+  guint         answer_delay_ms;
 } Response;
 
 static void
@@ -114,6 +115,9 @@ respond_thread (gpointer user_data)
       g_mutex_unlock (&server->mutex);
       goto out;
     }
+
+  if (response->answer_delay_ms > 0)
+    g_usleep (response->answer_delay_ms * 1000);
 
   if (!write_all (out, response->head->str, response->head->len))
     goto out;
@@ -297,6 +301,7 @@ handler (SoupServer        *soup_server,
   response->chunked = resource->chunked;
   response->throttle_chunk = resource->throttle_chunk;
   response->throttle_delay_ms = resource->throttle_delay_ms;
+  response->answer_delay_ms = resource->answer_delay_ms;
   if (resource->cut_times > 0)
     {
       resource->cut_times--;

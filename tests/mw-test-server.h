@@ -28,6 +28,7 @@ typedef struct
   char       *retry_after;
   char       *redirect_to;         /* path or URL for a 302 */
   gboolean    hang;                /* accept, never answer */
+  guint       answer_delay_ms;     /* think this long before answering */
   gsize       throttle_chunk;      /* write this many bytes … */
   guint       throttle_delay_ms;   /* … then sleep this long */
 

@@ -1095,6 +1095,89 @@ test_switch_mode_mid_transfer (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (g_ptr_array_index (resource->ranges, 1), "bytes="));
 }
 
+typedef struct
+{
+  guint      loop_turns;   /* bumped by a timer: proof that the main loop ran */
+  GPtrArray *lines;        /* "TURN TEXT" */
+} EventWatch;
+
+static gboolean
+count_turn_cb (gpointer user_data)
+{
+  ((EventWatch *) user_data)->loop_turns++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+event_cb (MwDownloadList *list,
+          MwDownload     *download,
+          gint64          time,
+          const char     *text,
+          EventWatch     *watch)
+{
+  g_assert_cmpint (time, >, 0);
+  g_ptr_array_add (watch->lines, g_strdup_printf ("%u %s", watch->loop_turns, text));
+}
+
+static guint
+turn_of (EventWatch *watch,
+         const char *prefix)
+{
+  for (guint i = 0; i < watch->lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (watch->lines, i);
+      const char *text = strchr (line, ' ') + 1;
+
+      if (g_str_has_prefix (text, prefix))
+        return (guint) g_ascii_strtoull (line, NULL, 10);
+    }
+  g_error ("No event starts with “%s”", prefix);
+  return 0;
+}
+
+static void
+test_event_log (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  gboolean blocking = GPOINTER_TO_INT (user_data);
+  g_autoptr(GBytes) body = mw_test_make_bytes (200000, 90);
+  MwTestResource *resource = mw_test_server_add (fixture->server, "/log.bin", body);
+  EventWatch watch = { 0, g_ptr_array_new_with_free_func (g_free) };
+  MwDownload *download;
+  guint timer;
+
+  resource->throttle_chunk = 20000;
+  resource->throttle_delay_ms = 10;
+  resource->answer_delay_ms = 50;
+  mw_download_list_set_blocking_mode (fixture->list, blocking);
+  g_signal_connect (fixture->list, "download-event", G_CALLBACK (event_cb), &watch);
+  timer = g_timeout_add (1, count_turn_cb, &watch);
+
+  download = add_download (fixture, "/log.bin");
+  wait_until_finished (download);
+  g_source_remove (timer);
+  assert_completed_as (fixture, download, "log.bin", body);
+
+  if (blocking)
+    {
+      /* From the request to the end, the main loop never turned: one long stall. */
+      g_assert_cmpuint (turn_of (&watch, "Request sent — the main loop is blocked"), ==,
+                        turn_of (&watch, "Finished — the main loop is free again"));
+      g_assert_cmpuint (turn_of (&watch, "Request sent"), ==,
+                        turn_of (&watch, "First bytes received (blocking read)"));
+    }
+  else
+    {
+      /* Between the request and its answer, and during the body, the loop went on. */
+      g_assert_cmpuint (turn_of (&watch, "Request sent — the main loop is free"), <,
+                        turn_of (&watch, "Response received (callback)"));
+      g_assert_cmpuint (turn_of (&watch, "First bytes received (callback)"), <,
+                        turn_of (&watch, "Finished (callback)"));
+    }
+  g_assert_cmpuint (turn_of (&watch, "Download started"), <=, turn_of (&watch, "Request sent"));
+  g_ptr_array_unref (watch.lines);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1138,6 +1221,8 @@ main (int   argc,
   ADD ("/download/modes/identical-bytes", test_modes_write_identical_bytes, NULL);
   ADD ("/download/modes/freezing-blocks", test_freezing_blocks_main_loop, NULL);
   ADD ("/download/modes/switch-mid-transfer", test_switch_mode_mid_transfer, NULL);
+  ADD ("/download/events/responsive", test_event_log, GINT_TO_POINTER (FALSE));
+  ADD ("/download/events/freezing", test_event_log, GINT_TO_POINTER (TRUE));
 
   return g_test_run ();
 }

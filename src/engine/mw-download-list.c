@@ -72,6 +72,7 @@ enum {
 
 enum {
   DOWNLOAD_FINISHED,
+  DOWNLOAD_EVENT,
   N_SIGNALS
 };
 
@@ -239,9 +240,19 @@ download_changed_cb (MwDownload     *download,
 }
 
 static void
+download_event_cb (MwDownload     *download,
+                   gint64          time,
+                   const char     *text,
+                   MwDownloadList *self)
+{
+  g_signal_emit (self, signals[DOWNLOAD_EVENT], 0, download, time, text);
+}
+
+static void
 watch_download (MwDownloadList *self,
                 MwDownload     *download)
 {
+  g_signal_connect_object (download, "event", G_CALLBACK (download_event_cb), self, 0);
   g_signal_connect_object (download, "notify::state", G_CALLBACK (download_changed_cb), self, 0);
   g_signal_connect_object (download, "notify::file", G_CALLBACK (download_changed_cb), self, 0);
 }
@@ -998,6 +1009,18 @@ mw_download_list_class_init (MwDownloadListClass *klass)
   signals[DOWNLOAD_FINISHED] =
     g_signal_new ("download-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, MW_TYPE_DOWNLOAD);
+
+  /**
+   * MwDownloadList::download-event:
+   * @download: the download
+   * @time: wall-clock microseconds since the epoch
+   * @text: what happened
+   *
+   * Every #MwDownload::event of the downloads in the list, for the event log.
+   */
+  signals[DOWNLOAD_EVENT] =
+    g_signal_new ("download-event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, MW_TYPE_DOWNLOAD, G_TYPE_INT64, G_TYPE_STRING);
 }
 
 static void

@@ -83,6 +83,9 @@ void      _mw_download_set_added     (MwDownload      *self,
 GFile    *_mw_download_dup_part_file (MwDownload      *self);
 char     *_mw_download_dup_host      (MwDownload      *self);
 
+void      _mw_download_event         (MwDownload      *self,
+                                      const char      *format,
+                                      ...) G_GNUC_PRINTF (2, 3);
 void      _mw_download_begin_run     (MwDownload      *self);
 void      _mw_download_finish_run    (MwDownload      *self,
                                       GError          *error);

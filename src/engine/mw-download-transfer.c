@@ -502,6 +502,10 @@ finish_part_done (GTask  *task,
   _mw_download_set_received (run->download, run->received, TRUE);
   if (run->total < 0)
     _mw_download_set_total (run->download, (gint64) run->received);
+  if (run->config->blocking)
+    _mw_download_event (run->download, _("Finished — the main loop is free again"));
+  else
+    _mw_download_event (run->download, _("Finished (callback)"));
   run_return (task, NULL);
 }
 
@@ -598,6 +602,8 @@ got_chunk (GTask  *task,
       return;
     }
 
+  if (run->received == run->offset)
+    _mw_download_event (run->download, _("First bytes received (callback)"));
   adapt_chunk_size (run, size);
   run->received += size;
   _mw_download_set_received (run->download, run->received, FALSE);
@@ -704,6 +710,8 @@ stream_blocking (GTask *task)
           break;
         }
 
+      if (run->received == run->offset)
+        _mw_download_event (run->download, _("First bytes received (blocking read)"));
       adapt_chunk_size (run, size);
       run->received += size;
       _mw_download_set_received (run->download, run->received, FALSE);
@@ -888,6 +896,12 @@ got_response (GTask        *task,
     }
 
   run->body = body;
+  if (run->config->blocking)
+    _mw_download_event (run->download, _("Response received (the blocking call returned): HTTP %u"),
+                        soup_message_get_status (run->message));
+  else
+    _mw_download_event (run->download, _("Response received (callback): HTTP %u"),
+                        soup_message_get_status (run->message));
   if (!read_response (run, &error))
     {
       attempt_failed (task, error);
@@ -946,13 +960,18 @@ send_request (GTask *task)
 
   if (run->config->blocking)
     {
-      GInputStream *body = soup_session_send (run->config->session, run->message,
-                                              run->cancellable, &error);
+      GInputStream *body;
+
+      _mw_download_event (download, _("Request sent — the main loop is blocked until the server answers"));
+      body = soup_session_send (run->config->session, run->message, run->cancellable, &error);
       got_response (task, body, error);
     }
   else
-    soup_session_send_async (run->config->session, run->message, G_PRIORITY_DEFAULT,
-                             run->cancellable, send_cb, g_object_ref (task));
+    {
+      soup_session_send_async (run->config->session, run->message, G_PRIORITY_DEFAULT,
+                               run->cancellable, send_cb, g_object_ref (task));
+      _mw_download_event (download, _("Request sent — the main loop is free while the server answers"));
+    }
 }
 
 static void
@@ -1000,6 +1019,10 @@ attempt_begin (GTask *task)
 
   _mw_download_set_attempt (download, download->attempt + 1);
   _mw_download_set_state (download, MW_DOWNLOAD_CONNECTING);
+  if (download->attempt == 1)
+    _mw_download_event (download, _("Download started"));
+  else
+    _mw_download_event (download, _("Attempt %u started"), download->attempt);
 
   run->part = _mw_download_dup_part_file (download);
   if (run->part == NULL)
@@ -1124,6 +1147,7 @@ decide_after_failure (GTask  *task,
   g_debug ("Attempt %u of %s failed (%s); retrying in %u ms",
            download->attempt, download->url, error->message, delay);
   _mw_download_set_error (download, message);
+  _mw_download_event (download, _("Will retry in %.1f s: %s"), delay / 1000.0, message);
   g_clear_error (&error);
 
   attempt_clear (run);

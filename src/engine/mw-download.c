@@ -42,6 +42,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  EVENT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static const struct
 {
   MwDownloadState state;
@@ -277,6 +284,32 @@ mw_download_class_init (MwDownloadClass *klass)
   properties[PROP_ACTIVE] = g_param_spec_boolean ("active", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * MwDownload::event:
+   * @time: the wall-clock time it happened, in microseconds since the epoch
+   * @text: what the transfer just did, as a sentence for the event log
+   *
+   * Emitted as it happens: in freezing mode during the block, so a window only shows
+   * these once the main loop is free again.
+   */
+  signals[EVENT] = g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
+}
+
+void
+_mw_download_event (MwDownload *self,
+                    const char *format,
+                    ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_signal_emit (self, signals[EVENT], 0, g_get_real_time (), text);
 }
 
 static void
@@ -590,6 +623,7 @@ _mw_download_finish_run (MwDownload *self,
     }
   else if (stop == MW_STOP_CANCEL)
     {
+      _mw_download_event (self, _("Cancelled; the partial file is deleted"));
       delete_part_file (self);
       _mw_download_set_error (self, NULL);
       _mw_download_set_received (self, 0, TRUE);
@@ -598,6 +632,7 @@ _mw_download_finish_run (MwDownload *self,
   else if (stop == MW_STOP_PAUSE ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      _mw_download_event (self, _("Paused; the partial file is kept for resuming"));
       _mw_download_set_error (self, NULL);
       _mw_download_set_state (self, MW_DOWNLOAD_PAUSED);
     }
@@ -606,6 +641,7 @@ _mw_download_finish_run (MwDownload *self,
       g_autofree char *host = _mw_download_dup_host (self);
       g_autofree char *message = mw_error_describe (error, host);
 
+      _mw_download_event (self, _("Failed: %s"), message);
       _mw_download_set_error (self, message);
       _mw_download_set_state (self, MW_DOWNLOAD_FAILED);
     }
