@@ -73,6 +73,7 @@ enum {
 enum {
   DOWNLOAD_FINISHED,
   DOWNLOAD_EVENT,
+  QUEUE_CHANGED,
   N_SIGNALS
 };
 
@@ -237,6 +238,8 @@ download_changed_cb (MwDownload     *download,
   if (mw_download_get_state (download) == MW_DOWNLOAD_QUEUED)
     schedule_pump (self);
   schedule_save (self);
+  if (g_str_equal (pspec->name, "state"))
+    g_signal_emit (self, signals[QUEUE_CHANGED], 0);
 }
 
 static void
@@ -270,6 +273,7 @@ mw_download_list_insert (MwDownloadList *self,
   watch_download (self, download);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  g_signal_emit (self, signals[QUEUE_CHANGED], 0);
   schedule_pump (self);
   schedule_save (self);
 }
@@ -283,45 +287,20 @@ mw_download_list_add (MwDownloadList  *self,
                       GError         **error)
 {
   g_autoptr(MwDownload) download = NULL;
-  g_autoptr(GUri) uri = NULL;
   g_autofree char *trimmed = NULL;
-  const char *scheme;
 
   g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), NULL);
   g_return_val_if_fail (url != NULL, NULL);
 
   trimmed = g_strstrip (g_strdup (url));
-  uri = g_uri_parse (trimmed, G_URI_FLAGS_ENCODED, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+  if (!_mw_check_url (trimmed, error))
+    return NULL;
+
+  if (expected_sha256 != NULL && *expected_sha256 != '\0' && !_mw_check_sha256 (expected_sha256))
     {
-      g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_INVALID_URL,
-                   _("“%s” is not a web address. Addresses look like https://example.org/file.zip."),
-                   trimmed);
+      g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_INVALID_URL,
+                           _("A SHA-256 checksum is 64 hexadecimal digits."));
       return NULL;
-    }
-
-  scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
-    {
-      g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_INVALID_URL,
-                   _("Meanwhile downloads only web addresses (http and https), not “%s:” ones."),
-                   scheme);
-      return NULL;
-    }
-
-  if (expected_sha256 != NULL && *expected_sha256 != '\0')
-    {
-      gsize len = strlen (expected_sha256);
-      gboolean hex = len == 64;
-
-      for (gsize i = 0; hex && i < len; i++)
-        hex = g_ascii_isxdigit (expected_sha256[i]);
-      if (!hex)
-        {
-          g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_INVALID_URL,
-                               _("A SHA-256 checksum is 64 hexadecimal digits."));
-          return NULL;
-        }
     }
 
   download = mw_download_new (trimmed);
@@ -351,6 +330,33 @@ trash_cb (GObject      *source_object,
     g_warning ("Could not move a removed download to the Trash: %s", error->message);
 }
 
+/* Takes DOWNLOAD out of the list without touching it or its files, so that it can be
+ * put back (an undo) with mw_download_list_insert().
+ * Returns: (transfer full) (nullable): the download, or NULL if it was not in the list */
+MwDownload *
+mw_download_list_take (MwDownloadList *self,
+                       MwDownload     *download,
+                       guint          *position)
+{
+  guint index;
+
+  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), NULL);
+  g_return_val_if_fail (MW_IS_DOWNLOAD (download), NULL);
+
+  if (!g_ptr_array_find (self->items, download, &index))
+    return NULL;
+
+  g_signal_handlers_disconnect_by_data (download, self);
+  download = g_ptr_array_steal_index (self->items, index);
+  g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  g_signal_emit (self, signals[QUEUE_CHANGED], 0);
+  schedule_save (self);
+  if (position != NULL)
+    *position = index;
+  return download;
+}
+
 /* Forgets DOWNLOAD. An unfinished one is cancelled (its .part deleted); with TRASH_FILE a
  * finished file goes to the Trash, never straight to oblivion. */
 void
@@ -358,26 +364,19 @@ mw_download_list_remove (MwDownloadList *self,
                          MwDownload     *download,
                          gboolean        trash_file)
 {
-  g_autoptr(MwDownload) hold = NULL;
-  guint position;
+  g_autoptr(MwDownload) taken = NULL;
 
   g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
   g_return_if_fail (MW_IS_DOWNLOAD (download));
 
-  if (!g_ptr_array_find (self->items, download, &position))
+  taken = mw_download_list_take (self, download, NULL);
+  if (taken == NULL)
     return;
 
-  hold = g_object_ref (download);
-  if (mw_download_get_state (download) != MW_DOWNLOAD_COMPLETED)
-    mw_download_cancel (download);
-  else if (trash_file && mw_download_get_file (download) != NULL)
-    g_file_trash_async (mw_download_get_file (download), G_PRIORITY_DEFAULT, NULL, trash_cb, NULL);
-
-  g_signal_handlers_disconnect_by_data (download, self);
-  g_ptr_array_remove_index (self->items, position);
-  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-  schedule_save (self);
+  if (mw_download_get_state (taken) != MW_DOWNLOAD_COMPLETED)
+    mw_download_cancel (taken);
+  else if (trash_file && mw_download_get_file (taken) != NULL)
+    g_file_trash_async (mw_download_get_file (taken), G_PRIORITY_DEFAULT, NULL, trash_cb, NULL);
 }
 
 guint
@@ -1018,6 +1017,15 @@ mw_download_list_class_init (MwDownloadListClass *klass)
    *
    * Every #MwDownload::event of the downloads in the list, for the event log.
    */
+  /**
+   * MwDownloadList::queue-changed:
+   *
+   * Downloads were added, removed, or changed state: the places in the queue may differ.
+   */
+  signals[QUEUE_CHANGED] =
+    g_signal_new ("queue-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   signals[DOWNLOAD_EVENT] =
     g_signal_new ("download-event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 3, MW_TYPE_DOWNLOAD, G_TYPE_INT64, G_TYPE_STRING);

@@ -22,6 +22,9 @@ MwDownload     *mw_download_list_add                 (MwDownloadList  *self,
 void            mw_download_list_remove              (MwDownloadList  *self,
                                                       MwDownload      *download,
                                                       gboolean         trash_file);
+MwDownload     *mw_download_list_take                (MwDownloadList  *self,
+                                                      MwDownload      *download,
+                                                      guint           *position);
 void            mw_download_list_insert              (MwDownloadList  *self,
                                                       guint            position,
                                                       MwDownload      *download);

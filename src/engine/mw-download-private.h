@@ -83,6 +83,10 @@ void      _mw_download_set_added     (MwDownload      *self,
 GFile    *_mw_download_dup_part_file (MwDownload      *self);
 char     *_mw_download_dup_host      (MwDownload      *self);
 
+gboolean  _mw_check_url              (const char      *url,
+                                      GError         **error);
+gboolean  _mw_check_sha256           (const char      *sha256);
+
 void      _mw_download_event         (MwDownload      *self,
                                       const char      *format,
                                       ...) G_GNUC_PRINTF (2, 3);

@@ -207,22 +207,17 @@ static MwDownloadRecord *
 parse_record (JsonNode *node)
 {
   g_autoptr(MwDownloadRecord) record = NULL;
-  g_autoptr(GUri) uri = NULL;
   JsonObject *object;
   const char *url;
   const char *path;
+  const char *sha256;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
   object = json_node_get_object (node);
 
   url = get_string (object, "url");
-  if (url == NULL)
-    return NULL;
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL ||
-      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
-       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+  if (!_mw_check_url (url, NULL))
     return NULL;
 
   record = g_new0 (MwDownloadRecord, 1);
@@ -244,7 +239,10 @@ parse_record (JsonNode *node)
   record->total = MAX (-1, get_int (object, "total", -1));
   record->etag = dup_valid_string (object, "etag");
   record->last_modified = dup_valid_string (object, "last-modified");
-  record->sha256 = dup_valid_string (object, "sha256");
+  /* The transfer compares against a lower-case digest; anything else is no checksum. */
+  sha256 = get_string (object, "sha256");
+  if (_mw_check_sha256 (sha256))
+    record->sha256 = g_ascii_strdown (sha256, -1);
   record->error = dup_valid_string (object, "error");
   record->added = MAX (0, get_int (object, "added", 0));
 
@@ -282,7 +280,9 @@ mw_download_store_parse (const char  *data,
       return NULL;
     }
 
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* Blank input parses, to no root at all. */
+  if (json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
                            _("The list of downloads is not in Meanwhile’s format."));

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #include "mw-download-private.h"
 #include "mw-error.h"
@@ -318,6 +319,50 @@ mw_download_init (MwDownload *self)
   self->state = MW_DOWNLOAD_QUEUED;
   self->total = -1;
   self->added = g_date_time_new_now_utc ();
+}
+
+/* The one rule for addresses Meanwhile downloads, whether typed, pasted, or read back
+ * from the state file: http or https, with a host. Escapes are taken as they are. */
+gboolean
+_mw_check_url (const char  *url,
+               GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  uri = url ? g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL) : NULL;
+  host = uri ? g_uri_get_host (uri) : NULL;
+  if (host == NULL || *host == '\0')
+    {
+      g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_INVALID_URL,
+                   _("“%s” is not a web address. Addresses look like https://example.org/file.zip."),
+                   url ? url : "");
+      return FALSE;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
+    {
+      g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_INVALID_URL,
+                   _("Meanwhile downloads only web addresses (http and https), not “%s:” ones."),
+                   scheme);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_mw_check_sha256 (const char *sha256)
+{
+  gsize len = sha256 ? strlen (sha256) : 0;
+
+  if (len != 64)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isxdigit (sha256[i]))
+      return FALSE;
+  return TRUE;
 }
 
 MwDownload *

@@ -1,0 +1,162 @@
+/* mw-format.c: sizes, speeds and states as people read them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "mw-format"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "mw-format.h"
+
+typedef struct
+{
+  guint64     factor;
+  const char *unit;
+} Unit;
+
+/* Decimal units, as GNOME shows sizes everywhere else (g_format_size). */
+static Unit
+unit_for (guint64 size)
+{
+  if (size >= G_GUINT64_CONSTANT (1000000000))
+    return (Unit) { G_GUINT64_CONSTANT (1000000000), N_("GB") };
+  if (size >= 1000000)
+    return (Unit) { 1000000, N_("MB") };
+  return (Unit) { 1000, N_("kB") };
+}
+
+/* "12.1 of 30.0 MB": both numbers in the unit of the total, so they compare at a glance. */
+char *
+mw_format_size_of (guint64 size,
+                   guint64 total)
+{
+  Unit unit = unit_for (total);
+
+  if (total < 1000)
+    /* Translators: a download's progress in bytes, "120 of 800 bytes" */
+    return g_strdup_printf (_("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes"), size, total);
+
+  /* Translators: a download's progress, "12.1 of 30.0 MB" */
+  return g_strdup_printf (_("%.1f of %.1f %s"),
+                          (double) size / unit.factor, (double) total / unit.factor, _(unit.unit));
+}
+
+char *
+mw_format_seconds_left (gint64 seconds)
+{
+  if (seconds < 0)
+    return NULL;
+  if (seconds < 5)
+    return g_strdup (_("a few seconds left"));
+  if (seconds < 90)
+    return g_strdup_printf (ngettext ("about %d second left", "about %d seconds left", (gulong) seconds),
+                            (int) seconds);
+  if (seconds < 90 * 60)
+    {
+      int minutes = (int) ((seconds + 30) / 60);
+      return g_strdup_printf (ngettext ("about %d minute left", "about %d minutes left", minutes), minutes);
+    }
+  {
+    int hours = (int) ((seconds + 1800) / 3600);
+    return g_strdup_printf (ngettext ("about %d hour left", "about %d hours left", hours), hours);
+  }
+}
+
+/* "< 1 ms", "16 ms", "1.2 s": a stall of the main loop, as the meter and the log say it. */
+char *
+mw_format_duration (gint64 microseconds)
+{
+  if (microseconds < 1000)
+    return g_strdup (_("< 1 ms"));
+  if (microseconds < 1000 * 1000)
+    return g_strdup_printf (_("%d ms"), (int) (microseconds / 1000));
+  return g_strdup_printf (_("%.1f s"), microseconds / 1e6);
+}
+
+static char *
+format_speed (double bytes_per_second)
+{
+  g_autofree char *size = g_format_size ((guint64) bytes_per_second);
+
+  /* Translators: a transfer speed, "2.3 MB/s" */
+  return g_strdup_printf (_("%s/s"), size);
+}
+
+/* The one line under a download's name that says where it stands. */
+char *
+mw_format_download_status (MwDownload *download,
+                           guint       queued_ahead)
+{
+  guint64 received = mw_download_get_received_bytes (download);
+  gint64 total = mw_download_get_total_bytes (download);
+  const char *error = mw_download_get_error_message (download);
+
+  switch (mw_download_get_state (download))
+    {
+    case MW_DOWNLOAD_QUEUED:
+      if (queued_ahead == 0)
+        return g_strdup (_("Waiting — next in line"));
+      /* Translators: the number of downloads that start before this one */
+      return g_strdup_printf (ngettext ("Waiting — %u ahead", "Waiting — %u ahead", queued_ahead),
+                              queued_ahead);
+
+    case MW_DOWNLOAD_CONNECTING:
+      if (error != NULL)
+        return g_strdup_printf (_("Retrying — %s"), error);
+      return g_strdup (_("Connecting…"));
+
+    case MW_DOWNLOAD_DOWNLOADING:
+      {
+        g_autoptr(GString) text = g_string_new (NULL);
+        double speed = mw_download_get_speed (download);
+        g_autofree char *left = mw_format_seconds_left (mw_download_get_seconds_left (download));
+
+        if (total >= 0)
+          {
+            g_autofree char *sizes = mw_format_size_of (received, (guint64) total);
+            g_string_append (text, sizes);
+          }
+        else
+          {
+            g_autofree char *size = g_format_size (received);
+            g_string_append (text, size);
+          }
+        if (speed >= 1.0)
+          {
+            g_autofree char *rate = format_speed (speed);
+            g_string_append_printf (text, " · %s", rate);
+          }
+        if (left != NULL)
+          g_string_append_printf (text, " · %s", left);
+        return g_string_free (g_steal_pointer (&text), FALSE);
+      }
+
+    case MW_DOWNLOAD_PAUSED:
+      if (total > 0)
+        {
+          g_autofree char *sizes = mw_format_size_of (received, (guint64) total);
+          return g_strdup_printf (_("Paused — %s"), sizes);
+        }
+      return g_strdup (_("Paused"));
+
+    case MW_DOWNLOAD_VERIFYING:
+      return g_strdup (_("Verifying the checksum…"));
+
+    case MW_DOWNLOAD_COMPLETED:
+      {
+        g_autofree char *size = g_format_size (received);
+        return g_strdup_printf (_("Completed — %s"), size);
+      }
+
+    case MW_DOWNLOAD_FAILED:
+      return g_strdup_printf (_("Failed: %s"), error ? error : _("unknown error"));
+
+    case MW_DOWNLOAD_CANCELLED:
+      return g_strdup (_("Cancelled"));
+
+    default:
+      return g_strdup ("");
+    }
+}

@@ -1,0 +1,18 @@
+/* mw-format.h: sizes, speeds and states as people read them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "mw-download.h"
+
+G_BEGIN_DECLS
+
+char *mw_format_size_of         (guint64     size,
+                                 guint64     total);
+char *mw_format_seconds_left    (gint64      seconds);
+char *mw_format_duration        (gint64      microseconds);
+char *mw_format_download_status (MwDownload *download,
+                                 guint       queued_ahead);
+
+G_END_DECLS
