@@ -53,6 +53,8 @@ void            mw_test_server_lock         (MwTestServer *server);
 void            mw_test_server_unlock       (MwTestServer *server);
 guint           mw_test_server_get_max_concurrent (MwTestServer *server);
 
+void            mw_test_remove_tree         (const char   *path);
+
 GBytes         *mw_test_make_bytes          (gsize         size,
                                              guint32       seed);
 

@@ -21,23 +21,6 @@ typedef struct
 } Fixture;
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
@@ -61,7 +44,7 @@ fixture_tear_down (Fixture       *fixture,
     g_main_context_iteration (NULL, FALSE);
   g_assert_finalize_object (fixture->list);
   mw_test_server_free (fixture->server);
-  rm_rf (fixture->folder_path);
+  mw_test_remove_tree (fixture->folder_path);
   g_free (fixture->folder_path);
   g_object_unref (fixture->folder);
 }

@@ -1,0 +1,361 @@
+/* mw-download-part.c: a download's NAME.part on disk, worked on from worker threads
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every function here may block on the disk, so each runs as a step: in a GTask worker
+ * thread normally, on the calling thread in freezing mode. While a step runs, the main
+ * thread leaves the Run's file fields alone.
+ */
+#define G_LOG_DOMAIN "mw-download-part"
+
+#include "config.h"
+
+#include "mw-download-run-private.h"
+#include "mw-error.h"
+#include "mw-filename.h"
+
+#define HASH_BUFFER_SIZE   (256 * 1024)
+#define MAX_NAME_ATTEMPTS  1000
+
+typedef struct
+{
+  GTask    *task;
+  StepFunc  func;
+  StepDone  done;
+} Step;
+
+static void
+step_thread (GTask        *subtask,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Step *step = task_data;
+  Run *run = g_task_get_task_data (step->task);
+  GError *error = NULL;
+
+  if (step->func (run, &error))
+    g_task_return_boolean (subtask, TRUE);
+  else
+    g_task_return_error (subtask, error);
+}
+
+static void
+step_done_cb (GObject      *source_object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Step *step = user_data;
+  GError *error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  step->done (step->task, error);
+  g_object_unref (step->task);
+  g_free (step);
+}
+
+/* Runs FUNC in a worker thread and DONE back on the main thread; in freezing mode both run
+ * right here, which is the whole difference between the two modes. While FUNC runs, the
+ * main thread leaves the Run's file fields alone. */
+void
+_mw_run_step (GTask    *task,
+          StepFunc  func,
+          StepDone  done)
+{
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GTask) subtask = NULL;
+  Step *step;
+
+  if (run->config->blocking)
+    {
+      GError *error = NULL;
+
+      func (run, &error);
+      done (task, error);
+      return;
+    }
+
+  step = g_new0 (Step, 1);
+  step->task = g_object_ref (task);
+  step->func = func;
+  step->done = done;
+
+  subtask = g_task_new (NULL, NULL, step_done_cb, step);
+  g_task_set_source_tag (subtask, _mw_run_step);
+  g_task_set_task_data (subtask, step, NULL);
+  g_task_run_in_thread (subtask, step_thread);
+}
+
+/* Worker: how much of the file is already here, and its hash so far. */
+gboolean
+_mw_part_measure (Run     *run,
+                   GError **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autofree guint8 *buffer = NULL;
+  GError *local_error = NULL;
+  guint64 size;
+
+  if (run->checksum != NULL)
+    g_checksum_reset (run->checksum);
+
+  if (run->discard_part)
+    {
+      if (!g_file_delete (run->part, NULL, &local_error) &&
+          !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      g_clear_error (&local_error);
+      run->offset = 0;
+      return TRUE;
+    }
+
+  info = g_file_query_info (run->part, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+                            NULL, &local_error);
+  if (info == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_clear_error (&local_error);
+          run->offset = 0;
+          return TRUE;
+        }
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  size = (guint64) g_file_info_get_size (info);
+  run->offset = size;
+
+  if (run->checksum == NULL || size == 0)
+    return TRUE;
+
+  in = g_file_read (run->part, run->cancellable, error);
+  if (in == NULL)
+    return FALSE;
+
+  buffer = g_malloc (HASH_BUFFER_SIZE);
+  for (guint64 hashed = 0; hashed < size;)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (in), buffer,
+                                      MIN (HASH_BUFFER_SIZE, size - hashed),
+                                      run->cancellable, error);
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        break;
+      g_checksum_update (run->checksum, buffer, n);
+      hashed += n;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+ensure_folder (GFile   *folder,
+               GError **error)
+{
+  GError *local_error = NULL;
+
+  if (g_file_make_directory_with_parents (folder, NULL, &local_error) ||
+      g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_clear_error (&local_error);
+      return TRUE;
+    }
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+static gboolean
+is_reserved (Run        *run,
+             GFile      *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  return run->config->reserved_paths != NULL &&
+         g_strv_contains ((const char * const *) run->config->reserved_paths, path);
+}
+
+/* Worker: the first name in "NAME", "NAME (1)", … that no file, no partial file and no
+ * other download holds; creating NAME.part exclusively is what reserves it. */
+static gboolean
+create_part (Run     *run,
+                  GError **error)
+{
+  if (!ensure_folder (run->config->folder, error))
+    return FALSE;
+
+  for (guint i = 0; i < MAX_NAME_ATTEMPTS; i++)
+    {
+      g_autofree char *name = mw_filename_with_index (run->wanted_name, i);
+      g_autofree char *part_name = g_strconcat (name, ".part", NULL);
+      g_autoptr(GFile) target = g_file_get_child (run->config->folder, name);
+      g_autoptr(GFile) part = g_file_get_child (run->config->folder, part_name);
+      g_autoptr(GFileOutputStream) out = NULL;
+      GError *local_error = NULL;
+
+      if (is_reserved (run, target) || g_file_query_exists (target, NULL))
+        continue;
+
+      out = g_file_create (part, G_FILE_CREATE_NONE, NULL, &local_error);
+      if (out == NULL)
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+            {
+              g_clear_error (&local_error);
+              continue;
+            }
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+
+      run->out = G_OUTPUT_STREAM (g_steal_pointer (&out));
+      run->chosen_file = g_steal_pointer (&target);
+      run->part = g_steal_pointer (&part);
+      return TRUE;
+    }
+
+  g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_NO_NAME,
+                       "No free file name");
+  return FALSE;
+}
+
+/* Worker: open the known NAME.part for the body this response brings. */
+gboolean
+_mw_part_open (Run     *run,
+                GError **error)
+{
+  GError *local_error = NULL;
+
+  if (run->disposition == BODY_TO_NEW_FILE)
+    return create_part (run, error);
+
+  if (run->disposition == BODY_ALREADY_HAD)
+    return TRUE;
+
+  {
+    g_autoptr(GFile) folder = g_file_get_parent (run->part);
+    if (!ensure_folder (folder, error))
+      return FALSE;
+  }
+
+  if (run->disposition == BODY_APPENDS)
+    {
+      g_autoptr(GFileOutputStream) out = g_file_append_to (run->part, G_FILE_CREATE_NONE,
+                                                           NULL, error);
+      g_autoptr(GFileInfo) info = NULL;
+
+      if (out == NULL)
+        return FALSE;
+
+      /* The range we asked for starts where the .part ended when we measured it. */
+      info = g_file_output_stream_query_info (out, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, error);
+      if (info == NULL)
+        return FALSE;
+      if ((guint64) g_file_info_get_size (info) != run->offset)
+        {
+          run->discard_part = TRUE;
+          g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_BAD_RANGE,
+                               "The partial file changed while resuming");
+          return FALSE;
+        }
+      run->out = G_OUTPUT_STREAM (g_steal_pointer (&out));
+      return TRUE;
+    }
+
+  /* BODY_REPLACES: start the same NAME.part afresh. */
+  if (!g_file_delete (run->part, NULL, &local_error) &&
+      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  g_clear_error (&local_error);
+
+  run->out = G_OUTPUT_STREAM (g_file_create (run->part, G_FILE_CREATE_NONE, NULL, error));
+  if (run->checksum != NULL)
+    g_checksum_reset (run->checksum);
+  return run->out != NULL;
+}
+
+/* Worker: write one chunk and hash it. */
+gboolean
+_mw_part_write_chunk (Run     *run,
+                  GError **error)
+{
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (run->writing_bytes, &size);
+  gsize written = 0;
+  gboolean ok;
+
+  ok = g_output_stream_write_all (run->out, data, size, &written, run->cancellable, error);
+  if (run->checksum != NULL && written > 0)
+    g_checksum_update (run->checksum, data, written);
+  return ok;
+}
+
+/* Worker: after a failure, leave the .part closed and resumable. */
+gboolean
+_mw_part_close (Run     *run,
+                 GError **error)
+{
+  if (run->out != NULL && !g_output_stream_is_closed (run->out))
+    return g_output_stream_close (run->out, NULL, error);
+  return TRUE;
+}
+
+/* Worker: the body is complete. Close, verify, and only then give it its real name. */
+gboolean
+_mw_part_finish (Run     *run,
+                  GError **error)
+{
+  g_autoptr(GFile) folder = g_file_get_parent (run->target);
+  g_autofree char *base = g_file_get_basename (run->target);
+
+  if (!_mw_part_close (run, error))
+    return FALSE;
+
+  if (run->checksum != NULL)
+    {
+      const char *actual = g_checksum_get_string (run->checksum);
+
+      if (g_strcmp0 (actual, run->expected_sha256) != 0)
+        {
+          /* A file that failed its check must not be resumed from, nor look finished. */
+          g_file_delete (run->part, NULL, NULL);
+          g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_CHECKSUM_MISMATCH,
+                       "SHA-256 is %s, expected %s", actual, run->expected_sha256);
+          return FALSE;
+        }
+    }
+
+  for (guint i = 0; i < MAX_NAME_ATTEMPTS; i++)
+    {
+      g_autofree char *name = mw_filename_with_index (base, i);
+      g_autoptr(GFile) target = g_file_get_child (folder, name);
+      GError *local_error = NULL;
+
+      if (i > 0 && is_reserved (run, target))
+        continue;
+
+      /* Never overwrite: a file that appeared under our name meanwhile keeps it. */
+      if (g_file_move (run->part, target, G_FILE_COPY_NONE, NULL, NULL, NULL, &local_error))
+        {
+          run->chosen_file = g_steal_pointer (&target);
+          return TRUE;
+        }
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      g_clear_error (&local_error);
+    }
+
+  g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_NO_NAME, "No free file name");
+  return FALSE;
+}

@@ -1,0 +1,80 @@
+/* mw-download-run-private.h: one run of a transfer, shared by its two halves
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * mw-download-transfer.c drives a run on the main thread (HTTP, decisions, retries);
+ * mw-download-part.c holds what touches the disk, run as steps in worker threads.
+ */
+#pragma once
+
+#include "mw-download-private.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  BODY_TO_NEW_FILE,     /* the first response: choose a name, create NAME.part */
+  BODY_APPENDS,         /* 206 for the bytes after the .part */
+  BODY_REPLACES,        /* 200: whatever the .part held is stale */
+  BODY_ALREADY_HAD,     /* 416 on a complete .part: nothing to write */
+} BodyDisposition;
+
+typedef struct
+{
+  MwDownload       *download;   /* owned by the GTask */
+  MwTransferConfig *config;
+  GCancellable     *run_cancellable;
+
+  guint             failures;   /* in a row, without progress */
+  gboolean          discard_part;
+  gboolean          avoid_ranges;
+  gint64            retry_after_ms;
+  GSource          *wait_source;
+  GSource          *wait_cancel_source;
+
+  /* One attempt */
+  GCancellable     *cancellable;
+  gulong            cancel_handler;
+  SoupMessage      *message;
+  GInputStream     *body;
+  GFile            *part;
+  GOutputStream    *out;
+  GChecksum        *checksum;
+  BodyDisposition   disposition;
+  char             *expected_sha256;  /* copies the workers may read */
+  GFile            *target;
+  char             *wanted_name;
+  GFile            *chosen_file;
+  guint64           offset;     /* bytes the .part had before this attempt */
+  guint64           received;   /* offset + bytes read in this attempt */
+  gint64            total;
+  gsize             chunk_size;
+  gboolean          reading;
+  gboolean          writing;
+  gboolean          at_eof;
+  GBytes           *writing_bytes;
+  GBytes           *pending_bytes;
+  GError           *error;
+} Run;
+
+typedef gboolean (*StepFunc) (Run     *run,
+                              GError **error);
+typedef void     (*StepDone) (GTask   *task,
+                              GError  *error);
+
+void     _mw_run_step         (GTask     *task,
+                               StepFunc   func,
+                               StepDone   done);
+
+gboolean _mw_part_measure     (Run       *run,
+                               GError   **error);
+gboolean _mw_part_open        (Run       *run,
+                               GError   **error);
+gboolean _mw_part_write_chunk (Run       *run,
+                               GError   **error);
+gboolean _mw_part_close       (Run       *run,
+                               GError   **error);
+gboolean _mw_part_finish      (Run       *run,
+                               GError   **error);
+
+G_END_DECLS
