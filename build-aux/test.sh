@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 ./build-aux/deps.sh
 ./build-aux/build.sh
 
-exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1024x24" \
+exec dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1200x24" \
   meson test -C _build --print-errorlogs "$@"

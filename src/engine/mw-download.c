@@ -402,6 +402,35 @@ mw_download_get_filename (MwDownload *self)
   return self->filename;
 }
 
+/* The name to show: the file's, or before the server named it, the last part of the
+ * address, or the address itself. */
+char *
+mw_download_dup_display_name (MwDownload *self)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *path;
+
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), NULL);
+
+  if (self->filename != NULL)
+    return g_strdup (self->filename);
+
+  uri = g_uri_parse (self->url, G_URI_FLAGS_ENCODED, NULL);
+  path = uri ? g_uri_get_path (uri) : NULL;
+  if (path != NULL)
+    {
+      const char *slash = strrchr (path, '/');
+      const char *last = slash ? slash + 1 : path;
+      g_autofree char *unescaped = g_uri_unescape_string (last, NULL);
+
+      if (unescaped != NULL && *unescaped != '\0' && g_utf8_validate (unescaped, -1, NULL))
+        return g_steal_pointer (&unescaped);
+      if (*last != '\0')
+        return g_strdup (last);
+    }
+  return g_strdup (self->url);
+}
+
 MwDownloadState
 mw_download_get_state (MwDownload *self)
 {

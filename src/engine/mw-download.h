@@ -36,6 +36,7 @@ const char      *mw_download_get_url            (MwDownload  *self);
 const char      *mw_download_get_final_url      (MwDownload  *self);
 GFile           *mw_download_get_file           (MwDownload  *self);
 const char      *mw_download_get_filename       (MwDownload  *self);
+char            *mw_download_dup_display_name   (MwDownload  *self);
 MwDownloadState  mw_download_get_state          (MwDownload  *self);
 guint64          mw_download_get_received_bytes (MwDownload  *self);
 gint64           mw_download_get_total_bytes    (MwDownload  *self);

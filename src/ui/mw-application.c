@@ -9,6 +9,9 @@
 #include <glib/gi18n.h>
 
 #include "mw-application.h"
+#include "mw-compat.h"
+#include "mw-demo-server.h"
+#include "mw-preferences-window.h"
 #include "mw-window.h"
 
 struct _MwApplication
@@ -18,11 +21,15 @@ struct _MwApplication
   GSettings      *settings;
   MwDownloadList *downloads;
   MwMonitor      *monitor;
+  MwDemoServer   *demo_server;
+  GStrv           demo_urls;
 };
 
 G_DEFINE_FINAL_TYPE (MwApplication, mw_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Start the built-in demo server and offer its sample downloads"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, N_("[URL…]") },
   { NULL }
@@ -52,20 +59,35 @@ mw_application_get_monitor (MwApplication *self)
   return self->monitor;
 }
 
-static GtkWindow *
+GSettings *
+mw_application_get_settings (MwApplication *self)
+{
+  g_return_val_if_fail (MW_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+/* Returns: (nullable): the demo server's sample files, or NULL without --demo */
+const char * const *
+mw_application_get_demo_urls (MwApplication *self)
+{
+  g_return_val_if_fail (MW_IS_APPLICATION (self), NULL);
+  return (const char * const *) self->demo_urls;
+}
+
+static MwWindow *
 ensure_window (MwApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
     window = GTK_WINDOW (mw_window_new (self));
-  return window;
+  return MW_WINDOW (window);
 }
 
 static void
 mw_application_activate (GApplication *app)
 {
-  gtk_window_present (ensure_window (MW_APPLICATION (app)));
+  gtk_window_present (GTK_WINDOW (ensure_window (MW_APPLICATION (app))));
 }
 
 static gint
@@ -74,22 +96,53 @@ mw_application_handle_local_options (GApplication *app,
 {
   if (g_variant_dict_contains (options, "version"))
     {
-      g_print ("%s %s\n", "meanwhile", PACKAGE_VERSION);
+      g_print ("meanwhile %s\n", PACKAGE_VERSION);
       return 0;
     }
   return -1;
+}
+
+static void
+start_demo (MwApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  GAction *action;
+
+  if (self->demo_server != NULL)
+    return;
+
+  self->demo_server = mw_demo_server_new ();
+  if (!mw_demo_server_start (self->demo_server, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The demo server could not start: %s"), error->message);
+      g_clear_object (&self->demo_server);
+      mw_window_show_message (ensure_window (self), text);
+      return;
+    }
+
+  self->demo_urls = mw_demo_server_dup_download_urls (self->demo_server);
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "demo-downloads");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), TRUE);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (MW_IS_WINDOW (l->data))
+      mw_window_set_demo_available (l->data, TRUE);
 }
 
 static int
 mw_application_command_line (GApplication            *app,
                              GApplicationCommandLine *command_line)
 {
+  MwApplication *self = MW_APPLICATION (app);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   g_autofree const char **urls = NULL;
 
   g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &urls);
 
   g_application_activate (app);
+  if (g_variant_dict_contains (options, "demo"))
+    start_demo (self);
+
   for (guint i = 0; urls != NULL && urls[i] != NULL; i++)
     g_action_group_activate_action (G_ACTION_GROUP (app), "download", g_variant_new_string (urls[i]));
 
@@ -103,13 +156,54 @@ download_action (GSimpleAction *action,
 {
   MwApplication *self = user_data;
   g_autoptr(GError) error = NULL;
-  const char *url = g_variant_get_string (parameter, NULL);
+  MwWindow *window = ensure_window (self);
 
-  if (mw_download_list_add (self->downloads, url, NULL, &error) == NULL)
-    {
-      MwWindow *window = MW_WINDOW (ensure_window (self));
-      mw_window_show_message (window, error->message);
-    }
+  if (!mw_window_add_url (window, g_variant_get_string (parameter, NULL), &error))
+    mw_window_show_message (window, error->message);
+}
+
+static void
+demo_downloads_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  MwApplication *self = user_data;
+
+  for (guint i = 0; self->demo_urls != NULL && self->demo_urls[i] != NULL; i++)
+    mw_download_list_add (self->downloads, self->demo_urls[i], NULL, NULL);
+}
+
+static void
+open_file_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  MwApplication *self = user_data;
+  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (parameter, NULL));
+
+  mw_launch_file (gtk_application_get_active_window (GTK_APPLICATION (self)), file);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  MwApplication *self = user_data;
+  MwPreferencesWindow *preferences;
+
+  preferences = mw_preferences_window_new (GTK_WINDOW (ensure_window (self)), self->settings);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+shortcuts_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  MwApplication *self = user_data;
+
+  gtk_widget_activate_action (GTK_WIDGET (ensure_window (self)), "win.show-help-overlay", NULL);
 }
 
 static void
@@ -136,13 +230,18 @@ about_action (GSimpleAction *action,
                         "version", PACKAGE_VERSION,
                         "developers", developers,
                         "license-type", GTK_LICENSE_GPL_3_0,
-                        "comments", _("Download files and read news feeds while the window stays responsive"),
+                        "comments", _("Download files and read news feeds while the window stays responsive. "
+                                      "Flip the freezing switch to see what blocking calls do to a window."),
                         NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 
 static const GActionEntry app_actions[] = {
   { "download", download_action, "s" },
+  { "demo-downloads", demo_downloads_action },
+  { "open-file", open_file_action, "s" },
+  { "preferences", preferences_action },
+  { "shortcuts", shortcuts_action },
   { "quit", quit_action },
   { "about", about_action },
 };
@@ -158,15 +257,30 @@ folder_from_setting (GValue   *value,
   return TRUE;
 }
 
-static GVariant *
-folder_to_setting (const GValue       *value,
-                   const GVariantType *expected_type,
-                   gpointer            user_data)
+static void
+download_finished_cb (MwDownloadList *list,
+                      MwDownload     *download,
+                      MwApplication  *self)
 {
-  GFile *file = g_value_get_object (value);
-  g_autofree char *path = file ? g_file_get_path (file) : NULL;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *path = NULL;
 
-  return g_variant_new_string (path ? path : "");
+  if (mw_download_get_state (download) != MW_DOWNLOAD_COMPLETED ||
+      mw_download_get_file (download) == NULL ||
+      !g_settings_get_boolean (self->settings, "notify-on-completion"))
+    return;
+
+  /* Someone looking at the window sees the row finish; a notification is for the others. */
+  if (window != NULL && gtk_window_is_active (window))
+    return;
+
+  path = g_file_get_path (mw_download_get_file (download));
+  notification = g_notification_new (_("Download Finished"));
+  g_notification_set_body (notification, mw_download_get_filename (download));
+  g_notification_set_default_action_and_target (notification, "app.open-file", "s", path);
+  g_notification_add_button_with_target (notification, _("Open"), "app.open-file", "s", path);
+  g_application_send_notification (G_APPLICATION (self), "download-finished", notification);
 }
 
 static void
@@ -174,10 +288,16 @@ load_cb (GObject      *source_object,
          GAsyncResult *result,
          gpointer      user_data)
 {
+  MwApplication *self = user_data;
+  MwDownloadList *list = MW_DOWNLOAD_LIST (source_object);
   g_autoptr(GError) error = NULL;
+  const char *problem;
 
-  if (!mw_download_list_load_finish (MW_DOWNLOAD_LIST (source_object), result, &error))
-    g_warning ("%s", error->message);
+  mw_download_list_load_finish (list, result, &error);
+  problem = mw_download_list_get_load_error (list);
+  if (problem != NULL)
+    mw_window_show_message (ensure_window (self), problem);
+  g_application_release (G_APPLICATION (self));
 }
 
 static void
@@ -186,12 +306,22 @@ mw_application_startup (GApplication *app)
   MwApplication *self = MW_APPLICATION (app);
   g_autoptr(GFile) state_file = NULL;
   g_autoptr(GAction) blocking = NULL;
-  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const struct {
+    const char *action;
+    const char *accels[2];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
+  };
 
   G_APPLICATION_CLASS (mw_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "demo-downloads")),
+                               FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
 
   self->settings = g_settings_new (BASE_APPLICATION_ID);
 
@@ -202,7 +332,8 @@ mw_application_startup (GApplication *app)
   g_settings_bind (self->settings, "blocking-mode", self->downloads, "blocking-mode",
                    G_SETTINGS_BIND_GET);
   g_settings_bind_with_mapping (self->settings, "download-folder", self->downloads, "download-folder",
-                                G_SETTINGS_BIND_GET, folder_from_setting, folder_to_setting, NULL, NULL);
+                                G_SETTINGS_BIND_GET, folder_from_setting, NULL, NULL, NULL);
+  g_signal_connect_object (self->downloads, "download-finished", G_CALLBACK (download_finished_cb), self, 0);
 
   /* The switch, the setting and the engine are one state, through this action. */
   blocking = g_settings_create_action (self->settings, "blocking-mode");
@@ -211,7 +342,9 @@ mw_application_startup (GApplication *app)
   self->monitor = mw_monitor_new (10);
   mw_monitor_start (self->monitor);
 
-  mw_download_list_load_async (self->downloads, NULL, load_cb, NULL);
+  /* The window opens at once; the list fills in when the file has been read. */
+  g_application_hold (app);
+  mw_download_list_load_async (self->downloads, NULL, load_cb, self);
 }
 
 static void
@@ -239,6 +372,8 @@ mw_application_shutdown (GApplication *app)
     g_main_context_iteration (NULL, TRUE);
 
   mw_monitor_stop (self->monitor);
+  if (self->demo_server != NULL)
+    mw_demo_server_stop (self->demo_server);
 
   G_APPLICATION_CLASS (mw_application_parent_class)->shutdown (app);
 }
@@ -251,6 +386,8 @@ mw_application_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->downloads);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->demo_server);
+  g_clear_pointer (&self->demo_urls, g_strfreev);
 
   G_OBJECT_CLASS (mw_application_parent_class)->dispose (object);
 }

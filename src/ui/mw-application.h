@@ -14,8 +14,10 @@ G_BEGIN_DECLS
 #define MW_TYPE_APPLICATION (mw_application_get_type ())
 G_DECLARE_FINAL_TYPE (MwApplication, mw_application, MW, APPLICATION, AdwApplication)
 
-MwApplication  *mw_application_new           (void);
-MwDownloadList *mw_application_get_downloads (MwApplication *self);
-MwMonitor      *mw_application_get_monitor   (MwApplication *self);
+MwApplication      *mw_application_new           (void);
+MwDownloadList     *mw_application_get_downloads (MwApplication *self);
+MwMonitor          *mw_application_get_monitor   (MwApplication *self);
+GSettings          *mw_application_get_settings  (MwApplication *self);
+const char * const *mw_application_get_demo_urls (MwApplication *self);
 
 G_END_DECLS

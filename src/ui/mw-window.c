@@ -1,4 +1,4 @@
-/* mw-window.c
+/* mw-window.c: the main window
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,45 +8,550 @@
 
 #include <glib/gi18n.h>
 
+#include "mw-download-row.h"
+#include "mw-format.h"
+#include "mw-meter.h"
 #include "mw-window.h"
+
+/* The log is for reading, not an archive: the oldest lines go beyond this. */
+#define MAX_LOG_LINES 2000
 
 struct _MwWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  MwApplication        *application;
+  MwDownloadList       *downloads;
+
   AdwToastOverlay      *toast_overlay;
-  GtkSwitch            *blocking_switch;
+  GtkStack             *downloads_stack;
+  GtkListView          *list_view;
+  GtkMenuButton        *add_button;
+  GtkPopover           *add_popover;
+  GtkEntry             *url_entry;
+  GtkEntry             *sha256_entry;
+  GtkLabel             *add_error_label;
+  GtkWidget            *demo_button;
+  GtkStringList        *log_lines;
+  GtkBox               *meter_slot;
+  GtkBox               *meter_slot_compact;
+  GtkBox               *meter_slot_narrow;
+
+  gboolean              log_visible;
 };
 
 G_DEFINE_FINAL_TYPE (MwWindow, mw_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void
-mw_window_class_init (MwWindowClass *klass)
-{
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+enum {
+  PROP_0,
+  PROP_LOG_VISIBLE,
+  N_PROPS
+};
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/mw-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, MwWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, MwWindow, blocking_switch);
+static GParamSpec *properties[N_PROPS];
+
+MwDownloadList *
+mw_window_get_downloads (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  return self->downloads;
 }
 
-static void
-mw_window_init (MwWindow *self)
+GListModel *
+mw_window_get_log (MwWindow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
-}
-
-MwWindow *
-mw_window_new (MwApplication *application)
-{
-  return g_object_new (MW_TYPE_WINDOW, "application", application, NULL);
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  return G_LIST_MODEL (self->log_lines);
 }
 
 void
 mw_window_show_message (MwWindow   *self,
                         const char *message)
 {
+  AdwToast *toast;
+
   g_return_if_fail (MW_IS_WINDOW (self));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 6);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+mw_window_set_demo_available (MwWindow *self,
+                              gboolean  available)
+{
+  g_return_if_fail (MW_IS_WINDOW (self));
+  gtk_widget_set_visible (self->demo_button, available);
+}
+
+static void
+log_line (MwWindow   *self,
+          gint64      time,
+          const char *subject,
+          const char *text)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (time / G_USEC_PER_SEC);
+  g_autofree char *clock = when ? g_date_time_format (when, "%H:%M:%S") : g_strdup ("");
+  g_autofree char *line = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->log_lines));
+
+  if (subject != NULL)
+    line = g_strdup_printf ("%s.%03d  %s — %s", clock, (int) ((time / 1000) % 1000), subject, text);
+  else
+    line = g_strdup_printf ("%s.%03d  %s", clock, (int) ((time / 1000) % 1000), text);
+
+  if (n >= MAX_LOG_LINES)
+    gtk_string_list_splice (self->log_lines, 0, n - MAX_LOG_LINES + 1, NULL);
+  gtk_string_list_append (self->log_lines, line);
+}
+
+static void
+download_event_cb (MwDownloadList *list,
+                   MwDownload     *download,
+                   gint64          time,
+                   const char     *text,
+                   MwWindow       *self)
+{
+  g_autofree char *name = mw_download_dup_display_name (download);
+
+  log_line (self, time, name, text);
+}
+
+static void
+stall_cb (MwMonitor *monitor,
+          gint64     duration,
+          MwWindow  *self)
+{
+  g_autofree char *length = mw_format_duration (duration);
+  g_autofree char *text = g_strdup_printf (_("The main loop was blocked for %s: nothing could be drawn or clicked meanwhile"),
+                                           length);
+
+  log_line (self, g_get_real_time (), NULL, text);
+}
+
+static void
+clear_log_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  MwWindow *self = MW_WINDOW (widget);
+
+  gtk_string_list_splice (self->log_lines, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->log_lines)), NULL);
+}
+
+static void
+mw_window_set_log_visible (MwWindow *self,
+                           gboolean  visible)
+{
+  visible = !!visible;
+  if (self->log_visible == visible)
+    return;
+  self->log_visible = visible;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG_VISIBLE]);
+}
+
+static void
+update_empty_state (MwWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->downloads));
+
+  gtk_stack_set_visible_child_name (self->downloads_stack, n > 0 ? "list" : "empty");
+}
+
+/* --- Adding ------------------------------------------------------------------------ */
+
+/* Adds every web address in TEXT (one a line, as a text/uri-list or a paste brings them).
+ * Returns: whether at least one was added; otherwise ERROR says why the first one was not. */
+gboolean
+mw_window_add_url (MwWindow    *self,
+                   const char  *text,
+                   GError     **error)
+{
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) first_error = NULL;
+  guint added = 0;
+
+  g_return_val_if_fail (MW_IS_WINDOW (self), FALSE);
+
+  lines = g_strsplit_set (text ? text : "", "\r\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      char *line = g_strstrip (lines[i]);
+
+      if (*line == '\0' || *line == '#')
+        continue;
+      if (mw_download_list_add (self->downloads, line, NULL, &local_error) != NULL)
+        added++;
+      else if (first_error == NULL)
+        first_error = g_steal_pointer (&local_error);
+    }
+
+  if (added > 0)
+    return TRUE;
+
+  if (first_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&first_error));
+  else
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                         _("There is no web address to download."));
+  return FALSE;
+}
+
+static void
+add_download_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  MwWindow *self = MW_WINDOW (widget);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->add_error_label), FALSE);
+  gtk_menu_button_popup (self->add_button);
+  gtk_widget_grab_focus (GTK_WIDGET (self->url_entry));
+}
+
+static void
+add_from_entry_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MwWindow *self = MW_WINDOW (widget);
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_entry));
+  g_autofree char *sha256 = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->sha256_entry))));
+  g_autoptr(GError) error = NULL;
+
+  if (mw_download_list_add (self->downloads, url, sha256, &error) == NULL)
+    {
+      /* Said where the address was typed, not in a toast that hides behind the popover. */
+      gtk_label_set_label (self->add_error_label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->add_error_label), TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->url_entry), "error");
+      gtk_widget_grab_focus (GTK_WIDGET (self->url_entry));
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->url_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->sha256_entry), "");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->url_entry), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->add_error_label), FALSE);
+  gtk_popover_popdown (self->add_popover);
+}
+
+static void
+url_changed_cb (MwWindow *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self->url_entry), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->add_error_label), FALSE);
+}
+
+static void
+paste_cb (GObject      *source_object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(MwWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source_object), result, &error);
+
+  if (text == NULL)
+    {
+      mw_window_show_message (self, _("The clipboard holds no text to download."));
+      return;
+    }
+
+  if (!mw_window_add_url (self, text, &error))
+    mw_window_show_message (self, error->message);
+}
+
+static void
+paste_url_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
+
+  gdk_clipboard_read_text_async (clipboard, NULL, paste_cb, g_object_ref (widget));
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         MwWindow      *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      g_autoptr(GString) uris = g_string_new (NULL);
+
+      for (GSList *l = g_value_get_boxed (value); l != NULL; l = l->next)
+        {
+          g_autofree char *uri = g_file_get_uri (l->data);
+          g_string_append_printf (uris, "%s\n", uri);
+        }
+      if (mw_window_add_url (self, uris->str, &error))
+        return TRUE;
+    }
+  else if (G_VALUE_HOLDS (value, G_TYPE_STRING))
+    {
+      if (mw_window_add_url (self, g_value_get_string (value), &error))
+        return TRUE;
+    }
+
+  if (error != NULL)
+    mw_window_show_message (self, error->message);
+  return FALSE;
+}
+
+/* --- Removing, with undo ---------------------------------------------------------- */
+
+typedef struct
+{
+  MwWindow   *window;
+  MwDownload *download;
+  guint       position;
+  gboolean    was_running;
+  gboolean    undone;
+} Removal;
+
+static void
+removal_free (Removal *removal)
+{
+  g_object_unref (removal->window);
+  g_object_unref (removal->download);
+  g_free (removal);
+}
+
+static void
+undo_removal_cb (AdwToast *toast,
+                 Removal  *removal)
+{
+  removal->undone = TRUE;
+  mw_download_list_insert (removal->window->downloads, removal->position, removal->download);
+  if (removal->was_running)
+    mw_download_resume (removal->download);
+}
+
+static void
+removal_dismissed_cb (AdwToast *toast,
+                      Removal  *removal)
+{
+  /* Only now, when undo is no longer possible, is a partial file thrown away. */
+  if (!removal->undone && !mw_download_is_finished (removal->download))
+    mw_download_cancel (removal->download);
+}
+
+void
+mw_window_remove_download (MwWindow   *self,
+                           MwDownload *download)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *name = NULL;
+  Removal *removal;
+  AdwToast *toast;
+  guint position;
+
+  g_return_if_fail (MW_IS_WINDOW (self));
+
+  removal = g_new0 (Removal, 1);
+  removal->window = g_object_ref (self);
+  removal->was_running = mw_download_can_pause (download);
+  if (removal->was_running)
+    mw_download_pause (download);
+  removal->download = mw_download_list_take (self->downloads, download, &position);
+  if (removal->download == NULL)
+    {
+      g_object_unref (removal->window);
+      g_free (removal);
+      return;
+    }
+  removal->position = position;
+
+  name = mw_download_dup_display_name (download);
+  /* Translators: a toast after removing a download from the list */
+  title = g_strdup_printf (_("“%s” removed"), name);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect (toast, "button-clicked", G_CALLBACK (undo_removal_cb), removal);
+  g_signal_connect_data (toast, "dismissed", G_CALLBACK (removal_dismissed_cb), removal,
+                         (GClosureNotify) removal_free, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+download_finished_cb (MwDownloadList *list,
+                      MwDownload     *download,
+                      MwWindow       *self)
+{
+  if (mw_download_get_state (download) == MW_DOWNLOAD_FAILED)
+    {
+      g_autofree char *name = mw_download_dup_display_name (download);
+      g_autofree char *text = g_strdup_printf (_("%s: %s"), name, mw_download_get_error_message (download));
+      mw_window_show_message (self, text);
+    }
+}
+
+/* --- Life cycle ------------------------------------------------------------------- */
+
+/* Connects the window to the application's engine objects; the "application" property
+ * is only set after construction, so this cannot happen in constructed(). */
+static void
+setup (MwWindow      *self,
+       MwApplication *application)
+{
+  GSettings *settings;
+  g_autoptr(GtkNoSelection) selection = NULL;
+  MwMonitor *monitor;
+  GtkWidget *meter;
+
+  self->application = application;
+  self->downloads = g_object_ref (mw_application_get_downloads (self->application));
+  settings = mw_application_get_settings (self->application);
+  monitor = mw_application_get_monitor (self->application);
+
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->downloads)));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  g_signal_connect_object (self->downloads, "items-changed", G_CALLBACK (update_empty_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->downloads, "download-event", G_CALLBACK (download_event_cb), self, 0);
+  g_signal_connect_object (self->downloads, "download-finished", G_CALLBACK (download_finished_cb), self, 0);
+  g_signal_connect_object (monitor, "stall", G_CALLBACK (stall_cb), self, 0);
+  update_empty_state (self);
+
+  meter = g_object_new (MW_TYPE_METER, "monitor", monitor, NULL);
+  gtk_box_append (self->meter_slot, meter);
+  meter = g_object_new (MW_TYPE_METER, "monitor", monitor, "compact", TRUE, NULL);
+  gtk_box_append (self->meter_slot_compact, meter);
+  meter = g_object_new (MW_TYPE_METER, "monitor", monitor, "compact", TRUE, NULL);
+  gtk_box_append (self->meter_slot_narrow, meter);
+
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
+  mw_window_set_demo_available (self, mw_application_get_demo_urls (self->application) != NULL);
+
+  if (PROFILE[0] == 'd')
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+}
+
+static void
+mw_window_dispose (GObject *object)
+{
+  MwWindow *self = MW_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), MW_TYPE_WINDOW);
+  g_clear_object (&self->downloads);
+
+  G_OBJECT_CLASS (mw_window_parent_class)->dispose (object);
+}
+
+static void
+mw_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_LOG_VISIBLE:
+      g_value_set_boolean (value, MW_WINDOW (object)->log_visible);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mw_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_LOG_VISIBLE:
+      mw_window_set_log_visible (MW_WINDOW (object), g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mw_window_class_init (MwWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = mw_window_get_property;
+  object_class->set_property = mw_window_set_property;
+
+  properties[PROP_LOG_VISIBLE] =
+    g_param_spec_boolean ("log-visible", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  object_class->dispose = mw_window_dispose;
+
+  g_type_ensure (MW_TYPE_DOWNLOAD_ROW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/mw-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, downloads_stack);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, add_button);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, add_popover);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, url_entry);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, sha256_entry);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, add_error_label);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, demo_button);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, log_lines);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, meter_slot);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, meter_slot_compact);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, meter_slot_narrow);
+
+  gtk_widget_class_install_action (widget_class, "win.add-download", NULL, add_download_action);
+  gtk_widget_class_install_action (widget_class, "win.add-from-entry", NULL, add_from_entry_action);
+  gtk_widget_class_install_action (widget_class, "win.paste-url", NULL, paste_url_action);
+  /* Stateful: the toggle buttons and the menu item show whether the log is open. */
+  gtk_widget_class_install_property_action (widget_class, "win.show-log", "log-visible");
+  gtk_widget_class_install_action (widget_class, "win.clear-log", NULL, clear_log_action);
+
+  /* Accelerators, all in one place. Ctrl+V here only fires when no text field took it. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.add-download", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste-url", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-log", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+mw_window_init (MwWindow *self)
+{
+  GtkDropTarget *drop;
+  GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_STRING };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->url_entry, "changed", G_CALLBACK (url_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY | GDK_ACTION_LINK);
+  gtk_drop_target_set_gtypes (drop, types, G_N_ELEMENTS (types));
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+}
+
+MwWindow *
+mw_window_new (MwApplication *application)
+{
+  MwWindow *self = g_object_new (MW_TYPE_WINDOW, "application", application, NULL);
+
+  setup (self, application);
+  return self;
 }

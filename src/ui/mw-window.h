@@ -13,8 +13,17 @@ G_BEGIN_DECLS
 #define MW_TYPE_WINDOW (mw_window_get_type ())
 G_DECLARE_FINAL_TYPE (MwWindow, mw_window, MW, WINDOW, AdwApplicationWindow)
 
-MwWindow *mw_window_new          (MwApplication *application);
-void      mw_window_show_message (MwWindow      *self,
-                                  const char    *message);
+MwWindow       *mw_window_new              (MwApplication *application);
+MwDownloadList *mw_window_get_downloads    (MwWindow      *self);
+void            mw_window_show_message     (MwWindow      *self,
+                                            const char    *message);
+void            mw_window_remove_download  (MwWindow      *self,
+                                            MwDownload    *download);
+gboolean        mw_window_add_url          (MwWindow      *self,
+                                            const char    *text,
+                                            GError       **error);
+GListModel     *mw_window_get_log          (MwWindow      *self);
+void            mw_window_set_demo_available (MwWindow    *self,
+                                              gboolean     available);
 
 G_END_DECLS

@@ -1,0 +1,193 @@
+/* mw-compat.c: where a newer GTK has a better API, the one place that chooses
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * GTK 4.10 brought GtkFileLauncher, GtkUriLauncher (4.10) and GtkFileDialog, which talk to
+ * the portals properly; Debian 12 has GTK 4.8. Each function here uses the newer API when
+ * built against it and the older one otherwise. The newer calls are outside the pinned
+ * API level, hence the silenced availability warnings around them.
+ */
+#define G_LOG_DOMAIN "mw-compat"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mw-compat.h"
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+static void
+launch_done_cb (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (GTK_IS_FILE_LAUNCHER (source_object))
+    {
+      if (!gtk_file_launcher_launch_finish (GTK_FILE_LAUNCHER (source_object), result, &error) &&
+          !gtk_file_launcher_open_containing_folder_finish (GTK_FILE_LAUNCHER (source_object), result, NULL))
+        g_debug ("Could not launch: %s", error->message);
+    }
+  else if (!gtk_uri_launcher_launch_finish (GTK_URI_LAUNCHER (source_object), result, &error))
+    g_debug ("Could not launch: %s", error->message);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+#endif
+
+void
+mw_launch_file (GtkWindow *parent,
+                GFile     *file)
+{
+#if GTK_CHECK_VERSION (4, 10, 0)
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_autoptr(GtkFileLauncher) launcher = gtk_file_launcher_new (file);
+  gtk_file_launcher_launch (launcher, parent, NULL, launch_done_cb, NULL);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  g_autofree char *uri = g_file_get_uri (file);
+  gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
+#endif
+}
+
+/* Only ever called with http(s) links the user clicked. */
+void
+mw_launch_uri (GtkWindow  *parent,
+               const char *uri)
+{
+#if GTK_CHECK_VERSION (4, 10, 0)
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_autoptr(GtkUriLauncher) launcher = gtk_uri_launcher_new (uri);
+  gtk_uri_launcher_launch (launcher, parent, NULL, launch_done_cb, NULL);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
+#endif
+}
+
+#if !GTK_CHECK_VERSION (4, 10, 0)
+static void
+show_items_cb (GObject      *source_object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = user_data;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source_object), result, &error);
+  if (reply == NULL)
+    {
+      /* No file manager on the bus: open the folder itself instead. */
+      g_autoptr(GFile) folder = g_file_get_parent (file);
+      g_autofree char *uri = g_file_get_uri (folder);
+      g_debug ("ShowItems failed (%s); opening the folder", error->message);
+      g_app_info_launch_default_for_uri_async (uri, NULL, NULL, NULL, NULL);
+    }
+}
+#endif
+
+void
+mw_show_in_folder (GtkWindow *parent,
+                   GFile     *file)
+{
+#if GTK_CHECK_VERSION (4, 10, 0)
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_autoptr(GtkFileLauncher) launcher = gtk_file_launcher_new (file);
+  gtk_file_launcher_open_containing_folder (launcher, parent, NULL, launch_done_cb, NULL);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  GDBusConnection *bus = g_application_get_dbus_connection (g_application_get_default ());
+  g_autofree char *uri = g_file_get_uri (file);
+  const char *uris[] = { uri, NULL };
+
+  if (bus == NULL)
+    return;
+  g_dbus_connection_call (bus, "org.freedesktop.FileManager1", "/org/freedesktop/FileManager1",
+                          "org.freedesktop.FileManager1", "ShowItems",
+                          g_variant_new ("(^ass)", uris, ""), NULL, G_DBUS_CALL_FLAGS_NONE, -1,
+                          NULL, show_items_cb, g_object_ref (file));
+#endif
+}
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+static void
+folder_chosen_cb (GObject      *source_object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GFile *folder;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  folder = gtk_file_dialog_select_folder_finish (GTK_FILE_DIALOG (source_object), result, &error);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  if (folder != NULL)
+    g_task_return_pointer (task, folder, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+#else
+static void
+native_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    gpointer         user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    g_task_return_pointer (task, gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog)), g_object_unref);
+  else
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Dismissed");
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+#endif
+
+/* Asks for a folder through the file chooser portal where there is one. */
+void
+mw_choose_folder_async (GtkWindow           *parent,
+                        const char          *title,
+                        GFile               *initial_folder,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, mw_choose_folder_async);
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  {
+    g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+    gtk_file_dialog_set_title (dialog, title);
+    gtk_file_dialog_set_modal (dialog, TRUE);
+    if (initial_folder != NULL)
+      gtk_file_dialog_set_initial_folder (dialog, initial_folder);
+    gtk_file_dialog_select_folder (dialog, parent, cancellable, folder_chosen_cb, task);
+  }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  {
+    GtkFileChooserNative *dialog;
+
+    dialog = gtk_file_chooser_native_new (title, parent, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                          _("_Select"), _("_Cancel"));
+    gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+    if (initial_folder != NULL)
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), initial_folder, NULL);
+    g_signal_connect (dialog, "response", G_CALLBACK (native_response_cb), task);
+    gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  }
+#endif
+}
+
+GFile *
+mw_choose_folder_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,135 @@
+/* mw-preferences-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "mw-preferences-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mw-compat.h"
+#include "mw-preferences-window.h"
+
+struct _MwPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  GSettings            *settings;
+  GCancellable         *cancellable;
+
+  AdwActionRow         *folder_row;
+  GtkSpinButton        *concurrent_spin;
+  GtkSwitch            *notify_switch;
+};
+
+G_DEFINE_FINAL_TYPE (MwPreferencesWindow, mw_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+static GFile *
+current_folder (MwPreferencesWindow *self)
+{
+  g_autofree char *path = g_settings_get_string (self->settings, "download-folder");
+  const char *xdg = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+
+  if (*path != '\0')
+    return g_file_new_for_path (path);
+  if (xdg != NULL)
+    return g_file_new_for_path (xdg);
+  return g_file_new_build_filename (g_get_home_dir (), "Downloads", NULL);
+}
+
+static void
+update_folder_row (MwPreferencesWindow *self)
+{
+  g_autoptr(GFile) folder = current_folder (self);
+  g_autofree char *name = g_file_get_parse_name (folder);
+
+  adw_action_row_set_subtitle (self->folder_row, name);
+}
+
+static void
+folder_chosen_cb (GObject      *source_object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) folder = mw_choose_folder_finish (result, &error);
+  MwPreferencesWindow *self;
+  g_autofree char *path = NULL;
+
+  if (folder == NULL)
+    return;
+
+  self = MW_PREFERENCES_WINDOW (user_data);
+  path = g_file_get_path (folder);
+  if (path == NULL)
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("Downloads can only be saved to a local folder.")));
+      return;
+    }
+  g_settings_set_string (self->settings, "download-folder", path);
+}
+
+static void
+choose_folder_cb (MwPreferencesWindow *self)
+{
+  g_autoptr(GFile) folder = current_folder (self);
+
+  mw_choose_folder_async (GTK_WINDOW (self), _("Download Folder"), folder, self->cancellable,
+                          folder_chosen_cb, self);
+}
+
+static void
+mw_preferences_window_dispose (GObject *object)
+{
+  MwPreferencesWindow *self = MW_PREFERENCES_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MW_TYPE_PREFERENCES_WINDOW);
+
+  G_OBJECT_CLASS (mw_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+mw_preferences_window_class_init (MwPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mw_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/mw-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, MwPreferencesWindow, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, MwPreferencesWindow, concurrent_spin);
+  gtk_widget_class_bind_template_child (widget_class, MwPreferencesWindow, notify_switch);
+  gtk_widget_class_bind_template_callback (widget_class, choose_folder_cb);
+}
+
+static void
+mw_preferences_window_init (MwPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+MwPreferencesWindow *
+mw_preferences_window_new (GtkWindow *parent,
+                           GSettings *settings)
+{
+  MwPreferencesWindow *self = g_object_new (MW_TYPE_PREFERENCES_WINDOW,
+                                            "transient-for", parent,
+                                            NULL);
+
+  self->settings = g_object_ref (settings);
+  g_settings_bind (settings, "max-concurrent-downloads", self->concurrent_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "notify-on-completion", self->notify_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (settings, "changed::download-folder", G_CALLBACK (update_folder_row), self,
+                           G_CONNECT_SWAPPED);
+  update_folder_row (self);
+  return self;
+}

@@ -1,0 +1,114 @@
+/* test-single-instance.c: `meanwhile URL` reaches the Meanwhile already running
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs the real executable twice on the test's session bus, as a person would from a
+ * terminal, and checks that the second one handed its URL to the first.
+ */
+#define G_LOG_DOMAIN "test-single-instance"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "mw-test-server.h"
+
+static void
+name_appeared_cb (GDBusConnection *connection,
+                  const char      *name,
+                  const char      *owner,
+                  gpointer         user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+exited_cb (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_second_instance_forwards (void)
+{
+  const char *executable = g_getenv ("MW_EXECUTABLE");
+  g_autoptr(MwTestServer) server = mw_test_server_new ();
+  g_autoptr(GBytes) body = mw_test_make_bytes (123456, 9);
+  g_autofree char *home = g_dir_make_tmp ("meanwhile-instance-XXXXXX", NULL);
+  g_autofree char *url = mw_test_server_url (server, "/handed-over.bin");
+  g_autofree char *target = g_build_filename (home, "Downloads", "handed-over.bin", NULL);
+  g_autofree char *state = g_build_filename (home, "data", "meanwhile", "downloads.json", NULL);
+  g_autofree char *data_home = g_build_filename (home, "data", NULL);
+  g_autofree char *config_home = g_build_filename (home, "config", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GSubprocess) second = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *saved = NULL;
+  gboolean appeared = FALSE, first_exited = FALSE;
+  gsize length = 0;
+  guint watch;
+
+  g_assert_nonnull (executable);
+  mw_test_server_add (server, "/handed-over.bin", body);
+
+  /* A home of its own: the default download folder is $HOME/Downloads. */
+  g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config_home, TRUE);
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  watch = g_bus_watch_name_on_connection (bus, APPLICATION_ID, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                          name_appeared_cb, NULL, &appeared, NULL);
+
+  first = g_subprocess_launcher_spawn (launcher, &error, executable, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (first, NULL, exited_cb, &first_exited);
+  while (!appeared && !first_exited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (first_exited);
+
+  /* The second one forwards its URL and leaves at once. */
+  second = g_subprocess_launcher_spawn (launcher, &error, executable, url, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait (second, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (second));
+
+  while (!g_file_test (target, G_FILE_TEST_EXISTS))
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (10000), TRUE);
+  g_assert_true (g_file_get_contents (target, &contents, &length, NULL));
+  g_assert_cmpmem (contents, length, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+  /* Quit through the exported action, as a script would; the list is saved on the way out. */
+  g_dbus_connection_call_sync (bus, APPLICATION_ID, "/io/github/meanwhileapp/Meanwhile",
+                               "org.gtk.Actions", "Activate",
+                               g_variant_new ("(sava{sv})", "quit", NULL, NULL),
+                               NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  while (!first_exited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_subprocess_get_successful (first));
+
+  g_assert_true (g_file_get_contents (state, &saved, NULL, NULL));
+  g_assert_nonnull (strstr (saved, url));
+  g_assert_nonnull (strstr (saved, "\"completed\""));
+
+  g_bus_unwatch_name (watch);
+  mw_test_remove_tree (home);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/single-instance/second-forwards", test_second_instance_forwards);
+  return g_test_run ();
+}
