@@ -312,6 +312,8 @@ handler (SoupServer        *soup_server,
                             start, size - 1, size);
   if (resource->chunked)
     g_string_append (response->head, "Transfer-Encoding: chunked\r\n");
+  else if (resource->close_delimited)
+    ; /* the body ends when the connection does */
   else
     g_string_append_printf (response->head, "Content-Length: %zu\r\n", size - start);
   g_string_append (response->head, "Connection: close\r\n\r\n");

@@ -19,6 +19,7 @@ typedef struct
   char       *last_modified;
   char       *content_disposition;
   gboolean    chunked;             /* no Content-Length */
+  gboolean    close_delimited;     /* HTTP/1.0 style: neither length nor chunks */
   gboolean    ignore_range;        /* always 200 */
   gboolean    ignore_if_range;     /* ranges even when the validator changed */
   gboolean    wrong_range;         /* 206 starting elsewhere than asked */

@@ -161,7 +161,7 @@ static void
 test_sizes (Fixture       *fixture,
             gconstpointer  user_data)
 {
-  gboolean chunked = GPOINTER_TO_INT (user_data);
+  const char *framing = user_data;
   const gsize sizes[] = { 0, 1, 1000, 65536, 65537, 5 * 1024 * 1024 + 17 };
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
@@ -172,7 +172,8 @@ test_sizes (Fixture       *fixture,
       MwTestResource *resource = mw_test_server_add (fixture->server, path, body);
       MwDownload *download;
 
-      resource->chunked = chunked;
+      resource->chunked = g_str_equal (framing, "chunked");
+      resource->close_delimited = g_str_equal (framing, "close");
       download = add_download (fixture, path);
       wait_until_finished (download);
       assert_completed_as (fixture, download, name, body);
@@ -871,6 +872,31 @@ test_remove (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
 }
 
+static void
+test_remove_to_trash (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (5000, 53);
+  g_autofree char *trashed = g_build_filename (g_get_user_data_dir (), "Trash", "files", "keep.bin", NULL);
+  g_autofree char *contents = NULL;
+  MwDownload *download;
+  gsize length = 0;
+
+  mw_test_server_add (fixture->server, "/keep.bin", body);
+  download = add_download (fixture, "/keep.bin");
+  wait_until_finished (download);
+  g_assert_true (file_exists (fixture, "keep.bin"));
+
+  /* Asked to, removing a finished download puts its file in the Trash, where it can be
+   * restored: never deleted outright. */
+  mw_download_list_remove (fixture->list, download, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, 0);
+  while (file_exists (fixture, "keep.bin"))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_file_get_contents (trashed, &contents, &length, NULL));
+  g_assert_cmpmem (contents, length, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+}
+
 typedef struct
 {
   guint max_active;
@@ -1165,13 +1191,19 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *data_home = g_dir_make_tmp ("meanwhile-data-XXXXXX", NULL);
+  int status;
+
+  /* The Trash lives under the data folder: a private one keeps the user's untouched. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/download/sizes/content-length", test_sizes, GINT_TO_POINTER (FALSE));
-  ADD ("/download/sizes/chunked", test_sizes, GINT_TO_POINTER (TRUE));
+  ADD ("/download/sizes/content-length", test_sizes, "length");
+  ADD ("/download/sizes/chunked", test_sizes, "chunked");
+  ADD ("/download/sizes/close-delimited", test_sizes, "close");
   ADD ("/download/request-headers", test_request_headers, NULL);
   ADD ("/download/resume/after-cut", test_resume_after_cut, NULL);
   ADD ("/download/resume/last-modified", test_resume_with_last_modified, NULL);
@@ -1199,6 +1231,7 @@ main (int   argc,
   ADD ("/download/cancel/deletes-part", test_cancel_deletes_part, NULL);
   ADD ("/download/cancel/paused", test_cancel_paused, NULL);
   ADD ("/download/remove", test_remove, NULL);
+  ADD ("/download/remove-to-trash", test_remove_to_trash, NULL);
   ADD ("/download/queue/concurrency-limit", test_concurrency_limit, NULL);
   ADD ("/download/checksum", test_checksum, NULL);
   ADD ("/download/modes/identical-bytes", test_modes_write_identical_bytes, NULL);
@@ -1207,5 +1240,7 @@ main (int   argc,
   ADD ("/download/events/responsive", test_event_log, GINT_TO_POINTER (FALSE));
   ADD ("/download/events/freezing", test_event_log, GINT_TO_POINTER (TRUE));
 
-  return g_test_run ();
+  status = g_test_run ();
+  mw_test_remove_tree (data_home);
+  return status;
 }

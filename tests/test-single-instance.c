@@ -67,7 +67,7 @@ test_second_instance_forwards (void)
   watch = g_bus_watch_name_on_connection (bus, APPLICATION_ID, G_BUS_NAME_WATCHER_FLAGS_NONE,
                                           name_appeared_cb, NULL, &appeared, NULL);
 
-  first = g_subprocess_launcher_spawn (launcher, &error, executable, NULL);
+  first = g_subprocess_launcher_spawn (launcher, &error, executable, "--demo", NULL);
   g_assert_no_error (error);
   g_subprocess_wait_async (first, NULL, exited_cb, &first_exited);
   while (!appeared && !first_exited)
@@ -85,6 +85,19 @@ test_second_instance_forwards (void)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (10000), TRUE);
   g_assert_true (g_file_get_contents (target, &contents, &length, NULL));
   g_assert_cmpmem (contents, length, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+  /* --demo started the demo server, so its action is there and enabled. */
+  {
+    g_autoptr(GVariant) reply = NULL;
+    gboolean enabled = FALSE;
+
+    reply = g_dbus_connection_call_sync (bus, APPLICATION_ID, "/io/github/meanwhileapp/Meanwhile",
+                                         "org.gtk.Actions", "Describe", g_variant_new ("(s)", "demo-downloads"),
+                                         G_VARIANT_TYPE ("((bgav))"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+    g_assert_no_error (error);
+    g_variant_get (reply, "((bg@av))", &enabled, NULL, NULL);
+    g_assert_true (enabled);
+  }
 
   /* Quit through the exported action, as a script would; the list is saved on the way out. */
   g_dbus_connection_call_sync (bus, APPLICATION_ID, "/io/github/meanwhileapp/Meanwhile",

@@ -491,6 +491,121 @@ test_event_log (Fixture       *fixture,
 }
 
 static void
+test_drop (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (2000, 8);
+  g_autofree char *url = mw_test_server_url (fixture->server, "/dropped.bin");
+  g_autofree char *uri_list = g_strdup_printf ("# dragged from a browser\r\n%s\r\n", url);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+  MwDownloadList *list = mw_application_get_downloads (fixture->app);
+  GtkDropTarget *target = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  mw_test_server_add (fixture->server, "/dropped.bin", body);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  /* What a drop of a link delivers: a text/uri-list. */
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, uri_list);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_assert_true (accepted);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+  {
+    g_autoptr(MwDownload) download = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_assert_cmpstr (mw_download_get_url (download), ==, url);
+    wait_for_state (download, MW_DOWNLOAD_COMPLETED);
+  }
+
+  /* Something that is not a link is refused, and said so. */
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, "just some words");
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_assert_false (accepted);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+}
+
+static void
+assert_icon_buttons_labelled (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *icon = NULL;
+
+      if (GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL)
+        icon = gtk_button_get_icon_name (GTK_BUTTON (child));
+      else if (GTK_IS_MENU_BUTTON (child) && gtk_menu_button_get_label (GTK_MENU_BUTTON (child)) == NULL)
+        icon = gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (child));
+
+      /* Libadwaita's own window and toast buttons are theirs to label. */
+      if (icon != NULL && gtk_widget_get_ancestor (child, GTK_TYPE_WINDOW_CONTROLS) == NULL &&
+          (g_type_from_name ("AdwToastWidget") == G_TYPE_INVALID ||
+           gtk_widget_get_ancestor (child, g_type_from_name ("AdwToastWidget")) == NULL))
+        {
+          if (gtk_widget_get_tooltip_text (child) == NULL)
+            g_error ("The %s button has no tooltip", icon);
+        }
+      assert_icon_buttons_labelled (child);
+    }
+}
+
+static void
+test_icon_buttons_labelled (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (100, 9);
+  MwDownload *download;
+
+  /* With rows on screen too, in both states of their buttons. */
+  mw_test_server_add (fixture->server, "/labels.bin", body);
+  download = add_through_action (fixture, "/labels.bin");
+  wait_for_row (fixture, download);
+  wait_for_state (download, MW_DOWNLOAD_COMPLETED);
+  iterate_for (100);
+  assert_icon_buttons_labelled (GTK_WIDGET (fixture->window));
+}
+
+static void
+test_preferences (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  GSettings *settings = mw_application_get_settings (fixture->app);
+  GtkWindow *preferences = NULL;
+  GtkWidget *spin;
+  GtkWidget *row;
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
+  iterate_for (100);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (fixture->app)); l; l = l->next)
+    if (ADW_IS_PREFERENCES_WINDOW (l->data))
+      preferences = l->data;
+  g_assert_nonnull (preferences);
+
+  /* The folder row shows the folder the downloads go to. */
+  row = find_widget (GTK_WIDGET (preferences), ADW_TYPE_ACTION_ROW, NULL, NULL);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, fixture->folder);
+
+  /* The concurrency spin button is the setting, and the setting is the engine's limit. */
+  spin = find_widget (GTK_WIDGET (preferences), GTK_TYPE_SPIN_BUTTON, NULL, NULL);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 4);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 7);
+  g_assert_cmpint (g_settings_get_int (settings, "max-concurrent-downloads"), ==, 7);
+  g_assert_cmpuint (mw_download_list_get_max_concurrent (mw_application_get_downloads (fixture->app)), ==, 7);
+
+  gtk_window_destroy (preferences);
+  iterate_for (50);
+}
+
+static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
@@ -603,6 +718,9 @@ main (int   argc,
   ADD ("/window/responsive-while-downloading", test_responsive_while_downloading);
   ADD ("/window/freezing-mode-stalls", test_freezing_mode_stalls);
   ADD ("/window/event-log", test_event_log);
+  ADD ("/window/drop", test_drop);
+  ADD ("/window/icon-buttons-labelled", test_icon_buttons_labelled);
+  ADD ("/window/preferences", test_preferences);
   ADD ("/window/screenshot", test_screenshot);
 
   status = g_test_run ();

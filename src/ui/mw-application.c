@@ -74,14 +74,14 @@ mw_application_get_demo_urls (MwApplication *self)
   return (const char * const *) self->demo_urls;
 }
 
+/* The main window, most recently used first; dialogs such as Preferences do not count. */
 static MwWindow *
 ensure_window (MwApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  if (window == NULL)
-    window = GTK_WINDOW (mw_window_new (self));
-  return MW_WINDOW (window);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (MW_IS_WINDOW (l->data))
+      return l->data;
+  return mw_window_new (self);
 }
 
 static void
@@ -193,6 +193,7 @@ preferences_action (GSimpleAction *action,
   MwPreferencesWindow *preferences;
 
   preferences = mw_preferences_window_new (GTK_WINDOW (ensure_window (self)), self->settings);
+  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
