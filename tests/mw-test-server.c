@@ -86,6 +86,24 @@ mw_test_remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets the main loop run, doing nothing else, for at least MS milliseconds. */
+void
+mw_test_run_loop_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_flag_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 GBytes *
 mw_test_make_bytes (gsize   size,
                     guint32 seed)

@@ -55,6 +55,7 @@ void            mw_test_server_unlock       (MwTestServer *server);
 guint           mw_test_server_get_max_concurrent (MwTestServer *server);
 
 void            mw_test_remove_tree         (const char   *path);
+void            mw_test_run_loop_for        (guint         ms);
 
 GBytes         *mw_test_make_bytes          (gsize         size,
                                              guint32       seed);

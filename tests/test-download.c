@@ -72,23 +72,6 @@ wait_for_bytes (MwDownload *download,
     g_main_context_iteration (NULL, TRUE);
 }
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_loop_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static MwDownload *
 add_download (Fixture    *fixture,
               const char *path)
@@ -266,7 +249,7 @@ test_pause_and_resume (Fixture       *fixture,
   g_assert_false (mw_download_is_active (download));
 
   /* A paused download stays paused, and its .part holds what arrived. */
-  run_loop_for (200);
+  mw_test_run_loop_for (200);
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_PAUSED);
   g_assert_true (g_file_query_exists (part, NULL));
   paused_at = mw_download_get_received_bytes (download);
@@ -814,7 +797,7 @@ test_cancel_deletes_part (Fixture       *fixture,
   mw_download_cancel (download);
   wait_until_finished (download);
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_CANCELLED);
-  run_loop_for (100);
+  mw_test_run_loop_for (100);
   g_assert_cmpuint (count_files (fixture), ==, 0);
 
   /* A cancelled download can start again from nothing. */

@@ -16,6 +16,7 @@
 #include "mw-heartbeat.h"
 #include "mw-meter.h"
 #include "mw-monitor.h"
+#include "mw-test-server.h"
 
 #define MS (G_GINT64_CONSTANT (1000))
 
@@ -38,17 +39,6 @@ set_flag_cb (gpointer user_data)
 
   *flag = TRUE;
   return G_SOURCE_REMOVE;
-}
-
-/* Lets the main loop run for at least MS milliseconds. */
-static void
-run_loop_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 typedef gboolean (*Condition) (gpointer data);
@@ -90,7 +80,7 @@ block_main_loop (void)
   g_idle_add (block_cb, &blocked);
   while (!blocked)
     g_main_context_iteration (NULL, TRUE);
-  run_loop_for (300);
+  mw_test_run_loop_for (300);
 }
 
 /* --- Reading what the meter says ---------------------------------------------------- */
@@ -302,7 +292,7 @@ test_meter_reports_stall (void)
                                        "Main loop heartbeat");
 
   window = show_meter (meter);
-  run_loop_for (300);
+  mw_test_run_loop_for (300);
   assert_running_text (meter);
 
   block_main_loop ();
@@ -340,7 +330,7 @@ test_meter_compact (void)
   /* The heartbeat and the text, without the graph */
   g_assert_cmpuint (count_visible_children (meter), ==, 2);
   window = show_meter (meter);
-  run_loop_for (300);
+  mw_test_run_loop_for (300);
 
   /* Only the current lateness, which is a duration alone. */
   if (mw_monitor_get_last_stall (monitor) == 0)

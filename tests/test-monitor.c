@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "mw-monitor.h"
+#include "mw-test-server.h"
 
 #define MS (G_GINT64_CONSTANT (1000))
 
@@ -63,26 +64,6 @@ monitor_new (guint     interval_ms,
 }
 
 /* --- The main loop ------------------------------------------------------------------ */
-
-static gboolean
-set_flag_cb (gpointer user_data)
-{
-  gboolean *flag = user_data;
-
-  *flag = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets the main loop run, doing nothing else, for at least MS milliseconds. */
-static void
-run_loop_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static void
 run_until_ticks (Counters *counters,
@@ -162,13 +143,13 @@ test_stall (void)
   g_assert_cmpint (mw_monitor_get_stall_threshold (monitor), ==, 150 * MS);
 
   mw_monitor_start (monitor);
-  run_loop_for (300);
+  mw_test_run_loop_for (300);
   g_assert_cmpuint (counters.n_ticks, >, 0);
   g_assert_cmpuint (counters.n_stalls, ==, 0);
   g_assert_cmpint (mw_monitor_get_last_stall (monitor), ==, 0);
 
   block_main_loop (&block, BLOCK_MS, &counters);
-  run_loop_for (100);
+  mw_test_run_loop_for (100);
 
   /* One block is one stall, reported by the first tick after it... */
   g_assert_cmpuint (counters.n_stalls, ==, 1);
@@ -254,7 +235,7 @@ test_quiet (void)
   mw_monitor_start (monitor);
   /* Starting twice is starting once. */
   mw_monitor_start (monitor);
-  run_loop_for (300);
+  mw_test_run_loop_for (300);
 
   g_assert_cmpuint (counters.n_ticks, >, 0);
   g_assert_cmpuint (mw_monitor_get_n_samples (monitor), ==, counters.n_ticks);
@@ -372,9 +353,9 @@ test_stop (void)
   g_assert_cmpuint (n_samples, ==, n_ticks);
 
   /* Stopped: no tick, however long the loop runs. Stopping twice is harmless. */
-  run_loop_for (300);
+  mw_test_run_loop_for (300);
   mw_monitor_stop (monitor);
-  run_loop_for (50);
+  mw_test_run_loop_for (50);
   g_assert_cmpuint (counters.n_ticks, ==, n_ticks);
   g_assert_cmpuint (mw_monitor_get_n_samples (monitor), ==, n_samples);
 
@@ -390,7 +371,7 @@ test_stop (void)
   g_object_add_weak_pointer (G_OBJECT (monitor), (gpointer *) &monitor);
   g_object_unref (monitor);
   g_assert_null (monitor);
-  run_loop_for (100);
+  mw_test_run_loop_for (100);
   g_assert_cmpuint (counters.n_ticks, ==, n_ticks);
 }
 

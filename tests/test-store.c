@@ -14,6 +14,7 @@
 #include "mw-download-list.h"
 #include "mw-download-store.h"
 #include "mw-error.h"
+#include "mw-test-server.h"
 
 /* Nothing is meant to listen on the discard port of the loopback, and no download is ever
  * let run anyway: every one that arrives queued is paused at once (see TestList). */
@@ -47,29 +48,10 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_assert_cmpint (g_rmdir (path), ==, 0);
-    }
-  else
-    g_assert_cmpint (g_remove (path), ==, 0);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  remove_tree (fixture->dir);
+  mw_test_remove_tree (fixture->dir);
   g_clear_object (&fixture->state_file);
   g_clear_pointer (&fixture->path, g_free);
   g_clear_pointer (&fixture->dir, g_free);
@@ -148,26 +130,6 @@ read_state_file (const char *path,
 }
 
 /* --- The main loop ------------------------------------------------------------------ */
-
-static gboolean
-set_flag_cb (gpointer user_data)
-{
-  gboolean *flag = user_data;
-
-  *flag = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets the main loop run at least MS milliseconds: whatever was scheduled gets its turn. */
-static void
-run_loop_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static void
 store_result_cb (GObject      *source_object,
@@ -329,7 +291,7 @@ static void
 test_list_free (TestList *tl)
 {
   /* Long enough for the queue to have had its chance to start anything. */
-  run_loop_for (50);
+  mw_test_run_loop_for (50);
   assert_nothing_ran (tl);
 
   if (mw_download_list_get_loaded (tl->list))
@@ -605,7 +567,7 @@ test_paused_never_start (Fixture       *fixture,
   mw_download_list_set_max_concurrent (tl->list, 8);
 
   /* Longer than the delay before the list saves by itself. */
-  run_loop_for (500);
+  mw_test_run_loop_for (500);
   assert_nothing_ran (tl);
   for (guint i = 0; i < 5; i++)
     g_assert_cmpint (mw_download_get_state (test_list_get (tl, i)), ==, MW_DOWNLOAD_PAUSED);
@@ -631,7 +593,7 @@ test_paused_never_start (Fixture       *fixture,
             }
           break;
         }
-      run_loop_for (20);
+      mw_test_run_loop_for (20);
     }
   assert_nothing_ran (tl);
 
@@ -1024,7 +986,7 @@ test_no_save_before_load (Fixture       *fixture,
   g_assert_true (file_holds (fixture->path, original, strlen (original)));
 
   /* Not even a little later, when the list would save on its own. */
-  run_loop_for (500);
+  mw_test_run_loop_for (500);
   g_assert_false (mw_download_list_get_loaded (tl->list));
   g_assert_true (file_holds (fixture->path, original, strlen (original)));
   g_assert_cmpuint (test_list_get_n_items (tl), ==, 1);
@@ -1060,7 +1022,7 @@ test_no_save_before_load (Fixture       *fixture,
                            URL_BASE "new.iso");
           break;
         }
-      run_loop_for (20);
+      mw_test_run_loop_for (20);
     }
 
   test_list_free (tl);
