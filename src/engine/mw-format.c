@@ -75,6 +75,34 @@ mw_format_duration (gint64 microseconds)
   return g_strdup_printf (_("%.1f s"), microseconds / 1e6);
 }
 
+/* "5 minutes ago", "yesterday", "12 March": how long ago an article was published. */
+char *
+mw_format_relative_date (gint64 when,
+                         gint64 now)
+{
+  gint64 ago = now - when;
+  g_autoptr(GDateTime) date = NULL;
+
+  if (when <= 0)
+    return g_strdup ("");
+  if (ago < 60)
+    return g_strdup (_("just now"));
+  if (ago < 3600)
+    return g_strdup_printf (ngettext ("%d minute ago", "%d minutes ago", (int) (ago / 60)), (int) (ago / 60));
+  if (ago < 86400)
+    return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", (int) (ago / 3600)), (int) (ago / 3600));
+  if (ago < 2 * 86400)
+    return g_strdup (_("yesterday"));
+  if (ago < 7 * 86400)
+    return g_strdup_printf (ngettext ("%d day ago", "%d days ago", (int) (ago / 86400)), (int) (ago / 86400));
+
+  date = g_date_time_new_from_unix_local (when);
+  if (date == NULL)
+    return g_strdup ("");
+  /* Translators: a date within the last year or so, see strftime */
+  return g_date_time_format (date, ago < 300 * 86400 ? _("%-d %B") : _("%-d %B %Y"));
+}
+
 static char *
 format_speed (double bytes_per_second)
 {

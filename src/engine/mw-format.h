@@ -12,6 +12,8 @@ char *mw_format_size_of         (guint64     size,
                                  guint64     total);
 char *mw_format_seconds_left    (gint64      seconds);
 char *mw_format_duration        (gint64      microseconds);
+char *mw_format_relative_date   (gint64      when,
+                                 gint64      now);
 char *mw_format_download_status (MwDownload *download,
                                  guint       queued_ahead);
 

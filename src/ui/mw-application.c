@@ -10,6 +10,7 @@
 
 #include "mw-application.h"
 #include "mw-compat.h"
+#include "mw-demo-feeds.h"
 #include "mw-demo-server.h"
 #include "mw-preferences-window.h"
 #include "mw-window.h"
@@ -21,15 +22,19 @@ struct _MwApplication
   GSettings      *settings;
   MwDownloadList *downloads;
   MwMonitor      *monitor;
+  MwFeedList     *feeds;
   MwDemoServer   *demo_server;
   GStrv           demo_urls;
+  GStrv           demo_feed_urls;
 };
 
 G_DEFINE_FINAL_TYPE (MwApplication, mw_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Start the built-in demo server and offer its sample downloads"), NULL },
+    N_("Start the built-in demo server and offer its sample downloads and feeds"), NULL },
+  { "subscribe", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_("Subscribe to a feed, or to a web page that links to one"), N_("URL") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, N_("[URL…]") },
   { NULL }
@@ -64,6 +69,13 @@ mw_application_get_settings (MwApplication *self)
 {
   g_return_val_if_fail (MW_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+MwFeedList *
+mw_application_get_feeds (MwApplication *self)
+{
+  g_return_val_if_fail (MW_IS_APPLICATION (self), NULL);
+  return self->feeds;
 }
 
 /* Returns: (nullable): the demo server's sample files, or NULL without --demo */
@@ -121,7 +133,10 @@ start_demo (MwApplication *self)
     }
 
   self->demo_urls = mw_demo_server_dup_download_urls (self->demo_server);
+  self->demo_feed_urls = mw_demo_feeds_install (self->demo_server);
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "demo-downloads");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), TRUE);
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "demo-feeds");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), TRUE);
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
@@ -136,8 +151,10 @@ mw_application_command_line (GApplication            *app,
   MwApplication *self = MW_APPLICATION (app);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   g_autofree const char **urls = NULL;
+  g_autofree const char **feeds = NULL;
 
   g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &urls);
+  g_variant_dict_lookup (options, "subscribe", "^a&s", &feeds);
 
   g_application_activate (app);
   if (g_variant_dict_contains (options, "demo"))
@@ -145,6 +162,8 @@ mw_application_command_line (GApplication            *app,
 
   for (guint i = 0; urls != NULL && urls[i] != NULL; i++)
     g_action_group_activate_action (G_ACTION_GROUP (app), "download", g_variant_new_string (urls[i]));
+  for (guint i = 0; feeds != NULL && feeds[i] != NULL; i++)
+    g_action_group_activate_action (G_ACTION_GROUP (app), "subscribe", g_variant_new_string (feeds[i]));
 
   return 0;
 }
@@ -171,6 +190,116 @@ demo_downloads_action (GSimpleAction *action,
 
   for (guint i = 0; self->demo_urls != NULL && self->demo_urls[i] != NULL; i++)
     mw_download_list_add (self->downloads, self->demo_urls[i], NULL, NULL);
+}
+
+static void
+subscribe_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  MwApplication *self = user_data;
+  MwWindow *window = ensure_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  mw_window_subscribe (window, g_variant_get_string (parameter, NULL));
+}
+
+static void
+demo_subscribed_cb (GObject      *source_object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(MwFeed) feed = mw_feed_list_subscribe_finish (MW_FEED_LIST (source_object), result, NULL, NULL);
+}
+
+static void
+demo_feeds_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  MwApplication *self = user_data;
+
+  for (guint i = 0; self->demo_feed_urls != NULL && self->demo_feed_urls[i] != NULL; i++)
+    mw_feed_list_subscribe_async (self->feeds, self->demo_feed_urls[i], NULL, demo_subscribed_cb, NULL);
+  mw_window_show_page (ensure_window (self), "feeds");
+}
+
+static void
+imported_cb (GObject      *source_object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(MwApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint added = mw_feed_list_import_opml_finish (MW_FEED_LIST (source_object), result, &error);
+  g_autofree char *text = NULL;
+
+  if (error != NULL)
+    text = g_strdup_printf (_("Could not import the subscriptions: %s"), error->message);
+  else
+    text = g_strdup_printf (ngettext ("Subscribed to %u feed", "Subscribed to %u feeds", added), added);
+  mw_window_show_message (ensure_window (self), text);
+}
+
+static void
+import_chosen_cb (GObject      *source_object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(MwApplication) self = user_data;
+  g_autoptr(GFile) file = mw_choose_file_finish (result, NULL);
+
+  if (file != NULL)
+    mw_feed_list_import_opml_async (self->feeds, file, NULL, imported_cb, g_object_ref (self));
+}
+
+static void
+import_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer      user_data)
+{
+  MwApplication *self = user_data;
+
+  mw_choose_file_async (GTK_WINDOW (ensure_window (self)), _("Import Subscriptions"), FALSE, NULL, NULL,
+                        import_chosen_cb, g_object_ref (self));
+}
+
+static void
+exported_cb (GObject      *source_object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(MwApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!mw_feed_list_export_opml_finish (MW_FEED_LIST (source_object), result, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not export the subscriptions: %s"), error->message);
+      mw_window_show_message (ensure_window (self), text);
+    }
+}
+
+static void
+export_chosen_cb (GObject      *source_object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(MwApplication) self = user_data;
+  g_autoptr(GFile) file = mw_choose_file_finish (result, NULL);
+
+  if (file != NULL)
+    mw_feed_list_export_opml_async (self->feeds, file, NULL, exported_cb, g_object_ref (self));
+}
+
+static void
+export_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer      user_data)
+{
+  MwApplication *self = user_data;
+
+  mw_choose_file_async (GTK_WINDOW (ensure_window (self)), _("Export Subscriptions"), TRUE,
+                        "subscriptions.opml", NULL, export_chosen_cb, g_object_ref (self));
 }
 
 static void
@@ -240,6 +369,10 @@ about_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "download", download_action, "s" },
   { "demo-downloads", demo_downloads_action },
+  { "subscribe", subscribe_action, "s" },
+  { "demo-feeds", demo_feeds_action },
+  { "import-subscriptions", import_action },
+  { "export-subscriptions", export_action },
   { "open-file", open_file_action, "s" },
   { "preferences", preferences_action },
   { "shortcuts", shortcuts_action },
@@ -302,6 +435,27 @@ load_cb (GObject      *source_object,
 }
 
 static void
+refresh_interval_changed_cb (MwApplication *self)
+{
+  mw_feed_list_set_refresh_interval (self->feeds, (guint) MAX (0, g_settings_get_int (self->settings, "refresh-interval")));
+}
+
+static void
+feeds_loaded_cb (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  MwApplication *self = user_data;
+  MwFeedList *feeds = MW_FEED_LIST (source_object);
+  g_autoptr(GError) error = NULL;
+
+  mw_feed_list_load_finish (feeds, result, &error);
+  if (mw_feed_list_get_load_error (feeds) != NULL)
+    mw_window_show_message (ensure_window (self), mw_feed_list_get_load_error (feeds));
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
 mw_application_startup (GApplication *app)
 {
   MwApplication *self = MW_APPLICATION (app);
@@ -320,6 +474,8 @@ mw_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "demo-downloads")),
+                               FALSE);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "demo-feeds")),
                                FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
@@ -343,9 +499,19 @@ mw_application_startup (GApplication *app)
   self->monitor = mw_monitor_new (10);
   mw_monitor_start (self->monitor);
 
-  /* The window opens at once; the list fills in when the file has been read. */
+  g_clear_object (&state_file);
+  state_file = g_file_new_build_filename (g_get_user_data_dir (), "meanwhile", "feeds.json", NULL);
+  self->feeds = mw_feed_list_new (state_file);
+  g_settings_bind (self->settings, "blocking-mode", self->feeds, "blocking-mode", G_SETTINGS_BIND_GET);
+  g_signal_connect_object (self->settings, "changed::refresh-interval", G_CALLBACK (refresh_interval_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  refresh_interval_changed_cb (self);
+
+  /* The window opens at once; the lists fill in when their files have been read. */
   g_application_hold (app);
   mw_download_list_load_async (self->downloads, NULL, load_cb, self);
+  g_application_hold (app);
+  mw_feed_list_load_async (self->feeds, NULL, feeds_loaded_cb, self);
 }
 
 static void
@@ -362,13 +528,30 @@ save_done_cb (GObject      *source_object,
 }
 
 static void
+feeds_saved_cb (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!mw_feed_list_save_finish (MW_FEED_LIST (source_object), result, &error))
+    g_warning ("Could not save the list of feeds: %s", error->message);
+  *done = TRUE;
+}
+
+static void
 mw_application_shutdown (GApplication *app)
 {
   MwApplication *self = MW_APPLICATION (app);
   gboolean done = FALSE;
 
-  /* The window is gone; waiting here for the last save costs nobody a frame. */
+  /* The window is gone; waiting here for the last saves costs nobody a frame. */
   mw_download_list_save_async (self->downloads, NULL, save_done_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  done = FALSE;
+  mw_feed_list_save_async (self->feeds, NULL, feeds_saved_cb, &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
 
@@ -386,9 +569,11 @@ mw_application_dispose (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->downloads);
+  g_clear_object (&self->feeds);
   g_clear_object (&self->monitor);
   g_clear_object (&self->demo_server);
   g_clear_pointer (&self->demo_urls, g_strfreev);
+  g_clear_pointer (&self->demo_feed_urls, g_strfreev);
 
   G_OBJECT_CLASS (mw_application_parent_class)->dispose (object);
 }

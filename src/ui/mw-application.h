@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "mw-download-list.h"
+#include "mw-feed-list.h"
 #include "mw-monitor.h"
 
 G_BEGIN_DECLS
@@ -19,5 +20,6 @@ MwDownloadList     *mw_application_get_downloads (MwApplication *self);
 MwMonitor          *mw_application_get_monitor   (MwApplication *self);
 GSettings          *mw_application_get_settings  (MwApplication *self);
 const char * const *mw_application_get_demo_urls (MwApplication *self);
+MwFeedList         *mw_application_get_feeds     (MwApplication *self);
 
 G_END_DECLS

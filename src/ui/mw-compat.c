@@ -191,3 +191,80 @@ mw_choose_folder_finish (GAsyncResult  *result,
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+static void
+file_chosen_cb (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  gboolean save = GPOINTER_TO_INT (g_task_get_task_data (task));
+  GError *error = NULL;
+  GFile *file;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (save)
+    file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (source_object), result, &error);
+  else
+    file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (source_object), result, &error);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  if (file != NULL)
+    g_task_return_pointer (task, file, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+#endif
+
+/* Asks for a file to open, or a place to save one, through the portal where there is one. */
+void
+mw_choose_file_async (GtkWindow           *parent,
+                      const char          *title,
+                      gboolean             save,
+                      const char          *suggested_name,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, mw_choose_file_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (save), NULL);
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  {
+    g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+    gtk_file_dialog_set_title (dialog, title);
+    gtk_file_dialog_set_modal (dialog, TRUE);
+    if (save)
+      {
+        gtk_file_dialog_set_initial_name (dialog, suggested_name);
+        gtk_file_dialog_save (dialog, parent, cancellable, file_chosen_cb, task);
+      }
+    else
+      gtk_file_dialog_open (dialog, parent, cancellable, file_chosen_cb, task);
+  }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  {
+    GtkFileChooserNative *dialog;
+
+    dialog = gtk_file_chooser_native_new (title, parent,
+                                          save ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                          save ? _("_Save") : _("_Open"), _("_Cancel"));
+    gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+    if (save && suggested_name != NULL)
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested_name);
+    g_signal_connect (dialog, "response", G_CALLBACK (native_response_cb), task);
+    gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  }
+#endif
+}
+
+GFile *
+mw_choose_file_finish (GAsyncResult  *result,
+                       GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

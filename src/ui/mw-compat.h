@@ -22,5 +22,14 @@ void   mw_choose_folder_async  (GtkWindow           *parent,
                                 gpointer             user_data);
 GFile *mw_choose_folder_finish (GAsyncResult        *result,
                                 GError             **error);
+void   mw_choose_file_async    (GtkWindow           *parent,
+                                const char          *title,
+                                gboolean             save,
+                                const char          *suggested_name,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data);
+GFile *mw_choose_file_finish   (GAsyncResult        *result,
+                                GError             **error);
 
 G_END_DECLS

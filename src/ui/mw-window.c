@@ -9,6 +9,8 @@
 #include <glib/gi18n.h>
 
 #include "mw-download-row.h"
+#include "mw-feed-discovery.h"
+#include "mw-feeds-page.h"
 #include "mw-format.h"
 #include "mw-meter.h"
 #include "mw-window.h"
@@ -36,6 +38,14 @@ struct _MwWindow
   GtkBox               *meter_slot;
   GtkBox               *meter_slot_compact;
   GtkBox               *meter_slot_narrow;
+  AdwViewStack         *view_stack;
+  MwFeedsPage          *feeds_page;
+  GtkPopover           *subscribe_popover;
+  GtkEntry             *feed_entry;
+  GtkLabel             *subscribe_error_label;
+  GtkLabel             *choices_label;
+  GtkListBox           *choices_box;
+  GCancellable         *cancellable;
 
   gboolean              log_visible;
 };
@@ -83,6 +93,7 @@ mw_window_set_demo_available (MwWindow *self,
 {
   g_return_if_fail (MW_IS_WINDOW (self));
   gtk_widget_set_visible (self->demo_button, available);
+  mw_feeds_page_set_demo_available (self->feeds_page, available);
 }
 
 static void
@@ -200,12 +211,161 @@ mw_window_add_url (MwWindow    *self,
   return FALSE;
 }
 
+static gboolean
+feeds_visible (MwWindow *self)
+{
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "feeds") == 0;
+}
+
+/* The add button adds what the visible page holds: downloads or subscriptions. */
+static void
+page_changed_cb (MwWindow *self)
+{
+  gtk_menu_button_set_popover (self->add_button, feeds_visible (self) ? GTK_WIDGET (self->subscribe_popover)
+                                                                      : GTK_WIDGET (self->add_popover));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->add_button),
+                               feeds_visible (self) ? _("Subscribe to a Feed (Ctrl+L)") : _("Add Download (Ctrl+L)"));
+}
+
+static void
+show_subscribe_error (MwWindow   *self,
+                      const char *message)
+{
+  gtk_label_set_text (self->subscribe_error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->subscribe_error_label), message != NULL);
+}
+
+static void
+clear_choices (MwWindow *self)
+{
+  GtkWidget *row;
+
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->choices_box))) != NULL)
+    gtk_list_box_remove (self->choices_box, row);
+  gtk_widget_set_visible (GTK_WIDGET (self->choices_box), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->choices_label), FALSE);
+}
+
+static void subscribe_to (MwWindow *self, const char *url);
+
+static void
+choice_clicked_cb (GtkButton *button,
+                   MwWindow  *self)
+{
+  g_autofree char *url = g_strdup (gtk_widget_get_tooltip_text (GTK_WIDGET (button)));
+
+  clear_choices (self);
+  subscribe_to (self, url);
+}
+
+static void
+subscribed_cb (GObject      *source_object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(MwWindow) self = user_data;
+  g_autoptr(GPtrArray) choices = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) feed = NULL;
+
+  feed = mw_feed_list_subscribe_finish (MW_FEED_LIST (source_object), result, &choices, &error);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->feed_entry), TRUE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (feed != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->feed_entry), "");
+      gtk_popover_popdown (self->subscribe_popover);
+      adw_view_stack_set_visible_child_name (self->view_stack, "feeds");
+      mw_feeds_page_select_feed (self->feeds_page, feed);
+      return;
+    }
+
+  if (choices != NULL)
+    {
+      /* The page offers several: let the person choose, right here. */
+      for (guint i = 0; i < choices->len; i++)
+        {
+          MwDiscoveredFeed *choice = g_ptr_array_index (choices, i);
+          GtkWidget *button = gtk_button_new_with_label (choice->title ? choice->title : choice->url);
+
+          gtk_widget_set_tooltip_text (button, choice->url);
+          gtk_widget_add_css_class (button, "flat");
+          g_signal_connect (button, "clicked", G_CALLBACK (choice_clicked_cb), self);
+          gtk_list_box_append (self->choices_box, button);
+        }
+      gtk_widget_set_visible (GTK_WIDGET (self->choices_box), TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->choices_label), TRUE);
+      gtk_menu_button_popup (self->add_button);
+      return;
+    }
+
+  show_subscribe_error (self, error->message);
+  mw_window_show_message (self, error->message);
+}
+
+static void
+subscribe_to (MwWindow   *self,
+              const char *url)
+{
+  show_subscribe_error (self, NULL);
+  clear_choices (self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->feed_entry), FALSE);
+  mw_feed_list_subscribe_async (mw_application_get_feeds (self->application), url, self->cancellable,
+                                subscribed_cb, g_object_ref (self));
+}
+
+/* Subscribes to URL as if typed into the subscribe box, showing the outcome there. */
+void
+mw_window_subscribe (MwWindow   *self,
+                     const char *url)
+{
+  g_return_if_fail (MW_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "feeds");
+  gtk_editable_set_text (GTK_EDITABLE (self->feed_entry), url);
+  subscribe_to (self, url);
+}
+
+static void
+subscribe_from_entry_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  MwWindow *self = MW_WINDOW (widget);
+
+  subscribe_to (self, gtk_editable_get_text (GTK_EDITABLE (self->feed_entry)));
+}
+
+MwFeedsPage *
+mw_window_get_feeds_page (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  return self->feeds_page;
+}
+
+void
+mw_window_show_page (MwWindow   *self,
+                     const char *name)
+{
+  g_return_if_fail (MW_IS_WINDOW (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
 static void
 add_download_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
   MwWindow *self = MW_WINDOW (widget);
+
+  if (feeds_visible (self))
+    {
+      gtk_menu_button_popup (self->add_button);
+      gtk_widget_grab_focus (GTK_WIDGET (self->feed_entry));
+      return;
+    }
 
   gtk_widget_set_visible (GTK_WIDGET (self->add_error_label), FALSE);
   gtk_menu_button_popup (self->add_button);
@@ -435,6 +595,10 @@ setup (MwWindow      *self,
   g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
 
   mw_window_set_demo_available (self, mw_application_get_demo_urls (self->application) != NULL);
+  mw_feeds_page_set_feeds (self->feeds_page, mw_application_get_feeds (application));
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name", G_CALLBACK (page_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  page_changed_cb (self);
 
   if (PROFILE[0] == 'd')
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -445,6 +609,8 @@ mw_window_dispose (GObject *object)
 {
   MwWindow *self = MW_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), MW_TYPE_WINDOW);
   g_clear_object (&self->downloads);
 
@@ -500,6 +666,7 @@ mw_window_class_init (MwWindowClass *klass)
   object_class->dispose = mw_window_dispose;
 
   g_type_ensure (MW_TYPE_DOWNLOAD_ROW);
+  g_type_ensure (MW_TYPE_FEEDS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/mw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MwWindow, toast_overlay);
@@ -515,9 +682,17 @@ mw_window_class_init (MwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwWindow, meter_slot);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, meter_slot_compact);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, meter_slot_narrow);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, feeds_page);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, subscribe_popover);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, feed_entry);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, subscribe_error_label);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, choices_label);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, choices_box);
 
   gtk_widget_class_install_action (widget_class, "win.add-download", NULL, add_download_action);
   gtk_widget_class_install_action (widget_class, "win.add-from-entry", NULL, add_from_entry_action);
+  gtk_widget_class_install_action (widget_class, "win.subscribe-from-entry", NULL, subscribe_from_entry_action);
   gtk_widget_class_install_action (widget_class, "win.paste-url", NULL, paste_url_action);
   /* Stateful: the toggle buttons and the menu item show whether the log is open. */
   gtk_widget_class_install_property_action (widget_class, "win.show-log", "log-visible");
@@ -537,6 +712,7 @@ mw_window_init (MwWindow *self)
   GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_STRING };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 
   g_signal_connect_object (self->url_entry, "changed", G_CALLBACK (url_changed_cb), self,
                            G_CONNECT_SWAPPED);

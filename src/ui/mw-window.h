@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "mw-application.h"
+#include "mw-feeds-page.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +26,10 @@ gboolean        mw_window_add_url          (MwWindow      *self,
 GListModel     *mw_window_get_log          (MwWindow      *self);
 void            mw_window_set_demo_available (MwWindow    *self,
                                               gboolean     available);
+void            mw_window_subscribe        (MwWindow      *self,
+                                            const char    *url);
+void            mw_window_show_page        (MwWindow      *self,
+                                            const char    *name);
+MwFeedsPage    *mw_window_get_feeds_page   (MwWindow      *self);
 
 G_END_DECLS

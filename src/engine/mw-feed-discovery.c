@@ -1,0 +1,722 @@
+/* mw-feed-discovery.c: finding the feeds a web page links to
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "mw-feed-discovery"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "mw-feed-discovery.h"
+
+/* How far into a body we look to tell a page from a feed. A feed's root element comes
+ * after at most an XML declaration, a stylesheet instruction and a comment or two. */
+#define SNIFF_WINDOW_BYTES 2048
+
+/* Feed links sit in <head>, at the start of a page; past this the rest of a huge page is
+ * not worth the parser's time and memory, and the recovering parser copes with the cut. */
+#define DISCOVERY_MAX_BYTES (8 * 1024 * 1024)
+
+/* Titles are shown in a list row; anything longer is junk or an attack. */
+#define TITLE_MAX_CHARS 512
+
+typedef enum
+{
+  SNIFF_UNKNOWN,
+  SNIFF_HTML,
+  SNIFF_FEED,
+} SniffResult;
+
+/* The tags that start an HTML document in the WHATWG MIME sniffing standard. */
+static const char * const html_start_tags[] = {
+  "html", "head", "body", "script", "iframe", "h1", "div", "font", "table", "a", "style",
+  "title", "b", "br", "p",
+};
+
+/* Local names of the root elements of RSS, Atom and RSS 1.0 (RDF). */
+static const char * const feed_root_names[] = { "rss", "feed", "RDF" };
+
+/* libxml2 2.9 asks for one initialisation before threads use it; the discovery and the
+ * parsers may first run on any worker thread. */
+static void
+ensure_libxml (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      xmlInitParser ();
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+/**
+ * mw_discovered_feed_free:
+ * @feed: (nullable) (transfer full): a discovered feed
+ *
+ * Frees @feed and its strings.
+ */
+void
+mw_discovered_feed_free (MwDiscoveredFeed *feed)
+{
+  if (feed == NULL)
+    return;
+
+  g_free (feed->url);
+  g_free (feed->title);
+  g_free (feed->type);
+  g_free (feed);
+}
+
+/* Sniffing */
+
+static inline gboolean
+is_sniff_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static gboolean
+has_prefix_ci (const char *p,
+               const char *end,
+               const char *prefix)
+{
+  gsize len = strlen (prefix);
+
+  return (gsize) (end - p) >= len && g_ascii_strncasecmp (p, prefix, len) == 0;
+}
+
+/* Returns where @needle starts in [@p, @end), or NULL. */
+static const char *
+find_bytes (const char *p,
+            const char *end,
+            const char *needle,
+            gboolean    ignore_case)
+{
+  gsize len = strlen (needle);
+
+  for (; (gsize) (end - p) >= len; p++)
+    {
+      if (ignore_case ? g_ascii_strncasecmp (p, needle, len) == 0 : memcmp (p, needle, len) == 0)
+        return p;
+    }
+
+  return NULL;
+}
+
+static gboolean
+name_in_list (const char         *name,
+              gsize               len,
+              const char * const *list,
+              gsize               n_list)
+{
+  gsize i;
+
+  for (i = 0; i < n_list; i++)
+    {
+      if (strlen (list[i]) == len && g_ascii_strncasecmp (name, list[i], len) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Looks at the first element of a document, after its XML declaration, processing
+ * instructions, comments and doctype, the way a browser's sniffer does, but also
+ * recognising feeds. Only the first SNIFF_WINDOW_BYTES are read. */
+static SniffResult
+sniff_document (const guint8 *data,
+                gsize         length)
+{
+  const char *p = (const char *) data;
+  const char *end;
+  gboolean xml_declaration = FALSE;
+
+  if (data == NULL || length == 0)
+    return SNIFF_UNKNOWN;
+
+  end = p + MIN (length, SNIFF_WINDOW_BYTES);
+  if (has_prefix_ci (p, end, "\xef\xbb\xbf"))
+    p += 3;
+
+  while (p < end)
+    {
+      const char *name;
+      const char *colon;
+
+      while (p < end && is_sniff_space (*p))
+        p++;
+      if (p == end)
+        break;
+
+      if (*p == '{')
+        {
+          /* JSON Feed declares itself with its version URL near the top. */
+          if (find_bytes (p, end, "jsonfeed.org/version", TRUE) != NULL)
+            return SNIFF_FEED;
+          return SNIFF_UNKNOWN;
+        }
+
+      if (*p != '<')
+        return SNIFF_UNKNOWN;
+
+      if (has_prefix_ci (p, end, "<?"))
+        {
+          const char *close = find_bytes (p + 2, end, "?>", FALSE);
+
+          if (has_prefix_ci (p, end, "<?xml"))
+            xml_declaration = TRUE;
+          if (close == NULL)
+            break;
+          p = close + 2;
+          continue;
+        }
+
+      if (has_prefix_ci (p, end, "<!--"))
+        {
+          const char *close = find_bytes (p + 4, end, "-->", FALSE);
+
+          if (close == NULL)
+            break;
+          p = close + 3;
+          continue;
+        }
+
+      if (has_prefix_ci (p, end, "<!DOCTYPE"))
+        {
+          const char *q = p + strlen ("<!DOCTYPE");
+          const char *close;
+
+          while (q < end && is_sniff_space (*q))
+            q++;
+          if (has_prefix_ci (q, end, "html") &&
+              (q + 4 == end || is_sniff_space (q[4]) || q[4] == '>'))
+            return SNIFF_HTML;
+
+          /* Another doctype, perhaps with an internal subset whose declarations
+           * contain '>'; skip it and look at the root element. */
+          close = find_bytes (q, end, ">", FALSE);
+          if (close != NULL)
+            {
+              const char *subset = find_bytes (q, close, "[", FALSE);
+
+              if (subset != NULL)
+                {
+                  const char *subset_end = find_bytes (subset, end, "]", FALSE);
+
+                  close = subset_end != NULL ? find_bytes (subset_end, end, ">", FALSE) : NULL;
+                }
+            }
+          if (close == NULL)
+            break;
+          p = close + 1;
+          continue;
+        }
+
+      /* An element: its name ends at a space, '>' or '/', or where the data ends. */
+      name = ++p;
+      while (p < end && !is_sniff_space (*p) && *p != '>' && *p != '/')
+        p++;
+      if (p == name)
+        return SNIFF_UNKNOWN;
+
+      if (name_in_list (name, p - name, html_start_tags, G_N_ELEMENTS (html_start_tags)))
+        return SNIFF_HTML;
+
+      colon = memchr (name, ':', p - name);
+      if (colon != NULL)
+        name = colon + 1;
+      if (name_in_list (name, p - name, feed_root_names, G_N_ELEMENTS (feed_root_names)))
+        return SNIFF_FEED;
+
+      return SNIFF_UNKNOWN;
+    }
+
+  /* The window ended inside the prolog (a long comment or doctype). An XML document that
+   * mentions a feed root this early is a feed; HTML rarely starts with an XML
+   * declaration, and when it does its <html> comes first. */
+  if (xml_declaration &&
+      (find_bytes ((const char *) data, end, "<rss", FALSE) != NULL ||
+       find_bytes ((const char *) data, end, "<feed", FALSE) != NULL ||
+       find_bytes ((const char *) data, end, "<rdf:RDF", FALSE) != NULL))
+    return SNIFF_FEED;
+
+  return SNIFF_UNKNOWN;
+}
+
+/* Returns the lowercase "type/subtype" of a Content-Type value, without parameters, or
+ * NULL when there is none. */
+static char *
+media_type_essence (const char *content_type)
+{
+  g_autofree char *essence = NULL;
+  const char *semicolon;
+
+  if (content_type == NULL)
+    return NULL;
+
+  semicolon = strchr (content_type, ';');
+  essence = semicolon != NULL ? g_strndup (content_type, semicolon - content_type)
+                              : g_strdup (content_type);
+  g_strstrip (essence);
+  if (*essence == '\0')
+    return NULL;
+
+  return g_ascii_strdown (essence, -1);
+}
+
+/* Types that say nothing reliable about the body: default types of misconfigured
+ * servers, and generic XML, which may be a feed or XHTML. */
+static gboolean
+is_vague_media_type (const char *essence)
+{
+  static const char * const vague[] = {
+    "text/plain", "application/octet-stream", "binary/octet-stream", "application/unknown",
+    "unknown/unknown", "application/x-unknown-content-type", "*/*", "text/xml",
+    "application/xml",
+  };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (vague); i++)
+    {
+      if (strcmp (essence, vague[i]) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/**
+ * mw_feed_looks_like_html:
+ * @data: (array length=length) (nullable): the start of a response body
+ * @length: the number of bytes in @data
+ * @content_type: (nullable): the response's Content-Type header
+ *
+ * Tells whether a response is a web page to search for feed links rather than a feed to
+ * parse. The server's word is taken for `text/html` and `application/xhtml+xml`; a
+ * missing or vague type (`text/plain`, `application/octet-stream`, generic XML) is
+ * settled by the body's first element, as browsers do. Whatever the type, a body that is
+ * plainly an RSS, Atom, RDF or JSON feed is not HTML: servers that label feeds
+ * `text/html` are common.
+ *
+ * Only the first 2 KiB of @data are looked at.
+ *
+ * Returns: %TRUE if @data should be handed to mw_feed_discover()
+ */
+gboolean
+mw_feed_looks_like_html (const guint8 *data,
+                         gsize         length,
+                         const char   *content_type)
+{
+  g_autofree char *essence = media_type_essence (content_type);
+  SniffResult sniffed = sniff_document (data, length);
+
+  if (sniffed == SNIFF_FEED)
+    return FALSE;
+
+  if (essence == NULL || is_vague_media_type (essence))
+    return sniffed == SNIFF_HTML;
+
+  return strcmp (essence, "text/html") == 0 || strcmp (essence, "application/xhtml+xml") == 0;
+}
+
+/* Discovery */
+
+/* Prepares an href for GUri the way browsers read it: tabs and newlines are dropped,
+ * surrounding spaces trimmed, and bytes that may not appear in a URI (spaces, quotes,
+ * non-ASCII) percent-encoded, as is a '%' that starts no escape. */
+static char *
+clean_url_text (const char *text)
+{
+  static const char allowed[] = "-._~:/?#[]@!$&'()*+,;=";
+  GString *out;
+  const char *start = text;
+  const char *end = text + strlen (text);
+
+  while (start < end && (guchar) *start <= ' ')
+    start++;
+  while (end > start && (guchar) end[-1] <= ' ')
+    end--;
+
+  out = g_string_sized_new (end - start);
+  for (; start < end; start++)
+    {
+      guchar c = *start;
+
+      if (c == '\t' || c == '\n' || c == '\r')
+        continue;
+
+      if (g_ascii_isalnum (c) || (c != '\0' && strchr (allowed, c) != NULL) ||
+          (c == '%' && end - start > 2 &&
+           g_ascii_isxdigit (start[1]) && g_ascii_isxdigit (start[2])))
+        g_string_append_c (out, c);
+      else
+        g_string_append_printf (out, "%%%02X", c);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* GUri decodes a percent-encoded host, and would let control characters through. After
+ * its IDN conversion a usable host is an IP address or plain ASCII name. */
+static gboolean
+is_valid_host (const char *host)
+{
+  const char *p;
+
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+
+  for (p = host; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Resolves @text against @base (which may be NULL) and returns the absolute http(s) URL
+ * in a normal form (lowercase scheme and host, no default port, "/" for an empty path),
+ * so that equal addresses compare equal; or NULL for anything else. */
+static char *
+resolve_http_url (GUri       *base,
+                  const char *text)
+{
+  const GUriFlags flags = G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE;
+  g_autofree char *cleaned = NULL;
+  g_autofree char *host = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GUri) lowered = NULL;
+  const char *scheme;
+
+  if (text == NULL)
+    return NULL;
+
+  cleaned = clean_url_text (text);
+  if (*cleaned == '\0')
+    return NULL;
+
+  uri = g_uri_parse_relative (base, cleaned, flags, NULL);
+  if (uri == NULL)
+    return NULL;
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
+    return NULL;
+  if (!is_valid_host (g_uri_get_host (uri)))
+    return NULL;
+
+  host = g_ascii_strdown (g_uri_get_host (uri), -1);
+  lowered = g_uri_build (flags, scheme, g_uri_get_userinfo (uri), host, g_uri_get_port (uri),
+                         g_uri_get_path (uri), g_uri_get_query (uri), g_uri_get_fragment (uri));
+
+  return g_uri_to_string (lowered);
+}
+
+/* Trims a title and turns every run of white space and control characters into one
+ * space, so that titles wrapped across lines in the source read as one line. */
+static char *
+clean_title (const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+  gboolean pending_space = FALSE;
+  guint n_chars = 0;
+  const char *p;
+
+  if (text == NULL)
+    return NULL;
+
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_new (NULL);
+  for (p = valid; *p != '\0' && n_chars < TITLE_MAX_CHARS; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c) || g_unichar_iscntrl (c))
+        {
+          pending_space = out->len > 0;
+          continue;
+        }
+
+      if (pending_space)
+        {
+          g_string_append_c (out, ' ');
+          n_chars++;
+          pending_space = FALSE;
+        }
+      g_string_append_unichar (out, c);
+      n_chars++;
+    }
+
+  if (out->len == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Returns a copy of the value of @node's first attribute called @name (in any case), or
+ * NULL. */
+static char *
+get_attribute (xmlNode    *node,
+               const char *name)
+{
+  xmlAttr *attr;
+
+  for (attr = node->properties; attr != NULL; attr = attr->next)
+    {
+      if (attr->name != NULL && g_ascii_strcasecmp ((const char *) attr->name, name) == 0)
+        {
+          xmlChar *value = xmlNodeListGetString (node->doc, attr->children, 1);
+          char *copy = g_strdup (value != NULL ? (const char *) value : "");
+
+          xmlFree (value);
+          return copy;
+        }
+    }
+
+  return NULL;
+}
+
+static gboolean
+is_element (xmlNode    *node,
+            const char *name)
+{
+  return node->type == XML_ELEMENT_NODE && node->name != NULL &&
+         g_ascii_strcasecmp ((const char *) node->name, name) == 0;
+}
+
+/* rel is a set of space-separated keywords compared without regard to case. */
+static gboolean
+rel_names_feed (const char *rel,
+                gboolean   *out_alternate)
+{
+  g_auto(GStrv) tokens = NULL;
+  gboolean feed = FALSE;
+  gsize i;
+
+  *out_alternate = FALSE;
+  if (rel == NULL)
+    return FALSE;
+
+  tokens = g_strsplit_set (rel, " \t\n\r\f", -1);
+  for (i = 0; tokens[i] != NULL; i++)
+    {
+      if (g_ascii_strcasecmp (tokens[i], "alternate") == 0)
+        *out_alternate = TRUE;
+      else if (g_ascii_strcasecmp (tokens[i], "feed") == 0)
+        feed = TRUE;
+    }
+
+  return *out_alternate || feed;
+}
+
+static gboolean
+mentions_feed (const char *text)
+{
+  return text != NULL &&
+         (strstr (text, "rss") != NULL || strstr (text, "atom") != NULL ||
+          strstr (text, "feed") != NULL);
+}
+
+/* Decides whether a link of media type @essence is a feed. The feed types are; generic
+ * XML and JSON only when the title or address says so, because pages also link their
+ * sitemaps and, on every WordPress site, a JSON API document as "alternate". */
+static gboolean
+is_feed_link_type (const char *essence,
+                   const char *title,
+                   const char *url)
+{
+  static const char * const feed_types[] = {
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml",
+    "application/feed+json",
+  };
+  g_autofree char *title_down = NULL;
+  g_autofree char *path_down = NULL;
+  const char *authority;
+  const char *path;
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (feed_types); i++)
+    {
+      if (strcmp (essence, feed_types[i]) == 0)
+        return TRUE;
+    }
+
+  if (strcmp (essence, "application/json") != 0 && strcmp (essence, "text/xml") != 0 &&
+      strcmp (essence, "application/xml") != 0)
+    return FALSE;
+
+  /* The host says nothing: feeds.example.com serves its API documents too. */
+  authority = strstr (url, "://");
+  path = authority != NULL ? strchr (authority + 3, '/') : NULL;
+  title_down = title != NULL ? g_utf8_strdown (title, -1) : NULL;
+  path_down = path != NULL ? g_ascii_strdown (path, -1) : NULL;
+
+  return mentions_feed (title_down) || mentions_feed (path_down);
+}
+
+/* Steps through the tree in document order without recursion, which a deeply nested
+ * page would turn into a stack overflow. Only elements are descended into. */
+static xmlNode *
+next_node (xmlNode *node,
+           xmlNode *top)
+{
+  if (node->type == XML_ELEMENT_NODE && node->children != NULL)
+    return node->children;
+
+  while (node != NULL && node != top)
+    {
+      if (node->next != NULL)
+        return node->next;
+      node = node->parent;
+    }
+
+  return NULL;
+}
+
+static MwDiscoveredFeed *
+feed_from_link (xmlNode    *link,
+                GUri       *base,
+                GHashTable *seen)
+{
+  g_autofree char *rel = get_attribute (link, "rel");
+  g_autofree char *type = NULL;
+  g_autofree char *essence = NULL;
+  g_autofree char *href = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *raw_title = NULL;
+  g_autofree char *title = NULL;
+  MwDiscoveredFeed *feed;
+  gboolean alternate;
+
+  if (!rel_names_feed (rel, &alternate))
+    return NULL;
+
+  type = get_attribute (link, "type");
+  essence = media_type_essence (type);
+  if (essence == NULL)
+    return NULL;
+
+  href = get_attribute (link, "href");
+  url = resolve_http_url (base, href);
+  if (url == NULL || g_hash_table_contains (seen, url))
+    return NULL;
+
+  raw_title = get_attribute (link, "title");
+  title = clean_title (raw_title);
+  if (!is_feed_link_type (essence, title, url))
+    return NULL;
+
+  g_hash_table_add (seen, g_strdup (url));
+
+  feed = g_new0 (MwDiscoveredFeed, 1);
+  feed->url = g_steal_pointer (&url);
+  feed->title = g_steal_pointer (&title);
+  feed->type = g_steal_pointer (&essence);
+
+  return feed;
+}
+
+/**
+ * mw_feed_discover:
+ * @html: (array length=length) (nullable): a web page
+ * @length: the number of bytes in @html
+ * @page_url: (nullable): the page's address, against which relative links resolve
+ *
+ * Finds the feeds a web page announces with `<link rel="alternate">` (or
+ * `rel="feed"`) elements: RSS, Atom, RDF and JSON Feed types, and generic XML or JSON
+ * when the link's title or path mentions RSS, Atom or a feed. The first `<base href>`
+ * applies when it is an http(s) address. Addresses are made absolute, only http(s) ones
+ * are kept, each address once, in document order. Titles are trimmed, with white space
+ * collapsed.
+ *
+ * The page's encoding comes from its `<meta charset>` or `<meta http-equiv>`, else it
+ * is UTF-8, or Latin-1 when the bytes are not valid UTF-8. Nothing is fetched, not even
+ * a DTD; nothing is guessed (such as `/feed`), which is left to the caller. Only the
+ * first 8 MiB are read. Safe to call from any thread.
+ *
+ * Returns: (transfer full) (element-type MwDiscoveredFeed): the feeds found, possibly
+ *   none; never %NULL
+ */
+GPtrArray *
+mw_feed_discover (const guint8 *html,
+                  gsize         length,
+                  const char   *page_url)
+{
+  const int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                      HTML_PARSE_RECOVER;
+  g_autoptr(GPtrArray) feeds = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GPtrArray) links = NULL;
+  g_autoptr(GUri) page_uri = NULL;
+  g_autoptr(GUri) base_uri = NULL;
+  gboolean base_found = FALSE;
+  htmlDocPtr doc;
+  xmlNode *node;
+  guint i;
+
+  feeds = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_discovered_feed_free);
+  if (html == NULL || length == 0)
+    return g_steal_pointer (&feeds);
+
+  ensure_libxml ();
+
+  doc = htmlReadMemory ((const char *) html, (int) MIN (length, DISCOVERY_MAX_BYTES),
+                        NULL, NULL, options);
+  if (doc == NULL)
+    return g_steal_pointer (&feeds);
+
+  if (page_url != NULL)
+    page_uri = g_uri_parse (page_url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
+
+  /* <base> applies to links before it too, so all links are gathered first. */
+  links = g_ptr_array_new ();
+  for (node = doc->children; node != NULL; node = next_node (node, (xmlNode *) doc))
+    {
+      if (is_element (node, "link"))
+        {
+          g_ptr_array_add (links, node);
+        }
+      else if (!base_found && is_element (node, "base"))
+        {
+          g_autofree char *href = get_attribute (node, "href");
+          g_autofree char *base_url = NULL;
+
+          /* Only the first <base> with an href counts, even when unusable. A base that is
+           * not http(s) (javascript:, data:, file:) is ignored rather than trusted. */
+          if (href == NULL)
+            continue;
+          base_found = TRUE;
+          base_url = resolve_http_url (page_uri, href);
+          if (base_url != NULL)
+            base_uri = g_uri_parse (base_url, G_URI_FLAGS_ENCODED, NULL);
+        }
+    }
+
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (i = 0; i < links->len; i++)
+    {
+      MwDiscoveredFeed *feed;
+
+      feed = feed_from_link (g_ptr_array_index (links, i),
+                             base_uri != NULL ? base_uri : page_uri, seen);
+      if (feed != NULL)
+        g_ptr_array_add (feeds, feed);
+    }
+
+  xmlFreeDoc (doc);
+
+  return g_steal_pointer (&feeds);
+}

@@ -1,0 +1,425 @@
+/* mw-feed-store.c: the feeds.json format
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * {
+ *   "format": "meanwhile-feeds",
+ *   "version": 1,
+ *   "feeds": [
+ *     { "url": "https://…/feed.xml", "title": "…", "link": "https://…", "description": "…",
+ *       "icon": null, "etag": "\"…\"", "last-modified": "…", "error": null, "gone": false,
+ *       "items": [
+ *         { "id": "…", "title": "…", "link": "…", "author": "…", "published": 1795000000,
+ *           "updated": 0, "summary": "…", "content": "…", "read": true, "starred": false,
+ *           "first-seen": 1795000000,
+ *           "enclosures": [ { "url": "…", "type": "audio/mpeg", "length": 1234 } ] } ] } ]
+ * }
+ *
+ * Read tolerantly, like downloads.json: unknown members are ignored, mistyped ones take
+ * their defaults, and feeds without an http(s) URL or items without an id are left out.
+ */
+#define G_LOG_DOMAIN "mw-feed-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "mw-download-private.h"
+#include "mw-error.h"
+#include "mw-feed-store.h"
+
+#define FORMAT_NAME "meanwhile-feeds"
+
+static void
+item_record_free (MwItemRecord *record)
+{
+  mw_parsed_item_free (record->item);
+  g_free (record);
+}
+
+void
+mw_feed_record_free (MwFeedRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->url);
+  g_free (record->title);
+  g_free (record->link);
+  g_free (record->description);
+  g_free (record->icon_url);
+  g_free (record->etag);
+  g_free (record->last_modified);
+  g_free (record->error);
+  g_clear_pointer (&record->items, g_ptr_array_unref);
+  g_free (record);
+}
+
+MwFeedRecord *
+mw_feed_record_new_from_feed (MwFeed *feed)
+{
+  MwFeedRecord *record = g_new0 (MwFeedRecord, 1);
+  GListModel *items = mw_feed_get_items (feed);
+
+  record->url = g_strdup (mw_feed_get_url (feed));
+  record->title = g_strdup (mw_feed_get_title (feed));
+  record->link = g_strdup (mw_feed_get_link (feed));
+  record->description = g_strdup (mw_feed_get_description (feed));
+  record->icon_url = g_strdup (mw_feed_get_icon_url (feed));
+  record->etag = g_strdup (mw_feed_get_etag (feed));
+  record->last_modified = g_strdup (mw_feed_get_last_modified (feed));
+  record->error = g_strdup (mw_feed_get_error_message (feed));
+  record->gone = mw_feed_get_gone (feed);
+  record->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_record_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(MwFeedItem) item = g_list_model_get_item (items, i);
+      MwItemRecord *r = g_new0 (MwItemRecord, 1);
+
+      r->item = mw_feed_item_to_parsed (item);
+      r->read = mw_feed_item_get_read (item);
+      r->starred = mw_feed_item_get_starred (item);
+      r->first_seen = mw_feed_item_get_first_seen (item);
+      g_ptr_array_add (record->items, r);
+    }
+  return record;
+}
+
+MwFeed *
+mw_feed_record_to_feed (MwFeedRecord *record)
+{
+  MwFeed *feed = mw_feed_new (record->url);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < record->items->len; i++)
+    {
+      MwItemRecord *r = g_ptr_array_index (record->items, i);
+      MwFeedItem *item = mw_feed_item_new_from_parsed (r->item, r->first_seen);
+
+      mw_feed_item_set_read (item, r->read);
+      mw_feed_item_set_starred (item, r->starred);
+      g_ptr_array_add (items, item);
+    }
+
+  mw_feed_restore (feed, record->title, record->link, record->description, record->icon_url, items);
+  mw_feed_set_validators (feed, record->etag, record->last_modified);
+  mw_feed_set_error_message (feed, record->error);
+  mw_feed_set_gone (feed, record->gone);
+  return feed;
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_bool (JsonBuilder *builder,
+          const char  *name,
+          gboolean     value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
+static void
+add_item (JsonBuilder  *builder,
+          MwItemRecord *r)
+{
+  MwParsedItem *item = r->item;
+
+  json_builder_begin_object (builder);
+  add_string (builder, "id", item->id);
+  add_string (builder, "title", item->title);
+  add_string (builder, "link", item->link);
+  add_string (builder, "author", item->author);
+  add_int (builder, "published", item->published);
+  add_int (builder, "updated", item->updated);
+  add_string (builder, "summary", item->summary);
+  add_string (builder, "content", item->content);
+  add_bool (builder, "read", r->read);
+  add_bool (builder, "starred", r->starred);
+  add_int (builder, "first-seen", r->first_seen);
+  json_builder_set_member_name (builder, "enclosures");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < item->enclosures->len; i++)
+    {
+      MwEnclosure *e = g_ptr_array_index (item->enclosures, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "url", e->url);
+      add_string (builder, "type", e->type);
+      add_int (builder, "length", e->length);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+char *
+mw_feed_store_serialize (GPtrArray *records,
+                         gsize     *length)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  add_string (builder, "format", FORMAT_NAME);
+  add_int (builder, "version", MW_FEED_STORE_VERSION);
+  json_builder_set_member_name (builder, "feeds");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < records->len; i++)
+    {
+      MwFeedRecord *record = g_ptr_array_index (records, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "url", record->url);
+      add_string (builder, "title", record->title);
+      add_string (builder, "link", record->link);
+      add_string (builder, "description", record->description);
+      add_string (builder, "icon", record->icon_url);
+      add_string (builder, "etag", record->etag);
+      add_string (builder, "last-modified", record->last_modified);
+      add_string (builder, "error", record->error);
+      add_bool (builder, "gone", record->gone);
+      json_builder_set_member_name (builder, "items");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < record->items->len; j++)
+        add_item (builder, g_ptr_array_index (record->items, j));
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, length);
+}
+
+static const char *
+get_string (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gint64
+get_int (JsonObject *object,
+         const char *name,
+         gint64      fallback)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return fallback;
+  return json_node_get_int (node);
+}
+
+static gboolean
+get_bool (JsonObject *object,
+          const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+  return json_node_get_boolean (node);
+}
+
+static MwItemRecord *
+parse_item (JsonNode *node)
+{
+  JsonObject *object;
+  JsonNode *enclosures;
+  MwItemRecord *r;
+  MwParsedItem *item;
+  const char *id;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  id = get_string (object, "id");
+  if (id == NULL || *id == '\0')
+    return NULL;
+
+  item = g_new0 (MwParsedItem, 1);
+  item->id = g_strdup (id);
+  item->title = g_strdup (get_string (object, "title"));
+  item->link = g_strdup (get_string (object, "link"));
+  item->author = g_strdup (get_string (object, "author"));
+  item->published = MAX (0, get_int (object, "published", 0));
+  item->updated = MAX (0, get_int (object, "updated", 0));
+  item->summary = g_strdup (get_string (object, "summary"));
+  item->content = g_strdup (get_string (object, "content"));
+  item->enclosures = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_enclosure_free);
+
+  enclosures = json_object_get_member (object, "enclosures");
+  if (enclosures != NULL && JSON_NODE_HOLDS_ARRAY (enclosures))
+    {
+      JsonArray *array = json_node_get_array (enclosures);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *e = json_array_get_element (array, i);
+          MwEnclosure *enclosure;
+
+          if (!JSON_NODE_HOLDS_OBJECT (e) || !_mw_check_url (get_string (json_node_get_object (e), "url"), NULL))
+            continue;
+          enclosure = g_new0 (MwEnclosure, 1);
+          enclosure->url = g_strdup (get_string (json_node_get_object (e), "url"));
+          enclosure->type = g_strdup (get_string (json_node_get_object (e), "type"));
+          enclosure->length = get_int (json_node_get_object (e), "length", -1);
+          g_ptr_array_add (item->enclosures, enclosure);
+        }
+    }
+
+  r = g_new0 (MwItemRecord, 1);
+  r->item = item;
+  r->read = get_bool (object, "read");
+  r->starred = get_bool (object, "starred");
+  r->first_seen = MAX (0, get_int (object, "first-seen", 0));
+  return r;
+}
+
+static MwFeedRecord *
+parse_feed (JsonNode *node,
+            guint    *n_skipped)
+{
+  JsonObject *object;
+  JsonNode *items;
+  MwFeedRecord *record;
+  const char *url;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  url = get_string (object, "url");
+  if (!_mw_check_url (url, NULL))
+    return NULL;
+
+  record = g_new0 (MwFeedRecord, 1);
+  record->url = g_strdup (url);
+  record->title = g_strdup (get_string (object, "title"));
+  record->link = g_strdup (get_string (object, "link"));
+  record->description = g_strdup (get_string (object, "description"));
+  record->icon_url = g_strdup (get_string (object, "icon"));
+  record->etag = g_strdup (get_string (object, "etag"));
+  record->last_modified = g_strdup (get_string (object, "last-modified"));
+  record->error = g_strdup (get_string (object, "error"));
+  record->gone = get_bool (object, "gone");
+  record->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_record_free);
+
+  items = json_object_get_member (object, "items");
+  if (items != NULL && JSON_NODE_HOLDS_ARRAY (items))
+    {
+      JsonArray *array = json_node_get_array (items);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          MwItemRecord *r = parse_item (json_array_get_element (array, i));
+
+          if (r != NULL)
+            g_ptr_array_add (record->items, r);
+          else
+            (*n_skipped)++;
+        }
+    }
+  return record;
+}
+
+GPtrArray *
+mw_feed_store_parse (const char  *data,
+                     gsize        length,
+                     guint       *n_skipped,
+                     GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root_node;
+  JsonObject *root;
+  JsonNode *feeds;
+  const char *format;
+  gint64 version;
+  guint skipped = 0;
+
+  if (length == 0)
+    {
+      g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
+                           _("The list of feeds is empty; it was probably cut short."));
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
+    {
+      g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
+                   _("The list of feeds is damaged (%s)."), local_error->message);
+      return NULL;
+    }
+  root_node = json_parser_get_root (parser);
+  if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
+    {
+      g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
+                           _("The list of feeds is not in Meanwhile’s format."));
+      return NULL;
+    }
+  root = json_node_get_object (root_node);
+  format = get_string (root, "format");
+  version = get_int (root, "version", -1);
+  if ((format != NULL && !g_str_equal (format, FORMAT_NAME)) || version < 1)
+    {
+      g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
+                           _("The list of feeds is not in Meanwhile’s format."));
+      return NULL;
+    }
+  if (version > MW_FEED_STORE_VERSION)
+    {
+      g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_TOO_NEW,
+                   _("The list of feeds was written by a newer version of Meanwhile (format %d)."),
+                   (int) MIN (version, G_MAXINT));
+      return NULL;
+    }
+
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_feed_record_free);
+  feeds = json_object_get_member (root, "feeds");
+  if (feeds != NULL && JSON_NODE_HOLDS_ARRAY (feeds))
+    {
+      JsonArray *array = json_node_get_array (feeds);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          MwFeedRecord *record = parse_feed (json_array_get_element (array, i), &skipped);
+
+          if (record != NULL)
+            g_ptr_array_add (records, record);
+          else
+            skipped++;
+        }
+    }
+
+  if (n_skipped != NULL)
+    *n_skipped = skipped;
+  return g_steal_pointer (&records);
+}

@@ -1,0 +1,392 @@
+/* mw-state-file.c: reading and writing a state file without blocking or losing it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Reading happens in a worker thread; a file that cannot be read is renamed aside
+ * (NAME.broken-DATE) so that nothing overwrites what a person may want back. Saving
+ * copies the state on the main thread, then serialises and writes it atomically (a
+ * temporary file, synced, renamed) in a worker thread, a moment after the last change.
+ */
+#define G_LOG_DOMAIN "mw-state-file"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "mw-state-file.h"
+
+/* Changes come in bursts (ten downloads finishing together); one save covers them. */
+#define SAVE_DELAY_MS 300
+
+typedef struct
+{
+  GFile            *file;
+  MwStateParseFunc  parse;
+  GDestroyNotify    free_result;
+  gpointer          result;
+  guint             n_skipped;
+  char             *problem;
+} Load;
+
+static void
+load_free (Load *load)
+{
+  g_clear_object (&load->file);
+  if (load->result != NULL && load->free_result != NULL)
+    load->free_result (load->result);
+  g_free (load->problem);
+  g_free (load);
+}
+
+static char *
+set_aside (GFile   *file,
+           GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *path = g_file_get_path (file);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *aside = i == 0 ? g_strdup_printf ("%s.broken-%s", path, stamp)
+                                      : g_strdup_printf ("%s.broken-%s-%u", path, stamp, i);
+
+      if (g_file_test (aside, G_FILE_TEST_EXISTS))
+        continue;
+      if (g_rename (path, aside) == 0)
+        return g_steal_pointer (&aside);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "Could not rename %s: %s", path, g_strerror (errno));
+      return NULL;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "Too many set-aside state files");
+  return NULL;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Load *load = task_data;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) problem = NULL;
+  GError *error = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents (load->file, cancellable, &contents, &length, NULL, &error))
+    {
+      /* The first start: nothing to read, nothing wrong. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_clear_error (&error);
+          g_task_return_boolean (task, TRUE);
+        }
+      else
+        g_task_return_error (task, error);
+      return;
+    }
+
+  load->result = load->parse (contents, length, &load->n_skipped, &problem);
+  if (load->result == NULL)
+    {
+      g_autofree char *aside = set_aside (load->file, &error);
+      g_autofree char *name = NULL;
+
+      /* Unreadable and immovable: refuse to load, so that nothing overwrites it. */
+      if (aside == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      name = g_path_get_basename (aside);
+      load->problem = g_strdup_printf (_("%s It was kept as “%s” and Meanwhile started without it."),
+                                       problem ? problem->message : "", name);
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+mw_state_file_load_async (GFile               *file,
+                          MwStateParseFunc     parse,
+                          GDestroyNotify       free_result,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  Load *load = g_new0 (Load, 1);
+
+  load->file = g_object_ref (file);
+  load->parse = parse;
+  load->free_result = free_result;
+  g_task_set_source_tag (task, mw_state_file_load_async);
+  g_task_set_task_data (task, load, (GDestroyNotify) load_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/* Returns: (transfer full) (nullable): what the parser made of the file, or NULL when
+ * there was no file or it was set aside (then PROBLEM says so); NULL with ERROR when the
+ * file could be neither read nor moved. */
+gpointer
+mw_state_file_load_finish (GAsyncResult  *result,
+                           guint         *n_skipped,
+                           char         **problem,
+                           GError       **error)
+{
+  Load *load = g_task_get_task_data (G_TASK (result));
+
+  if (n_skipped != NULL)
+    *n_skipped = 0;
+  if (problem != NULL)
+    *problem = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+
+  if (n_skipped != NULL)
+    *n_skipped = load->n_skipped;
+  if (problem != NULL)
+    *problem = g_steal_pointer (&load->problem);
+  return g_steal_pointer (&load->result);
+}
+
+/* --- Saving ------------------------------------------------------------------------ */
+
+struct _MwStateSaver
+{
+  GObject               parent_instance;
+
+  GFile                *file;
+  gpointer              owner;
+  MwStateSnapshotFunc   snapshot;
+  MwStateSerializeFunc  serialize;
+  GDestroyNotify        free_snapshot;
+
+  gboolean              enabled;
+  guint                 timeout;
+  gboolean              saving;
+  gboolean              again;
+  GPtrArray            *waiters;
+};
+
+G_DEFINE_FINAL_TYPE (MwStateSaver, mw_state_saver, G_TYPE_OBJECT)
+
+typedef struct
+{
+  MwStateSerializeFunc  serialize;
+  GDestroyNotify        free_snapshot;
+  gpointer              snapshot;
+  char                 *path;
+} Save;
+
+static void
+save_free (Save *save)
+{
+  if (save->free_snapshot != NULL)
+    save->free_snapshot (save->snapshot);
+  g_free (save->path);
+  g_free (save);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Save *save = task_data;
+  g_autofree char *dir = g_path_get_dirname (save->path);
+  g_autofree char *data = NULL;
+  GError *error = NULL;
+  gsize length = 0;
+
+  data = save->serialize (save->snapshot, &length);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errno),
+                               "Could not create %s: %s", dir, g_strerror (errno));
+      return;
+    }
+
+  if (!g_file_set_contents_full (save->path, data, (gssize) length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void start_save (MwStateSaver *self);
+
+static void
+save_done_cb (GObject      *source_object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  MwStateSaver *self = MW_STATE_SAVER (source_object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) waiters = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Could not save %s: %s", g_file_peek_path (self->file), error->message);
+
+  self->saving = FALSE;
+  if (self->again && self->enabled)
+    {
+      start_save (self);
+      return;
+    }
+
+  waiters = g_steal_pointer (&self->waiters);
+  self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      if (error != NULL)
+        g_task_return_error (g_ptr_array_index (waiters, i), g_error_copy (error));
+      else
+        g_task_return_boolean (g_ptr_array_index (waiters, i), TRUE);
+    }
+}
+
+static void
+start_save (MwStateSaver *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Save *save = g_new0 (Save, 1);
+
+  g_clear_handle_id (&self->timeout, g_source_remove);
+  self->again = FALSE;
+  self->saving = TRUE;
+
+  save->serialize = self->serialize;
+  save->free_snapshot = self->free_snapshot;
+  save->snapshot = self->snapshot (self->owner);
+  save->path = g_file_get_path (self->file);
+
+  /* The task holds the saver, and so its owner's file, until the bytes are on disk. */
+  task = g_task_new (self, NULL, save_done_cb, NULL);
+  g_task_set_source_tag (task, start_save);
+  g_task_set_task_data (task, save, (GDestroyNotify) save_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+static gboolean
+save_timeout_cb (gpointer user_data)
+{
+  MwStateSaver *self = user_data;
+
+  self->timeout = 0;
+  if (self->saving)
+    self->again = TRUE;
+  else
+    start_save (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Nothing is saved before the old file was read (until then it might still be lost), nor
+ * after the owner has gone (call with FALSE from its dispose). */
+void
+mw_state_saver_set_enabled (MwStateSaver *self,
+                            gboolean      enabled)
+{
+  g_return_if_fail (MW_IS_STATE_SAVER (self));
+  self->enabled = enabled;
+}
+
+void
+mw_state_saver_schedule (MwStateSaver *self)
+{
+  g_return_if_fail (MW_IS_STATE_SAVER (self));
+
+  if (!self->enabled)
+    return;
+  if (self->saving)
+    self->again = TRUE;
+  else if (self->timeout == 0)
+    self->timeout = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
+}
+
+void
+mw_state_saver_save_async (MwStateSaver        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MW_IS_STATE_SAVER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mw_state_saver_save_async);
+
+  if (!self->enabled)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  g_ptr_array_add (self->waiters, g_steal_pointer (&task));
+  if (self->saving)
+    self->again = TRUE;
+  else
+    start_save (self);
+}
+
+gboolean
+mw_state_saver_save_finish (MwStateSaver  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+mw_state_saver_dispose (GObject *object)
+{
+  MwStateSaver *self = MW_STATE_SAVER (object);
+
+  g_clear_handle_id (&self->timeout, g_source_remove);
+  g_clear_pointer (&self->waiters, g_ptr_array_unref);
+  g_clear_object (&self->file);
+
+  G_OBJECT_CLASS (mw_state_saver_parent_class)->dispose (object);
+}
+
+static void
+mw_state_saver_class_init (MwStateSaverClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = mw_state_saver_dispose;
+}
+
+static void
+mw_state_saver_init (MwStateSaver *self)
+{
+  self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/* OWNER is not referenced: its snapshot function is only called while it is alive, as it
+ * owns the saver and cancels nothing that is already copied. */
+MwStateSaver *
+mw_state_saver_new (GFile                *file,
+                    gpointer              owner,
+                    MwStateSnapshotFunc   snapshot,
+                    MwStateSerializeFunc  serialize,
+                    GDestroyNotify        free_snapshot)
+{
+  MwStateSaver *self = g_object_new (MW_TYPE_STATE_SAVER, NULL);
+
+  self->file = g_object_ref (file);
+  self->owner = owner;
+  self->snapshot = snapshot;
+  self->serialize = serialize;
+  self->free_snapshot = free_snapshot;
+  return self;
+}

@@ -1,0 +1,52 @@
+/* mw-state-file.h: reading and writing a state file without blocking or losing it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Runs in a worker thread on the file's bytes. */
+typedef gpointer (*MwStateParseFunc)     (const char  *data,
+                                          gsize        length,
+                                          guint       *n_skipped,
+                                          GError     **error);
+/* Runs on the main thread: a copy of what to save, that the thread may read. */
+typedef gpointer (*MwStateSnapshotFunc)  (gpointer     owner);
+/* Runs in a worker thread on that copy. */
+typedef char    *(*MwStateSerializeFunc) (gpointer     snapshot,
+                                          gsize       *length);
+
+void      mw_state_file_load_async  (GFile               *file,
+                                     MwStateParseFunc     parse,
+                                     GDestroyNotify       free_result,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+gpointer  mw_state_file_load_finish (GAsyncResult        *result,
+                                     guint               *n_skipped,
+                                     char               **problem,
+                                     GError             **error);
+
+#define MW_TYPE_STATE_SAVER (mw_state_saver_get_type ())
+G_DECLARE_FINAL_TYPE (MwStateSaver, mw_state_saver, MW, STATE_SAVER, GObject)
+
+MwStateSaver *mw_state_saver_new         (GFile                *file,
+                                          gpointer              owner,
+                                          MwStateSnapshotFunc   snapshot,
+                                          MwStateSerializeFunc  serialize,
+                                          GDestroyNotify        free_snapshot);
+void          mw_state_saver_set_enabled (MwStateSaver         *self,
+                                          gboolean              enabled);
+void          mw_state_saver_schedule    (MwStateSaver         *self);
+void          mw_state_saver_save_async  (MwStateSaver         *self,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gboolean      mw_state_saver_save_finish (MwStateSaver         *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,201 @@
+/* mw-article-row.c: one article in a list of articles
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Title (bold while unread), source and age, and a star. Feed text is set as plain text.
+ */
+#define G_LOG_DOMAIN "mw-article-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mw-article-row.h"
+#include "mw-feed.h"
+#include "mw-format.h"
+
+struct _MwArticleRow
+{
+  GtkWidget   parent_instance;
+
+  MwFeedItem *item;
+  GtkLabel   *title;
+  GtkLabel   *details;
+  GtkButton  *star;
+};
+
+G_DEFINE_FINAL_TYPE (MwArticleRow, mw_article_row, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_ITEM,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+update (MwArticleRow *self)
+{
+  g_autoptr(GObject) feed = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *age = NULL;
+  g_autofree char *details = NULL;
+  const char *title;
+  gboolean starred;
+
+  if (self->item == NULL)
+    return;
+
+  title = mw_feed_item_get_title (self->item);
+  gtk_label_set_text (self->title, title && *title ? title : _("Untitled"));
+  if (mw_feed_item_get_read (self->item))
+    gtk_widget_remove_css_class (GTK_WIDGET (self->title), "heading");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->title), "heading");
+
+  feed = mw_feed_item_dup_feed (self->item);
+  source = feed ? mw_feed_dup_display_title (MW_FEED (feed)) : g_strdup ("");
+  age = mw_format_relative_date (mw_feed_item_get_date (self->item), g_get_real_time () / G_USEC_PER_SEC);
+  details = *age ? g_strdup_printf ("%s · %s", source, age) : g_strdup (source);
+  gtk_label_set_text (self->details, details);
+
+  starred = mw_feed_item_get_starred (self->item);
+  gtk_button_set_icon_name (self->star, starred ? "starred-symbolic" : "non-starred-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star), starred ? _("Unstar") : _("Star"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->star), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  starred ? _("Unstar") : _("Star"), -1);
+}
+
+static void
+star_clicked_cb (MwArticleRow *self)
+{
+  if (self->item != NULL)
+    mw_feed_item_set_starred (self->item, !mw_feed_item_get_starred (self->item));
+}
+
+MwFeedItem *
+mw_article_row_get_item (MwArticleRow *self)
+{
+  g_return_val_if_fail (MW_IS_ARTICLE_ROW (self), NULL);
+  return self->item;
+}
+
+void
+mw_article_row_set_item (MwArticleRow *self,
+                         MwFeedItem   *item)
+{
+  g_return_if_fail (MW_IS_ARTICLE_ROW (self));
+
+  if (self->item == item)
+    return;
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_data (self->item, self);
+  g_set_object (&self->item, item);
+  if (item != NULL)
+    g_signal_connect_object (item, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
+}
+
+static void
+mw_article_row_dispose (GObject *object)
+{
+  MwArticleRow *self = MW_ARTICLE_ROW (object);
+  GtkWidget *child;
+
+  mw_article_row_set_item (self, NULL);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (mw_article_row_parent_class)->dispose (object);
+}
+
+static void
+mw_article_row_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_ITEM:
+      g_value_set_object (value, MW_ARTICLE_ROW (object)->item);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mw_article_row_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_ITEM:
+      mw_article_row_set_item (MW_ARTICLE_ROW (object), g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mw_article_row_class_init (MwArticleRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mw_article_row_dispose;
+  object_class->get_property = mw_article_row_get_property;
+  object_class->set_property = mw_article_row_set_property;
+
+  properties[PROP_ITEM] =
+    g_param_spec_object ("item", NULL, NULL, MW_TYPE_FEED_ITEM,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "articlerow");
+}
+
+static void
+mw_article_row_init (MwArticleRow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+
+  g_object_set (gtk_widget_get_layout_manager (widget), "spacing", 6, NULL);
+  gtk_widget_set_margin_start (widget, 12);
+  gtk_widget_set_margin_end (widget, 6);
+  gtk_widget_set_margin_top (widget, 8);
+  gtk_widget_set_margin_bottom (widget, 8);
+
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_widget_set_parent (box, widget);
+
+  self->title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->title, 0);
+  gtk_label_set_wrap (self->title, TRUE);
+  gtk_label_set_lines (self->title, 2);
+  gtk_label_set_ellipsize (self->title, PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->title));
+
+  self->details = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->details, 0);
+  gtk_label_set_ellipsize (self->details, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->details), "caption");
+  gtk_widget_add_css_class (GTK_WIDGET (self->details), "dim-label");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->details));
+
+  self->star = GTK_BUTTON (gtk_button_new_from_icon_name ("non-starred-symbolic"));
+  gtk_widget_set_valign (GTK_WIDGET (self->star), GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (GTK_WIDGET (self->star), "flat");
+  gtk_widget_add_css_class (GTK_WIDGET (self->star), "circular");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star), _("Star"));
+  g_signal_connect_swapped (self->star, "clicked", G_CALLBACK (star_clicked_cb), self);
+  gtk_widget_set_parent (GTK_WIDGET (self->star), widget);
+}

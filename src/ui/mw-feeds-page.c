@@ -1,0 +1,588 @@
+/* mw-feeds-page.c: subscriptions, their articles, and the article being read
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The articles list is a declared pipeline of list models: the selected feed's articles
+ * (or every feed's, flattened), sorted newest first, filtered by the search and the
+ * All/Unread/Starred choice. The filter runs incrementally, so searching fifty thousand
+ * articles never holds the main loop.
+ */
+#define G_LOG_DOMAIN "mw-feeds-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mw-article-row.h"
+#include "mw-compat.h"
+#include "mw-feed-row.h"
+#include "mw-feeds-page.h"
+#include "mw-format.h"
+#include "mw-item-view.h"
+
+typedef enum
+{
+  SHOW_ALL,
+  SHOW_UNREAD,
+  SHOW_STARRED,
+} ShowFilter;
+
+struct _MwFeedsPage
+{
+  GtkWidget           parent_instance;
+
+  MwFeedList         *feeds;
+  GtkSingleSelection *feed_selection;
+  GtkFlattenListModel *all_items;
+  GtkSortListModel   *sorted;
+  GtkFilterListModel *filtered;
+  GtkCustomFilter    *filter;
+  GtkSingleSelection *article_selection;
+  MwFeedItem         *open_article;
+  char               *search;
+  ShowFilter          show;
+
+  GtkStack           *stack;
+  AdwLeaflet         *leaflet;
+  GtkWidget          *sidebar;
+  GtkWidget          *articles_pane;
+  GtkWidget          *article_pane;
+  GtkListView        *feed_view;
+  GtkListView        *article_view;
+  GtkStack           *articles_stack;
+  GtkSearchBar       *search_bar;
+  GtkSearchEntry     *search_entry;
+  GtkToggleButton    *filter_unread;
+  GtkToggleButton    *filter_starred;
+  GtkLabel           *article_title;
+  GtkLabel           *article_meta;
+  GtkWidget          *article_actions;
+  GtkBox             *enclosures_box;
+  MwItemView         *item_view;
+  GtkWidget          *demo_button;
+};
+
+G_DEFINE_FINAL_TYPE (MwFeedsPage, mw_feeds_page, GTK_TYPE_WIDGET)
+
+/* --- Which articles are shown ---------------------------------------------------------- */
+
+static gboolean
+contains_folded (const char *haystack,
+                 const char *needle)
+{
+  g_autofree char *folded = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+  folded = g_utf8_casefold (haystack, -1);
+  return strstr (folded, needle) != NULL;
+}
+
+static gboolean
+article_visible (gpointer item,
+                 gpointer user_data)
+{
+  MwFeedsPage *self = user_data;
+  MwFeedItem *article = item;
+
+  if (self->show == SHOW_UNREAD && mw_feed_item_get_read (article) && article != self->open_article)
+    return FALSE;
+  if (self->show == SHOW_STARRED && !mw_feed_item_get_starred (article))
+    return FALSE;
+  if (self->search == NULL)
+    return TRUE;
+  return contains_folded (mw_feed_item_get_title (article), self->search) ||
+         contains_folded (mw_feed_item_get_summary (article), self->search) ||
+         contains_folded (mw_feed_item_get_content (article), self->search);
+}
+
+static void
+update_articles_state (MwFeedsPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  guint n_feeds = self->feeds ? g_list_model_get_n_items (G_LIST_MODEL (self->feeds)) : 0;
+
+  gtk_stack_set_visible_child_name (self->articles_stack, n > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->stack, n_feeds > 0 ? "feeds" : "empty");
+}
+
+static void
+search_changed_cb (MwFeedsPage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  g_clear_pointer (&self->search, g_free);
+  if (text != NULL && *text != '\0')
+    self->search = g_utf8_casefold (text, -1);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+filter_toggled_cb (MwFeedsPage *self)
+{
+  if (gtk_toggle_button_get_active (self->filter_unread))
+    self->show = SHOW_UNREAD;
+  else if (gtk_toggle_button_get_active (self->filter_starred))
+    self->show = SHOW_STARRED;
+  else
+    self->show = SHOW_ALL;
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static gpointer
+items_of_feed (gpointer item,
+               gpointer user_data)
+{
+  GListModel *items = mw_feed_get_items (MW_FEED (item));
+
+  g_object_unref (item);
+  return g_object_ref (items);
+}
+
+static void
+feed_selected_cb (MwFeedsPage *self)
+{
+  MwFeed *feed = gtk_single_selection_get_selected_item (self->feed_selection);
+
+  if (feed != NULL)
+    gtk_sort_list_model_set_model (self->sorted, mw_feed_get_items (feed));
+  else
+    gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (self->all_items));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "feeds.unsubscribe", feed != NULL);
+  if (feed != NULL)
+    adw_leaflet_set_visible_child (self->leaflet, self->articles_pane);
+}
+
+static void
+all_clicked_cb (MwFeedsPage *self)
+{
+  gtk_single_selection_set_selected (self->feed_selection, GTK_INVALID_LIST_POSITION);
+  adw_leaflet_set_visible_child (self->leaflet, self->articles_pane);
+}
+
+void
+mw_feeds_page_select_feed (MwFeedsPage *self,
+                           MwFeed      *feed)
+{
+  guint position;
+
+  g_return_if_fail (MW_IS_FEEDS_PAGE (self));
+
+  for (position = 0; position < g_list_model_get_n_items (G_LIST_MODEL (self->feeds)); position++)
+    {
+      g_autoptr(MwFeed) other = g_list_model_get_item (G_LIST_MODEL (self->feeds), position);
+      if (other == feed)
+        {
+          gtk_single_selection_set_selected (self->feed_selection, position);
+          return;
+        }
+    }
+}
+
+/* --- The open article ------------------------------------------------------------------ */
+
+static void
+show_article (MwFeedsPage *self,
+              MwFeedItem  *article)
+{
+  g_autoptr(GObject) feed = NULL;
+  g_autoptr(GString) meta = g_string_new (NULL);
+  g_autoptr(GDateTime) date = NULL;
+  GtkWidget *child;
+  GPtrArray *enclosures;
+  const char *content;
+
+  g_set_object (&self->open_article, article);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->enclosures_box))) != NULL)
+    gtk_box_remove (self->enclosures_box, child);
+
+  if (article == NULL)
+    {
+      gtk_label_set_text (self->article_title, "");
+      gtk_label_set_text (self->article_meta, "");
+      mw_item_view_set_html (self->item_view, NULL, NULL);
+      gtk_widget_set_visible (self->article_actions, FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "feeds.open-in-browser", FALSE);
+      return;
+    }
+
+  mw_feed_item_set_read (article, TRUE);
+  feed = mw_feed_item_dup_feed (article);
+
+  gtk_label_set_text (self->article_title, mw_feed_item_get_title (article) ? mw_feed_item_get_title (article)
+                                                                           : _("Untitled"));
+  if (feed != NULL)
+    {
+      g_autofree char *source = mw_feed_dup_display_title (MW_FEED (feed));
+      g_string_append (meta, source);
+    }
+  if (mw_feed_item_get_author (article) != NULL)
+    g_string_append_printf (meta, "%s%s", meta->len ? " · " : "", mw_feed_item_get_author (article));
+  if (mw_feed_item_get_date (article) > 0 &&
+      (date = g_date_time_new_from_unix_local (mw_feed_item_get_date (article))) != NULL)
+    {
+      g_autofree char *when = g_date_time_format (date, "%x %H:%M");
+      g_string_append_printf (meta, "%s%s", meta->len ? " · " : "", when);
+    }
+  gtk_label_set_text (self->article_meta, meta->str);
+
+  gtk_widget_set_visible (self->article_actions, mw_feed_item_get_link (article) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "feeds.open-in-browser",
+                                 mw_feed_item_get_link (article) != NULL);
+
+  /* Each enclosure gets a button that hands it to the downloader. */
+  enclosures = mw_feed_item_get_enclosures (article);
+  for (guint i = 0; enclosures != NULL && i < enclosures->len; i++)
+    {
+      MwEnclosure *enclosure = g_ptr_array_index (enclosures, i);
+      g_autofree char *base = g_path_get_basename (enclosure->url);
+      g_autofree char *size = enclosure->length > 0 ? g_format_size (enclosure->length) : NULL;
+      g_autofree char *label = size ? g_strdup_printf (_("Download %s (%s)"), base, size)
+                                    : g_strdup_printf (_("Download %s"), base);
+      GtkWidget *button = gtk_button_new_with_label (label);
+
+      gtk_widget_set_halign (button, GTK_ALIGN_START);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "app.download");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (enclosure->url));
+      gtk_widget_set_tooltip_text (button, enclosure->url);
+      gtk_box_append (self->enclosures_box, button);
+    }
+
+  content = mw_feed_item_get_content (article);
+  if (content == NULL || *content == '\0')
+    content = mw_feed_item_get_summary (article);
+  mw_item_view_set_html (self->item_view, content, mw_feed_item_get_link (article));
+
+  adw_leaflet_set_visible_child (self->leaflet, self->article_pane);
+}
+
+static void
+article_selected_cb (MwFeedsPage *self)
+{
+  show_article (self, gtk_single_selection_get_selected_item (self->article_selection));
+}
+
+GListModel *
+mw_feeds_page_get_articles (MwFeedsPage *self)
+{
+  g_return_val_if_fail (MW_IS_FEEDS_PAGE (self), NULL);
+  return G_LIST_MODEL (self->article_selection);
+}
+
+gboolean
+mw_feeds_page_open_article (MwFeedsPage *self,
+                            guint        position)
+{
+  g_return_val_if_fail (MW_IS_FEEDS_PAGE (self), FALSE);
+
+  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->article_selection)))
+    return FALSE;
+  gtk_single_selection_set_selected (self->article_selection, position);
+  return TRUE;
+}
+
+MwFeedItem *
+mw_feeds_page_get_open_article (MwFeedsPage *self)
+{
+  g_return_val_if_fail (MW_IS_FEEDS_PAGE (self), NULL);
+  return self->open_article;
+}
+
+void
+mw_feeds_page_set_demo_available (MwFeedsPage *self,
+                                  gboolean     available)
+{
+  g_return_if_fail (MW_IS_FEEDS_PAGE (self));
+  gtk_widget_set_visible (self->demo_button, available);
+}
+
+static void
+link_activated_cb (MwFeedsPage *self,
+                   const char  *uri)
+{
+  /* Only web links reach here; the view never makes anything else clickable. */
+  if (g_str_has_prefix (uri, "https://") || g_str_has_prefix (uri, "http://"))
+    mw_launch_uri (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), uri);
+}
+
+/* --- Actions ------------------------------------------------------------------------------ */
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  MwFeedsPage *self = MW_FEEDS_PAGE (widget);
+
+  for (guint i = 0; self->feeds && i < g_list_model_get_n_items (G_LIST_MODEL (self->feeds)); i++)
+    {
+      g_autoptr(MwFeed) feed = g_list_model_get_item (G_LIST_MODEL (self->feeds), i);
+      mw_feed_list_refresh_async (self->feeds, feed, NULL, NULL, NULL);
+    }
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  MwFeedsPage *self = MW_FEEDS_PAGE (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+mark_all_read_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  MwFeedsPage *self = MW_FEEDS_PAGE (widget);
+  GListModel *shown = G_LIST_MODEL (self->sorted);
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(MwFeedItem) item = g_list_model_get_item (shown, i);
+      mw_feed_item_set_read (item, TRUE);
+    }
+}
+
+static void
+step_unread (MwFeedsPage *self,
+             int          direction)
+{
+  GListModel *model = G_LIST_MODEL (self->article_selection);
+  guint n = g_list_model_get_n_items (model);
+  guint current = gtk_single_selection_get_selected (self->article_selection);
+  gint64 i = current == GTK_INVALID_LIST_POSITION ? (direction > 0 ? -1 : (gint64) n) : (gint64) current;
+
+  for (i += direction; i >= 0 && i < (gint64) n; i += direction)
+    {
+      g_autoptr(MwFeedItem) item = g_list_model_get_item (model, (guint) i);
+
+      if (!mw_feed_item_get_read (item))
+        {
+          gtk_single_selection_set_selected (self->article_selection, (guint) i);
+          gtk_widget_activate_action (GTK_WIDGET (self->article_view), "list.scroll-to-item", "u", (guint) i);
+          return;
+        }
+    }
+  gtk_widget_error_bell (GTK_WIDGET (self));
+}
+
+static void
+next_unread_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  step_unread (MW_FEEDS_PAGE (widget), 1);
+}
+
+static void
+previous_unread_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  step_unread (MW_FEEDS_PAGE (widget), -1);
+}
+
+static void
+open_in_browser_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  MwFeedsPage *self = MW_FEEDS_PAGE (widget);
+
+  if (self->open_article != NULL && mw_feed_item_get_link (self->open_article) != NULL)
+    link_activated_cb (self, mw_feed_item_get_link (self->open_article));
+}
+
+typedef struct
+{
+  MwFeedList *feeds;
+  MwFeed     *feed;
+  guint       position;
+} Unsubscribe;
+
+static void
+unsubscribe_free (Unsubscribe *unsubscribe)
+{
+  g_object_unref (unsubscribe->feeds);
+  g_object_unref (unsubscribe->feed);
+  g_free (unsubscribe);
+}
+
+static void
+undo_unsubscribe_cb (AdwToast    *toast,
+                     Unsubscribe *unsubscribe)
+{
+  mw_feed_list_insert (unsubscribe->feeds, unsubscribe->position, unsubscribe->feed);
+}
+
+static void
+unsubscribe_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  MwFeedsPage *self = MW_FEEDS_PAGE (widget);
+  MwFeed *feed = gtk_single_selection_get_selected_item (self->feed_selection);
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  g_autofree char *title = NULL;
+  g_autofree char *text = NULL;
+  Unsubscribe *unsubscribe;
+  AdwToast *toast;
+
+  if (feed == NULL)
+    return;
+
+  unsubscribe = g_new0 (Unsubscribe, 1);
+  unsubscribe->feeds = g_object_ref (self->feeds);
+  unsubscribe->feed = mw_feed_list_take (self->feeds, feed, &unsubscribe->position);
+  if (unsubscribe->feed == NULL)
+    {
+      g_object_unref (unsubscribe->feeds);
+      g_free (unsubscribe);
+      return;
+    }
+
+  title = mw_feed_dup_display_title (unsubscribe->feed);
+  text = g_strdup_printf (_("Unsubscribed from “%s”"), title);
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_unsubscribe_cb), unsubscribe,
+                         (GClosureNotify) unsubscribe_free, 0);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (toast);
+}
+
+/* --- Life cycle -------------------------------------------------------------------------- */
+
+void
+mw_feeds_page_set_feeds (MwFeedsPage *self,
+                         MwFeedList  *feeds)
+{
+  g_autoptr(GtkMapListModel) mapped = NULL;
+
+  g_return_if_fail (MW_IS_FEEDS_PAGE (self));
+  g_return_if_fail (self->feeds == NULL);
+
+  self->feeds = g_object_ref (feeds);
+  gtk_single_selection_set_model (self->feed_selection, G_LIST_MODEL (feeds));
+  mapped = gtk_map_list_model_new (g_object_ref (G_LIST_MODEL (feeds)), items_of_feed, NULL, NULL);
+  self->all_items = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&mapped)));
+  gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (self->all_items));
+
+  g_signal_connect_object (feeds, "items-changed", G_CALLBACK (update_articles_state), self, G_CONNECT_SWAPPED);
+  update_articles_state (self);
+}
+
+static void
+mw_feeds_page_dispose (GObject *object)
+{
+  MwFeedsPage *self = MW_FEEDS_PAGE (object);
+
+  g_clear_object (&self->open_article);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MW_TYPE_FEEDS_PAGE);
+  g_clear_object (&self->feed_selection);
+  g_clear_object (&self->article_selection);
+  g_clear_object (&self->all_items);
+  g_clear_object (&self->feeds);
+
+  G_OBJECT_CLASS (mw_feeds_page_parent_class)->dispose (object);
+}
+
+static void
+mw_feeds_page_finalize (GObject *object)
+{
+  g_free (MW_FEEDS_PAGE (object)->search);
+  G_OBJECT_CLASS (mw_feeds_page_parent_class)->finalize (object);
+}
+
+static void
+mw_feeds_page_class_init (MwFeedsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mw_feeds_page_dispose;
+  object_class->finalize = mw_feeds_page_finalize;
+
+  g_type_ensure (MW_TYPE_FEED_ROW);
+  g_type_ensure (MW_TYPE_ARTICLE_ROW);
+  g_type_ensure (MW_TYPE_ITEM_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/mw-feeds-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, articles_pane);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, article_pane);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, feed_view);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, article_view);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, articles_stack);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, filter_unread);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, filter_starred);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, article_title);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, article_meta);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, article_actions);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, enclosures_box);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, item_view);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, demo_button);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, filter_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, all_clicked_cb);
+
+  gtk_widget_class_install_action (widget_class, "feeds.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "feeds.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "feeds.mark-all-read", NULL, mark_all_read_action);
+  gtk_widget_class_install_action (widget_class, "feeds.next-unread", NULL, next_unread_action);
+  gtk_widget_class_install_action (widget_class, "feeds.previous-unread", NULL, previous_unread_action);
+  gtk_widget_class_install_action (widget_class, "feeds.open-in-browser", NULL, open_in_browser_action);
+  gtk_widget_class_install_action (widget_class, "feeds.unsubscribe", NULL, unsubscribe_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "feeds.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "feeds.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "feeds.next-unread", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "feeds.previous-unread", NULL);
+}
+
+static void
+mw_feeds_page_init (MwFeedsPage *self)
+{
+  GtkSorter *sorter;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->feed_selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->feed_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->feed_selection, TRUE);
+  gtk_list_view_set_model (self->feed_view, GTK_SELECTION_MODEL (self->feed_selection));
+  g_signal_connect_object (self->feed_selection, "notify::selected", G_CALLBACK (feed_selected_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  sorter = GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (MW_TYPE_FEED_ITEM, NULL, "date")));
+  gtk_numeric_sorter_set_sort_order (GTK_NUMERIC_SORTER (sorter), GTK_SORT_DESCENDING);
+  self->sorted = gtk_sort_list_model_new (NULL, sorter);
+  self->filter = gtk_custom_filter_new (article_visible, self, NULL);
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->sorted), GTK_FILTER (self->filter));
+  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
+  self->article_selection = gtk_single_selection_new (G_LIST_MODEL (self->filtered));
+  gtk_single_selection_set_autoselect (self->article_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->article_selection, TRUE);
+  gtk_list_view_set_model (self->article_view, GTK_SELECTION_MODEL (self->article_selection));
+  g_signal_connect_object (self->article_selection, "notify::selected-item", G_CALLBACK (article_selected_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_articles_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->item_view, "link-activated", G_CALLBACK (link_activated_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "feeds.unsubscribe", FALSE);
+  show_article (self, NULL);
+  update_articles_state (self);
+}
