@@ -609,6 +609,8 @@ test_preferences (Fixture       *fixture,
   iterate_for (50);
 }
 
+static void save_screenshot (GtkWidget *widget, const char *name);
+
 static void
 test_feed_subscribe_read_download (Fixture       *fixture,
                                    gconstpointer  user_data)
@@ -631,7 +633,10 @@ test_feed_subscribe_read_download (Fixture       *fixture,
                          "<pubDate>Fri, 20 Nov 2026 10:00:00 GMT</pubDate><description>Old</description></item>"
                          "<item><title>Newest episode</title><guid>e2</guid><link>https://podcast.example/2</link>"
                          "<pubDate>Sat, 21 Nov 2026 10:00:00 GMT</pubDate>"
-                         "<description>&lt;p&gt;Listen &lt;b&gt;now&lt;/b&gt;.&lt;/p&gt;</description>"
+                         "<description>&lt;p&gt;Listen &lt;b&gt;now&lt;/b&gt;: forty minutes of rain on a tin roof, "
+                         "recorded at dawn.&lt;/p&gt;&lt;ul&gt;&lt;li&gt;Best with headphones&lt;/li&gt;"
+                         "&lt;li&gt;See &lt;a href=\"https://podcast.example/notes\"&gt;the notes&lt;/a&gt;&lt;/li&gt;"
+                         "&lt;/ul&gt;</description>"
                          "<enclosure url=\"%s\" type=\"audio/mpeg\" length=\"30000\"/></item>"
                          "</channel></rss>", episode_url);
   body = g_bytes_new (rss, strlen (rss));
@@ -664,6 +669,12 @@ test_feed_subscribe_read_download (Fixture       *fixture,
     g_assert_cmpstr (mw_download_get_url (download), ==, episode_url);
     wait_for_state (download, MW_DOWNLOAD_COMPLETED);
   }
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 700);
+  while (gtk_widget_get_width (GTK_WIDGET (fixture->window)) < 1150)
+    g_main_context_iteration (NULL, TRUE);
+  iterate_for (300);
+  save_screenshot (GTK_WIDGET (fixture->window), "feeds-page.png");
 
   /* Unsubscribing clears the list (the toast's undo is the downloads' one). */
   while (g_list_model_get_n_items (G_LIST_MODEL (feeds)) > 0)
