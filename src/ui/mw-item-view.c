@@ -1152,11 +1152,12 @@ click_released_cb (GtkGestureClick *gesture,
                    double           y,
                    MwItemView      *self)
 {
+  GdkModifierType state;
   GtkTextIter iter;
 
-  /* A press that ends a drag-selection is the user selecting, not following. */
-  if (n_press != 1 ||
-      gtk_text_buffer_get_has_selection (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self))))
+  /* Dragging to select cancels the click; shift and control clicks select too. */
+  state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  if (n_press != 1 || (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0)
     return;
   if (iter_at_point (self, x, y, &iter))
     emit_link_activated (self, link_at_iter (self, &iter));

@@ -1,6 +1,11 @@
 /* mw-item-view.h: a feed item's HTML, shown as readable text
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A read-only, selectable text view. It opens nothing: a click on a link, or Enter in one,
+ * emits "link-activated" with the link's absolute http or https URI. Give it its own
+ * GtkScrolledWindow (it is a GtkScrollable, and only lays out what is on screen) and leave
+ * its buffer alone: set_html replaces the text and the link tags in it.
  */
 #pragma once
 
