@@ -409,6 +409,24 @@ charset_kind (const char *label)
   return CHARSET_OTHER;
 }
 
+/* Whether @label can be an encoding name at all; anything else is not worth passing
+ * to iconv, nor writing to a log. */
+static gboolean
+is_charset_label (const char *label,
+                  gsize       len)
+{
+  if (len == 0 || len >= 64)
+    return FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isalnum (label[i]) && strchr ("-_.:()+", label[i]) == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* The charset parameter of a Content-Type header, or NULL. */
 static char *
 content_type_charset (const char *content_type)
@@ -457,7 +475,7 @@ content_type_charset (const char *content_type)
             end++;
         }
 
-      return end > value && end - value < 64 ? g_strndup (value, end - value) : NULL;
+      return is_charset_label (value, end - value) ? g_strndup (value, end - value) : NULL;
     }
 
   return NULL;
@@ -502,7 +520,7 @@ xml_declared_encoding (const char *data,
   value = p;
   while (p < end && *p != quote)
     p++;
-  if (p >= end || p == value || p - value >= 64)
+  if (p >= end || !is_charset_label (value, p - value))
     return NULL;
 
   return g_strndup (value, p - value);
@@ -860,12 +878,13 @@ doctype_end (const char *p,
   return end;
 }
 
-/* Removes the DOCTYPE from the prolog. Feeds never need one, and it is where every
- * entity attack lives: external entities, parameter entities, exponential expansion. */
+/* Finds the DOCTYPE in the prolog, to be removed: feeds never need one, and it is
+ * where every entity attack lives: external entities, parameter entities, exponential
+ * expansion. Returns NULL when there is none. */
 static const char *
-repair_prolog (Repair     *repair,
-               const char *p,
-               const char *end)
+find_doctype (const char  *p,
+              const char  *end,
+              const char **doctype_end_out)
 {
   for (;;)
     {
@@ -881,13 +900,11 @@ repair_prolog (Repair     *repair,
 
   if (has_prefix_ascii_ci (p, end - p, "<!DOCTYPE"))
     {
-      const char *after = doctype_end (p, end);
-
-      repair_replace (repair, p, after, NULL, 0);
-      return after;
+      *doctype_end_out = doctype_end (p, end);
+      return p;
     }
 
-  return p;
+  return NULL;
 }
 
 /* Finds @marker in [@p, @end), looking for its second byte first: '!' and ']' are
@@ -998,20 +1015,13 @@ repair_reference (Repair     *repair,
   return p + 1;
 }
 
-/* Rewrites what libxml2 would reject, or worse, accept: invalid UTF-8 (read as
- * Windows-1252, which is what it nearly always is), control characters and NULs,
- * C1 controls, HTML entities, bare ampersands, and the DOCTYPE. Returns NULL when
- * the document needs no change. */
-static GString *
-repair_xml (const char *data,
-            gsize       len)
+static void
+repair_range (Repair     *repair,
+              const char *p,
+              const char *end)
 {
-  Repair repair = { NULL, data, len, data, FALSE };
-  const char *end = data + len;
-  const char *p;
-
-  p = repair_prolog (&repair, data, end);
-  repair.cdata_pos = p;
+  repair->cdata_pos = p;
+  repair->in_cdata = FALSE;
 
   while (p < end)
     {
@@ -1033,36 +1043,98 @@ repair_xml (const char *data,
       switch (repair_byte_kind[(guchar) *p])
         {
         case BYTE_CONTROL:
-          repair_replace (&repair, p, p + 1, NULL, 0);
+          repair_replace (repair, p, p + 1, NULL, 0);
           p++;
           break;
 
         case BYTE_AMPERSAND:
-          if (repair_in_cdata (&repair, p))
+          if (repair_in_cdata (repair, p))
             p++;
           else
-            p = repair_reference (&repair, p, end);
+            p = repair_reference (repair, p, end);
           break;
 
         case BYTE_HIGH:
           seq = decode_utf8 ((const guchar *) p, (const guchar *) end, &c);
           if (seq == 0)
             {
-              repair_replace_char (&repair, p, p + 1, fix_c1 ((guchar) *p));
+              repair_replace_char (repair, p, p + 1, fix_c1 ((guchar) *p));
               p++;
             }
           else
             {
               if (c >= 0x80 && c <= 0x9f)
-                repair_replace_char (&repair, p, p + seq, fix_c1 (c));
+                repair_replace_char (repair, p, p + seq, fix_c1 (c));
               else if (c == 0xfffe || c == 0xffff)
-                repair_replace (&repair, p, p + seq, NULL, 0);
+                repair_replace (repair, p, p + seq, NULL, 0);
               p += seq;
             }
           break;
 
         default:
           g_assert_not_reached ();
+        }
+    }
+}
+
+/* Rewrites what libxml2 would reject, or worse, accept: invalid UTF-8 (read as
+ * Windows-1252, which is what it nearly always is), control characters and NULs,
+ * C1 controls, HTML entities, bare ampersands, and the DOCTYPE. Returns NULL when
+ * the document needs no change. */
+static GString *
+repair_xml (const char *data,
+            gsize       len)
+{
+  Repair repair = { NULL, data, len, data, FALSE };
+  const char *end = data + len;
+  const char *doctype_end = NULL;
+  const char *doctype = find_doctype (data, end, &doctype_end);
+
+  if (doctype != NULL)
+    {
+      repair_range (&repair, data, doctype);
+      repair_replace (&repair, doctype, doctype_end, NULL, 0);
+      repair_range (&repair, doctype_end, end);
+    }
+  else
+    {
+      repair_range (&repair, data, end);
+    }
+
+  if (repair.out != NULL)
+    g_string_append_len (repair.out, repair.copied, end - repair.copied);
+
+  return repair.out;
+}
+
+/* Escapes the '<' that cannot start markup, as in "1 < 2". This pass only runs on
+ * documents the reader already refused, so that feeds without the mistake do not pay
+ * for a stop at every tag. Returns NULL when nothing changed. */
+static GString *
+repair_stray_less_than (const char *data,
+                        gsize       len)
+{
+  Repair repair = { NULL, data, len, data, FALSE };
+  const char *end = data + len;
+  const char *p = data;
+
+  while ((p = memchr (p, '<', end - p)) != NULL)
+    {
+      const char *next = p + 1;
+
+      if (end - p >= 9 && memcmp (p, "<![CDATA[", 9) == 0)
+        p = skip_past (p + 9, end, "]]>");
+      else if (end - p >= 4 && memcmp (p, "<!--", 4) == 0)
+        p = skip_past (p + 4, end, "-->");
+      else if (next < end && *next == '?')
+        p = skip_past (next, end, "?>");
+      else if (next < end && (g_ascii_isalpha (*next) || *next == '_' || *next == ':' ||
+                              *next == '/' || *next == '!' || (guchar) *next >= 0x80))
+        p = next;
+      else
+        {
+          repair_replace (&repair, p, next, "&lt;", 4);
+          p = next;
         }
     }
 
@@ -1577,7 +1649,7 @@ finish_http_url (const char *url)
       if (is_unsafe_url_char (*p))
         return NULL;
     }
-  if (p == host || strlen (url) > URL_MAX_BYTES)
+  if (p == host || strlen (url) > URL_MAX_BYTES || !g_utf8_validate (url, -1, NULL))
     return NULL;
 
   if (strncmp (url, scheme_len == 5 ? "http:" : "https:", scheme_len) == 0)
@@ -1636,21 +1708,53 @@ clean_reference (const char *ref)
   return g_string_free (out, FALSE);
 }
 
+/* Whether @url has an authority (after "scheme://", or a leading "//") that GUri
+ * copes with. g_uri_resolve_relative() runs into GLib criticals on odd inputs, like a
+ * ';' in the host or a base without a host, and an xml:base can be anything; the
+ * addresses that can lead to an http(s) link always have a plain host. */
+static gboolean
+has_sane_authority (const char *url)
+{
+  const char *p = url + scheme_length (url);
+  const char *start;
+
+  if (p[0] != '/' || p[1] != '/')
+    return FALSE;
+
+  start = p + 2;
+  for (p = start; *p != '\0' && *p != '/' && *p != '?' && *p != '#'; p++)
+    {
+      if (*p == ';' || is_unsafe_url_char (*p))
+        return FALSE;
+    }
+
+  return p > start;
+}
+
 /* Resolves @ref against @base, whatever the schemes. */
 static char *
 resolve_reference (const char *base,
                    const char *ref)
 {
   g_autofree char *clean = clean_reference (ref);
+  g_autofree char *clean_base = NULL;
 
-  if (clean == NULL || strlen (clean) > URL_MAX_BYTES)
+  /* An empty reference means the base itself, which is never what an empty <link>
+   * meant. */
+  if (clean == NULL || *clean == '\0' || strlen (clean) > URL_MAX_BYTES)
     return NULL;
   if (scheme_length (clean) > 0)
     return g_steal_pointer (&clean);
   if (base == NULL)
     return NULL;
 
-  return g_uri_resolve_relative (base, clean, G_URI_FLAGS_ENCODED | G_URI_FLAGS_PARSE_RELAXED,
+  /* The base is checked as GUri will read it, without the whitespace it ignores. */
+  clean_base = clean_reference (base);
+  if (scheme_length (clean_base) == 0 || !has_sane_authority (clean_base) ||
+      (clean[0] == '/' && clean[1] == '/' && !has_sane_authority (clean)))
+    return NULL;
+
+  return g_uri_resolve_relative (clean_base, clean, G_URI_FLAGS_ENCODED | G_URI_FLAGS_PARSE_RELAXED,
                                  NULL);
 }
 
@@ -2174,6 +2278,8 @@ clean_plain_text (const char *text,
       p += seq;
     }
   string_truncate_utf8 (out, max);
+  while (out->len > 0 && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
 
   if (out->len == 0)
     {
@@ -2255,6 +2361,22 @@ typedef struct
   gboolean      atom_without_namespace; /* an Atom feed that forgot its xmlns */
   gboolean      too_many_items;
 } ParseState;
+
+static void
+parse_state_reset (ParseState *st)
+{
+  MwParsedFeed *feed = st->feed;
+
+  g_ptr_array_set_size (feed->items, 0);
+  g_clear_pointer (&feed->title, g_free);
+  g_clear_pointer (&feed->link, g_free);
+  g_clear_pointer (&feed->description, g_free);
+  g_clear_pointer (&feed->icon_url, g_free);
+  g_clear_pointer (&st->feed_author, g_free);
+  st->icon_rank = 0;
+  st->atom_without_namespace = FALSE;
+  st->too_many_items = FALSE;
+}
 
 typedef struct
 {
@@ -2472,8 +2594,9 @@ add_item (ParseState  *st,
   item->link = g_steal_pointer (&b->link);
   if (item->link == NULL)
     item->link = g_steal_pointer (&b->link_fallback);
+  /* A guid is only a link when it is a whole address: "42" is not a page. */
   if (item->link == NULL && b->permalink != NULL)
-    item->link = resolve_http_url (st->base_url, b->permalink);
+    item->link = resolve_http_url (NULL, b->permalink);
 
   item->title = clean_title (b->title != NULL ? b->title : b->title_fallback,
                              b->title != NULL && b->title_is_html, TITLE_MAX_BYTES);
@@ -3590,8 +3713,8 @@ walk_recovered_tree (ParseState *st,
 /* JSON Feed */
 
 static const char *
-json_string (JsonObject *object,
-             const char *name)
+json_raw_string (JsonObject *object,
+                 const char *name)
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
 
@@ -3599,6 +3722,17 @@ json_string (JsonObject *object,
     return NULL;
 
   return json_node_get_string (node);
+}
+
+/* A string member that is valid UTF-8, or NULL: json-glib turns an escaped lone
+ * surrogate ("\ud800") into bytes that are not. */
+static const char *
+json_string (JsonObject *object,
+             const char *name)
+{
+  const char *value = json_raw_string (object, name);
+
+  return value != NULL && g_utf8_validate (value, -1, NULL) ? value : NULL;
 }
 
 static JsonObject *
@@ -3624,7 +3758,7 @@ json_strdup (JsonObject *object,
              const char *name,
              gsize       max)
 {
-  const char *value = json_string (object, name);
+  const char *value = json_raw_string (object, name);
 
   return value != NULL ? ensure_utf8 (strdup_capped (value, max)) : NULL;
 }
@@ -3858,11 +3992,15 @@ find_document_start (const char *doc,
 
   while (p < end && (g_ascii_isspace (*p) || *p == '\0'))
     p++;
+
+  /* The declaration can only come first: whatever is before it is not the feed. */
+  decl = g_strstr_len (p, MIN (end - p, 4096), "<?xml");
+  if (decl != NULL)
+    return decl;
   if (p < end && (*p == '<' || *p == '{' || *p == '['))
     return p;
 
-  decl = g_strstr_len (p, MIN (end - p, 4096), "<?xml");
-  return decl;
+  return NULL;
 }
 
 static void
@@ -4016,16 +4154,20 @@ mw_feed_parse (const guint8 *data,
       result = walk_with_reader (&st, doc, doc_len, error);
       if (result == WALK_DAMAGED)
         {
-          /* Start over: the reader's partial results are a subset of the tree's. */
-          g_ptr_array_set_size (feed->items, 0);
-          g_clear_pointer (&feed->title, g_free);
-          g_clear_pointer (&feed->link, g_free);
-          g_clear_pointer (&feed->description, g_free);
-          g_clear_pointer (&feed->icon_url, g_free);
-          g_clear_pointer (&st.feed_author, g_free);
-          st.icon_rank = 0;
-          st.atom_without_namespace = FALSE;
-          result = walk_recovered_tree (&st, doc, doc_len, error);
+          g_autoptr(GString) escaped = repair_stray_less_than (doc, doc_len);
+
+          /* Each attempt starts over: partial results are a subset of the next ones. */
+          if (escaped != NULL)
+            {
+              parse_state_reset (&st);
+              result = walk_with_reader (&st, escaped->str, escaped->len, error);
+            }
+          if (result == WALK_DAMAGED)
+            {
+              parse_state_reset (&st);
+              result = walk_recovered_tree (&st, escaped ? escaped->str : doc,
+                                            escaped ? escaped->len : doc_len, error);
+            }
         }
     }
 

@@ -13,6 +13,7 @@
 #include <libxml/tree.h>
 
 #include "mw-opml.h"
+#include "mw-url.h"
 
 /* A list of a few thousand feeds is well under 1 MiB; anything this large is not a
  * subscription list someone exported. */
@@ -63,99 +64,6 @@ mw_opml_entry_free (MwOpmlEntry *entry)
 
 /* Reading */
 
-/* Prepares an address for GUri the way browsers read one: tabs and newlines are dropped,
- * surrounding spaces trimmed, and bytes that may not appear in a URI (spaces, quotes,
- * non-ASCII) percent-encoded, as is a '%' that starts no escape. */
-static char *
-clean_url_text (const char *text)
-{
-  static const char allowed[] = "-._~:/?#[]@!$&'()*+,;=";
-  GString *out;
-  const char *start = text;
-  const char *end = text + strlen (text);
-
-  while (start < end && (guchar) *start <= ' ')
-    start++;
-  while (end > start && (guchar) end[-1] <= ' ')
-    end--;
-
-  out = g_string_sized_new (end - start);
-  for (; start < end; start++)
-    {
-      guchar c = *start;
-
-      if (c == '\t' || c == '\n' || c == '\r')
-        continue;
-
-      if (g_ascii_isalnum (c) || (c != '\0' && strchr (allowed, c) != NULL) ||
-          (c == '%' && end - start > 2 &&
-           g_ascii_isxdigit (start[1]) && g_ascii_isxdigit (start[2])))
-        g_string_append_c (out, c);
-      else
-        g_string_append_printf (out, "%%%02X", c);
-    }
-
-  return g_string_free (out, FALSE);
-}
-
-/* GUri decodes a percent-encoded host, and would let control characters through. After
- * its IDN conversion a usable host is an IP address or plain ASCII name. */
-static gboolean
-is_valid_host (const char *host)
-{
-  const char *p;
-
-  if (host == NULL || *host == '\0')
-    return FALSE;
-  if (g_hostname_is_ip_address (host))
-    return TRUE;
-
-  for (p = host; *p != '\0'; p++)
-    {
-      if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* Returns the absolute http(s) URL @text in a normal form (lowercase scheme and host, no
- * default port, "/" for an empty path), so that equal addresses compare equal; or NULL
- * for anything else: relative addresses, local paths, other schemes. */
-static char *
-normalize_http_url (const char *text)
-{
-  const GUriFlags flags = G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE;
-  g_autofree char *cleaned = NULL;
-  g_autofree char *host = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GUri) lowered = NULL;
-  const char *scheme;
-
-  if (text == NULL)
-    return NULL;
-
-  cleaned = clean_url_text (text);
-  if (*cleaned == '\0')
-    return NULL;
-
-  uri = g_uri_parse (cleaned, flags, NULL);
-  if (uri == NULL)
-    return NULL;
-
-  scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
-    return NULL;
-  if (!is_valid_host (g_uri_get_host (uri)))
-    return NULL;
-
-  host = g_ascii_strdown (g_uri_get_host (uri), -1);
-  lowered = g_uri_build (flags, scheme, g_uri_get_userinfo (uri), host, g_uri_get_port (uri),
-                         g_uri_get_path (uri), g_uri_get_query (uri), g_uri_get_fragment (uri));
-
-  return g_uri_to_string (lowered);
-}
-
 /* Turns the feed: pseudo-scheme that some sites and readers use into the address it
  * stands for: "feed://host/x" is "http://host/x", "feed:https://host/x" is
  * "https://host/x". */
@@ -175,56 +83,11 @@ normalize_feed_url (const char *text)
       if (g_str_has_prefix (p, "//"))
         {
           http = g_strconcat ("http:", p, NULL);
-          return normalize_http_url (http);
+          return mw_url_resolve_http (NULL, http);
         }
     }
 
-  return normalize_http_url (p);
-}
-
-/* Trims a title and turns every run of white space and control characters into one
- * space, so that titles wrapped across lines in the file read as one line. */
-static char *
-clean_title (const char *text)
-{
-  g_autofree char *valid = NULL;
-  GString *out;
-  gboolean pending_space = FALSE;
-  guint n_chars = 0;
-  const char *p;
-
-  if (text == NULL)
-    return NULL;
-
-  valid = g_utf8_make_valid (text, -1);
-  out = g_string_new (NULL);
-  for (p = valid; *p != '\0' && n_chars < TITLE_MAX_CHARS; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_isspace (c) || g_unichar_iscntrl (c))
-        {
-          pending_space = out->len > 0;
-          continue;
-        }
-
-      if (pending_space)
-        {
-          g_string_append_c (out, ' ');
-          n_chars++;
-          pending_space = FALSE;
-        }
-      g_string_append_unichar (out, c);
-      n_chars++;
-    }
-
-  if (out->len == 0)
-    {
-      g_string_free (out, TRUE);
-      return NULL;
-    }
-
-  return g_string_free (out, FALSE);
+  return mw_url_resolve_http (NULL, p);
 }
 
 /* Returns a copy of the value of @node's first attribute called @name in any case
@@ -279,7 +142,7 @@ static char *
 outline_label (xmlNode *outline)
 {
   g_autofree char *title = get_attribute (outline, "title");
-  g_autofree char *cleaned = clean_title (title);
+  g_autofree char *cleaned = mw_text_clean_line (title, TITLE_MAX_CHARS);
 
   if (cleaned != NULL)
     return g_steal_pointer (&cleaned);
@@ -287,7 +150,7 @@ outline_label (xmlNode *outline)
   g_clear_pointer (&title, g_free);
   title = get_attribute (outline, "text");
 
-  return clean_title (title);
+  return mw_text_clean_line (title, TITLE_MAX_CHARS);
 }
 
 /* Joins the labels of the enclosing folders, skipping the levels that are not folders
@@ -339,7 +202,7 @@ entry_from_outline (xmlNode    *outline,
   entry = g_new0 (MwOpmlEntry, 1);
   entry->url = g_steal_pointer (&url);
   entry->title = g_steal_pointer (&title);
-  entry->site_url = normalize_http_url (html_url);
+  entry->site_url = mw_url_resolve_http (NULL, html_url);
   entry->group = join_group (path);
 
   return entry;
@@ -687,7 +550,7 @@ folder_for_group (Folder     *top,
   components = g_strsplit (group, GROUP_SEPARATOR, -1);
   for (i = 0; components[i] != NULL; i++)
     {
-      char *name = clean_title (components[i]);
+      char *name = mw_text_clean_line (components[i], TITLE_MAX_CHARS);
 
       if (name != NULL)
         g_ptr_array_add (names, name);

@@ -1,0 +1,16 @@
+/* mw-url.h: addresses and short texts from documents nobody checked
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char *mw_url_resolve_http (GUri       *base,
+                           const char *text);
+char *mw_text_clean_line  (const char *text,
+                           guint       max_chars);
+
+G_END_DECLS
