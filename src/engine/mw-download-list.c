@@ -14,14 +14,13 @@
 #include "mw-download-store.h"
 #include "mw-error.h"
 #include "mw-http.h"
+#include "mw-state-file.h"
 
 #define DEFAULT_MAX_CONCURRENT  4
 #define DEFAULT_TIMEOUT_SECONDS 30
 #define DEFAULT_MAX_ATTEMPTS    6
 #define DEFAULT_RETRY_BASE_MS   1000
 #define DEFAULT_RETRY_MAX_MS    (60 * 1000)
-/* State changes come in bursts (ten downloads finishing together); one save covers them. */
-#define SAVE_DELAY_MS           300
 
 struct _MwDownloadList
 {
@@ -44,10 +43,7 @@ struct _MwDownloadList
 
   gboolean      loaded;         /* never save before the old file was read */
   char         *load_error;
-  guint         save_source;
-  gboolean      saving;
-  gboolean      save_again;
-  GPtrArray    *save_waiters;
+  MwStateSaver *saver;
   GCancellable *cancellable;
 };
 
@@ -519,91 +515,31 @@ mw_download_list_get_loaded (MwDownloadList *self)
 
 /* --- The state file --------------------------------------------------------------- */
 
-typedef struct
+static gpointer
+parse_state (const char  *data,
+             gsize        length,
+             guint       *n_skipped,
+             GError     **error)
 {
-  GPtrArray *records;
-  guint      n_skipped;
-  char      *set_aside_as;
-  GError    *problem;     /* the file was unreadable and set aside */
-} LoadData;
-
-static void
-load_data_free (LoadData *data)
-{
-  g_clear_pointer (&data->records, g_ptr_array_unref);
-  g_clear_error (&data->problem);
-  g_free (data->set_aside_as);
-  g_free (data);
+  return mw_download_store_parse (data, length, n_skipped, error);
 }
 
-/* Renames a state file we cannot read, so that the next save does not destroy what a
- * person may still want to recover. */
+static gpointer
+snapshot_state (gpointer owner)
+{
+  MwDownloadList *self = owner;
+  GPtrArray *records = g_ptr_array_new_full (self->items->len, (GDestroyNotify) mw_download_record_free);
+
+  for (guint i = 0; i < self->items->len; i++)
+    g_ptr_array_add (records, mw_download_record_new_from_download (g_ptr_array_index (self->items, i)));
+  return records;
+}
+
 static char *
-set_aside (GFile   *file,
-           GError **error)
+serialize_state (gpointer  snapshot,
+                 gsize    *length)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *path = g_file_get_path (file);
-
-  for (guint i = 0; i < 100; i++)
-    {
-      g_autofree char *aside = i == 0 ? g_strdup_printf ("%s.broken-%s", path, stamp)
-                                      : g_strdup_printf ("%s.broken-%s-%u", path, stamp, i);
-
-      if (g_file_test (aside, G_FILE_TEST_EXISTS))
-        continue;
-      if (g_rename (path, aside) == 0)
-        return g_steal_pointer (&aside);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-                   "Could not rename %s: %s", path, g_strerror (errno));
-      return NULL;
-    }
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "Too many set-aside state files");
-  return NULL;
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  GFile *file = task_data;
-  LoadData *data = g_new0 (LoadData, 1);
-  g_autofree char *contents = NULL;
-  GError *error = NULL;
-  gsize length = 0;
-
-  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        {
-          /* The first start: nothing to read, nothing wrong. */
-          g_clear_error (&error);
-          data->records = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_download_record_free);
-          g_task_return_pointer (task, data, (GDestroyNotify) load_data_free);
-          return;
-        }
-      load_data_free (data);
-      g_task_return_error (task, error);
-      return;
-    }
-
-  data->records = mw_download_store_parse (contents, length, &data->n_skipped, &data->problem);
-  if (data->records == NULL)
-    {
-      data->set_aside_as = set_aside (file, &error);
-      if (data->set_aside_as == NULL)
-        {
-          /* Unreadable and immovable: refuse to load, so nothing will overwrite it. */
-          load_data_free (data);
-          g_task_return_error (task, error);
-          return;
-        }
-    }
-
-  g_task_return_pointer (task, data, (GDestroyNotify) load_data_free);
+  return mw_download_store_serialize (snapshot, length);
 }
 
 static void
@@ -620,14 +556,17 @@ load_cb (GObject      *source_object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  MwDownloadList *self = MW_DOWNLOAD_LIST (source_object);
   g_autoptr(GTask) task = user_data;
+  MwDownloadList *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) error = NULL;
-  LoadData *data;
+  g_autofree char *problem = NULL;
+  guint n_skipped = 0;
 
-  data = g_task_propagate_pointer (G_TASK (result), &error);
-  if (data == NULL)
+  records = mw_state_file_load_finish (result, &n_skipped, &problem, &error);
+  if (error != NULL)
     {
+      /* Unreadable and immovable: nothing will be saved over it. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         set_load_error (self, g_strdup_printf (_("Could not read the list of downloads: %s "
                                                  "It was left as it is, and changes will not be saved."),
@@ -636,27 +575,23 @@ load_cb (GObject      *source_object,
       return;
     }
 
-  if (data->problem != NULL)
-    {
-      g_autofree char *name = g_path_get_basename (data->set_aside_as);
-      set_load_error (self, g_strdup_printf (_("%s It was kept as “%s” and Meanwhile started with an empty list."),
-                                             data->problem->message, name));
-    }
-  else if (data->n_skipped > 0)
+  if (problem != NULL)
+    set_load_error (self, g_steal_pointer (&problem));
+  else if (n_skipped > 0)
     set_load_error (self, g_strdup_printf (ngettext ("One entry of the list of downloads could not be read and was left out.",
                                                      "%u entries of the list of downloads could not be read and were left out.",
-                                                     data->n_skipped),
-                                           data->n_skipped));
+                                                     n_skipped),
+                                           n_skipped));
 
   /* Earlier downloads come first; anything added while loading stays after them. One
    * items-changed for the whole batch, not one per download. */
-  if (data->records != NULL && data->records->len > 0)
+  if (records != NULL && records->len > 0)
     {
-      guint n = data->records->len;
+      guint n = records->len;
 
       for (guint i = 0; i < n; i++)
         {
-          MwDownload *download = mw_download_record_to_download (g_ptr_array_index (data->records, i));
+          MwDownload *download = mw_download_record_to_download (g_ptr_array_index (records, i));
 
           g_ptr_array_insert (self->items, (gint) i, download);
           watch_download (self, download);
@@ -666,12 +601,12 @@ load_cb (GObject      *source_object,
     }
 
   self->loaded = TRUE;
+  mw_state_saver_set_enabled (self->saver, TRUE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
   schedule_pump (self);
-  if (data->problem != NULL || data->n_skipped > 0 || self->items->len > 0)
+  if (self->load_error != NULL || self->items->len > 0)
     schedule_save (self);
 
-  load_data_free (data);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -684,7 +619,6 @@ mw_download_list_load_async (MwDownloadList      *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) inner = NULL;
 
   g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
 
@@ -698,9 +632,8 @@ mw_download_list_load_async (MwDownloadList      *self,
       return;
     }
 
-  inner = g_task_new (self, cancellable, load_cb, g_object_ref (task));
-  g_task_set_task_data (inner, g_object_ref (self->state_file), g_object_unref);
-  g_task_run_in_thread (inner, load_thread);
+  mw_state_file_load_async (self->state_file, parse_state, (GDestroyNotify) g_ptr_array_unref,
+                            cancellable, load_cb, g_object_ref (task));
 }
 
 gboolean
@@ -713,120 +646,24 @@ mw_download_list_load_finish (MwDownloadList  *self,
 }
 
 static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  MwDownloadList *self = source_object;
-  GPtrArray *records = task_data;
-  g_autofree char *path = g_file_get_path (self->state_file);
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *json = NULL;
-  GError *error = NULL;
-  gsize length = 0;
-
-  json = mw_download_store_serialize (records, &length);
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errno),
-                               "Could not create %s: %s", dir, g_strerror (errno));
-      return;
-    }
-
-  /* Written beside the old file, synced, then renamed over it: a crash leaves one or
-   * the other, never half of each. */
-  if (!g_file_set_contents_full (path, json, (gssize) length, G_FILE_SET_CONTENTS_CONSISTENT,
-                                 0600, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void start_save (MwDownloadList *self);
-
-static void
-save_cb (GObject      *source_object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  MwDownloadList *self = MW_DOWNLOAD_LIST (source_object);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) waiters = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_warning ("Could not save the list of downloads: %s", error->message);
-
-  self->saving = FALSE;
-  if (self->save_again)
-    {
-      start_save (self);
-      return;
-    }
-
-  waiters = g_steal_pointer (&self->save_waiters);
-  self->save_waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < waiters->len; i++)
-    {
-      GTask *waiter = g_ptr_array_index (waiters, i);
-
-      if (error != NULL)
-        g_task_return_error (waiter, g_error_copy (error));
-      else
-        g_task_return_boolean (waiter, TRUE);
-    }
-}
-
-static void
-start_save (MwDownloadList *self)
-{
-  g_autoptr(GTask) task = NULL;
-  GPtrArray *records;
-
-  g_clear_handle_id (&self->save_source, g_source_remove);
-  self->save_again = FALSE;
-  self->saving = TRUE;
-
-  records = g_ptr_array_new_full (self->items->len, (GDestroyNotify) mw_download_record_free);
-  for (guint i = 0; i < self->items->len; i++)
-    g_ptr_array_add (records, mw_download_record_new_from_download (g_ptr_array_index (self->items, i)));
-
-  /* The list keeps itself alive until its last save has reached the disk. */
-  task = g_task_new (self, NULL, save_cb, NULL);
-  g_task_set_source_tag (task, start_save);
-  g_task_set_task_data (task, records, (GDestroyNotify) g_ptr_array_unref);
-  g_task_run_in_thread (task, save_thread);
-}
-
-static gboolean
-save_timeout_cb (gpointer user_data)
-{
-  MwDownloadList *self = user_data;
-
-  self->save_source = 0;
-  if (self->saving)
-    self->save_again = TRUE;
-  else
-    start_save (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
 schedule_save (MwDownloadList *self)
 {
-  if (self->state_file == NULL || !self->loaded)
-    return;
-  if (self->saving)
-    {
-      self->save_again = TRUE;
-      return;
-    }
-  if (self->save_source == 0)
-    self->save_source = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
+  if (self->saver != NULL)
+    mw_state_saver_schedule (self->saver);
+}
+
+static void
+saved_cb (GObject      *source_object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (mw_state_saver_save_finish (MW_STATE_SAVER (source_object), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
 }
 
 /* Saves now (after any save under way) and reports when the file is on disk. */
@@ -842,18 +679,12 @@ mw_download_list_save_async (MwDownloadList      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mw_download_list_save_async);
-
-  if (self->state_file == NULL || !self->loaded)
+  if (self->saver == NULL)
     {
       g_task_return_boolean (task, TRUE);
       return;
     }
-
-  g_ptr_array_add (self->save_waiters, g_steal_pointer (&task));
-  if (self->saving)
-    self->save_again = TRUE;
-  else
-    start_save (self);
+  mw_state_saver_save_async (self->saver, cancellable, saved_cb, g_object_ref (task));
 }
 
 gboolean
@@ -873,7 +704,9 @@ mw_download_list_dispose (GObject *object)
   MwDownloadList *self = MW_DOWNLOAD_LIST (object);
 
   g_clear_handle_id (&self->pump_source, g_source_remove);
-  g_clear_handle_id (&self->save_source, g_source_remove);
+  if (self->saver != NULL)
+    mw_state_saver_set_enabled (self->saver, FALSE);
+  g_clear_object (&self->saver);
   g_cancellable_cancel (self->cancellable);
 
   if (self->items != NULL)
@@ -891,7 +724,6 @@ mw_download_list_dispose (GObject *object)
   g_clear_object (&self->folder);
   g_clear_object (&self->state_file);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->save_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->requeue, g_hash_table_unref);
 
   G_OBJECT_CLASS (mw_download_list_parent_class)->dispose (object);
@@ -1042,7 +874,6 @@ mw_download_list_init (MwDownloadList *self)
   self->retry_max_ms = DEFAULT_RETRY_MAX_MS;
   self->session = mw_http_session_new (self->timeout_seconds);
   self->requeue = g_hash_table_new (NULL, NULL);
-  self->save_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -1053,5 +884,10 @@ mw_download_list_init (MwDownloadList *self)
 MwDownloadList *
 mw_download_list_new (GFile *state_file)
 {
-  return g_object_new (MW_TYPE_DOWNLOAD_LIST, "state-file", state_file, NULL);
+  MwDownloadList *self = g_object_new (MW_TYPE_DOWNLOAD_LIST, "state-file", state_file, NULL);
+
+  if (state_file != NULL)
+    self->saver = mw_state_saver_new (state_file, self, snapshot_state, serialize_state,
+                                      (GDestroyNotify) g_ptr_array_unref);
+  return self;
 }
