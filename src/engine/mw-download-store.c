@@ -27,6 +27,7 @@
 #include "mw-download-private.h"
 #include "mw-download-store.h"
 #include "mw-error.h"
+#include "mw-json.h"
 
 #define FORMAT_NAME "meanwhile-downloads"
 
@@ -110,18 +111,6 @@ mw_download_record_free (MwDownloadRecord *record)
   g_free (record);
 }
 
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 char *
 mw_download_store_serialize (GPtrArray *records,
                              gsize     *length)
@@ -143,18 +132,18 @@ mw_download_store_serialize (GPtrArray *records,
       MwDownloadRecord *record = g_ptr_array_index (records, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "url", record->url);
-      add_string (builder, "final-url", record->final_url);
-      add_string (builder, "file", record->path);
-      add_string (builder, "state", mw_download_state_to_string (record->state));
+      mw_json_add_string (builder, "url", record->url);
+      mw_json_add_string (builder, "final-url", record->final_url);
+      mw_json_add_string (builder, "file", record->path);
+      mw_json_add_string (builder, "state", mw_download_state_to_string (record->state));
       json_builder_set_member_name (builder, "received");
       json_builder_add_int_value (builder, (gint64) MIN (record->received, (guint64) G_MAXINT64));
       json_builder_set_member_name (builder, "total");
       json_builder_add_int_value (builder, record->total);
-      add_string (builder, "etag", record->etag);
-      add_string (builder, "last-modified", record->last_modified);
-      add_string (builder, "sha256", record->sha256);
-      add_string (builder, "error", record->error);
+      mw_json_add_string (builder, "etag", record->etag);
+      mw_json_add_string (builder, "last-modified", record->last_modified);
+      mw_json_add_string (builder, "sha256", record->sha256);
+      mw_json_add_string (builder, "error", record->error);
       json_builder_set_member_name (builder, "added");
       json_builder_add_int_value (builder, record->added);
       json_builder_end_object (builder);
@@ -169,36 +158,11 @@ mw_download_store_serialize (GPtrArray *records,
   return json_generator_to_data (generator, length);
 }
 
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-get_int (JsonObject *object,
-         const char *name,
-         gint64      fallback)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return fallback;
-  return json_node_get_int (node);
-}
-
 static char *
 dup_valid_string (JsonObject *object,
                   const char *name)
 {
-  const char *value = get_string (object, name);
+  const char *value = mw_json_get_string (object, name);
 
   return value != NULL && *value != '\0' ? g_strdup (value) : NULL;
 }
@@ -216,7 +180,7 @@ parse_record (JsonNode *node)
     return NULL;
   object = json_node_get_object (node);
 
-  url = get_string (object, "url");
+  url = mw_json_get_string (object, "url");
   if (!_mw_check_url (url, NULL))
     return NULL;
 
@@ -225,26 +189,26 @@ parse_record (JsonNode *node)
   record->final_url = dup_valid_string (object, "final-url");
 
   /* Only an absolute local path is ever trusted as a place to write. */
-  path = get_string (object, "file");
+  path = mw_json_get_string (object, "file");
   if (path != NULL && g_path_is_absolute (path) && g_utf8_validate (path, -1, NULL))
     record->path = g_strdup (path);
 
-  if (!mw_download_state_from_string (get_string (object, "state"), &record->state))
+  if (!mw_download_state_from_string (mw_json_get_string (object, "state"), &record->state))
     record->state = MW_DOWNLOAD_QUEUED;
   /* A finished download without a file cannot be shown as finished. */
   if (record->state == MW_DOWNLOAD_COMPLETED && record->path == NULL)
     record->state = MW_DOWNLOAD_QUEUED;
 
-  record->received = (guint64) MAX (0, get_int (object, "received", 0));
-  record->total = MAX (-1, get_int (object, "total", -1));
+  record->received = (guint64) MAX (0, mw_json_get_int (object, "received", 0));
+  record->total = MAX (-1, mw_json_get_int (object, "total", -1));
   record->etag = dup_valid_string (object, "etag");
   record->last_modified = dup_valid_string (object, "last-modified");
   /* The transfer compares against a lower-case digest; anything else is no checksum. */
-  sha256 = get_string (object, "sha256");
+  sha256 = mw_json_get_string (object, "sha256");
   if (_mw_check_sha256 (sha256))
     record->sha256 = g_ascii_strdown (sha256, -1);
   record->error = dup_valid_string (object, "error");
-  record->added = MAX (0, get_int (object, "added", 0));
+  record->added = MAX (0, mw_json_get_int (object, "added", 0));
 
   return g_steal_pointer (&record);
 }
@@ -290,7 +254,7 @@ mw_download_store_parse (const char  *data,
     }
   root = json_node_get_object (json_parser_get_root (parser));
 
-  format = get_string (root, "format");
+  format = mw_json_get_string (root, "format");
   if (format != NULL && !g_str_equal (format, FORMAT_NAME))
     {
       g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
@@ -298,7 +262,7 @@ mw_download_store_parse (const char  *data,
       return NULL;
     }
 
-  version = get_int (root, "version", -1);
+  version = mw_json_get_int (root, "version", -1);
   if (version < 1)
     {
       g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,

@@ -28,6 +28,7 @@
 #include "mw-download-private.h"
 #include "mw-error.h"
 #include "mw-feed-store.h"
+#include "mw-json.h"
 
 #define FORMAT_NAME "meanwhile-feeds"
 
@@ -110,53 +111,23 @@ mw_feed_record_to_feed (MwFeedRecord *record)
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_bool (JsonBuilder *builder,
-          const char  *name,
-          gboolean     value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, value);
-}
-
-static void
 add_item (JsonBuilder  *builder,
           MwItemRecord *r)
 {
   MwParsedItem *item = r->item;
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", item->id);
-  add_string (builder, "title", item->title);
-  add_string (builder, "link", item->link);
-  add_string (builder, "author", item->author);
-  add_int (builder, "published", item->published);
-  add_int (builder, "updated", item->updated);
-  add_string (builder, "summary", item->summary);
-  add_string (builder, "content", item->content);
-  add_bool (builder, "read", r->read);
-  add_bool (builder, "starred", r->starred);
-  add_int (builder, "first-seen", r->first_seen);
+  mw_json_add_string (builder, "id", item->id);
+  mw_json_add_string (builder, "title", item->title);
+  mw_json_add_string (builder, "link", item->link);
+  mw_json_add_string (builder, "author", item->author);
+  mw_json_add_int (builder, "published", item->published);
+  mw_json_add_int (builder, "updated", item->updated);
+  mw_json_add_string (builder, "summary", item->summary);
+  mw_json_add_string (builder, "content", item->content);
+  mw_json_add_bool (builder, "read", r->read);
+  mw_json_add_bool (builder, "starred", r->starred);
+  mw_json_add_int (builder, "first-seen", r->first_seen);
   json_builder_set_member_name (builder, "enclosures");
   json_builder_begin_array (builder);
   for (guint i = 0; i < item->enclosures->len; i++)
@@ -164,9 +135,9 @@ add_item (JsonBuilder  *builder,
       MwEnclosure *e = g_ptr_array_index (item->enclosures, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "url", e->url);
-      add_string (builder, "type", e->type);
-      add_int (builder, "length", e->length);
+      mw_json_add_string (builder, "url", e->url);
+      mw_json_add_string (builder, "type", e->type);
+      mw_json_add_int (builder, "length", e->length);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -182,8 +153,8 @@ mw_feed_store_serialize (GPtrArray *records,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  add_string (builder, "format", FORMAT_NAME);
-  add_int (builder, "version", MW_FEED_STORE_VERSION);
+  mw_json_add_string (builder, "format", FORMAT_NAME);
+  mw_json_add_int (builder, "version", MW_FEED_STORE_VERSION);
   json_builder_set_member_name (builder, "feeds");
   json_builder_begin_array (builder);
   for (guint i = 0; i < records->len; i++)
@@ -191,15 +162,15 @@ mw_feed_store_serialize (GPtrArray *records,
       MwFeedRecord *record = g_ptr_array_index (records, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "url", record->url);
-      add_string (builder, "title", record->title);
-      add_string (builder, "link", record->link);
-      add_string (builder, "description", record->description);
-      add_string (builder, "icon", record->icon_url);
-      add_string (builder, "etag", record->etag);
-      add_string (builder, "last-modified", record->last_modified);
-      add_string (builder, "error", record->error);
-      add_bool (builder, "gone", record->gone);
+      mw_json_add_string (builder, "url", record->url);
+      mw_json_add_string (builder, "title", record->title);
+      mw_json_add_string (builder, "link", record->link);
+      mw_json_add_string (builder, "description", record->description);
+      mw_json_add_string (builder, "icon", record->icon_url);
+      mw_json_add_string (builder, "etag", record->etag);
+      mw_json_add_string (builder, "last-modified", record->last_modified);
+      mw_json_add_string (builder, "error", record->error);
+      mw_json_add_bool (builder, "gone", record->gone);
       json_builder_set_member_name (builder, "items");
       json_builder_begin_array (builder);
       for (guint j = 0; j < record->items->len; j++)
@@ -215,40 +186,6 @@ mw_feed_store_serialize (GPtrArray *records,
   return json_generator_to_data (generator, length);
 }
 
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-get_int (JsonObject *object,
-         const char *name,
-         gint64      fallback)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return fallback;
-  return json_node_get_int (node);
-}
-
-static gboolean
-get_bool (JsonObject *object,
-          const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return FALSE;
-  return json_node_get_boolean (node);
-}
-
 static MwItemRecord *
 parse_item (JsonNode *node)
 {
@@ -261,19 +198,19 @@ parse_item (JsonNode *node)
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
   object = json_node_get_object (node);
-  id = get_string (object, "id");
+  id = mw_json_get_string (object, "id");
   if (id == NULL || *id == '\0')
     return NULL;
 
   item = g_new0 (MwParsedItem, 1);
   item->id = g_strdup (id);
-  item->title = g_strdup (get_string (object, "title"));
-  item->link = g_strdup (get_string (object, "link"));
-  item->author = g_strdup (get_string (object, "author"));
-  item->published = MAX (0, get_int (object, "published", 0));
-  item->updated = MAX (0, get_int (object, "updated", 0));
-  item->summary = g_strdup (get_string (object, "summary"));
-  item->content = g_strdup (get_string (object, "content"));
+  item->title = g_strdup (mw_json_get_string (object, "title"));
+  item->link = g_strdup (mw_json_get_string (object, "link"));
+  item->author = g_strdup (mw_json_get_string (object, "author"));
+  item->published = MAX (0, mw_json_get_int (object, "published", 0));
+  item->updated = MAX (0, mw_json_get_int (object, "updated", 0));
+  item->summary = g_strdup (mw_json_get_string (object, "summary"));
+  item->content = g_strdup (mw_json_get_string (object, "content"));
   item->enclosures = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_enclosure_free);
 
   enclosures = json_object_get_member (object, "enclosures");
@@ -286,21 +223,21 @@ parse_item (JsonNode *node)
           JsonNode *e = json_array_get_element (array, i);
           MwEnclosure *enclosure;
 
-          if (!JSON_NODE_HOLDS_OBJECT (e) || !_mw_check_url (get_string (json_node_get_object (e), "url"), NULL))
+          if (!JSON_NODE_HOLDS_OBJECT (e) || !_mw_check_url (mw_json_get_string (json_node_get_object (e), "url"), NULL))
             continue;
           enclosure = g_new0 (MwEnclosure, 1);
-          enclosure->url = g_strdup (get_string (json_node_get_object (e), "url"));
-          enclosure->type = g_strdup (get_string (json_node_get_object (e), "type"));
-          enclosure->length = get_int (json_node_get_object (e), "length", -1);
+          enclosure->url = g_strdup (mw_json_get_string (json_node_get_object (e), "url"));
+          enclosure->type = g_strdup (mw_json_get_string (json_node_get_object (e), "type"));
+          enclosure->length = mw_json_get_int (json_node_get_object (e), "length", -1);
           g_ptr_array_add (item->enclosures, enclosure);
         }
     }
 
   r = g_new0 (MwItemRecord, 1);
   r->item = item;
-  r->read = get_bool (object, "read");
-  r->starred = get_bool (object, "starred");
-  r->first_seen = MAX (0, get_int (object, "first-seen", 0));
+  r->read = mw_json_get_bool (object, "read");
+  r->starred = mw_json_get_bool (object, "starred");
+  r->first_seen = MAX (0, mw_json_get_int (object, "first-seen", 0));
   return r;
 }
 
@@ -316,20 +253,20 @@ parse_feed (JsonNode *node,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
   object = json_node_get_object (node);
-  url = get_string (object, "url");
+  url = mw_json_get_string (object, "url");
   if (!_mw_check_url (url, NULL))
     return NULL;
 
   record = g_new0 (MwFeedRecord, 1);
   record->url = g_strdup (url);
-  record->title = g_strdup (get_string (object, "title"));
-  record->link = g_strdup (get_string (object, "link"));
-  record->description = g_strdup (get_string (object, "description"));
-  record->icon_url = g_strdup (get_string (object, "icon"));
-  record->etag = g_strdup (get_string (object, "etag"));
-  record->last_modified = g_strdup (get_string (object, "last-modified"));
-  record->error = g_strdup (get_string (object, "error"));
-  record->gone = get_bool (object, "gone");
+  record->title = g_strdup (mw_json_get_string (object, "title"));
+  record->link = g_strdup (mw_json_get_string (object, "link"));
+  record->description = g_strdup (mw_json_get_string (object, "description"));
+  record->icon_url = g_strdup (mw_json_get_string (object, "icon"));
+  record->etag = g_strdup (mw_json_get_string (object, "etag"));
+  record->last_modified = g_strdup (mw_json_get_string (object, "last-modified"));
+  record->error = g_strdup (mw_json_get_string (object, "error"));
+  record->gone = mw_json_get_bool (object, "gone");
   record->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_record_free);
 
   items = json_object_get_member (object, "items");
@@ -386,8 +323,8 @@ mw_feed_store_parse (const char  *data,
       return NULL;
     }
   root = json_node_get_object (root_node);
-  format = get_string (root, "format");
-  version = get_int (root, "version", -1);
+  format = mw_json_get_string (root, "format");
+  version = mw_json_get_int (root, "version", -1);
   if ((format != NULL && !g_str_equal (format, FORMAT_NAME)) || version < 1)
     {
       g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
