@@ -9,8 +9,10 @@
  *
  * Well-formed XML is read with the streaming xmlTextReader, expanding one item at a
  * time, which keeps memory flat on huge feeds. The reader gives up at the first
- * well-formedness error, even in recover mode, so a damaged document is read a second
- * time into a tree with libxml2's recovery, and whatever that salvages is kept.
+ * well-formedness error, even in recover mode, so a refused document is read again:
+ * first with its stray '<' escaped (the commonest mistake left after the repairs),
+ * then, if still refused, into a tree with libxml2's recovery, keeping whatever that
+ * salvages and saying so in MwParsedFeed.problem.
  */
 #define G_LOG_DOMAIN "mw-feed-parser"
 
@@ -335,11 +337,17 @@ static char *
 strdup_capped (const char *text,
                gsize       max)
 {
-  return g_strndup (text, cut_utf8 (text, strlen (text), max));
+  gsize len = cut_utf8 (text, strnlen (text, max + 1), max);
+  char *copy = g_malloc (len + 1);
+
+  memcpy (copy, text, len);
+  copy[len] = '\0';
+
+  return copy;
 }
 
-/* Makes sure @str is valid UTF-8, repairing it in place if needed. Strings built from
- * the repaired document are valid except where a size cap split the last character. */
+/* Makes sure @str is valid UTF-8, replacing it if needed. Strings from the repaired
+ * XML always are; those json-glib decoded may not be. */
 static char *
 ensure_utf8 (char *str)
 {
@@ -353,20 +361,31 @@ ensure_utf8 (char *str)
   return valid;
 }
 
-/* Removes ASCII whitespace at both ends, in place; returns NULL (freeing @str) if
- * nothing is left. */
+/* Removes ASCII whitespace at both ends of @str (@len bytes), in place; returns NULL
+ * (freeing @str) if nothing is left. Unlike g_strstrip(), moves nothing when there is
+ * nothing to remove, which is the common case for article bodies. */
 static char *
-trim_or_null (char *str)
+trim_or_null (char  *str,
+              gsize  len)
 {
+  gsize start = 0;
+
   if (str == NULL)
     return NULL;
 
-  g_strstrip (str);
-  if (*str == '\0')
+  while (len > 0 && g_ascii_isspace (str[len - 1]))
+    len--;
+  while (start < len && g_ascii_isspace (str[start]))
+    start++;
+  if (start == len)
     {
       g_free (str);
       return NULL;
     }
+
+  if (start > 0)
+    memmove (str, str + start, len - start);
+  str[len - start] = '\0';
 
   return str;
 }
@@ -575,9 +594,14 @@ detect_charset (const guchar  *data,
     }
 
   http = content_type_charset (content_type);
+  kind = http != NULL ? charset_kind (http) : CHARSET_OTHER;
+  /* UTF-16 markup has NULs beside its first '<'; without them, the label is wrong. */
+  if (http != NULL &&
+      (kind == CHARSET_UTF16 || kind == CHARSET_UTF16LE || kind == CHARSET_UTF16BE) &&
+      !sniffed_le && !sniffed_be)
+    g_clear_pointer (&http, g_free);
   if (http != NULL)
     {
-      kind = charset_kind (http);
       /* Servers label everything Latin-1 by default; text that is valid UTF-8 and uses
        * more than ASCII is, in practice, never really Latin-1. */
       if (kind == CHARSET_WINDOWS_1252 && has_non_ascii (data, len) &&
@@ -835,13 +859,37 @@ repair_replace_reference (Repair     *repair,
   repair_replace (repair, from, to, ref, g_snprintf (ref, sizeof ref, "&#%u;", c));
 }
 
+/* Finds @marker in [@p, @end), looking for its second byte first: '!' and ']' are
+ * rare in XML where '<' is everywhere. */
+static const char *
+find_marker (const char *p,
+             const char *end,
+             const char *marker,
+             gsize       marker_len)
+{
+  while (end - p >= (gssize) marker_len)
+    {
+      const char *anchor = memchr (p + 1, marker[1], end - p - 1);
+
+      if (anchor == NULL || end - (anchor - 1) < (gssize) marker_len)
+        return NULL;
+      if (memcmp (anchor - 1, marker, marker_len) == 0)
+        return anchor - 1;
+      p = anchor;
+    }
+
+  return NULL;
+}
+
+/* Where @terminator ends, after @p; @end if it never comes. NULs in the data do not
+ * stop the search, as they would g_strstr_len(). */
 static const char *
 skip_past (const char *p,
            const char *end,
            const char *terminator)
 {
   gsize len = strlen (terminator);
-  const char *found = g_strstr_len (p, end - p, terminator);
+  const char *found = find_marker (p, end, terminator, len);
 
   return found != NULL ? found + len : end;
 }
@@ -907,28 +955,6 @@ find_doctype (const char  *p,
   return NULL;
 }
 
-/* Finds @marker in [@p, @end), looking for its second byte first: '!' and ']' are
- * rare in XML where '<' is everywhere. */
-static const char *
-find_marker (const char *p,
-             const char *end,
-             const char *marker,
-             gsize       marker_len)
-{
-  while (end - p >= (gssize) marker_len)
-    {
-      const char *anchor = memchr (p + 1, marker[1], end - p - 1);
-
-      if (anchor == NULL || end - (anchor - 1) < (gssize) marker_len)
-        return NULL;
-      if (memcmp (anchor - 1, marker, marker_len) == 0)
-        return anchor - 1;
-      p = anchor;
-    }
-
-  return NULL;
-}
-
 /* Finds whether @upto is inside a CDATA section, only when an '&' needs to know: the
  * markers are searched for rather than stopping at every '<'. Neither marker contains
  * '&', so none can straddle @upto. */
@@ -954,6 +980,36 @@ repair_in_cdata (Repair     *repair,
   return repair->in_cdata;
 }
 
+/* Reads the character reference at @p ("#233;" or "#xE9;", just after the '&').
+ * Returns where it ends, or NULL if it is not one. */
+static const char *
+read_char_reference (const char *p,
+                     const char *end,
+                     gunichar   *value)
+{
+  gboolean hex;
+  guint digits = 0;
+
+  if (p >= end || *p != '#')
+    return NULL;
+
+  p++;
+  hex = p < end && (*p == 'x' || *p == 'X');
+  if (hex)
+    p++;
+  *value = 0;
+  /* Eight digits hold any code point, and cannot overflow. */
+  while (p < end && digits < 8 && (hex ? g_ascii_isxdigit (*p) : g_ascii_isdigit (*p)))
+    {
+      *value = *value * (hex ? 16 : 10) +
+               (hex ? g_ascii_xdigit_value (*p) : g_ascii_digit_value (*p));
+      p++;
+      digits++;
+    }
+
+  return digits > 0 && p < end && *p == ';' ? p + 1 : NULL;
+}
+
 /* Handles the '&' at @p outside CDATA; returns where to continue. */
 static const char *
 repair_reference (Repair     *repair,
@@ -961,26 +1017,13 @@ repair_reference (Repair     *repair,
                   const char *end)
 {
   const char *q = p + 1;
+  gunichar value;
 
   if (q < end && *q == '#')
     {
-      gboolean hex;
-      gunichar value = 0;
-      guint digits = 0;
-
-      q++;
-      hex = q < end && (*q == 'x' || *q == 'X');
-      if (hex)
-        q++;
-      while (q < end && digits < 8 && (hex ? g_ascii_isxdigit (*q) : g_ascii_isdigit (*q)))
+      q = read_char_reference (q, end, &value);
+      if (q != NULL)
         {
-          value = value * (hex ? 16 : 10) + (hex ? g_ascii_xdigit_value (*q) : g_ascii_digit_value (*q));
-          q++;
-          digits++;
-        }
-      if (digits > 0 && q < end && *q == ';')
-        {
-          q++;
           if (value >= 0x80 && value <= 0x9f)
             repair_replace_reference (repair, p, q, fix_c1 (value));
           else if (!is_xml_char (value))
@@ -1605,8 +1648,7 @@ scheme_length (const char *url)
   return *p == ':' ? (gsize) (p - url) + 1 : 0;
 }
 
-/* Checks that @url is an absolute http(s) address with a host, and returns a cleaned
- * copy: lowercase scheme, the characters that cannot appear in a URL percent-encoded. */
+/* Characters that cannot appear in a URL as they are. */
 static gboolean
 is_unsafe_url_char (guchar c)
 {
@@ -1628,6 +1670,8 @@ is_unsafe_url_char (guchar c)
     }
 }
 
+/* Checks that @url is an absolute http(s) address with a host, and returns a cleaned
+ * copy: lowercase scheme, the characters that cannot appear in a URL percent-encoded. */
 static char *
 finish_http_url (const char *url)
 {
@@ -1853,13 +1897,10 @@ absolutize_html (const char *html,
   g_autoptr(GString) out = NULL;
   const char *copied = html;
   const char *p = html;
-  gsize limit;
+  gsize limit = 0;
 
   if (base == NULL)
     return NULL;
-
-  /* Many tiny relative links under a long base could otherwise multiply the size. */
-  limit = 2 * strlen (html) + 4096;
 
   while ((p = strchr (p, '<')) != NULL)
     {
@@ -1926,7 +1967,12 @@ absolutize_html (const char *html,
                 continue;
 
               if (out == NULL)
-                out = g_string_sized_new (strlen (html) + 256);
+                {
+                  /* Many tiny relative links under a long base could otherwise
+                   * multiply the size. */
+                  limit = 2 * strlen (html) + 4096;
+                  out = g_string_sized_new (strlen (html) + 256);
+                }
               if (out->len + strlen (absolute) > limit)
                 return NULL;
               g_string_append_len (out, copied, name + name_len - copied);
@@ -1955,29 +2001,17 @@ append_reference (GString    *out,
                   const char *end)
 {
   const char *q = p;
+  gunichar value;
 
   if (q < end && *q == '#')
     {
-      gboolean hex;
-      gunichar value = 0;
-      guint digits = 0;
-
-      q++;
-      hex = q < end && (*q == 'x' || *q == 'X');
-      if (hex)
-        q++;
-      while (q < end && digits < 8 && (hex ? g_ascii_isxdigit (*q) : g_ascii_isdigit (*q)))
-        {
-          value = value * (hex ? 16 : 10) + (hex ? g_ascii_xdigit_value (*q) : g_ascii_digit_value (*q));
-          q++;
-          digits++;
-        }
-      if (digits == 0 || q >= end || *q != ';')
+      q = read_char_reference (q, end, &value);
+      if (q == NULL)
         return NULL;
       value = fix_c1 (value);
       if (out != NULL && is_xml_char (value))
         g_string_append_unichar (out, value);
-      return q + 1;
+      return q;
     }
 
   if (q < end && g_ascii_isalpha (*q))
@@ -2196,7 +2230,8 @@ is_clean_line (const char *text,
       guchar c = *p;
 
       if (c < 0x20 || c == 0x7f || (c == ' ' && previous == ' ') ||
-          (c == 0xc2 && p[1] <= 0x9f) || (c == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)))
+          (c == 0xc2 && p[1] <= 0x9f) ||
+          (c == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)))
         return FALSE;
       previous = c;
     }
@@ -2341,13 +2376,15 @@ clean_author (const char *text)
 static char *
 finish_body (char *text)
 {
+  gsize len;
+
   if (text == NULL)
     return NULL;
 
   /* Cut between characters, the text stays valid UTF-8 (JSON strings were checked
    * when read, XML is valid after repair). */
-  text[cut_utf8 (text, strlen (text), HTML_MAX_BYTES)] = '\0';
-  return trim_or_null (text);
+  len = cut_utf8 (text, strnlen (text, HTML_MAX_BYTES + 1), HTML_MAX_BYTES);
+  return trim_or_null (text, len);
 }
 
 /* The parsed model, shared by every format */
@@ -2359,6 +2396,7 @@ typedef struct
   char         *feed_author;            /* Atom and JSON Feed items inherit it */
   guint         icon_rank;
   gboolean      atom_without_namespace; /* an Atom feed that forgot its xmlns */
+  char         *rss_namespace;          /* an RSS root's odd default namespace */
   gboolean      too_many_items;
 } ParseState;
 
@@ -2375,8 +2413,19 @@ parse_state_reset (ParseState *st)
   g_clear_pointer (&st->feed_author, g_free);
   st->icon_rank = 0;
   st->atom_without_namespace = FALSE;
+  g_clear_pointer (&st->rss_namespace, g_free);
   st->too_many_items = FALSE;
 }
+
+/* Frees what the state owns; the feed is the caller's. */
+static void
+parse_state_clear (ParseState *st)
+{
+  g_clear_pointer (&st->feed_author, g_free);
+  g_clear_pointer (&st->rss_namespace, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ParseState, parse_state_clear)
 
 typedef struct
 {
@@ -2608,10 +2657,12 @@ add_item (ParseState  *st,
    * feed said otherwise with xml:base. */
   html_base = b->html_base != NULL ? b->html_base : item->link != NULL ? item->link : st->base_url;
   if (b->summary != NULL)
-    item->summary = finish_html_field (g_steal_pointer (&b->summary), b->summary_is_html, html_base);
+    item->summary = finish_html_field (g_steal_pointer (&b->summary), b->summary_is_html,
+                                       html_base);
   else
     item->summary = finish_html_field (g_steal_pointer (&b->summary_fallback), FALSE, html_base);
-  item->content = finish_html_field (g_steal_pointer (&b->content), b->content_is_html, html_base);
+  item->content = finish_html_field (g_steal_pointer (&b->content), b->content_is_html,
+                                     html_base);
   /* Many feeds put the whole article in the summary element. */
   if (item->content == NULL)
     item->content = g_strdup (item->summary);
@@ -2711,7 +2762,8 @@ element_name (xmlNode   *node,
       *ns = NS_OTHER;
       for (gsize i = 0; i < G_N_ELEMENTS (known_namespaces); i++)
         {
-          if (known_namespaces[i].uri_len == len && memcmp (href, known_namespaces[i].uri, len) == 0)
+          if (known_namespaces[i].uri_len == len &&
+              memcmp (href, known_namespaces[i].uri, len) == 0)
             {
               *ns = known_namespaces[i].ns;
               break;
@@ -2747,10 +2799,16 @@ element_name (xmlNode   *node,
   return name != NULL ? name : "";
 }
 
+/* RSS elements have no namespace, or RSS 1.0's, or whatever default namespace the
+ * root element declared: feeds that put RSS in the Atom namespace exist. */
 static gboolean
-is_rss_namespace (Namespace ns)
+is_rss_element (ParseState *st,
+                xmlNode    *node,
+                Namespace   ns)
 {
-  return ns == NS_NONE || ns == NS_RSS;
+  return ns == NS_NONE || ns == NS_RSS ||
+         (st->rss_namespace != NULL && node->ns != NULL &&
+          streq (node->ns->href, st->rss_namespace));
 }
 
 static gboolean
@@ -2880,7 +2938,8 @@ collect_text (xmlNode *node,
   out = g_string_new (NULL);
   while (cur != NULL && out->len < max)
     {
-      if ((cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) && cur->content != NULL)
+      if ((cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) &&
+          cur->content != NULL)
         append_capped (out, (const char *) cur->content, max);
 
       if (cur->type == XML_ELEMENT_NODE && cur->children != NULL)
@@ -2966,7 +3025,9 @@ serialize_children (GString *out,
       else if ((cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) &&
                cur->content != NULL)
         {
-          append_escaped (out, (const char *) cur->content, strlen ((const char *) cur->content), FALSE);
+          const char *text = (const char *) cur->content;
+
+          append_escaped (out, text, strlen (text), FALSE);
         }
 
       if (descend)
@@ -3038,7 +3099,8 @@ collect_atom_text (xmlNode  *node,
       return has_element_children (node) ? collect_html (node) : collect_text (node, max);
     }
 
-  if ((type != NULL && (strcmp (type, "xhtml") == 0 || strcmp (type, "application/xhtml+xml") == 0)) ||
+  if ((type != NULL &&
+       (strcmp (type, "xhtml") == 0 || strcmp (type, "application/xhtml+xml") == 0)) ||
       (mode != NULL && strcmp (mode, "xml") == 0))
     {
       /* The wrapping div is not part of the content. */
@@ -3101,7 +3163,8 @@ read_media_element (ParseState  *st,
           if (child->type != XML_ELEMENT_NODE)
             continue;
           child_name = element_name (child, &ns);
-          if (ns == NS_MEDIA && strcmp (child_name, "content") != 0 && strcmp (child_name, "group") != 0)
+          if (ns == NS_MEDIA && strcmp (child_name, "content") != 0 &&
+              strcmp (child_name, "group") != 0)
             read_media_element (st, b, child, child_name);
         }
     }
@@ -3223,7 +3286,7 @@ read_rss_item (ParseState *st,
         continue;
       name = element_name (child, &ns);
 
-      if (is_rss_namespace (ns))
+      if (is_rss_element (st, child, ns))
         {
           if (strcmp (name, "title") == 0)
             take_first (&b.title, collect_text (child, TITLE_COLLECT_BYTES));
@@ -3238,7 +3301,8 @@ read_rss_item (ParseState *st,
               const char *permalink = get_attribute (child, "isPermaLink", NS_NONE);
 
               b.id = collect_text (child, ID_COLLECT_BYTES);
-              if (b.id != NULL && (permalink == NULL || g_ascii_strcasecmp (permalink, "false") != 0))
+              if (b.id != NULL &&
+                  (permalink == NULL || g_ascii_strcasecmp (permalink, "false") != 0))
                 b.permalink = g_strdup (b.id);
             }
           else if (strcmp (name, "description") == 0 && b.summary == NULL)
@@ -3268,7 +3332,8 @@ read_rss_item (ParseState *st,
               const char *rel = get_attribute (child, "rel", NS_NONE);
 
               if (rel == NULL || strcmp (rel, "alternate") == 0)
-                b.link_fallback = resolve_at_node (st, child, get_attribute (child, "href", NS_NONE));
+                b.link_fallback = resolve_at_node (st, child,
+                                                   get_attribute (child, "href", NS_NONE));
             }
           else if (strcmp (name, "updated") == 0 && b.updated == 0)
             b.updated = collect_date (child);
@@ -3382,7 +3447,7 @@ read_rss_metadata (ParseState *st,
       set_feed_icon (st, resolve_at_node (st, node, get_attribute (node, "href", NS_NONE)), 2);
       return;
     }
-  if (!is_rss_namespace (ns))
+  if (!is_rss_element (st, node, ns))
     return;
 
   if (strcmp (name, "title") == 0 && feed->title == NULL)
@@ -3412,7 +3477,8 @@ read_rss_metadata (ParseState *st,
           Namespace child_ns;
 
           if (child->type == XML_ELEMENT_NODE &&
-              strcmp (element_name (child, &child_ns), "url") == 0 && is_rss_namespace (child_ns))
+              strcmp (element_name (child, &child_ns), "url") == 0 &&
+              is_rss_element (st, child, child_ns))
             {
               g_autofree char *text = collect_text (child, URL_MAX_BYTES + 64);
 
@@ -3496,9 +3562,9 @@ classify_node (ParseState *st,
              node->parent->parent->type != XML_ELEMENT_NODE ? NODE_METADATA : NODE_SKIP;
     }
 
-  if (is_rss_namespace (ns) && strcmp (name, "item") == 0)
+  if (is_rss_element (st, node, ns) && strcmp (name, "item") == 0)
     return NODE_ITEM;
-  if (is_rss_namespace (ns) && strcmp (name, "channel") == 0)
+  if (is_rss_element (st, node, ns) && strcmp (name, "channel") == 0)
     return NODE_DESCEND;
 
   /* Children of the channel, or of the root: RSS 1.0 puts items and the image beside
@@ -3536,8 +3602,13 @@ start_document (ParseState *st,
   Namespace ns;
   const char *name = element_name (root, &ns);
 
-  if (strcmp (name, "rss") == 0 || (strcmp (name, "channel") == 0 && is_rss_namespace (ns)))
-    st->feed->format = MW_FEED_FORMAT_RSS;
+  if (strcmp (name, "rss") == 0 ||
+      (strcmp (name, "channel") == 0 && (ns == NS_NONE || ns == NS_RSS)))
+    {
+      st->feed->format = MW_FEED_FORMAT_RSS;
+      if (root->ns != NULL && root->ns->href != NULL && ns != NS_RSS)
+        st->rss_namespace = g_strdup ((const char *) root->ns->href);
+    }
   else if (strcmp (name, "RDF") == 0 && (ns == NS_RDF || ns == NS_NONE))
     st->feed->format = MW_FEED_FORMAT_RDF;
   else if (strcmp (name, "feed") == 0 && (ns == NS_ATOM || ns == NS_NONE))
@@ -3579,6 +3650,11 @@ walk_with_reader (ParseState *st,
   xmlTextReaderPtr reader;
   gboolean started = FALSE;
   int ret;
+
+  /* libxml2 counts in ints. MW_FEED_MAX_BYTES keeps documents far below, even
+   * after repairs that lengthen them. */
+  if (len > G_MAXINT)
+    return WALK_DAMAGED;
 
   reader = xmlReaderForMemory (doc, (int) len, NULL, NULL, XML_PARSE_OPTIONS);
   if (reader == NULL)
@@ -3685,6 +3761,9 @@ walk_recovered_tree (ParseState *st,
   xmlNode *root;
   WalkResult result = WALK_DAMAGED;
 
+  if (len > G_MAXINT)
+    return WALK_DAMAGED;
+
   ctxt = xmlNewParserCtxt ();
   if (ctxt == NULL)
     return WALK_DAMAGED;
@@ -3718,7 +3797,8 @@ json_raw_string (JsonObject *object,
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
 
   return json_node_get_string (node);
@@ -3826,7 +3906,8 @@ read_json_item (ParseState *st,
         continue;
       attachment = json_node_get_object (node);
       size = json_object_get_member (attachment, "size_in_bytes");
-      if (size != NULL && JSON_NODE_HOLDS_VALUE (size) && json_node_get_value_type (size) == G_TYPE_INT64)
+      if (size != NULL && JSON_NODE_HOLDS_VALUE (size) &&
+          json_node_get_value_type (size) == G_TYPE_INT64)
         length = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (size));
       else if (size != NULL && JSON_NODE_HOLDS_VALUE (size) &&
                json_node_get_value_type (size) == G_TYPE_DOUBLE &&
@@ -4044,7 +4125,7 @@ mw_feed_parse (const guint8 *data,
   g_autoptr(MwParsedFeed) feed = NULL;
   g_autoptr(GString) decoded = NULL;
   g_autoptr(GString) repaired = NULL;
-  ParseState st = { NULL, };
+  g_auto(ParseState) st = { NULL, };
   const char *doc;
   const char *start;
   gsize doc_len;
@@ -4123,13 +4204,8 @@ mw_feed_parse (const guint8 *data,
 
   if (*doc == '{' || *doc == '[')
     {
-      gboolean ok = read_json_feed (&st, doc, doc_len, error);
-
-      if (!ok)
-        {
-          g_free (st.feed_author);
-          return NULL;
-        }
+      if (!read_json_feed (&st, doc, doc_len, error))
+        return NULL;
       result = WALK_COMPLETE;
     }
   else
@@ -4147,9 +4223,6 @@ mw_feed_parse (const guint8 *data,
           doc = repaired->str;
           doc_len = repaired->len;
         }
-      /* libxml2 counts in ints; MW_FEED_MAX_BYTES keeps far below, even repaired. */
-      g_assert (doc_len < G_MAXINT);
-
       init_libxml ();
       result = walk_with_reader (&st, doc, doc_len, error);
       if (result == WALK_DAMAGED)
@@ -4172,16 +4245,12 @@ mw_feed_parse (const guint8 *data,
     }
 
   if (result == WALK_REFUSED)
-    {
-      g_free (st.feed_author);
-      return NULL;
-    }
+    return NULL;
 
   if (result == WALK_DAMAGED)
     {
       if (feed->items->len == 0 && feed->title == NULL)
         {
-          g_free (st.feed_author);
           g_set_error_literal (error, MW_FEED_ERROR, MW_FEED_ERROR_MALFORMED,
                                _("The feed is damaged and nothing in it could be read"));
           return NULL;
@@ -4194,8 +4263,9 @@ mw_feed_parse (const guint8 *data,
     }
   else if (st.too_many_items)
     {
-      feed->problem = g_strdup_printf (_("The feed has too many items; only the first %u were read."),
-                                       (guint) MAX_ITEMS);
+      feed->problem =
+        g_strdup_printf (_("The feed has too many items; only the first %u were read."),
+                         (guint) MAX_ITEMS);
     }
 
   /* Atom and JSON Feed define the feed's author as the author of every item that
@@ -4211,7 +4281,6 @@ mw_feed_parse (const guint8 *data,
           if (item->author == NULL)
             item->author = g_strdup (author);
         }
-      g_free (st.feed_author);
     }
 
   return g_steal_pointer (&feed);
