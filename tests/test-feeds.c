@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "mw-demo-feeds.h"
 #include "mw-feed-discovery.h"
 #include "mw-feed-list.h"
 #include "mw-test-server.h"
@@ -480,6 +481,28 @@ test_opml_round_trip (Fixture       *fixture,
                     ==, 2);
 }
 
+static void
+test_bounded (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autofree char *big = mw_demo_feeds_make_big_rss (MW_FEED_MAX_ITEMS + 100);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) feed = NULL;
+  GListModel *items;
+  guint n;
+
+  serve (fixture, "/big.xml", big, "application/rss+xml");
+  feed = subscribe (fixture, "/big.xml", NULL, &error);
+  g_assert_no_error (error);
+
+  /* The newest MW_FEED_MAX_ITEMS, newest first. */
+  items = mw_feed_get_items (feed);
+  n = g_list_model_get_n_items (items);
+  g_assert_cmpuint (n, ==, MW_FEED_MAX_ITEMS);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpint (mw_feed_item_get_date (item_at (feed, i - 1)), >=, mw_feed_item_get_date (item_at (feed, i)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -500,6 +523,7 @@ main (int   argc,
   ADD ("/feeds/persistence", test_persistence, NULL);
   ADD ("/feeds/corrupt-state", test_corrupt_state, NULL);
   ADD ("/feeds/opml-round-trip", test_opml_round_trip, NULL);
+  ADD ("/feeds/bounded", test_bounded, NULL);
 
   return g_test_run ();
 }
