@@ -652,20 +652,6 @@ schedule_save (MwDownloadList *self)
     mw_state_saver_schedule (self->saver);
 }
 
-static void
-saved_cb (GObject      *source_object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (mw_state_saver_save_finish (MW_STATE_SAVER (source_object), result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 /* Saves now (after any save under way) and reports when the file is on disk. */
 void
 mw_download_list_save_async (MwDownloadList      *self,
@@ -679,12 +665,7 @@ mw_download_list_save_async (MwDownloadList      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mw_download_list_save_async);
-  if (self->saver == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  mw_state_saver_save_async (self->saver, cancellable, saved_cb, g_object_ref (task));
+  mw_state_saver_save_for (self->saver, task);
 }
 
 gboolean

@@ -1323,20 +1323,6 @@ mw_feed_list_load_finish (MwFeedList    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-saved_cb (GObject      *source_object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (mw_state_saver_save_finish (MW_STATE_SAVER (source_object), result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 void
 mw_feed_list_save_async (MwFeedList          *self,
                          GCancellable        *cancellable,
@@ -1349,12 +1335,7 @@ mw_feed_list_save_async (MwFeedList          *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mw_feed_list_save_async);
-  if (self->saver == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  mw_state_saver_save_async (self->saver, cancellable, saved_cb, g_object_ref (task));
+  mw_state_saver_save_for (self->saver, task);
 }
 
 gboolean

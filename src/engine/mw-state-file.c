@@ -349,6 +349,34 @@ mw_state_saver_save_finish (MwStateSaver  *self,
 }
 
 static void
+saved_for_cb (GObject      *source_object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (mw_state_saver_save_finish (MW_STATE_SAVER (source_object), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Saves now and returns the outcome in TASK, the owner's own; a NULL saver (a list kept
+ * only in memory) has nothing to save. */
+void
+mw_state_saver_save_for (MwStateSaver *self,
+                         GTask        *task)
+{
+  if (self == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  mw_state_saver_save_async (self, g_task_get_cancellable (task), saved_for_cb, g_object_ref (task));
+}
+
+static void
 mw_state_saver_dispose (GObject *object)
 {
   MwStateSaver *self = MW_STATE_SAVER (object);

@@ -48,5 +48,7 @@ void          mw_state_saver_save_async  (MwStateSaver         *self,
 gboolean      mw_state_saver_save_finish (MwStateSaver         *self,
                                           GAsyncResult         *result,
                                           GError              **error);
+void          mw_state_saver_save_for    (MwStateSaver         *self,
+                                          GTask                *task);
 
 G_END_DECLS
