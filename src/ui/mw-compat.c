@@ -16,24 +16,40 @@
 #include "mw-compat.h"
 
 #if GTK_CHECK_VERSION (4, 10, 0)
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 static void
-launch_done_cb (GObject      *source_object,
-                GAsyncResult *result,
-                gpointer      user_data)
+file_launched_cb (GObject      *source_object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
 
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  if (GTK_IS_FILE_LAUNCHER (source_object))
-    {
-      if (!gtk_file_launcher_launch_finish (GTK_FILE_LAUNCHER (source_object), result, &error) &&
-          !gtk_file_launcher_open_containing_folder_finish (GTK_FILE_LAUNCHER (source_object), result, NULL))
-        g_debug ("Could not launch: %s", error->message);
-    }
-  else if (!gtk_uri_launcher_launch_finish (GTK_URI_LAUNCHER (source_object), result, &error))
-    g_debug ("Could not launch: %s", error->message);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  if (!gtk_file_launcher_launch_finish (GTK_FILE_LAUNCHER (source_object), result, &error))
+    g_debug ("Could not open the file: %s", error->message);
 }
+
+static void
+folder_shown_cb (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_file_launcher_open_containing_folder_finish (GTK_FILE_LAUNCHER (source_object), result, &error))
+    g_debug ("Could not show the folder: %s", error->message);
+}
+
+static void
+uri_launched_cb (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_uri_launcher_launch_finish (GTK_URI_LAUNCHER (source_object), result, &error))
+    g_debug ("Could not open the link: %s", error->message);
+}
+G_GNUC_END_IGNORE_DEPRECATIONS
 #endif
 
 void
@@ -43,7 +59,7 @@ mw_launch_file (GtkWindow *parent,
 #if GTK_CHECK_VERSION (4, 10, 0)
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   g_autoptr(GtkFileLauncher) launcher = gtk_file_launcher_new (file);
-  gtk_file_launcher_launch (launcher, parent, NULL, launch_done_cb, NULL);
+  gtk_file_launcher_launch (launcher, parent, NULL, file_launched_cb, NULL);
   G_GNUC_END_IGNORE_DEPRECATIONS
 #else
   g_autofree char *uri = g_file_get_uri (file);
@@ -59,7 +75,7 @@ mw_launch_uri (GtkWindow  *parent,
 #if GTK_CHECK_VERSION (4, 10, 0)
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   g_autoptr(GtkUriLauncher) launcher = gtk_uri_launcher_new (uri);
-  gtk_uri_launcher_launch (launcher, parent, NULL, launch_done_cb, NULL);
+  gtk_uri_launcher_launch (launcher, parent, NULL, uri_launched_cb, NULL);
   G_GNUC_END_IGNORE_DEPRECATIONS
 #else
   gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
@@ -95,7 +111,7 @@ mw_show_in_folder (GtkWindow *parent,
 #if GTK_CHECK_VERSION (4, 10, 0)
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   g_autoptr(GtkFileLauncher) launcher = gtk_file_launcher_new (file);
-  gtk_file_launcher_open_containing_folder (launcher, parent, NULL, launch_done_cb, NULL);
+  gtk_file_launcher_open_containing_folder (launcher, parent, NULL, folder_shown_cb, NULL);
   G_GNUC_END_IGNORE_DEPRECATIONS
 #else
   GDBusConnection *bus = g_application_get_dbus_connection (g_application_get_default ());
