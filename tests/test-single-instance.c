@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "mw-test-server.h"
 
@@ -85,6 +86,35 @@ test_second_instance_forwards (void)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (10000), TRUE);
   g_assert_true (g_file_get_contents (target, &contents, &length, NULL));
   g_assert_cmpmem (contents, length, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+  /* A feed: link handed over by the desktop (D-Bus activation's Open) subscribes. */
+  {
+    static const char rss[] = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Linked</title>"
+                              "<item><title>Hello</title><guid>h</guid></item></channel></rss>";
+    g_autoptr(GBytes) feed_body = g_bytes_new_static (rss, sizeof rss - 1);
+    g_autofree char *feed_url = mw_test_server_url (server, "/linked.xml");
+    g_autofree char *feed_link = g_strconcat ("feed:", feed_url, NULL);
+    g_autofree char *feeds_json = g_build_filename (home, "data", "meanwhile", "feeds.json", NULL);
+    const char *uris[] = { feed_link, NULL };
+    MwTestResource *resource = mw_test_server_add (server, "/linked.xml", feed_body);
+
+    resource->content_type = g_strdup ("application/rss+xml");
+    g_dbus_connection_call_sync (bus, APPLICATION_ID, "/io/github/meanwhileapp/Meanwhile",
+                                 "org.freedesktop.Application", "Open",
+                                 g_variant_new ("(^asa{sv})", uris, NULL),
+                                 NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+    g_assert_no_error (error);
+
+    /* The list saves itself a moment after it changes. */
+    while (TRUE)
+      {
+        g_autofree char *json = NULL;
+
+        if (g_file_get_contents (feeds_json, &json, NULL, NULL) && strstr (json, feed_url) != NULL)
+          break;
+        g_main_context_iteration (NULL, FALSE) || (g_usleep (10000), TRUE);
+      }
+  }
 
   /* --demo started the demo server, so its action is there and enabled. */
   {

@@ -46,7 +46,7 @@ mw_application_new (void)
   return g_object_new (MW_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
                        "resource-base-path", RESOURCE_PATH,
-                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_HANDLES_OPEN,
                        NULL);
 }
 
@@ -166,6 +166,26 @@ mw_application_command_line (GApplication            *app,
     g_action_group_activate_action (G_ACTION_GROUP (app), "subscribe", g_variant_new_string (feeds[i]));
 
   return 0;
+}
+
+/* What the desktop hands over (D-Bus activation, the feed: links the desktop file
+ * claims): feed: addresses are subscribed to, web addresses downloaded. */
+static void
+mw_application_open (GApplication  *app,
+                     GFile        **files,
+                     gint           n_files,
+                     const char    *hint)
+{
+  g_application_activate (app);
+  for (gint i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+
+      if (g_ascii_strncasecmp (uri, "feed:", 5) == 0)
+        g_action_group_activate_action (G_ACTION_GROUP (app), "subscribe", g_variant_new_string (uri));
+      else if (g_ascii_strncasecmp (uri, "http://", 7) == 0 || g_ascii_strncasecmp (uri, "https://", 8) == 0)
+        g_action_group_activate_action (G_ACTION_GROUP (app), "download", g_variant_new_string (uri));
+    }
 }
 
 static void
@@ -589,6 +609,7 @@ mw_application_class_init (MwApplicationClass *klass)
   app_class->startup = mw_application_startup;
   app_class->shutdown = mw_application_shutdown;
   app_class->command_line = mw_application_command_line;
+  app_class->open = mw_application_open;
   app_class->handle_local_options = mw_application_handle_local_options;
 }
 
