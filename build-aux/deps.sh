@@ -8,8 +8,8 @@ packages="
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
   libjson-glib-dev libxml2-dev
   glib-networking ca-certificates adwaita-icon-theme
-  desktop-file-utils appstream
-  xvfb xauth dbus dbus-x11
+  desktop-file-utils appstream flatpak-builder
+  xvfb xauth dbus dbus-x11 python3
 "
 
 missing=""

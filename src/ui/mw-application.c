@@ -160,8 +160,11 @@ mw_application_command_line (GApplication            *app,
   if (g_variant_dict_contains (options, "demo"))
     start_demo (self);
 
+  /* feed: links from a launcher (%U) subscribe, like the ones handed over by D-Bus. */
   for (guint i = 0; urls != NULL && urls[i] != NULL; i++)
-    g_action_group_activate_action (G_ACTION_GROUP (app), "download", g_variant_new_string (urls[i]));
+    g_action_group_activate_action (G_ACTION_GROUP (app),
+                                    g_ascii_strncasecmp (urls[i], "feed:", 5) == 0 ? "subscribe" : "download",
+                                    g_variant_new_string (urls[i]));
   for (guint i = 0; feeds != NULL && feeds[i] != NULL; i++)
     g_action_group_activate_action (G_ACTION_GROUP (app), "subscribe", g_variant_new_string (feeds[i]));
 
