@@ -35,8 +35,13 @@ mw_format_size_of (guint64 size,
   Unit unit = unit_for (total);
 
   if (total < 1000)
-    /* Translators: a download's progress in bytes, "120 of 800 bytes" */
-    return g_strdup_printf (_("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes"), size, total);
+    {
+      g_autofree char *done = g_strdup_printf ("%" G_GUINT64_FORMAT, size);
+      g_autofree char *whole = g_strdup_printf ("%" G_GUINT64_FORMAT, total);
+
+      /* Translators: a download's progress in bytes, "120 of 800 bytes" */
+      return g_strdup_printf (_("%s of %s bytes"), done, whole);
+    }
 
   /* Translators: a download's progress, "12.1 of 30.0 MB" */
   return g_strdup_printf (_("%.1f of %.1f %s"),
