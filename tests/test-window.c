@@ -579,6 +579,46 @@ test_icon_buttons_labelled (Fixture       *fixture,
 }
 
 static void
+collect_icon_names (GtkWidget  *root,
+                    GHashTable *names)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *icon = NULL;
+
+      if (GTK_IS_IMAGE (child) && gtk_image_get_storage_type (GTK_IMAGE (child)) == GTK_IMAGE_ICON_NAME)
+        icon = gtk_image_get_icon_name (GTK_IMAGE (child));
+      else if (GTK_IS_BUTTON (child))
+        icon = gtk_button_get_icon_name (GTK_BUTTON (child));
+      else if (GTK_IS_MENU_BUTTON (child))
+        icon = gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (child));
+      if (icon != NULL)
+        g_hash_table_add (names, g_strdup (icon));
+      collect_icon_names (child, names);
+    }
+}
+
+static void
+test_icons_resolve (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (fixture->window)));
+  GHashTableIter iter;
+  const char *name;
+
+  /* Every icon of both pages, empty states included, names an icon the theme has: none
+   * of them would show as the "missing image" placeholder. */
+  collect_icon_names (GTK_WIDGET (fixture->window), names);
+  g_hash_table_add (names, g_strdup (BASE_APPLICATION_ID));
+  g_assert_cmpuint (g_hash_table_size (names), >, 10);
+  g_hash_table_iter_init (&iter, names);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
+    if (!gtk_icon_theme_has_icon (theme, name))
+      g_error ("The icon %s does not resolve", name);
+}
+
+static void
 test_preferences (Fixture       *fixture,
                   gconstpointer  user_data)
 {
@@ -800,6 +840,7 @@ main (int   argc,
   ADD ("/window/drop", test_drop);
   ADD ("/window/icon-buttons-labelled", test_icon_buttons_labelled);
   ADD ("/window/preferences", test_preferences);
+  ADD ("/window/icons-resolve", test_icons_resolve);
   ADD ("/window/feed-subscribe-read-download", test_feed_subscribe_read_download);
   ADD ("/window/screenshot", test_screenshot);
 
