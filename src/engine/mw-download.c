@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "mw-string-private.h"
 #include "mw-download-private.h"
 #include "mw-error.h"
 
@@ -755,21 +756,11 @@ _mw_download_set_state (MwDownload      *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-static gboolean
-set_string (char **field, const char *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
-
 void
 _mw_download_set_error (MwDownload *self,
                         const char *message)
 {
-  if (set_string (&self->error_message, message))
+  if (_mw_set_string (&self->error_message, message))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
 }
 
@@ -777,7 +768,7 @@ void
 _mw_download_set_final_url (MwDownload *self,
                             const char *url)
 {
-  if (set_string (&self->final_url, url))
+  if (_mw_set_string (&self->final_url, url))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINAL_URL]);
 }
 
@@ -786,9 +777,9 @@ _mw_download_set_validators (MwDownload *self,
                              const char *etag,
                              const char *last_modified)
 {
-  if (set_string (&self->etag, etag))
+  if (_mw_set_string (&self->etag, etag))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ETAG]);
-  if (set_string (&self->last_modified, last_modified))
+  if (_mw_set_string (&self->last_modified, last_modified))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_MODIFIED]);
 }
 

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "mw-string-private.h"
 #include "mw-feed-item.h"
 
 struct _MwFeedItem
@@ -61,16 +62,6 @@ copy_enclosures (GPtrArray *enclosures)
   return copy;
 }
 
-static gboolean
-set_string (char **field, const char *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
-
 MwFeedItem *
 mw_feed_item_new_from_parsed (const MwParsedItem *parsed,
                               gint64              first_seen)
@@ -92,14 +83,14 @@ mw_feed_item_update (MwFeedItem         *self,
   g_return_if_fail (MW_IS_FEED_ITEM (self));
 
   g_object_freeze_notify (G_OBJECT (self));
-  if (set_string (&self->title, parsed->title))
+  if (_mw_set_string (&self->title, parsed->title))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
-  if (set_string (&self->link, parsed->link))
+  if (_mw_set_string (&self->link, parsed->link))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINK]);
-  if (set_string (&self->author, parsed->author))
+  if (_mw_set_string (&self->author, parsed->author))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTHOR]);
-  set_string (&self->summary, parsed->summary);
-  set_string (&self->content, parsed->content);
+  _mw_set_string (&self->summary, parsed->summary);
+  _mw_set_string (&self->content, parsed->content);
   if (self->published != parsed->published || self->updated != parsed->updated)
     {
       self->published = parsed->published;

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "mw-string-private.h"
 #include "mw-feed.h"
 
 struct _MwFeed
@@ -45,16 +46,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static gboolean
-set_string (char **field, const char *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
-
 MwFeed *
 mw_feed_new (const char *url)
 {
@@ -75,7 +66,7 @@ mw_feed_set_url (MwFeed     *self,
 {
   g_return_if_fail (MW_IS_FEED (self));
 
-  if (set_string (&self->url, url))
+  if (_mw_set_string (&self->url, url))
     {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
       if (self->title == NULL)
@@ -140,7 +131,7 @@ mw_feed_set_error_message (MwFeed     *self,
 {
   g_return_if_fail (MW_IS_FEED (self));
 
-  if (set_string (&self->error_message, message))
+  if (_mw_set_string (&self->error_message, message))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
 }
 
@@ -165,8 +156,8 @@ mw_feed_set_validators (MwFeed     *self,
 {
   g_return_if_fail (MW_IS_FEED (self));
 
-  set_string (&self->etag, etag);
-  set_string (&self->last_modified, last_modified);
+  _mw_set_string (&self->etag, etag);
+  _mw_set_string (&self->last_modified, last_modified);
 }
 
 gboolean
@@ -331,17 +322,17 @@ set_details (MwFeed     *self,
              const char *description,
              const char *icon_url)
 {
-  if (title != NULL && set_string (&self->title, title))
+  if (title != NULL && _mw_set_string (&self->title, title))
     {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_TITLE]);
     }
-  if (link != NULL && set_string (&self->link, link))
+  if (link != NULL && _mw_set_string (&self->link, link))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINK]);
   if (description != NULL)
-    set_string (&self->description, description);
+    _mw_set_string (&self->description, description);
   if (icon_url != NULL)
-    set_string (&self->icon_url, icon_url);
+    _mw_set_string (&self->icon_url, icon_url);
 }
 
 /* Merges a fresh parse into the feed, all at once: known articles are updated in place
