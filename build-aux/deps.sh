@@ -11,6 +11,10 @@ packages="
   desktop-file-utils appstream flatpak-builder
   xvfb xauth dbus dbus-x11 python3
 "
+# The benchmarks (meson test --benchmark) compare against these on a loopback nginx.
+packages="$packages
+  nginx-light curl wget libxml2-utils python3-feedparser time
+"
 
 missing=""
 for p in $packages; do
