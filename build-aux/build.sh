@@ -1,11 +1,17 @@
 #!/bin/sh
-# Configures (once) and builds Meanwhile in _build/ with warnings as errors.
+# Configures (once) and builds Meanwhile with warnings as errors.
+#   build-aux/build.sh                      the normal build, in _build/
+#   build-aux/build.sh DIR [OPTION...]      another build directory with its own meson
+#                                           options, e.g. _build-asan -Db_sanitize=...
 set -eu
 cd "$(dirname "$0")/.."
 
-if [ -f _build/build.ninja ]; then
-  meson setup --reconfigure -Dwerror=true _build >/dev/null
+dir="${1:-_build}"
+[ $# -gt 0 ] && shift
+
+if [ -f "$dir/build.ninja" ]; then
+  meson setup --reconfigure -Dwerror=true "$@" "$dir" >/dev/null
 else
-  meson setup -Dwerror=true _build
+  meson setup -Dwerror=true "$@" "$dir"
 fi
-ninja -C _build
+ninja -C "$dir"

@@ -1,12 +1,22 @@
 #!/bin/sh
 # Sets everything up on a fresh Debian 12 machine, builds Meanwhile and runs the whole
-# test suite: engine tests against loopback servers, data validators, and window tests
-# under Xvfb with a private session bus. Extra arguments go to `meson test`.
+# test suite twice: in the normal build, then in a second build with AddressSanitizer
+# and UndefinedBehaviorSanitizer (_build-asan). The suite holds engine tests against
+# loopback servers, data validators, and window tests under Xvfb with a private session
+# bus. Extra arguments go to `meson test`.
 set -eu
 cd "$(dirname "$0")/.."
 
 ./build-aux/deps.sh
-./build-aux/build.sh
 
-exec dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1200x24" \
-  meson test -C _build --print-errorlogs "$@"
+suite() {
+  dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1200x24" \
+    meson test --print-errorlogs "$@"
+}
+
+./build-aux/build.sh
+suite -C _build "$@"
+
+# Sanitizers slow the window tests several times over, hence the longer time limits.
+./build-aux/build.sh _build-asan -Db_sanitize=address,undefined -Db_lundef=false
+suite -C _build-asan --timeout-multiplier 4 "$@"

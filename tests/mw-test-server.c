@@ -400,6 +400,8 @@ server_thread (gpointer user_data)
 
   soup_server_disconnect (server->server);
   g_clear_object (&server->server);
+  while (g_main_context_iteration (server->context, FALSE))
+    ;
   g_main_context_pop_thread_default (server->context);
   return NULL;
 }

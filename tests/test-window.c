@@ -412,6 +412,30 @@ test_meter_shows_stall (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (stall, "UI blocked for"));
 }
 
+typedef struct
+{
+  GtkProgressBar *bar;
+  GHashTable     *fractions;
+} PaintedProgress;
+
+/* Runs once per frame of the window: notes the progress shown in that frame. */
+static gboolean
+note_painted_progress_cb (GtkWidget     *widget,
+                          GdkFrameClock *frame_clock,
+                          gpointer       user_data)
+{
+  PaintedProgress *painted = user_data;
+  double fraction;
+
+  if (painted->bar == NULL)
+    return G_SOURCE_CONTINUE;
+
+  fraction = gtk_progress_bar_get_fraction (painted->bar);
+  if (fraction > 0.0 && fraction < 1.0)
+    g_hash_table_add (painted->fractions, GINT_TO_POINTER ((int) (fraction * 1000)));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 test_responsive_while_downloading (Fixture       *fixture,
                                    gconstpointer  user_data)
@@ -419,22 +443,36 @@ test_responsive_while_downloading (Fixture       *fixture,
   g_autoptr(GBytes) body = mw_test_make_bytes (3 * 1024 * 1024, 5);
   MwTestResource *resource = mw_test_server_add (fixture->server, "/stream.bin", body);
   MwMonitor *monitor = mw_application_get_monitor (fixture->app);
+  g_autoptr(GHashTable) fractions = g_hash_table_new (NULL, NULL);
+  PaintedProgress painted = { NULL, fractions };
+  MwDownloadRow *row;
   MwDownload *download;
+  guint tick;
 
   resource->throttle_chunk = 128 * 1024;
   resource->throttle_delay_ms = 30;
 
   iterate_for (200);
   mw_monitor_reset (monitor);
+  tick = gtk_widget_add_tick_callback (GTK_WIDGET (fixture->window), note_painted_progress_cb,
+                                       &painted, NULL);
   download = add_through_action (fixture, "/stream.bin");
+  row = wait_for_row (fixture, download);
+  painted.bar = GTK_PROGRESS_BAR (find_widget (GTK_WIDGET (row), GTK_TYPE_PROGRESS_BAR, NULL, NULL));
+  g_assert_nonnull (painted.bar);
   wait_for_state (download, MW_DOWNLOAD_COMPLETED);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (fixture->window), tick);
 
-  /* Responsive mode: the download took the better part of a second and the main loop
-   * never stalled on it. */
-  g_test_message ("worst lateness while downloading: %" G_GINT64_FORMAT " us over %u ticks",
-                  mw_monitor_get_worst_lateness (monitor), mw_monitor_get_n_samples (monitor));
+  /* Responsive mode: the window went on drawing while the file arrived in 24 throttled
+   * pieces, so the progress bar was seen at several values on its way to full. How
+   * late the main loop ran is printed, not asserted: that is a figure for the
+   * benchmarks, and a busy machine would change it. */
+  g_test_message ("worst lateness while downloading: %" G_GINT64_FORMAT " us over %u ticks, "
+                  "%u progress values painted",
+                  mw_monitor_get_worst_lateness (monitor), mw_monitor_get_n_samples (monitor),
+                  g_hash_table_size (fractions));
   g_assert_cmpuint (mw_monitor_get_n_samples (monitor), >, 10);
-  g_assert_cmpint (mw_monitor_get_worst_lateness (monitor), <, 100 * 1000);
+  g_assert_cmpuint (g_hash_table_size (fractions), >=, 3);
 }
 
 static void
@@ -445,20 +483,31 @@ test_freezing_mode_stalls (Fixture       *fixture,
   MwTestResource *resource = mw_test_server_add (fixture->server, "/frozen.bin", body);
   MwMonitor *monitor = mw_application_get_monitor (fixture->app);
   GListModel *log = mw_window_get_log (fixture->window);
+  g_autoptr(GHashTable) fractions = g_hash_table_new (NULL, NULL);
+  PaintedProgress painted = { NULL, fractions };
+  MwDownloadRow *row;
   MwDownload *download;
   gboolean saw_blocked_line = FALSE;
+  guint tick;
 
   resource->throttle_chunk = 40000;
   resource->throttle_delay_ms = 40;
 
   g_settings_set_boolean (mw_application_get_settings (fixture->app), "blocking-mode", TRUE);
   mw_monitor_reset (monitor);
+  tick = gtk_widget_add_tick_callback (GTK_WIDGET (fixture->window), note_painted_progress_cb,
+                                       &painted, NULL);
   download = add_through_action (fixture, "/frozen.bin");
+  row = wait_for_row (fixture, download);
+  painted.bar = GTK_PROGRESS_BAR (find_widget (GTK_WIDGET (row), GTK_TYPE_PROGRESS_BAR, NULL, NULL));
   wait_for_state (download, MW_DOWNLOAD_COMPLETED);
   iterate_for (100);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (fixture->window), tick);
 
-  /* Ten throttled chunks on the main thread: one stall of at least their sum. */
+  /* Ten throttled chunks on the main thread: one stall of at least their sum, and no
+   * frame drawn between the first byte and the last. */
   g_assert_cmpint (mw_monitor_get_worst_lateness (monitor), >=, 350 * 1000);
+  g_assert_cmpuint (g_hash_table_size (fractions), ==, 0);
   for (guint i = 0; i < g_list_model_get_n_items (log); i++)
     {
       const char *line = gtk_string_list_get_string (GTK_STRING_LIST (log), i);
