@@ -10,6 +10,7 @@ packages="
   glib-networking ca-certificates adwaita-icon-theme
   desktop-file-utils appstream flatpak-builder
   xvfb xauth dbus dbus-x11 python3
+  clang
 "
 # The benchmarks (meson test --benchmark) compare against these on a loopback nginx.
 packages="$packages

@@ -364,7 +364,10 @@ _mw_feed_repair_xml (const char *data,
   Repair repair = { NULL, data, len, data, FALSE };
   const char *end = data + len;
   const char *doctype_end = NULL;
-  const char *doctype = find_doctype (data, end, &doctype_end);
+  const char *doctype;
+
+  g_assert (data != NULL);
+  doctype = find_doctype (data, end, &doctype_end);
 
   if (doctype != NULL)
     {

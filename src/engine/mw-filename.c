@@ -427,7 +427,10 @@ mw_filename_sanitize (const char *name)
     return NULL;
 
   if (!g_utf8_validate (name, -1, NULL))
-    name = valid = g_utf8_make_valid (name, -1);
+    {
+      valid = g_utf8_make_valid (name, -1);
+      name = valid;
+    }
 
   /* Both separators: a name made on Windows must not climb out of the folder either. */
   base = name;
@@ -577,7 +580,10 @@ mw_filename_with_index (const char *name,
     return g_strdup (name);
 
   if (!g_utf8_validate (name, -1, NULL))
-    name = valid = g_utf8_make_valid (name, -1);
+    {
+      valid = g_utf8_make_valid (name, -1);
+      name = valid;
+    }
 
   len = strlen (name);
   ext = find_extension (name, len);
