@@ -183,6 +183,7 @@ start_download (MwDownloadList *self,
     .retry_base_ms = self->retry_base_ms,
     .retry_max_ms = self->retry_max_ms,
     .reserved_paths = reserved,
+    .saver = self->saver,
   };
 
   self->n_active++;

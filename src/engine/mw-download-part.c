@@ -86,14 +86,76 @@ _mw_run_step (GTask    *task,
   g_task_run_in_thread (subtask, step_thread);
 }
 
+static gboolean
+hash_file (Run     *run,
+           GFile   *file,
+           guint64  size,
+           GError **error)
+{
+  g_autoptr(GFileInputStream) in = g_file_read (file, run->cancellable, error);
+  g_autofree guint8 *buffer = NULL;
+
+  if (in == NULL)
+    return FALSE;
+
+  buffer = g_malloc (HASH_BUFFER_SIZE);
+  for (guint64 hashed = 0; hashed < size;)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (in), buffer,
+                                      MIN (HASH_BUFFER_SIZE, size - hashed),
+                                      run->cancellable, error);
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        break;
+      g_checksum_update (run->checksum, buffer, n);
+      hashed += n;
+    }
+  return TRUE;
+}
+
+/* Worker: no .part, but the file the state file names is there with the size it
+ * recorded (and the expected SHA-256, if one was given): the last run renamed it into
+ * place and was stopped before it could note that. It is this download's file, which
+ * must not be fetched again under a second name. */
+static gboolean
+check_already_complete (Run     *run,
+                        GError **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *actual = NULL;
+
+  run->already_complete = FALSE;
+  if (run->target == NULL || run->recorded_total < 0)
+    return TRUE;
+
+  info = g_file_query_info (run->target, G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                            G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
+                            NULL, NULL);
+  if (info == NULL || g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR ||
+      g_file_info_get_size (info) != run->recorded_total)
+    return TRUE;
+
+  if (run->checksum != NULL)
+    {
+      if (!hash_file (run, run->target, (guint64) run->recorded_total, error))
+        return FALSE;
+      actual = g_strdup (g_checksum_get_string (run->checksum));
+      g_checksum_reset (run->checksum);
+      if (g_ascii_strcasecmp (actual, run->expected_sha256) != 0)
+        return TRUE;
+    }
+
+  run->already_complete = TRUE;
+  return TRUE;
+}
+
 /* Worker: how much of the file is already here, and its hash so far. */
 gboolean
 _mw_part_measure (Run     *run,
                    GError **error)
 {
   g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GFileInputStream) in = NULL;
-  g_autofree guint8 *buffer = NULL;
   GError *local_error = NULL;
   guint64 size;
 
@@ -121,7 +183,7 @@ _mw_part_measure (Run     *run,
         {
           g_clear_error (&local_error);
           run->offset = 0;
-          return TRUE;
+          return check_already_complete (run, error);
         }
       g_propagate_error (error, local_error);
       return FALSE;
@@ -133,25 +195,7 @@ _mw_part_measure (Run     *run,
   if (run->checksum == NULL || size == 0)
     return TRUE;
 
-  in = g_file_read (run->part, run->cancellable, error);
-  if (in == NULL)
-    return FALSE;
-
-  buffer = g_malloc (HASH_BUFFER_SIZE);
-  for (guint64 hashed = 0; hashed < size;)
-    {
-      gssize n = g_input_stream_read (G_INPUT_STREAM (in), buffer,
-                                      MIN (HASH_BUFFER_SIZE, size - hashed),
-                                      run->cancellable, error);
-      if (n < 0)
-        return FALSE;
-      if (n == 0)
-        break;
-      g_checksum_update (run->checksum, buffer, n);
-      hashed += n;
-    }
-
-  return TRUE;
+  return hash_file (run, run->part, size, error);
 }
 
 static gboolean
@@ -181,10 +225,11 @@ is_reserved (Run        *run,
 }
 
 /* Worker: the first name in "NAME", "NAME (1)", … that no file, no partial file and no
- * other download holds; creating NAME.part exclusively is what reserves it. */
-static gboolean
-create_part (Run     *run,
-                  GError **error)
+ * other download holds. Nothing is created yet: the name goes into the state file
+ * first, so that a crash never leaves a partial file the next start would not know. */
+gboolean
+_mw_part_pick_name (Run     *run,
+                    GError **error)
 {
   if (!ensure_folder (run->config->folder, error))
     return FALSE;
@@ -195,27 +240,13 @@ create_part (Run     *run,
       g_autofree char *part_name = g_strconcat (name, ".part", NULL);
       g_autoptr(GFile) target = g_file_get_child (run->config->folder, name);
       g_autoptr(GFile) part = g_file_get_child (run->config->folder, part_name);
-      g_autoptr(GFileOutputStream) out = NULL;
-      GError *local_error = NULL;
 
-      if (is_reserved (run, target) || g_file_query_exists (target, NULL))
+      if (is_reserved (run, target) || g_file_query_exists (target, NULL) ||
+          g_file_query_exists (part, NULL))
         continue;
 
-      out = g_file_create (part, G_FILE_CREATE_NONE, NULL, &local_error);
-      if (out == NULL)
-        {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-            {
-              g_clear_error (&local_error);
-              continue;
-            }
-          g_propagate_error (error, local_error);
-          return FALSE;
-        }
-
-      run->out = G_OUTPUT_STREAM (g_steal_pointer (&out));
-      run->chosen_file = g_steal_pointer (&target);
-      run->part = g_steal_pointer (&part);
+      g_set_object (&run->chosen_file, target);
+      g_set_object (&run->part, part);
       return TRUE;
     }
 
@@ -232,7 +263,11 @@ _mw_part_open (Run     *run,
   GError *local_error = NULL;
 
   if (run->disposition == BODY_TO_NEW_FILE)
-    return create_part (run, error);
+    {
+      /* Exclusively: a name another program took meanwhile fails with EXISTS. */
+      run->out = G_OUTPUT_STREAM (g_file_create (run->part, G_FILE_CREATE_NONE, NULL, error));
+      return run->out != NULL;
+    }
 
   if (run->disposition == BODY_ALREADY_HAD)
     return TRUE;

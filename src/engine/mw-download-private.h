@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "mw-download.h"
+#include "mw-state-file.h"
 
 G_BEGIN_DECLS
 
@@ -54,6 +55,7 @@ typedef struct
   guint        retry_base_ms;
   guint        retry_max_ms;
   GStrv        reserved_paths;      /* targets of the other downloads in the list */
+  MwStateSaver *saver;              /* the list's state file; NULL when kept in memory */
 } MwTransferConfig;
 
 MwTransferConfig *_mw_transfer_config_copy (const MwTransferConfig *config);

@@ -45,6 +45,8 @@ typedef struct
   GFile            *target;
   char             *wanted_name;
   GFile            *chosen_file;
+  gint64            recorded_total;   /* the size the state file knew, -1 if none */
+  gboolean          already_complete; /* renamed into place before a crash */
   guint64           offset;     /* bytes the .part had before this attempt */
   guint64           received;   /* offset + bytes read in this attempt */
   gint64            total;
@@ -67,6 +69,8 @@ void     _mw_run_step         (GTask     *task,
                                StepDone   done);
 
 gboolean _mw_part_measure     (Run       *run,
+                               GError   **error);
+gboolean _mw_part_pick_name   (Run       *run,
                                GError   **error);
 gboolean _mw_part_open        (Run       *run,
                                GError   **error);

@@ -333,11 +333,23 @@ stream_blocking (GTask *task)
   body_complete (task);
 }
 
+static void name_picked_done (GTask *task, GError *error);
+
 static void
 open_part_done (GTask  *task,
                 GError *error)
 {
   Run *run = g_task_get_task_data (task);
+
+  /* Another program created NAME.part since the name was picked: pick the next one. */
+  if (run->disposition == BODY_TO_NEW_FILE &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_error_free (error);
+      g_clear_object (&run->part);
+      _mw_run_step (task, _mw_part_pick_name, name_picked_done);
+      return;
+    }
 
   if (error != NULL)
     {
@@ -486,6 +498,50 @@ read_response (Run     *run,
 }
 
 static void
+name_saved_cb (GObject      *source_object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Without a state file the download still goes on; it just could not be resumed
+   * after a crash. */
+  if (!mw_state_saver_save_finish (MW_STATE_SAVER (source_object), result, &error))
+    g_debug ("Could not record the file name: %s", error->message);
+  _mw_run_step (task, _mw_part_open, open_part_done);
+}
+
+/* The name is in the state file before NAME.part exists, so that whenever the process
+ * stops, the next start resumes that file instead of choosing a second name. */
+static void
+name_picked_done (GTask  *task,
+                  GError *error)
+{
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) save_error = NULL;
+
+  if (error != NULL)
+    {
+      attempt_failed (task, error);
+      return;
+    }
+
+  _mw_download_set_file (run->download, run->chosen_file);
+  g_set_object (&run->target, run->chosen_file);
+  if (run->config->saver == NULL)
+    _mw_run_step (task, _mw_part_open, open_part_done);
+  else if (run->config->blocking)
+    {
+      if (!mw_state_saver_save_sync (run->config->saver, &save_error))
+        g_debug ("Could not record the file name: %s", save_error->message);
+      _mw_run_step (task, _mw_part_open, open_part_done);
+    }
+  else
+    mw_state_saver_save_async (run->config->saver, NULL, name_saved_cb, g_object_ref (task));
+}
+
+static void
 got_response (GTask        *task,
               GInputStream *body,
               GError       *error)
@@ -511,7 +567,10 @@ got_response (GTask        *task,
       return;
     }
 
-  _mw_run_step (task, _mw_part_open, open_part_done);
+  if (run->disposition == BODY_TO_NEW_FILE)
+    _mw_run_step (task, _mw_part_pick_name, name_picked_done);
+  else
+    _mw_run_step (task, _mw_part_open, open_part_done);
 }
 
 static void
@@ -590,6 +649,15 @@ measure_part_done (GTask  *task,
     }
 
   run->discard_part = FALSE;
+  if (run->already_complete)
+    {
+      run->received = (guint64) run->recorded_total;
+      run->total = run->recorded_total;
+      _mw_download_event (run->download, _("The file was already complete"));
+      _mw_download_set_received (run->download, run->received, TRUE);
+      run_return (task, NULL);
+      return;
+    }
   run->received = run->offset;
   _mw_download_set_received (run->download, run->offset, TRUE);
   send_request (task);
@@ -628,6 +696,8 @@ attempt_begin (GTask *task)
     _mw_download_event (download, _("Attempt %u started"), download->attempt);
 
   run->part = _mw_download_dup_part_file (download);
+  g_set_object (&run->target, download->file);
+  run->recorded_total = download->total;
   if (run->part == NULL)
     send_request (task);
   else

@@ -123,6 +123,8 @@ _mw_transfer_config_copy (const MwTransferConfig *config)
   copy->session = g_object_ref (config->session);
   copy->folder = g_object_ref (config->folder);
   copy->reserved_paths = g_strdupv (config->reserved_paths);
+  if (config->saver != NULL)
+    copy->saver = g_object_ref (config->saver);
   return copy;
 }
 
@@ -132,6 +134,7 @@ _mw_transfer_config_free (MwTransferConfig *config)
   g_clear_object (&config->session);
   g_clear_object (&config->folder);
   g_clear_pointer (&config->reserved_paths, g_strfreev);
+  g_clear_object (&config->saver);
   g_free (config);
 }
 

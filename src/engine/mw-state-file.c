@@ -193,34 +193,53 @@ save_free (Save *save)
   g_free (save);
 }
 
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+static gboolean
+save_write (Save    *save,
+            GError **error)
 {
-  Save *save = task_data;
   g_autofree char *dir = g_path_get_dirname (save->path);
   g_autofree char *data = NULL;
-  GError *error = NULL;
   gsize length = 0;
 
   data = save->serialize (save->snapshot, &length);
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
-      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errno),
-                               "Could not create %s: %s", dir, g_strerror (errno));
-      return;
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Could not create %s: %s", dir, g_strerror (saved_errno));
+      return FALSE;
     }
 
-  if (!g_file_set_contents_full (save->path, data, (gssize) length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  return g_file_set_contents_full (save->path, data, (gssize) length,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (save_write (task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static Save *
+save_new (MwStateSaver *self)
+{
+  Save *save = g_new0 (Save, 1);
+
+  save->serialize = self->serialize;
+  save->free_snapshot = self->free_snapshot;
+  save->snapshot = self->snapshot (self->owner);
+  save->path = g_file_get_path (self->file);
+  return save;
 }
 
 static void start_save (MwStateSaver *self);
@@ -259,16 +278,12 @@ static void
 start_save (MwStateSaver *self)
 {
   g_autoptr(GTask) task = NULL;
-  Save *save = g_new0 (Save, 1);
+  Save *save;
 
   g_clear_handle_id (&self->timeout, g_source_remove);
   self->again = FALSE;
   self->saving = TRUE;
-
-  save->serialize = self->serialize;
-  save->free_snapshot = self->free_snapshot;
-  save->snapshot = self->snapshot (self->owner);
-  save->path = g_file_get_path (self->file);
+  save = save_new (self);
 
   /* The task holds the saver, and so its owner's file, until the bytes are on disk. */
   task = g_task_new (self, NULL, save_done_cb, NULL);
@@ -374,6 +389,29 @@ mw_state_saver_save_for (MwStateSaver *self,
       return;
     }
   mw_state_saver_save_async (self, g_task_get_cancellable (task), saved_for_cb, g_object_ref (task));
+}
+
+/* Freezing mode: the same save, on the calling thread. A save already running in a
+ * thread may land after this one with an older snapshot, so another follows it. */
+gboolean
+mw_state_saver_save_sync (MwStateSaver  *self,
+                          GError       **error)
+{
+  Save *save;
+  gboolean saved;
+
+  g_return_val_if_fail (MW_IS_STATE_SAVER (self), FALSE);
+
+  if (!self->enabled)
+    return TRUE;
+
+  g_clear_handle_id (&self->timeout, g_source_remove);
+  if (self->saving)
+    self->again = TRUE;
+  save = save_new (self);
+  saved = save_write (save, error);
+  save_free (save);
+  return saved;
 }
 
 static void

@@ -50,5 +50,7 @@ gboolean      mw_state_saver_save_finish (MwStateSaver         *self,
                                           GError              **error);
 void          mw_state_saver_save_for    (MwStateSaver         *self,
                                           GTask                *task);
+gboolean      mw_state_saver_save_sync   (MwStateSaver         *self,
+                                          GError              **error);
 
 G_END_DECLS
