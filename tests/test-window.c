@@ -9,10 +9,12 @@
 #include <glib/gstdio.h>
 
 #include "mw-application.h"
+#include "mw-compat.h"
 #include "mw-download-row.h"
 #include "mw-feeds-page.h"
 #include "mw-format.h"
 #include "mw-meter.h"
+#include "mw-preferences-window.h"
 #include "mw-test-server.h"
 #include "mw-window.h"
 
@@ -667,34 +669,92 @@ test_icons_resolve (Fixture       *fixture,
       g_error ("The icon %s does not resolve", name);
 }
 
+/* A dialog of @type: a window of its own with libadwaita 1.2, a dialog inside the main
+ * window from libadwaita 1.5 on. */
+static GtkWidget *
+find_dialog (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+      found = find_widget (window, type, NULL, NULL);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_preferences (Fixture       *fixture,
                   gconstpointer  user_data)
 {
   GSettings *settings = mw_application_get_settings (fixture->app);
-  GtkWindow *preferences = NULL;
+  GtkWidget *preferences;
   GtkWidget *spin;
   GtkWidget *row;
 
+  g_assert_null (find_dialog (MW_TYPE_PREFERENCES_WINDOW));
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
   iterate_for (100);
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (fixture->app)); l; l = l->next)
-    if (ADW_IS_PREFERENCES_WINDOW (l->data))
-      preferences = l->data;
+  preferences = find_dialog (MW_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (preferences);
+  g_assert_true (gtk_widget_get_mapped (preferences));
 
   /* The folder row shows the folder the downloads go to. */
-  row = find_widget (GTK_WIDGET (preferences), ADW_TYPE_ACTION_ROW, NULL, NULL);
+  row = find_widget (preferences, ADW_TYPE_ACTION_ROW, NULL, NULL);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, fixture->folder);
 
   /* The concurrency spin button is the setting, and the setting is the engine's limit. */
-  spin = find_widget (GTK_WIDGET (preferences), GTK_TYPE_SPIN_BUTTON, NULL, NULL);
+  spin = find_widget (preferences, GTK_TYPE_SPIN_BUTTON, NULL, NULL);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 4);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 7);
   g_assert_cmpint (g_settings_get_int (settings, "max-concurrent-downloads"), ==, 7);
   g_assert_cmpuint (mw_download_list_get_max_concurrent (mw_application_get_downloads (fixture->app)), ==, 7);
 
-  gtk_window_destroy (preferences);
+  mw_close_dialog (preferences);
+  iterate_for (50);
+}
+
+static void
+test_about (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *version = NULL;
+  GtkWidget *about;
+  GType type;
+
+#if MW_COMPAT_ADW_1_5
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  type = ADW_TYPE_ABOUT_DIALOG;
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  type = ADW_TYPE_ABOUT_WINDOW;
+#endif
+
+  g_assert_null (find_dialog (type));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "about", NULL);
+  iterate_for (100);
+  about = find_dialog (type);
+  g_assert_nonnull (about);
+  g_assert_true (gtk_widget_get_mapped (about));
+
+  /* It names the app and its version, and shows over the window. */
+  g_object_get (about, "application-name", &name, "version", &version, NULL);
+  g_assert_cmpstr (name, ==, "Meanwhile" NAME_SUFFIX);
+  g_assert_cmpstr (version, ==, PACKAGE_VERSION);
+  if (GTK_IS_WINDOW (about))
+    g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (fixture->window));
+  else
+    g_assert_true (gtk_widget_get_root (about) == GTK_ROOT (fixture->window));
+
+  mw_close_dialog (about);
   iterate_for (50);
 }
 
@@ -889,6 +949,7 @@ main (int   argc,
   ADD ("/window/drop", test_drop);
   ADD ("/window/icon-buttons-labelled", test_icon_buttons_labelled);
   ADD ("/window/preferences", test_preferences);
+  ADD ("/window/about", test_about);
   ADD ("/window/icons-resolve", test_icons_resolve);
   ADD ("/window/feed-subscribe-read-download", test_feed_subscribe_read_download);
   ADD ("/window/screenshot", test_screenshot);

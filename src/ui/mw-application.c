@@ -342,11 +342,9 @@ preferences_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   MwApplication *self = user_data;
-  MwPreferencesWindow *preferences;
 
-  preferences = mw_preferences_window_new (GTK_WINDOW (ensure_window (self)), self->settings);
-  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
-  gtk_window_present (GTK_WINDOW (preferences));
+  mw_present_dialog (GTK_WIDGET (mw_preferences_window_new (self->settings)),
+                     GTK_WINDOW (ensure_window (self)));
 }
 
 static void
@@ -374,19 +372,16 @@ about_action (GSimpleAction *action,
 {
   MwApplication *self = user_data;
   const char *developers[] = { _("The Meanwhile developers"), NULL };
-  GtkWidget *about;
 
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
-                        "application-name", "Meanwhile" NAME_SUFFIX,
-                        "application-icon", APPLICATION_ID,
-                        "version", PACKAGE_VERSION,
-                        "developers", developers,
-                        "license-type", GTK_LICENSE_GPL_3_0,
-                        "comments", _("Download files and read news feeds while the window stays responsive. "
-                                      "Flip the freezing switch to see what blocking calls do to a window."),
-                        NULL);
-  gtk_window_present (GTK_WINDOW (about));
+  mw_show_about (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                 "application-name", "Meanwhile" NAME_SUFFIX,
+                 "application-icon", APPLICATION_ID,
+                 "version", PACKAGE_VERSION,
+                 "developers", developers,
+                 "license-type", GTK_LICENSE_GPL_3_0,
+                 "comments", _("Download files and read news feeds while the window stays responsive. "
+                               "Flip the freezing switch to see what blocking calls do to a window."),
+                 NULL);
 }
 
 static const GActionEntry app_actions[] = {

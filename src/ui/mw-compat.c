@@ -2,10 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * GTK 4.10 brought GtkFileLauncher, GtkUriLauncher (4.10) and GtkFileDialog, which talk to
- * the portals properly; Debian 12 has GTK 4.8. Each function here uses the newer API when
- * built against it and the older one otherwise. The newer calls are outside the pinned
- * API level, hence the silenced availability warnings around them.
+ * GTK 4.10 brought GtkFileLauncher, GtkUriLauncher and GtkFileDialog, which talk to the
+ * portals properly, and gtk_widget_get_color; libadwaita 1.5 brought AdwDialog, whose
+ * about and preferences dialogs sit inside the window instead of beside it. Debian 12 has
+ * GTK 4.8 and libadwaita 1.2. Each function here uses the newer API when built against it
+ * and the older one otherwise. The newer calls are outside the pinned API level, hence
+ * the silenced availability warnings around them.
  */
 #define G_LOG_DOMAIN "mw-compat"
 
@@ -15,7 +17,7 @@
 
 #include "mw-compat.h"
 
-#if GTK_CHECK_VERSION (4, 10, 0)
+#if MW_COMPAT_GTK_4_10
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 static void
 file_launched_cb (GObject      *source_object,
@@ -56,7 +58,7 @@ void
 mw_launch_file (GtkWindow *parent,
                 GFile     *file)
 {
-#if GTK_CHECK_VERSION (4, 10, 0)
+#if MW_COMPAT_GTK_4_10
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   g_autoptr(GtkFileLauncher) launcher = gtk_file_launcher_new (file);
   gtk_file_launcher_launch (launcher, parent, NULL, file_launched_cb, NULL);
@@ -72,7 +74,7 @@ void
 mw_launch_uri (GtkWindow  *parent,
                const char *uri)
 {
-#if GTK_CHECK_VERSION (4, 10, 0)
+#if MW_COMPAT_GTK_4_10
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   g_autoptr(GtkUriLauncher) launcher = gtk_uri_launcher_new (uri);
   gtk_uri_launcher_launch (launcher, parent, NULL, uri_launched_cb, NULL);
@@ -82,7 +84,7 @@ mw_launch_uri (GtkWindow  *parent,
 #endif
 }
 
-#if !GTK_CHECK_VERSION (4, 10, 0)
+#if !MW_COMPAT_GTK_4_10
 static void
 show_items_cb (GObject      *source_object,
                GAsyncResult *result,
@@ -108,7 +110,7 @@ void
 mw_show_in_folder (GtkWindow *parent,
                    GFile     *file)
 {
-#if GTK_CHECK_VERSION (4, 10, 0)
+#if MW_COMPAT_GTK_4_10
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   g_autoptr(GtkFileLauncher) launcher = gtk_file_launcher_new (file);
   gtk_file_launcher_open_containing_folder (launcher, parent, NULL, folder_shown_cb, NULL);
@@ -127,7 +129,7 @@ mw_show_in_folder (GtkWindow *parent,
 #endif
 }
 
-#if GTK_CHECK_VERSION (4, 10, 0)
+#if MW_COMPAT_GTK_4_10
 static void
 folder_chosen_cb (GObject      *source_object,
                   GAsyncResult *result,
@@ -175,7 +177,7 @@ mw_choose_folder_async (GtkWindow           *parent,
 
   g_task_set_source_tag (task, mw_choose_folder_async);
 
-#if GTK_CHECK_VERSION (4, 10, 0)
+#if MW_COMPAT_GTK_4_10
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   {
     g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
@@ -208,7 +210,7 @@ mw_choose_folder_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-#if GTK_CHECK_VERSION (4, 10, 0)
+#if MW_COMPAT_GTK_4_10
 static void
 file_chosen_cb (GObject      *source_object,
                 GAsyncResult *result,
@@ -247,7 +249,7 @@ mw_choose_file_async (GtkWindow           *parent,
   g_task_set_source_tag (task, mw_choose_file_async);
   g_task_set_task_data (task, GINT_TO_POINTER (save), NULL);
 
-#if GTK_CHECK_VERSION (4, 10, 0)
+#if MW_COMPAT_GTK_4_10
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   {
     g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
@@ -283,4 +285,86 @@ mw_choose_file_finish (GAsyncResult  *result,
                        GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The widget's foreground colour, for drawing. */
+void
+mw_widget_get_color (GtkWidget *widget,
+                     GdkRGBA   *color)
+{
+#if MW_COMPAT_GTK_4_10
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_widget_get_color (widget, color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), color);
+#endif
+}
+
+/* Shows the about dialog over @parent. The properties are those AdwAboutWindow and
+ * AdwAboutDialog share. */
+void
+mw_show_about (GtkWindow  *parent,
+               const char *first_property_name,
+               ...)
+{
+  GtkWidget *about;
+  va_list args;
+
+  va_start (args, first_property_name);
+#if MW_COMPAT_ADW_1_5
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  about = GTK_WIDGET (g_object_new_valist (ADW_TYPE_ABOUT_DIALOG, first_property_name, args));
+  adw_dialog_present (ADW_DIALOG (about), GTK_WIDGET (parent));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  about = GTK_WIDGET (g_object_new_valist (ADW_TYPE_ABOUT_WINDOW, first_property_name, args));
+  gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  gtk_window_present (GTK_WINDOW (about));
+#endif
+  va_end (args);
+}
+
+/* Shows a dialog derived from AdwPreferencesWindow or AdwPreferencesDialog, whichever
+ * the build chose, over @parent; a window of its own belongs to @parent's application. */
+void
+mw_present_dialog (GtkWidget *dialog,
+                   GtkWindow *parent)
+{
+#if MW_COMPAT_ADW_1_5
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (parent));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), parent);
+  if (parent != NULL)
+    gtk_window_set_application (GTK_WINDOW (dialog), gtk_window_get_application (parent));
+  gtk_window_present (GTK_WINDOW (dialog));
+#endif
+}
+
+void
+mw_close_dialog (GtkWidget *dialog)
+{
+#if MW_COMPAT_ADW_1_5
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adw_dialog_force_close (ADW_DIALOG (dialog));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  gtk_window_destroy (GTK_WINDOW (dialog));
+#endif
+}
+
+/* Shows @toast, taking it, in the preferences, whichever class they derive from. */
+void
+mw_preferences_add_toast (GtkWidget *preferences,
+                          AdwToast  *toast)
+{
+#if MW_COMPAT_ADW_1_5
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adw_preferences_dialog_add_toast (ADW_PREFERENCES_DIALOG (preferences), toast);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (preferences), toast);
+#endif
 }

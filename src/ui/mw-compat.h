@@ -4,32 +4,55 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
-void   mw_launch_file          (GtkWindow           *parent,
-                                GFile               *file);
-void   mw_launch_uri           (GtkWindow           *parent,
-                                const char          *uri);
-void   mw_show_in_folder       (GtkWindow           *parent,
-                                GFile               *file);
-void   mw_choose_folder_async  (GtkWindow           *parent,
-                                const char          *title,
-                                GFile               *initial_folder,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data);
-GFile *mw_choose_folder_finish (GAsyncResult        *result,
-                                GError             **error);
-void   mw_choose_file_async    (GtkWindow           *parent,
-                                const char          *title,
-                                gboolean             save,
-                                const char          *suggested_name,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data);
-GFile *mw_choose_file_finish   (GAsyncResult        *result,
-                                GError             **error);
+/* Which branch each function takes: the newer API where the libraries built against have
+ * it. MW_COMPAT_OLDEST_API forces the oldest branches, so that a check against newer
+ * headers can see what the Debian 12 build uses; builds never define it. */
+#ifdef MW_COMPAT_OLDEST_API
+# define MW_COMPAT_GTK_4_10 0
+# define MW_COMPAT_ADW_1_5  0
+#else
+# define MW_COMPAT_GTK_4_10 GTK_CHECK_VERSION (4, 10, 0)
+# define MW_COMPAT_ADW_1_5  ADW_CHECK_VERSION (1, 5, 0)
+#endif
+
+void   mw_launch_file           (GtkWindow           *parent,
+                                 GFile               *file);
+void   mw_launch_uri            (GtkWindow           *parent,
+                                 const char          *uri);
+void   mw_show_in_folder        (GtkWindow           *parent,
+                                 GFile               *file);
+void   mw_choose_folder_async   (GtkWindow           *parent,
+                                 const char          *title,
+                                 GFile               *initial_folder,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data);
+GFile *mw_choose_folder_finish  (GAsyncResult        *result,
+                                 GError             **error);
+void   mw_choose_file_async     (GtkWindow           *parent,
+                                 const char          *title,
+                                 gboolean             save,
+                                 const char          *suggested_name,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data);
+GFile *mw_choose_file_finish    (GAsyncResult        *result,
+                                 GError             **error);
+
+void   mw_widget_get_color      (GtkWidget           *widget,
+                                 GdkRGBA             *color);
+
+void   mw_show_about            (GtkWindow           *parent,
+                                 const char          *first_property_name,
+                                 ...) G_GNUC_NULL_TERMINATED;
+void   mw_present_dialog        (GtkWidget           *dialog,
+                                 GtkWindow           *parent);
+void   mw_close_dialog          (GtkWidget           *dialog);
+void   mw_preferences_add_toast (GtkWidget           *preferences,
+                                 AdwToast            *toast);
 
 G_END_DECLS

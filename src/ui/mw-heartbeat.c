@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mw-compat.h"
 #include "mw-heartbeat.h"
 
 #define SIZE             16
@@ -192,7 +193,7 @@ mw_heartbeat_snapshot (GtkWidget   *widget,
   GskRoundedRect dot;
   GdkRGBA color;
 
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+  mw_widget_get_color (widget, &color);
   color.alpha *= (float) self->alpha;
 
   graphene_rect_init (&bounds, (width - diameter) / 2, (height - diameter) / 2,

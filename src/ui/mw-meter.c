@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mw-compat.h"
 #include "mw-heartbeat.h"
 #include "mw-meter.h"
 
@@ -110,7 +111,7 @@ mw_meter_graph_snapshot (GtkWidget   *widget,
   GdkRGBA fg, bar, faint, warning;
   float x0, y0, threshold_y;
 
-  gtk_style_context_get_color (style, &fg);
+  mw_widget_get_color (widget, &fg);
   /* Theme colours are named in libadwaita's stylesheet; others may not have this one. */
   if (!gtk_style_context_lookup_color (style, "warning_color", &warning))
     gdk_rgba_parse (&warning, "#c64600");

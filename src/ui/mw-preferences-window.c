@@ -13,7 +13,11 @@
 
 struct _MwPreferencesWindow
 {
+#if MW_COMPAT_ADW_1_5
+  AdwPreferencesDialog  parent_instance;
+#else
   AdwPreferencesWindow  parent_instance;
+#endif
 
   GSettings            *settings;
   GCancellable         *cancellable;
@@ -23,7 +27,13 @@ struct _MwPreferencesWindow
   GtkSwitch            *notify_switch;
 };
 
+#if MW_COMPAT_ADW_1_5
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+G_DEFINE_FINAL_TYPE (MwPreferencesWindow, mw_preferences_window, ADW_TYPE_PREFERENCES_DIALOG)
+G_GNUC_END_IGNORE_DEPRECATIONS
+#else
 G_DEFINE_FINAL_TYPE (MwPreferencesWindow, mw_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+#endif
 
 static GFile *
 current_folder (MwPreferencesWindow *self)
@@ -64,8 +74,8 @@ folder_chosen_cb (GObject      *source_object,
   path = g_file_get_path (folder);
   if (path == NULL)
     {
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                        adw_toast_new (_("Downloads can only be saved to a local folder.")));
+      mw_preferences_add_toast (GTK_WIDGET (self),
+                                adw_toast_new (_("Downloads can only be saved to a local folder.")));
       return;
     }
   g_settings_set_string (self->settings, "download-folder", path);
@@ -75,8 +85,10 @@ static void
 choose_folder_cb (MwPreferencesWindow *self)
 {
   g_autoptr(GFile) folder = current_folder (self);
+  /* The preferences themselves, or the window a dialog is shown in. */
+  GtkWindow *parent = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
 
-  mw_choose_folder_async (GTK_WINDOW (self), _("Download Folder"), folder, self->cancellable,
+  mw_choose_folder_async (parent, _("Download Folder"), folder, self->cancellable,
                           folder_chosen_cb, self);
 }
 
@@ -115,13 +127,11 @@ mw_preferences_window_init (MwPreferencesWindow *self)
   self->cancellable = g_cancellable_new ();
 }
 
+/* Preferences to show with mw_present_dialog(), which takes them. */
 MwPreferencesWindow *
-mw_preferences_window_new (GtkWindow *parent,
-                           GSettings *settings)
+mw_preferences_window_new (GSettings *settings)
 {
-  MwPreferencesWindow *self = g_object_new (MW_TYPE_PREFERENCES_WINDOW,
-                                            "transient-for", parent,
-                                            NULL);
+  MwPreferencesWindow *self = g_object_new (MW_TYPE_PREFERENCES_WINDOW, NULL);
 
   self->settings = g_object_ref (settings);
   g_settings_bind (settings, "max-concurrent-downloads", self->concurrent_spin, "value",
