@@ -163,6 +163,12 @@ mw_error_describe (const GError *error, const char *host)
         case MW_DOWNLOAD_ERROR_HEADERS_TOO_LARGE:
           return g_strdup_printf (_("%s sent a response with far too many or too long headers, so Meanwhile stopped reading it."),
                                   host);
+        case MW_DOWNLOAD_ERROR_FILE_TOO_LARGE:
+          return g_strdup (_("The file is too large for the disk of the download folder, or for a limit set on Meanwhile. "
+                             "The part already downloaded is kept for when you try again."));
+        case MW_DOWNLOAD_ERROR_PART_GONE:
+          return g_strdup (_("The partial file was deleted, or its folder was, while the download was running. "
+                             "Try again to start over."));
         default:
           break;
         }
@@ -227,6 +233,8 @@ mw_error_describe (const GError *error, const char *host)
           return g_strdup (_("Meanwhile may not write to the download folder. Choose another folder in Preferences."));
         case G_IO_ERROR_NOT_FOUND:
           return g_strdup (_("The download folder or the partial file is gone."));
+        case G_IO_ERROR_NOT_DIRECTORY:
+          return g_strdup (_("The download folder is a file, not a folder. Choose another folder in Preferences."));
         case G_IO_ERROR_FILENAME_TOO_LONG:
           return g_strdup (_("The file name is too long for the download folder."));
         case G_IO_ERROR_INVALID_FILENAME:

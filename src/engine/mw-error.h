@@ -26,6 +26,8 @@ typedef enum
   MW_DOWNLOAD_ERROR_STATE_CORRUPT,     /* a state file that cannot be read */
   MW_DOWNLOAD_ERROR_STATE_TOO_NEW,     /* a state file from a later version */
   MW_DOWNLOAD_ERROR_HEADERS_TOO_LARGE, /* a response head past libsoup's limit */
+  MW_DOWNLOAD_ERROR_FILE_TOO_LARGE,    /* the disk or a limit refuses a larger file */
+  MW_DOWNLOAD_ERROR_PART_GONE,         /* NAME.part was deleted while being written */
 } MwDownloadError;
 
 /* A certificate that was refused; the code is its GTlsCertificateFlags. */
