@@ -37,7 +37,7 @@ keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 roots="libgtk-4-dev libadwaita-1-dev libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libxml2-dev"
 # pkg-config files that live in packages not named -dev.
 extra="shared-mime-info krb5-multidev"
-modules="gtk4 libadwaita-1 glib-2.0 gio-2.0 libsoup-3.0 json-glib-1.0 libxml-2.0"
+modules="gtk4 libadwaita-1 glib-2.0 gio-2.0 gio-unix-2.0 libsoup-3.0 json-glib-1.0 libxml-2.0"
 
 for tool in apt-get apt-cache dpkg dpkg-deb pkg-config python3 flock; do
   if ! command -v "$tool" >/dev/null; then

@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "mw-test-server.h"
 
@@ -40,6 +41,7 @@ typedef struct
 {
   MwTestServer *server;
   GIOStream    *stream;
+  GSocket      *socket;
   GString      *head;
   GBytes       *body;         /* what follows the head, or NULL */
   gsize         send_bytes;   /* of body; less than its size to cut it short */
@@ -48,6 +50,14 @@ typedef struct
   gsize         throttle_chunk;
   guint         throttle_delay_ms;
   guint         answer_delay_ms;
+  gsize         head_bytes;   /* of head; less than its length to cut it short */
+  gsize         head_padding;
+  gsize         head_padding_line;
+  MwTestResource *held_by;    /* the resource whose hold this response obeys */
+  gsize         hold_after;
+  gboolean      cut_reset;
+  gboolean      cut_stalls;
+  char         *trailers;
 } Response;
 
 static void
@@ -60,6 +70,11 @@ resource_free (MwTestResource *resource)
   g_free (resource->retry_after);
   g_free (resource->redirect_to);
   g_free (resource->content_type);
+  g_free (resource->trailers);
+  g_free (resource->next_etag);
+  g_clear_pointer (&resource->extra_head, g_bytes_unref);
+  g_clear_pointer (&resource->raw_response, g_bytes_unref);
+  g_clear_pointer (&resource->next_body, g_bytes_unref);
   g_clear_pointer (&resource->statuses, g_array_unref);
   g_ptr_array_unref (resource->ranges);
   g_ptr_array_unref (resource->if_ranges);
@@ -132,6 +147,64 @@ write_all (GOutputStream *out,
   return g_output_stream_write_all (out, data, size, NULL, NULL, NULL);
 }
 
+static void
+wait_until_stopping (MwTestServer *server)
+{
+  g_mutex_lock (&server->mutex);
+  while (!server->stopping)
+    g_cond_wait (&server->cond, &server->mutex);
+  g_mutex_unlock (&server->mutex);
+}
+
+/* Makes the close that follows send a reset (RST) instead of an orderly end (FIN), as a
+ * crashing server or a middlebox dropping the connection does. */
+static void
+arm_reset (GSocket *socket)
+{
+  struct linger linger = { .l_onoff = 1, .l_linger = 0 };
+
+  g_assert_cmpint (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER,
+                               &linger, sizeof linger), ==, 0);
+}
+
+/* Writes the head without its last empty line, then HEAD_PADDING bytes of header
+ * lines made on the fly (a client that keeps them all runs out of memory, the server
+ * does not), and leaves the empty line in the head for the caller. */
+static gboolean
+write_padded_head (Response      *response,
+                   GOutputStream *out)
+{
+  char line[4096];
+  gsize line_size = response->head_padding_line ? MIN (response->head_padding_line, sizeof line) : sizeof line;
+  gsize sent = 0;
+
+  g_assert_true (g_str_has_suffix (response->head->str, "\r\n\r\n"));
+  if (!write_all (out, response->head->str, response->head->len - 2))
+    return FALSE;
+  g_string_erase (response->head, 0, (gssize) response->head->len - 2);
+
+  memset (line, 'a', sizeof line);
+  if (response->head_padding_line == 0 && !write_all (out, "X-Endless: ", 11))
+    return FALSE;
+  for (guint i = 0; sent < response->head_padding; i++)
+    {
+      gsize n = MIN (line_size, response->head_padding - sent);
+
+      if (response->head_padding_line > 0)
+        {
+          g_autofree char *name = g_strdup_printf ("X-Padding-%u: ", i);
+
+          if (!write_all (out, name, strlen (name)) ||
+              !write_all (out, line, n) || !write_all (out, "\r\n", 2))
+            return FALSE;
+        }
+      else if (!write_all (out, line, n))
+        return FALSE;
+      sent += n;
+    }
+  return response->head_padding_line > 0 || write_all (out, "\r\n", 2);
+}
+
 static gpointer
 respond_thread (gpointer user_data)
 {
@@ -148,18 +221,23 @@ respond_thread (gpointer user_data)
 
   if (response->hang)
     {
-      g_mutex_lock (&server->mutex);
-      while (!server->stopping)
-        g_cond_wait (&server->cond, &server->mutex);
-      g_mutex_unlock (&server->mutex);
+      wait_until_stopping (server);
       goto out;
     }
 
   if (response->answer_delay_ms > 0)
     g_usleep (response->answer_delay_ms * 1000);
 
-  if (!write_all (out, response->head->str, response->head->len))
+  if (response->head_padding > 0 && !write_padded_head (response, out))
     goto out;
+  if (!write_all (out, response->head->str, MIN (response->head_bytes, response->head->len)))
+    goto out;
+  if (response->head_bytes < response->head->len)
+    {
+      if (response->cut_reset)
+        arm_reset (response->socket);
+      goto out;
+    }
 
   if (response->body != NULL)
     data = g_bytes_get_data (response->body, &size);
@@ -170,6 +248,16 @@ respond_thread (gpointer user_data)
 
       if (response->throttle_chunk > 0)
         n = MIN (n, response->throttle_chunk);
+      if (response->held_by != NULL && sent < response->hold_after)
+        n = MIN (n, response->hold_after - sent);
+      else if (response->held_by != NULL)
+        {
+          g_mutex_lock (&server->mutex);
+          while (response->held_by->held && !server->stopping)
+            g_cond_wait (&server->cond, &server->mutex);
+          g_mutex_unlock (&server->mutex);
+          response->held_by = NULL;
+        }
 
       if (response->chunked)
         {
@@ -196,8 +284,24 @@ respond_thread (gpointer user_data)
         }
     }
 
-  if (response->chunked && response->send_bytes == size)
-    write_all (out, "0\r\n\r\n", 5);
+  if (response->send_bytes < size)
+    {
+      /* Cut short: the client must not take this for the end of the file. */
+      if (response->cut_stalls)
+        wait_until_stopping (server);
+      else if (response->cut_reset)
+        {
+          g_output_stream_flush (out, NULL, NULL);
+          arm_reset (response->socket);
+        }
+    }
+  else if (response->chunked)
+    {
+      write_all (out, "0\r\n", 3);
+      if (response->trailers != NULL)
+        write_all (out, response->trailers, strlen (response->trailers));
+      write_all (out, "\r\n", 2);
+    }
 
 out:
   g_io_stream_close (response->stream, NULL, NULL);
@@ -206,8 +310,10 @@ out:
   g_mutex_unlock (&server->mutex);
 
   g_object_unref (response->stream);
+  g_object_unref (response->socket);
   g_string_free (response->head, TRUE);
   g_clear_pointer (&response->body, g_bytes_unref);
+  g_free (response->trailers);
   g_free (response);
   return NULL;
 }
@@ -255,6 +361,7 @@ handler (SoupServer        *soup_server,
 
   response->server = server;
   response->head = g_string_new (NULL);
+  response->head_bytes = G_MAXSIZE;
 
   g_mutex_lock (&server->mutex);
   resource = g_hash_table_lookup (server->resources, path);
@@ -274,9 +381,31 @@ handler (SoupServer        *soup_server,
   g_ptr_array_add (resource->accept_encodings,
                    g_strdup (soup_message_headers_get_one (request, "Accept-Encoding")));
 
+  if (resource->change_at > 0 && resource->requests == resource->change_at)
+    {
+      g_bytes_unref (resource->body);
+      resource->body = g_bytes_ref (resource->next_body);
+      g_free (resource->etag);
+      resource->etag = g_strdup (resource->next_etag);
+    }
+
+  if (resource->head_cut_times > 0)
+    {
+      resource->head_cut_times--;
+      response->head_bytes = resource->head_cut_after;
+      response->cut_reset = resource->cut_reset;
+    }
+
   if (resource->hang)
     {
       response->hang = TRUE;
+      goto respond;
+    }
+
+  if (resource->raw_response != NULL)
+    {
+      g_string_append_len (response->head, g_bytes_get_data (resource->raw_response, NULL),
+                           (gssize) g_bytes_get_size (resource->raw_response));
       goto respond;
     }
 
@@ -334,9 +463,13 @@ handler (SoupServer        *soup_server,
   else
     start = 0;
 
-  g_string_append_printf (response->head, "HTTP/1.1 %u %s\r\n", status, soup_status_get_phrase (status));
+  g_string_append_printf (response->head, "HTTP/1.%d %u %s\r\n", resource->http10 ? 0 : 1,
+                          status, soup_status_get_phrase (status));
   add_header (response->head, "ETag", resource->etag);
   add_header (response->head, "Last-Modified", resource->last_modified);
+  if (resource->extra_head != NULL)
+    g_string_append_len (response->head, g_bytes_get_data (resource->extra_head, NULL),
+                         (gssize) g_bytes_get_size (resource->extra_head));
   add_header (response->head, "Content-Disposition", resource->content_disposition);
   g_string_append_printf (response->head, "Content-Type: %s\r\n",
                           resource->content_type ? resource->content_type : "application/octet-stream");
@@ -349,7 +482,8 @@ handler (SoupServer        *soup_server,
   else if (resource->close_delimited)
     ; /* the body ends when the connection does */
   else
-    g_string_append_printf (response->head, "Content-Length: %zu\r\n", size - start);
+    g_string_append_printf (response->head, "Content-Length: %" G_GINT64_FORMAT "\r\n",
+                            (gint64) (size - start) + resource->length_delta);
   g_string_append (response->head, "Connection: close\r\n\r\n");
 
   response->body = g_bytes_new_from_bytes (resource->body, start, size - start);
@@ -358,15 +492,26 @@ handler (SoupServer        *soup_server,
   response->throttle_chunk = resource->throttle_chunk;
   response->throttle_delay_ms = resource->throttle_delay_ms;
   response->answer_delay_ms = resource->answer_delay_ms;
+  response->trailers = g_strdup (resource->trailers);
+  response->head_padding = resource->head_padding;
+  if (resource->held)
+    {
+      response->held_by = resource;
+      response->hold_after = resource->hold_after;
+    }
+  response->head_padding_line = resource->head_padding_line;
   if (resource->cut_times > 0)
     {
       resource->cut_times--;
       response->send_bytes = MIN (response->send_bytes, resource->cut_after);
+      response->cut_reset = resource->cut_reset;
+      response->cut_stalls = resource->cut_stalls;
     }
 
 respond:
   g_mutex_unlock (&server->mutex);
 
+  response->socket = g_object_ref (soup_server_message_get_socket (msg));
   response->stream = soup_server_message_steal_connection (msg);
   g_mutex_lock (&server->mutex);
   g_ptr_array_add (server->responders, g_thread_new ("test-responder", respond_thread, response));
@@ -494,6 +639,17 @@ mw_test_server_lock (MwTestServer *server)
 void
 mw_test_server_unlock (MwTestServer *server)
 {
+  g_mutex_unlock (&server->mutex);
+}
+
+/* Lets the responses held by RESOURCE go on. */
+void
+mw_test_server_release (MwTestServer   *server,
+                        MwTestResource *resource)
+{
+  g_mutex_lock (&server->mutex);
+  resource->held = FALSE;
+  g_cond_broadcast (&server->cond);
   g_mutex_unlock (&server->mutex);
 }
 

@@ -35,6 +35,22 @@ typedef struct
   guint       answer_delay_ms;     /* think this long before answering */
   gsize       throttle_chunk;      /* write this many bytes … */
   guint       throttle_delay_ms;   /* … then sleep this long */
+  gboolean    cut_reset;           /* cut with a reset (RST) instead of an orderly close */
+  gboolean    cut_stalls;          /* at cut_after, stop sending but keep the connection */
+  gsize       head_cut_after;      /* close after this many bytes of the head … */
+  guint       head_cut_times;      /* … on this many responses */
+  gint64      length_delta;        /* Content-Length claims this many bytes more (or less) */
+  gboolean    http10;              /* an HTTP/1.0 status line */
+  char       *trailers;            /* lines ("Name: value\r\n") after the last chunk */
+  GBytes     *extra_head;          /* sent as they are among the headers, NUL bytes and all */
+  GBytes     *raw_response;        /* sent as they are instead of a response */
+  gsize       head_padding;        /* this many more bytes of header lines, made as sent … */
+  gsize       head_padding_line;   /* … each this long; 0 for one endless line */
+  gsize       hold_after;          /* after this many body bytes, wait while … */
+  gboolean    held;                /* … this is TRUE: see mw_test_server_release() */
+  GBytes     *next_body;           /* from request number change_at on, the resource is … */
+  char       *next_etag;           /* … this one, with this ETag */
+  guint       change_at;
 
   /* What the server saw */
   guint       requests;
@@ -56,6 +72,8 @@ MwTestResource *mw_test_server_add          (MwTestServer *server,
 void            mw_test_server_lock         (MwTestServer *server);
 void            mw_test_server_unlock       (MwTestServer *server);
 guint           mw_test_server_get_max_concurrent (MwTestServer *server);
+void            mw_test_server_release      (MwTestServer   *server,
+                                             MwTestResource *resource);
 
 void            mw_test_remove_tree         (const char   *path);
 void            mw_test_run_loop_for        (guint         ms);

@@ -569,7 +569,7 @@ load_cb (GObject      *source_object,
     {
       /* Unreadable and immovable: nothing will be saved over it. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        set_load_error (self, g_strdup_printf (_("Could not read the list of downloads: %s "
+        set_load_error (self, g_strdup_printf (_("Could not read the list of downloads. %s "
                                                  "It was left as it is, and changes will not be saved."),
                                                error->message));
       g_task_return_error (task, g_steal_pointer (&error));

@@ -10,6 +10,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <gio/gfiledescriptorbased.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "mw-download-run-private.h"
 #include "mw-error.h"
 #include "mw-filename.h"
@@ -317,6 +322,64 @@ _mw_part_open (Run     *run,
   return run->out != NULL;
 }
 
+static void
+set_write_error (GError **error,
+                 int      errsv)
+{
+  switch (errsv)
+    {
+    case EFBIG:
+      /* A FAT disk's 4 GiB, or a limit set on the process (RLIMIT_FSIZE). */
+      g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_FILE_TOO_LARGE,
+                   "Could not write the partial file: %s", g_strerror (errsv));
+      break;
+    case EDQUOT:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                   "Could not write the partial file: %s", g_strerror (errsv));
+      break;
+    default:
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Could not write the partial file: %s", g_strerror (errsv));
+    }
+}
+
+/* Writes to the file itself, which tells apart what GIO reports alike (a file too large
+ * for the disk, a full quota), and notices a .part deleted under our feet: its bytes
+ * would otherwise go on into a file that no longer has a name. */
+static gboolean
+write_to_fd (int           fd,
+             const guint8 *data,
+             gsize         size,
+             gsize        *written,
+             GError      **error)
+{
+  struct stat st;
+
+  while (*written < size)
+    {
+      gssize n = write (fd, data + *written, size - *written);
+
+      if (n < 0)
+        {
+          int errsv = errno;
+
+          if (errsv == EINTR)
+            continue;
+          set_write_error (error, errsv);
+          return FALSE;
+        }
+      *written += (gsize) n;
+    }
+
+  if (fstat (fd, &st) == 0 && st.st_nlink == 0)
+    {
+      g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_PART_GONE,
+                           "The partial file was deleted");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Worker: write one chunk and hash it. */
 gboolean
 _mw_part_write_chunk (Run     *run,
@@ -327,7 +390,14 @@ _mw_part_write_chunk (Run     *run,
   gsize written = 0;
   gboolean ok;
 
-  ok = g_output_stream_write_all (run->out, data, size, &written, run->cancellable, error);
+  if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+    return FALSE;
+
+  if (G_IS_FILE_DESCRIPTOR_BASED (run->out))
+    ok = write_to_fd (g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (run->out)),
+                      data, size, &written, error);
+  else
+    ok = g_output_stream_write_all (run->out, data, size, &written, run->cancellable, error);
   if (run->checksum != NULL && written > 0)
     g_checksum_update (run->checksum, data, written);
   return ok;
@@ -382,6 +452,14 @@ _mw_part_finish (Run     *run,
         {
           run->chosen_file = g_steal_pointer (&target);
           return TRUE;
+        }
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
+          !g_file_query_exists (run->part, NULL))
+        {
+          g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_PART_GONE,
+                       "The partial file is gone: %s", local_error->message);
+          g_clear_error (&local_error);
+          return FALSE;
         }
       if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
         {

@@ -26,6 +26,7 @@ typedef struct
   GCancellable     *run_cancellable;
 
   guint             failures;   /* in a row, without progress */
+  guint64           furthest;   /* the most bytes any attempt of this run has had */
   gboolean          discard_part;
   gboolean          avoid_ranges;
   gint64            retry_after_ms;
@@ -54,6 +55,7 @@ typedef struct
   gboolean          reading;
   gboolean          writing;
   gboolean          at_eof;
+  GTlsCertificateFlags tls_errors;  /* why the server's certificate was refused */
   GBytes           *writing_bytes;
   GBytes           *pending_bytes;
   GError           *error;

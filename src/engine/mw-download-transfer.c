@@ -42,6 +42,8 @@ attempt_clear (Run *run)
     g_cancellable_disconnect (run->run_cancellable, run->cancel_handler);
   run->cancel_handler = 0;
   g_clear_object (&run->cancellable);
+  if (run->message != NULL)
+    g_signal_handlers_disconnect_by_data (run->message, run);
   g_clear_object (&run->message);
   g_clear_object (&run->body);
   g_clear_object (&run->part);
@@ -55,6 +57,7 @@ attempt_clear (Run *run)
   g_clear_pointer (&run->pending_bytes, g_bytes_unref);
   g_clear_error (&run->error);
   run->reading = run->writing = run->at_eof = FALSE;
+  run->tls_errors = 0;
   run->offset = run->received = 0;
   run->total = -1;
 }
@@ -481,6 +484,15 @@ read_response (Run     *run,
         run->total = soup_message_headers_get_content_length (headers);
       else
         run->total = -1;
+
+      /* libsoup takes "Content-Length: -5" for a length, reads nothing, and calls the
+       * body complete: an empty file that is not the resource. */
+      if (run->total < -1)
+        {
+          g_set_error (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_ENCODING,
+                       "Negative Content-Length %" G_GINT64_FORMAT, run->total);
+          return FALSE;
+        }
       run->disposition = run->download->file ? BODY_REPLACES : BODY_TO_NEW_FILE;
       run->offset = 0;
       run->received = 0;
@@ -550,7 +562,7 @@ got_response (GTask        *task,
 
   if (body == NULL)
     {
-      attempt_failed (task, error);
+      attempt_failed (task, mw_http_explain_send_error (error, run->tls_errors));
       return;
     }
 
@@ -586,6 +598,19 @@ send_cb (GObject      *source_object,
   got_response (task, body, error);
 }
 
+static gboolean
+accept_certificate_cb (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  Run *run = user_data;
+
+  /* Never accepted; only remembered, so that the message can say why. */
+  run->tls_errors = errors;
+  return FALSE;
+}
+
 static void
 send_request (GTask *task)
 {
@@ -603,6 +628,7 @@ send_request (GTask *task)
       return;
     }
 
+  g_signal_connect (run->message, "accept-certificate", G_CALLBACK (accept_certificate_cb), run);
   headers = soup_message_get_request_headers (run->message);
   soup_message_headers_replace (headers, "Accept-Encoding", "identity");
 
@@ -773,7 +799,9 @@ decide_after_failure (GTask  *task,
 {
   Run *run = g_task_get_task_data (task);
   MwDownload *download = run->download;
-  gboolean progressed = run->received > run->offset;
+  /* Progress is getting further than any attempt before: a server that always cuts at
+   * the same place and ignores ranges would otherwise be retried for ever. */
+  gboolean progressed = run->received > MAX (run->offset, run->furthest);
   g_autofree char *host = NULL;
   g_autofree char *message = NULL;
   guint delay;
@@ -794,6 +822,7 @@ decide_after_failure (GTask  *task,
   /* Attempts are counted between bits of progress: a long download over a poor
    * connection may resume many times as long as each attempt gets somewhere. */
   run->failures = progressed ? 1 : run->failures + 1;
+  run->furthest = MAX (run->furthest, run->received);
   if (run->failures >= run->config->max_attempts)
     {
       run_return (task, error);

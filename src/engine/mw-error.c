@@ -14,6 +14,7 @@
 
 G_DEFINE_QUARK (mw-http-error-quark, mw_http_error)
 G_DEFINE_QUARK (mw-download-error-quark, mw_download_error)
+G_DEFINE_QUARK (mw-certificate-error-quark, mw_certificate_error)
 
 gboolean
 mw_error_is_transient (const GError *error)
@@ -39,6 +40,11 @@ mw_error_is_transient (const GError *error)
 
   if (error->domain == G_RESOLVER_ERROR)
     return error->code == G_RESOLVER_ERROR_TEMPORARY_FAILURE;
+
+  /* libsoup cannot tell a head cut short by a dropped connection from one that is
+   * garbage: both are worth another try, and garbage fails after the last. */
+  if (error->domain == SOUP_SESSION_ERROR)
+    return error->code == SOUP_SESSION_ERROR_PARSING;
 
   if (error->domain == G_IO_ERROR)
     {
@@ -91,6 +97,35 @@ describe_http_status (guint status, const char *host)
     }
 }
 
+static char *
+describe_certificate (GTlsCertificateFlags flags,
+                      const char          *host)
+{
+  /* The most telling reason first: an expired certificate is usually also unknown. */
+  if (flags & G_TLS_CERTIFICATE_EXPIRED)
+    return g_strdup_printf (_("The certificate of %s has expired, so Meanwhile did not connect. "
+                              "Check the date and time of this computer, or try again when the site has renewed it."),
+                            host);
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    return g_strdup_printf (_("The certificate of %s is not valid yet, so Meanwhile did not connect. "
+                              "Check the date and time of this computer."), host);
+  if (flags & G_TLS_CERTIFICATE_REVOKED)
+    return g_strdup_printf (_("The certificate of %s was revoked, so Meanwhile did not connect. "
+                              "Someone may be impersonating the server."), host);
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    return g_strdup_printf (_("The certificate of %s was made for another server, so Meanwhile did not connect. "
+                              "Someone may be impersonating the server."), host);
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    return g_strdup_printf (_("The certificate of %s is not signed by an authority this computer trusts "
+                              "(it may be self-signed), so Meanwhile did not connect. "
+                              "Someone may be impersonating the server."), host);
+  if (flags & G_TLS_CERTIFICATE_INSECURE)
+    return g_strdup_printf (_("The certificate of %s uses insecure cryptography, so Meanwhile did not connect."),
+                            host);
+  return g_strdup_printf (_("The certificate of %s is not trusted, so Meanwhile did not connect. "
+                            "Someone may be impersonating the server."), host);
+}
+
 /* Returns a sentence that says what went wrong, where, and what to try, for people who
  * should never see an error domain. */
 char *
@@ -125,6 +160,15 @@ mw_error_describe (const GError *error, const char *host)
           return g_strdup (error->message);
         case MW_DOWNLOAD_ERROR_RETRY_TOO_LATE:
           return g_strdup_printf (_("%s is busy and asks to come back much later. Try again later."), host);
+        case MW_DOWNLOAD_ERROR_HEADERS_TOO_LARGE:
+          return g_strdup_printf (_("%s sent a response with far too many or too long headers, so Meanwhile stopped reading it."),
+                                  host);
+        case MW_DOWNLOAD_ERROR_FILE_TOO_LARGE:
+          return g_strdup (_("The file is too large for the disk of the download folder, or for a limit set on Meanwhile. "
+                             "The part already downloaded is kept for when you try again."));
+        case MW_DOWNLOAD_ERROR_PART_GONE:
+          return g_strdup (_("The partial file was deleted, or its folder was, while the download was running. "
+                             "Try again to start over."));
         default:
           break;
         }
@@ -133,6 +177,9 @@ mw_error_describe (const GError *error, const char *host)
   if (error->domain == G_RESOLVER_ERROR)
     return g_strdup_printf (_("Could not find the server %s. Check the address and your network connection."),
                             host);
+
+  if (error->domain == MW_CERTIFICATE_ERROR)
+    return describe_certificate ((GTlsCertificateFlags) error->code, host);
 
   if (error->domain == G_TLS_ERROR)
     {
@@ -186,6 +233,8 @@ mw_error_describe (const GError *error, const char *host)
           return g_strdup (_("Meanwhile may not write to the download folder. Choose another folder in Preferences."));
         case G_IO_ERROR_NOT_FOUND:
           return g_strdup (_("The download folder or the partial file is gone."));
+        case G_IO_ERROR_NOT_DIRECTORY:
+          return g_strdup (_("The download folder is a file, not a folder. Choose another folder in Preferences."));
         case G_IO_ERROR_FILENAME_TOO_LONG:
           return g_strdup (_("The file name is too long for the download folder."));
         case G_IO_ERROR_INVALID_FILENAME:

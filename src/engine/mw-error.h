@@ -25,7 +25,14 @@ typedef enum
   MW_DOWNLOAD_ERROR_RETRY_TOO_LATE,    /* Retry-After further away than we wait */
   MW_DOWNLOAD_ERROR_STATE_CORRUPT,     /* a state file that cannot be read */
   MW_DOWNLOAD_ERROR_STATE_TOO_NEW,     /* a state file from a later version */
+  MW_DOWNLOAD_ERROR_HEADERS_TOO_LARGE, /* a response head past libsoup's limit */
+  MW_DOWNLOAD_ERROR_FILE_TOO_LARGE,    /* the disk or a limit refuses a larger file */
+  MW_DOWNLOAD_ERROR_PART_GONE,         /* NAME.part was deleted while being written */
 } MwDownloadError;
+
+/* A certificate that was refused; the code is its GTlsCertificateFlags. */
+#define MW_CERTIFICATE_ERROR (mw_certificate_error_quark ())
+GQuark mw_certificate_error_quark (void);
 
 gboolean  mw_error_is_transient (const GError *error);
 char     *mw_error_describe     (const GError *error,

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 
+#include "mw-error.h"
 #include "mw-http.h"
 
 /* Creates the session every transfer of a list shares. TLS is verified by libsoup's
@@ -144,4 +145,27 @@ gboolean
 mw_http_etag_is_strong (const char *etag)
 {
   return etag != NULL && etag[0] == '"' && !g_str_has_prefix (etag, "W/");
+}
+
+/* Takes ERROR, from sending a request, and returns one that says what happened:
+ * REFUSED_CERTIFICATE is why the server's certificate was refused, if it was. */
+GError *
+mw_http_explain_send_error (GError               *error,
+                            GTlsCertificateFlags  refused_certificate)
+{
+  GError *explained = NULL;
+
+  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) && refused_certificate != 0)
+    explained = g_error_new_literal (MW_CERTIFICATE_ERROR, (gint) refused_certificate, error->message);
+
+  /* libsoup stops reading a response head past its size limit with this one message
+   * (in its own translation); the same code otherwise means a connection cut short. */
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) &&
+           g_strcmp0 (error->message, g_dgettext ("libsoup-3.0", "Header too big")) == 0)
+    explained = g_error_new_literal (MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_HEADERS_TOO_LARGE, error->message);
+
+  if (explained == NULL)
+    return error;
+  g_error_free (error);
+  return explained;
 }

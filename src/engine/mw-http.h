@@ -21,5 +21,7 @@ gboolean     mw_http_parse_content_range  (const char          *value,
                                            gint64              *end,
                                            gint64              *total);
 gboolean     mw_http_etag_is_strong       (const char          *etag);
+GError      *mw_http_explain_send_error   (GError              *error,
+                                           GTlsCertificateFlags refused_certificate);
 
 G_END_DECLS

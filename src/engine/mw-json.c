@@ -81,3 +81,38 @@ mw_json_get_bool (JsonObject *object,
 
   return node ? json_node_get_boolean (node) : FALSE;
 }
+
+/* json-glib parses by recursion, so a few hundred thousand "[" overflow the stack: a
+ * damaged file must not crash Meanwhile at every start. Counts brackets outside strings,
+ * without parsing. */
+gboolean
+mw_json_nesting_is_sane (const char *data,
+                         gsize       length,
+                         guint       max_depth)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}

@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* Far deeper than anything Meanwhile writes; a state file nested deeper is damaged. */
+#define MW_JSON_STATE_MAX_DEPTH 64
+
 void        mw_json_add_string (JsonBuilder *builder,
                                 const char  *name,
                                 const char  *value);
@@ -24,5 +27,8 @@ gint64      mw_json_get_int    (JsonObject  *object,
                                 gint64       fallback);
 gboolean    mw_json_get_bool   (JsonObject  *object,
                                 const char  *name);
+gboolean    mw_json_nesting_is_sane (const char *data,
+                                     gsize       length,
+                                     guint       max_depth);
 
 G_END_DECLS

@@ -57,8 +57,12 @@ set_aside (GFile   *file,
         continue;
       if (g_rename (path, aside) == 0)
         return g_steal_pointer (&aside);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-                   "Could not rename %s: %s", path, g_strerror (errno));
+      {
+        int errsv = errno;
+
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                     _("It could not be set aside (%s)."), g_strerror (errsv));
+      }
       return NULL;
     }
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "Too many set-aside state files");
@@ -79,14 +83,21 @@ load_thread (GTask        *task,
 
   if (!g_file_load_contents (load->file, cancellable, &contents, &length, NULL, &error))
     {
+      g_autofree char *path = g_file_get_path (load->file);
+
       /* The first start: nothing to read, nothing wrong. */
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        {
-          g_clear_error (&error);
-          g_task_return_boolean (task, TRUE);
-        }
+        g_task_return_boolean (task, TRUE);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+        g_task_return_new_error (task, G_IO_ERROR, error->code,
+                                 _("You do not have permission to read “%s”."), path);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY))
+        g_task_return_new_error (task, G_IO_ERROR, error->code,
+                                 _("“%s” is a folder, not a file."), path);
       else
-        g_task_return_error (task, error);
+        g_task_return_new_error (task, error->domain, error->code,
+                                 _("“%s” could not be read (%s)."), path, error->message);
+      g_clear_error (&error);
       return;
     }
 
@@ -99,7 +110,9 @@ load_thread (GTask        *task,
       /* Unreadable and immovable: refuse to load, so that nothing overwrites it. */
       if (aside == NULL)
         {
-          g_task_return_error (task, error);
+          g_task_return_new_error (task, error->domain, error->code, "%s %s",
+                                   problem ? problem->message : "", error->message);
+          g_clear_error (&error);
           return;
         }
       name = g_path_get_basename (aside);
@@ -253,8 +266,11 @@ save_done_cb (GObject      *source_object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) waiters = NULL;
 
+  /* A full disk is no programming error: the old file stays whole (the new one is
+   * written beside it and renamed), and the next change tries again. */
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_warning ("Could not save %s: %s", g_file_peek_path (self->file), error->message);
+    g_message ("Could not save %s, the previous version stays: %s",
+               g_file_peek_path (self->file), error->message);
 
   self->saving = FALSE;
   if (self->again && self->enabled)
