@@ -492,6 +492,7 @@ got_response (GTask        *task,
 {
   Run *run = g_task_get_task_data (task);
 
+  _mw_download_set_awaiting_response (run->download, FALSE);
   if (body == NULL)
     {
       attempt_failed (task, error);
@@ -571,6 +572,7 @@ send_request (GTask *task)
     }
   else
     {
+      _mw_download_set_awaiting_response (download, TRUE);
       soup_session_send_async (run->config->session, run->message, G_PRIORITY_DEFAULT,
                                run->cancellable, send_cb, g_object_ref (task));
       _mw_download_event (download, _("Request sent — the main loop is free while the server answers"));
