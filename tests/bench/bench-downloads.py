@@ -8,7 +8,7 @@ SPDX-License-Identifier: GPL-3.0-or-later
                     time, CPU time, peak RSS, and how much the peak RSS grows with the size
   eight-at-once     eight files of 256 MiB at once: the engine vs eight parallel curls;
                     aggregate throughput, and the engine's main-loop lateness in
-                    responsive and in freezing mode
+                    responsive and in freezing mode, and of the same program idle
   thousand-at-once  1,000 downloads at once from nginx's throttled /slow/ location: peak
                     RSS per download and the process's thread count, at 1, 10 and 1,000
 
@@ -189,6 +189,9 @@ def large_file(ws):
 
 # --- 2. Eight at once -------------------------------------------------------------------
 
+IDLE = "Meanwhile, idle (no download)"
+IDLE_SECONDS = 3
+
 def eight_at_once(ws):
     names = [f"part{i}.bin" for i in range(8)]
     for n in names:
@@ -206,6 +209,9 @@ def eight_at_once(ws):
             "Meanwhile, freezing mode": [DRIVER, "--folder", ws.output("mw-freezing"),
                                          "--max-concurrent", "8", "--freezing",
                                          "--expect-size", str(EIGHT_SIZE)] + urls,
+            # The same program downloading nothing: what the machine alone does to a
+            # main loop at that moment, the floor under the figures above.
+            IDLE: [DRIVER, "--folder", ws.output("mw-idle"), "--idle", str(IDLE_SECONDS)],
         }
 
         def before(name):
@@ -218,6 +224,8 @@ def eight_at_once(ws):
     rows = []
     ref = median_of(results["8 x curl, in parallel"], "wall")
     for name, rs in results.items():
+        if name == IDLE:
+            continue
         wall = median_of(rs, "wall")
         rows.append([name, f"{wall:.2f}", f"{total / MIB / wall:.0f}", f"{ref / wall:.2f}"])
         mwbench.record({"benchmark": "eight at once, throughput", "contender": name,

@@ -13,6 +13,10 @@
  *   peak RSS              VmHWM from /proc/self/status at the end
  *   bytes, failures       what reached the disk, and how many downloads did not
  *
+ * With --idle it downloads nothing and only measures the main loop for a while: the
+ * lateness an idle program sees on this machine at this moment, the floor under every
+ * other figure.
+ *
  * It exits with 1 if a download failed or a file's size differs from the size the
  * server announced (or from --expect-size), with 2 on bad arguments.
  */
@@ -53,6 +57,7 @@ static gint64 opt_expect_size = -1;
 static int opt_monitor_interval = 10;
 static int opt_sample_interval = 50;
 static char *opt_label = NULL;
+static double opt_idle = 0;
 
 static const GOptionEntry options[] = {
   { "folder", 'o', 0, G_OPTION_ARG_FILENAME, &opt_folder,
@@ -71,6 +76,9 @@ static const GOptionEntry options[] = {
     "How often to count threads, in ms (default 50)", "MS" },
   { "label", 0, 0, G_OPTION_ARG_STRING, &opt_label,
     "A name to put in the JSON line", "TEXT" },
+  { "idle", 0, 0, G_OPTION_ARG_DOUBLE, &opt_idle,
+    "Download nothing: measure the idle main loop for SECONDS, the machine's own noise",
+    "SECONDS" },
   { NULL }
 };
 
@@ -152,6 +160,16 @@ finished_cb (MwDownloadList *list,
       bench->end_us = g_get_monotonic_time ();
       g_main_loop_quit (bench->loop);
     }
+}
+
+static void
+idle_over_cb (gpointer user_data)
+{
+  Bench *bench = user_data;
+
+  sample_threads (bench);
+  bench->end_us = g_get_monotonic_time ();
+  g_main_loop_quit (bench->loop);
 }
 
 static void
@@ -354,10 +372,11 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  if (opt_folder == NULL || argc < 2 || opt_max_concurrent < 1 ||
+  if (opt_folder == NULL || (argc < 2) == (opt_idle <= 0) || opt_max_concurrent < 1 ||
       opt_monitor_interval < 1 || opt_sample_interval < 1)
     {
-      g_printerr ("Usage: %s --folder FOLDER [OPTION…] URL…\n", g_get_prgname ());
+      g_printerr ("Usage: %s --folder FOLDER [OPTION…] URL…\n"
+                  "       %s --folder FOLDER --idle SECONDS\n", g_get_prgname (), g_get_prgname ());
       return 2;
     }
 
@@ -401,6 +420,11 @@ main (int   argc,
       bench.n_downloads++;
     }
 
+  if (opt_idle > 0)
+    {
+      bench.first_start_us = g_get_monotonic_time ();
+      g_timeout_add_once ((guint) (opt_idle * 1000), idle_over_cb, &bench);
+    }
   g_main_loop_run (bench.loop);
 
   mw_monitor_stop (bench.monitor);
