@@ -52,6 +52,7 @@ typedef struct
   gboolean          reading;
   gboolean          writing;
   gboolean          at_eof;
+  gboolean          streaming;  /* counted among the bodies read asynchronously */
   GBytes           *writing_bytes;
   GBytes           *pending_bytes;
   GError           *error;
