@@ -258,7 +258,7 @@ def thousand_at_once(ws):
 
         results = mwbench.compare(
             f"A thousand at once ({MANY} x {MANY_SIZE // 1024} KiB at {SLOW_RATE // 1024} KiB/s each)",
-            c, f"Meanwhile, 1 at once", before_each=lambda name: ws.clear_outputs(),
+            c, "Meanwhile, 1 at once", before_each=lambda name: ws.clear_outputs(),
             extra=engine_extra)
 
     one = results["Meanwhile, 1 at once"]
