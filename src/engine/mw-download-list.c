@@ -21,6 +21,11 @@
 #define DEFAULT_MAX_ATTEMPTS    6
 #define DEFAULT_RETRY_BASE_MS   1000
 #define DEFAULT_RETRY_MAX_MS    (60 * 1000)
+/* libsoup matches each request that needs a connection against every connection still
+ * being set up, walking its whole queue for each: hundreds of transfers started at once
+ * cost it seconds of the main loop. So only this many wait for their response at a
+ * time; the others start as answers arrive. */
+#define MAX_AWAITING_RESPONSE 64
 
 struct _MwDownloadList
 {
@@ -39,7 +44,10 @@ struct _MwDownloadList
   guint         retry_max_ms;
 
   guint         pump_source;
+  gboolean      held_back;      /* queued downloads wait for others' responses */
   GHashTable   *requeue;        /* downloads to restart once their run returns */
+  MwReservedNames *reserved;    /* the paths the downloads' files hold… */
+  GHashTable   *held;           /* …and which download holds which */
 
   gboolean      loaded;         /* never save before the old file was read */
   char         *load_error;
@@ -124,26 +132,27 @@ default_folder (void)
   return g_file_new_build_filename (g_get_home_dir (), "Downloads", NULL);
 }
 
-static GStrv
-dup_reserved_paths (MwDownloadList *self,
-                    MwDownload     *except)
+/* Keeps the list's set of held names in step with DOWNLOAD: its file holds its name
+ * unless it was cancelled or has left the list. */
+static void
+update_hold (MwDownloadList *self,
+             MwDownload     *download,
+             gboolean        in_list)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GFile *file = mw_download_get_file (download);
+  const char *old_path = g_hash_table_lookup (self->held, download);
+  g_autofree char *new_path = NULL;
 
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      MwDownload *download = g_ptr_array_index (self->items, i);
-      GFile *file = mw_download_get_file (download);
+  if (in_list && file != NULL && mw_download_get_state (download) != MW_DOWNLOAD_CANCELLED)
+    new_path = g_file_get_path (file);
+  if (g_strcmp0 (old_path, new_path) == 0)
+    return;
 
-      if (download != except && file != NULL &&
-          mw_download_get_state (download) != MW_DOWNLOAD_CANCELLED)
-        {
-          g_autofree char *path = g_file_get_path (file);
-          g_strv_builder_add (builder, path);
-        }
-    }
-
-  return g_strv_builder_end (builder);
+  _mw_reserved_names_move (self->reserved, old_path, new_path);
+  if (new_path != NULL)
+    g_hash_table_insert (self->held, download, g_steal_pointer (&new_path));
+  else
+    g_hash_table_remove (self->held, download);
 }
 
 static void
@@ -174,7 +183,6 @@ start_download (MwDownloadList *self,
                 MwDownload     *download)
 {
   g_autoptr(GFile) folder = self->folder ? g_object_ref (self->folder) : default_folder ();
-  g_auto(GStrv) reserved = dup_reserved_paths (self, download);
   MwTransferConfig config = {
     .session = self->session,
     .folder = folder,
@@ -182,7 +190,7 @@ start_download (MwDownloadList *self,
     .max_attempts = self->max_attempts,
     .retry_base_ms = self->retry_base_ms,
     .retry_max_ms = self->retry_max_ms,
-    .reserved_paths = reserved,
+    .reserved = self->reserved,
     .saver = self->saver,
   };
 
@@ -196,8 +204,14 @@ static gboolean
 pump_cb (gpointer user_data)
 {
   MwDownloadList *self = user_data;
+  guint awaiting = 0;
 
   self->pump_source = 0;
+  self->held_back = FALSE;
+
+  for (guint i = 0; i < self->items->len; i++)
+    if (MW_DOWNLOAD (g_ptr_array_index (self->items, i))->awaiting_response)
+      awaiting++;
 
   /* In order of the list: the first added is the first served. */
   for (guint i = 0; i < self->items->len && self->n_active < self->max_concurrent; i++)
@@ -207,7 +221,14 @@ pump_cb (gpointer user_data)
       if (mw_download_get_state (download) == MW_DOWNLOAD_QUEUED &&
           !mw_download_is_active (download))
         {
+          if (awaiting >= MAX_AWAITING_RESPONSE)
+            {
+              self->held_back = TRUE;
+              break;
+            }
           start_download (self, download);
+          if (download->awaiting_response)
+            awaiting++;
           /* In freezing mode a transfer may have run to its end already, and changed the
            * list as it went: look again from the start. */
           if (self->blocking_mode)
@@ -232,11 +253,21 @@ download_changed_cb (MwDownload     *download,
                      GParamSpec     *pspec,
                      MwDownloadList *self)
 {
+  update_hold (self, download, TRUE);
   if (mw_download_get_state (download) == MW_DOWNLOAD_QUEUED)
     schedule_pump (self);
   schedule_save (self);
   if (g_str_equal (pspec->name, "state"))
     g_signal_emit (self, signals[QUEUE_CHANGED], 0);
+}
+
+static void
+awaiting_changed_cb (MwDownload     *download,
+                     GParamSpec     *pspec,
+                     MwDownloadList *self)
+{
+  if (self->held_back && !download->awaiting_response)
+    schedule_pump (self);
 }
 
 static void
@@ -252,9 +283,12 @@ static void
 watch_download (MwDownloadList *self,
                 MwDownload     *download)
 {
+  update_hold (self, download, TRUE);
   g_signal_connect_object (download, "event", G_CALLBACK (download_event_cb), self, 0);
   g_signal_connect_object (download, "notify::state", G_CALLBACK (download_changed_cb), self, 0);
   g_signal_connect_object (download, "notify::file", G_CALLBACK (download_changed_cb), self, 0);
+  g_signal_connect_object (download, "notify::awaiting-response",
+                           G_CALLBACK (awaiting_changed_cb), self, 0);
 }
 
 void
@@ -344,6 +378,7 @@ mw_download_list_take (MwDownloadList *self,
     return NULL;
 
   g_signal_handlers_disconnect_by_data (download, self);
+  update_hold (self, download, FALSE);
   download = g_ptr_array_steal_index (self->items, index);
   g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
@@ -707,6 +742,7 @@ mw_download_list_dispose (GObject *object)
   g_clear_object (&self->state_file);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->requeue, g_hash_table_unref);
+  g_clear_pointer (&self->held, g_hash_table_unref);
 
   G_OBJECT_CLASS (mw_download_list_parent_class)->dispose (object);
 }
@@ -717,6 +753,7 @@ mw_download_list_finalize (GObject *object)
   MwDownloadList *self = MW_DOWNLOAD_LIST (object);
 
   g_free (self->load_error);
+  _mw_reserved_names_unref (self->reserved);
 
   G_OBJECT_CLASS (mw_download_list_parent_class)->finalize (object);
 }
@@ -856,6 +893,8 @@ mw_download_list_init (MwDownloadList *self)
   self->retry_max_ms = DEFAULT_RETRY_MAX_MS;
   self->session = mw_http_session_new (self->timeout_seconds);
   self->requeue = g_hash_table_new (NULL, NULL);
+  self->reserved = _mw_reserved_names_new ();
+  self->held = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->cancellable = g_cancellable_new ();
 }
 

@@ -220,13 +220,10 @@ ensure_folder (GFile   *folder,
 }
 
 static gboolean
-is_reserved (Run        *run,
-             GFile      *file)
+is_reserved (Run   *run,
+             GFile *file)
 {
-  g_autofree char *path = g_file_get_path (file);
-
-  return run->config->reserved_paths != NULL &&
-         g_strv_contains ((const char * const *) run->config->reserved_paths, path);
+  return _mw_reserved_names_contains (run->config->reserved, file);
 }
 
 /* Worker: the first name in "NAME", "NAME (1)", … that no file, no partial file and no

@@ -43,7 +43,21 @@ struct _MwDownload
   gint64           speed_sample_time;
   guint64          speed_sample_bytes;
   gint64           last_progress_notify;
+  gboolean         awaiting_response;
 };
+
+/* The targets the downloads of one list hold; safe to read from worker threads. */
+typedef struct _MwReservedNames MwReservedNames;
+
+MwReservedNames *_mw_reserved_names_new      (void);
+MwReservedNames *_mw_reserved_names_ref      (MwReservedNames *self);
+void             _mw_reserved_names_unref    (MwReservedNames *self);
+void             _mw_reserved_names_move     (MwReservedNames *self,
+                                              const char      *old_path,
+                                              const char      *new_path);
+gboolean         _mw_reserved_names_contains (MwReservedNames *self,
+                                              GFile           *file);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwReservedNames, _mw_reserved_names_unref)
 
 /* What a transfer needs from its list; plain values so the engine never reads settings. */
 typedef struct
@@ -54,7 +68,7 @@ typedef struct
   guint        max_attempts;
   guint        retry_base_ms;
   guint        retry_max_ms;
-  GStrv        reserved_paths;      /* targets of the other downloads in the list */
+  MwReservedNames *reserved;        /* targets of the other downloads in the list */
   MwStateSaver *saver;              /* the list's state file; NULL when kept in memory */
 } MwTransferConfig;
 
@@ -80,6 +94,8 @@ void      _mw_download_set_received  (MwDownload      *self,
                                       gboolean         force_notify);
 void      _mw_download_set_attempt   (MwDownload      *self,
                                       guint            attempt);
+void      _mw_download_set_awaiting_response (MwDownload *self,
+                                              gboolean    awaiting);
 void      _mw_download_set_added     (MwDownload      *self,
                                       GDateTime       *added);
 GFile    *_mw_download_dup_part_file (MwDownload      *self);

@@ -56,6 +56,7 @@ typedef struct
   gboolean          writing;
   gboolean          at_eof;
   GTlsCertificateFlags tls_errors;  /* why the server's certificate was refused */
+  gboolean          streaming;  /* counted among the bodies read asynchronously */
   GBytes           *writing_bytes;
   GBytes           *pending_bytes;
   GError           *error;

@@ -28,6 +28,13 @@
 
 #define MIN_CHUNK_SIZE     (16 * 1024)
 #define MAX_CHUNK_SIZE     (512 * 1024)
+/* What all bodies streaming at once may read in one main-loop iteration: each read is a
+ * copy on the main thread, and eight of 512 KiB in a row kept it busy for milliseconds. */
+#define READ_BUDGET        (1024 * 1024)
+
+/* Bodies being read asynchronously in this process, all on its one main loop. Only the
+ * main thread touches it. */
+static guint n_streaming;
 /* A server may ask for a pause before a retry; past this we give up and say so. */
 #define MAX_RETRY_AFTER_MS (60 * 60 * 1000)
 
@@ -56,7 +63,9 @@ attempt_clear (Run *run)
   g_clear_pointer (&run->writing_bytes, g_bytes_unref);
   g_clear_pointer (&run->pending_bytes, g_bytes_unref);
   g_clear_error (&run->error);
-  run->reading = run->writing = run->at_eof = FALSE;
+  if (run->streaming)
+    n_streaming--;
+  run->streaming = run->reading = run->writing = run->at_eof = FALSE;
   run->tls_errors = 0;
   run->offset = run->received = 0;
   run->total = -1;
@@ -158,12 +167,15 @@ static void
 adapt_chunk_size (Run   *run,
                   gsize  got)
 {
+  gsize limit = CLAMP (READ_BUDGET / MAX (1, n_streaming), MIN_CHUNK_SIZE, MAX_CHUNK_SIZE);
+
   /* Big reads when data streams in, small ones when it trickles: a thousand slow
    * downloads must not each hold half a megabyte of buffer. */
   if (got == run->chunk_size)
-    run->chunk_size = MIN (run->chunk_size * 2, MAX_CHUNK_SIZE);
+    run->chunk_size = MIN (run->chunk_size * 2, limit);
   else if (got < run->chunk_size / 4)
     run->chunk_size = MAX (run->chunk_size / 2, MIN_CHUNK_SIZE);
+  run->chunk_size = MIN (run->chunk_size, limit);
 }
 
 static void
@@ -377,7 +389,11 @@ open_part_done (GTask  *task,
   if (run->config->blocking)
     stream_blocking (task);
   else
-    stream_next (task);
+    {
+      run->streaming = TRUE;
+      n_streaming++;
+      stream_next (task);
+    }
 }
 
 static char *
@@ -560,6 +576,7 @@ got_response (GTask        *task,
 {
   Run *run = g_task_get_task_data (task);
 
+  _mw_download_set_awaiting_response (run->download, FALSE);
   if (body == NULL)
     {
       attempt_failed (task, mw_http_explain_send_error (error, run->tls_errors));
@@ -656,6 +673,7 @@ send_request (GTask *task)
     }
   else
     {
+      _mw_download_set_awaiting_response (download, TRUE);
       soup_session_send_async (run->config->session, run->message, G_PRIORITY_DEFAULT,
                                run->cancellable, send_cb, g_object_ref (task));
       _mw_download_event (download, _("Request sent — the main loop is free while the server answers"));

@@ -39,6 +39,7 @@ enum {
   PROP_LAST_MODIFIED,
   PROP_ATTEMPT,
   PROP_ACTIVE,
+  PROP_AWAITING_RESPONSE,
   N_PROPS
 };
 
@@ -122,7 +123,7 @@ _mw_transfer_config_copy (const MwTransferConfig *config)
   *copy = *config;
   copy->session = g_object_ref (config->session);
   copy->folder = g_object_ref (config->folder);
-  copy->reserved_paths = g_strdupv (config->reserved_paths);
+  copy->reserved = config->reserved ? _mw_reserved_names_ref (config->reserved) : NULL;
   if (config->saver != NULL)
     copy->saver = g_object_ref (config->saver);
   return copy;
@@ -133,7 +134,7 @@ _mw_transfer_config_free (MwTransferConfig *config)
 {
   g_clear_object (&config->session);
   g_clear_object (&config->folder);
-  g_clear_pointer (&config->reserved_paths, g_strfreev);
+  g_clear_pointer (&config->reserved, _mw_reserved_names_unref);
   g_clear_object (&config->saver);
   g_free (config);
 }
@@ -226,6 +227,9 @@ mw_download_get_property (GObject    *object,
     case PROP_ACTIVE:
       g_value_set_boolean (value, mw_download_is_active (self));
       break;
+    case PROP_AWAITING_RESPONSE:
+      g_value_set_boolean (value, self->awaiting_response);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -287,6 +291,9 @@ mw_download_class_init (MwDownloadClass *klass)
   properties[PROP_LAST_MODIFIED] = g_param_spec_string ("last-modified", NULL, NULL, NULL, ro);
   properties[PROP_ATTEMPT] = g_param_spec_uint ("attempt", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_ACTIVE] = g_param_spec_boolean ("active", NULL, NULL, FALSE, ro);
+  /* TRUE from sending a request until its response (or its failure) arrives. */
+  properties[PROP_AWAITING_RESPONSE] =
+    g_param_spec_boolean ("awaiting-response", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -727,6 +734,16 @@ _mw_download_finish_run (MwDownload *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
+}
+
+void
+_mw_download_set_awaiting_response (MwDownload *self,
+                                    gboolean    awaiting)
+{
+  if (self->awaiting_response == !!awaiting)
+    return;
+  self->awaiting_response = !!awaiting;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AWAITING_RESPONSE]);
 }
 
 void

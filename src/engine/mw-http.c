@@ -23,8 +23,12 @@ mw_http_session_new (guint timeout_seconds)
                           "user-agent", MW_USER_AGENT,
                           "timeout", timeout_seconds,
                           "idle-timeout", 60,
+                          /* The download list's own limit (at most 1,000, the
+                           * setting's range) decides how many transfers run; a lower
+                           * cap here would leave the rest queued inside libsoup while
+                           * they look active. */
                           "max-conns", 1024,
-                          "max-conns-per-host", 256,
+                          "max-conns-per-host", 1024,
                           NULL);
 
   /* A download must save the resource's own bytes: a .tar.gz served with
