@@ -663,3 +663,27 @@ mw_test_server_get_max_concurrent (MwTestServer *server)
   g_mutex_unlock (&server->mutex);
   return max;
 }
+
+void
+mw_test_downloads_set_up (MwTestDownloads *fixture)
+{
+  fixture->server = mw_test_server_new ();
+  fixture->folder_path = g_dir_make_tmp ("meanwhile-test-XXXXXX", NULL);
+  g_assert_nonnull (fixture->folder_path);
+  fixture->folder = g_file_new_for_path (fixture->folder_path);
+  fixture->list = mw_download_list_new (NULL);
+  mw_download_list_set_download_folder (fixture->list, fixture->folder);
+}
+
+void
+mw_test_downloads_tear_down (MwTestDownloads *fixture)
+{
+  /* Let finished transfers' last callbacks (closing streams) run before the server goes. */
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_finalize_object (fixture->list);
+  mw_test_server_free (fixture->server);
+  mw_test_remove_tree (fixture->folder_path);
+  g_free (fixture->folder_path);
+  g_object_unref (fixture->folder);
+}

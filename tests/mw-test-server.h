@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "mw-download-list.h"
+
 G_BEGIN_DECLS
 
 typedef struct _MwTestServer MwTestServer;
@@ -80,5 +82,18 @@ void            mw_test_run_loop_for        (guint         ms);
 
 GBytes         *mw_test_make_bytes          (gsize         size,
                                              guint32       seed);
+
+/* A download list kept in memory, downloading from a fresh test server into a fresh
+ * temporary folder; the fixture of the download tests. */
+typedef struct
+{
+  MwTestServer   *server;
+  MwDownloadList *list;
+  char           *folder_path;
+  GFile          *folder;
+} MwTestDownloads;
+
+void mw_test_downloads_set_up    (MwTestDownloads *fixture);
+void mw_test_downloads_tear_down (MwTestDownloads *fixture);
 
 G_END_DECLS

@@ -12,24 +12,13 @@
 #include "mw-error.h"
 #include "mw-test-server.h"
 
-typedef struct
-{
-  MwTestServer   *server;
-  MwDownloadList *list;
-  char           *folder_path;
-  GFile          *folder;
-} Fixture;
+typedef MwTestDownloads Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  fixture->server = mw_test_server_new ();
-  fixture->folder_path = g_dir_make_tmp ("meanwhile-test-XXXXXX", NULL);
-  g_assert_nonnull (fixture->folder_path);
-  fixture->folder = g_file_new_for_path (fixture->folder_path);
-  fixture->list = mw_download_list_new (NULL);
-  mw_download_list_set_download_folder (fixture->list, fixture->folder);
+  mw_test_downloads_set_up (fixture);
   /* Quick retries keep the suite short; the policy itself is what is under test. */
   mw_download_list_set_retry_policy (fixture->list, 4, 20, 200);
   mw_download_list_set_network_timeout (fixture->list, 2);
@@ -39,14 +28,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  /* Let finished transfers' last callbacks (closing streams) run before the server goes. */
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_finalize_object (fixture->list);
-  mw_test_server_free (fixture->server);
-  mw_test_remove_tree (fixture->folder_path);
-  g_free (fixture->folder_path);
-  g_object_unref (fixture->folder);
+  mw_test_downloads_tear_down (fixture);
 }
 
 static void

@@ -90,3 +90,23 @@ _mw_reserved_names_contains (MwReservedNames *self,
   g_mutex_unlock (&self->mutex);
   return found;
 }
+
+/* Holds FILE's path once if nobody holds it, in one step, so that two workers choosing a
+ * name at the same moment never both take it. Returns: whether it was free (and is now
+ * held); without a set, every name is free. */
+gboolean
+_mw_reserved_names_try_hold (MwReservedNames *self,
+                             GFile           *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  gboolean free_name;
+
+  if (self == NULL || path == NULL)
+    return TRUE;
+  g_mutex_lock (&self->mutex);
+  free_name = !g_hash_table_contains (self->paths, path);
+  if (free_name)
+    g_hash_table_insert (self->paths, g_steal_pointer (&path), GUINT_TO_POINTER (1));
+  g_mutex_unlock (&self->mutex);
+  return free_name;
+}

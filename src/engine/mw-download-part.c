@@ -243,10 +243,11 @@ _mw_part_pick_name (Run     *run,
       g_autoptr(GFile) target = g_file_get_child (run->config->folder, name);
       g_autoptr(GFile) part = g_file_get_child (run->config->folder, part_name);
 
-      if (is_reserved (run, target) || g_file_query_exists (target, NULL) ||
-          g_file_query_exists (part, NULL))
+      if (g_file_query_exists (target, NULL) || g_file_query_exists (part, NULL) ||
+          !_mw_reserved_names_try_hold (run->config->reserved, target))
         continue;
 
+      /* Held until the main thread has made it the download's file. */
       g_set_object (&run->chosen_file, target);
       g_set_object (&run->part, part);
       return TRUE;

@@ -55,6 +55,8 @@ void             _mw_reserved_names_unref    (MwReservedNames *self);
 void             _mw_reserved_names_move     (MwReservedNames *self,
                                               const char      *old_path,
                                               const char      *new_path);
+gboolean         _mw_reserved_names_try_hold (MwReservedNames *self,
+                                              GFile           *file);
 gboolean         _mw_reserved_names_contains (MwReservedNames *self,
                                               GFile           *file);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwReservedNames, _mw_reserved_names_unref)

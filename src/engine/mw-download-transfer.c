@@ -557,6 +557,12 @@ name_picked_done (GTask  *task,
 
   _mw_download_set_file (run->download, run->chosen_file);
   g_set_object (&run->target, run->chosen_file);
+  /* The list holds the name for the download now; the picking worker's hold can go. */
+  if (run->config->reserved != NULL)
+    {
+      g_autofree char *path = g_file_get_path (run->chosen_file);
+      _mw_reserved_names_move (run->config->reserved, path, NULL);
+    }
   if (run->config->saver == NULL)
     _mw_run_step (task, _mw_part_open, open_part_done);
   else if (run->config->blocking)
