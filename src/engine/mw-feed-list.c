@@ -411,22 +411,6 @@ parse_free (Parse *parse)
   g_free (parse);
 }
 
-static gint64
-parsed_date (const MwParsedItem *item)
-{
-  return item->published > 0 ? item->published : item->updated;
-}
-
-static int
-parsed_newest_first (gconstpointer a,
-                     gconstpointer b)
-{
-  gint64 x = parsed_date (*(MwParsedItem **) a);
-  gint64 y = parsed_date (*(MwParsedItem **) b);
-
-  return (x < y) - (x > y);
-}
-
 static gboolean
 parse_run (Parse   *parse,
            GError **error)
@@ -445,11 +429,7 @@ parse_run (Parse   *parse,
 
   /* A feed keeps its newest articles only: drop the rest here, off the main thread,
    * rather than build thousands of objects there only to throw them away. */
-  if (parse->parsed->items->len > MW_FEED_MAX_ITEMS)
-    {
-      g_ptr_array_sort (parse->parsed->items, parsed_newest_first);
-      g_ptr_array_set_size (parse->parsed->items, MW_FEED_MAX_ITEMS);
-    }
+  mw_parsed_feed_keep_newest (parse->parsed, MW_FEED_MAX_ITEMS);
   return TRUE;
 }
 

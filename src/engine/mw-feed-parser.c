@@ -82,6 +82,36 @@ mw_parsed_feed_free (MwParsedFeed *feed)
   g_free (feed);
 }
 
+static gint64
+parsed_date (const MwParsedItem *item)
+{
+  return item->published > 0 ? item->published : item->updated;
+}
+
+static int
+parsed_newest_first (gconstpointer a,
+                     gconstpointer b)
+{
+  gint64 x = parsed_date (*(MwParsedItem **) a);
+  gint64 y = parsed_date (*(MwParsedItem **) b);
+
+  return (x < y) - (x > y);
+}
+
+/* Cuts FEED to its MAX_ITEMS newest items. A feed keeps no more than that, so doing it
+ * where the document was parsed spares whoever receives it thousands of copies. */
+void
+mw_parsed_feed_keep_newest (MwParsedFeed *feed,
+                            guint         max_items)
+{
+  g_return_if_fail (feed != NULL);
+
+  if (feed->items->len <= max_items)
+    return;
+  g_ptr_array_sort (feed->items, parsed_newest_first);
+  g_ptr_array_set_size (feed->items, max_items);
+}
+
 static gboolean
 streq (const xmlChar *a,
        const char    *b)

@@ -69,6 +69,8 @@ void          mw_enclosure_free    (MwEnclosure  *enclosure);
 void          mw_parsed_item_free  (MwParsedItem *item);
 void          mw_parsed_feed_free  (MwParsedFeed *feed);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwParsedFeed, mw_parsed_feed_free)
+void          mw_parsed_feed_keep_newest (MwParsedFeed *feed,
+                                          guint         max_items);
 
 MwParsedFeed *mw_feed_parse        (const guint8 *data,
                                     gsize         length,

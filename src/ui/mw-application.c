@@ -13,6 +13,7 @@
 #include "mw-demo-feeds.h"
 #include "mw-demo-server.h"
 #include "mw-preferences-window.h"
+#include "mw-startup-report.h"
 #include "mw-window.h"
 
 struct _MwApplication
@@ -99,7 +100,10 @@ ensure_window (MwApplication *self)
 static void
 mw_application_activate (GApplication *app)
 {
-  gtk_window_present (GTK_WINDOW (ensure_window (MW_APPLICATION (app))));
+  GtkWindow *window = GTK_WINDOW (ensure_window (MW_APPLICATION (app)));
+
+  mw_startup_report_watch (MW_APPLICATION (app), window);
+  gtk_window_present (window);
 }
 
 static gint
