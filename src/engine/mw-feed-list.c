@@ -1194,13 +1194,24 @@ mw_feed_list_get_load_error (MwFeedList *self)
   return self->load_error;
 }
 
+/* Runs in the worker thread, and builds the feeds there too: fifty thousand articles
+ * made into objects on the main thread would hold it for a good part of a second. The
+ * objects are nobody else's until the main thread takes them. */
 static gpointer
 parse_state (const char  *data,
              gsize        length,
              guint       *n_skipped,
              GError     **error)
 {
-  return mw_feed_store_parse (data, length, n_skipped, error);
+  g_autoptr(GPtrArray) records = mw_feed_store_parse (data, length, n_skipped, error);
+  GPtrArray *feeds;
+
+  if (records == NULL)
+    return NULL;
+  feeds = g_ptr_array_new_full (records->len, g_object_unref);
+  for (guint i = 0; i < records->len; i++)
+    g_ptr_array_add (feeds, mw_feed_record_to_feed (g_ptr_array_index (records, i)));
+  return feeds;
 }
 
 static gpointer
@@ -1228,13 +1239,13 @@ loaded_cb (GObject      *source_object,
 {
   g_autoptr(GTask) task = user_data;
   MwFeedList *self = g_task_get_source_object (task);
-  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) feeds = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *problem = NULL;
   guint n_skipped = 0;
   guint n_before = self->feeds->len;
 
-  records = mw_state_file_load_finish (result, &n_skipped, &problem, &error);
+  feeds = mw_state_file_load_finish (result, &n_skipped, &problem, &error);
   if (error != NULL)
     {
       self->load_error = g_strdup_printf (_("Could not read the list of feeds: %s"), error->message);
@@ -1253,15 +1264,15 @@ loaded_cb (GObject      *source_object,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOAD_ERROR]);
 
   /* Feeds subscribed while loading stay after the saved ones; one change for all. */
-  for (guint i = 0; records != NULL && i < records->len; i++)
+  for (guint i = 0; feeds != NULL && i < feeds->len; i++)
     {
-      MwFeed *feed = mw_feed_record_to_feed (g_ptr_array_index (records, i));
+      MwFeed *feed = g_ptr_array_index (feeds, i);
 
-      g_ptr_array_insert (self->feeds, (gint) i, feed);
+      g_ptr_array_insert (self->feeds, (gint) i, g_object_ref (feed));
       watch_feed (self, feed);
     }
-  if (records != NULL && records->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, records->len);
+  if (feeds != NULL && feeds->len > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, feeds->len);
 
   self->loaded = TRUE;
   if (self->saver != NULL)
