@@ -31,5 +31,7 @@ void   mw_choose_file_async    (GtkWindow           *parent,
                                 gpointer             user_data);
 GFile *mw_choose_file_finish   (GAsyncResult        *result,
                                 GError             **error);
+void   mw_widget_set_tooltip   (GtkWidget           *widget,
+                                const char          *text);
 
 G_END_DECLS
