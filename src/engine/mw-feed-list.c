@@ -37,6 +37,7 @@ struct _MwFeedList
   GFile        *state_file;
   MwStateSaver *saver;
   gboolean      loaded;
+  guint         n_restored;    /* how many saved feeds are back in the list */
   char         *load_error;
   gboolean      blocking_mode;
   guint         refresh_source;
@@ -1232,6 +1233,44 @@ serialize_state (gpointer  snapshot,
   return mw_feed_store_serialize (snapshot, length);
 }
 
+/* Feeds subscribed while loading stay after the saved ones; one change for each batch. */
+static void
+restore_feeds (gpointer user_data,
+               guint    first,
+               guint    n)
+{
+  GTask *task = user_data;
+  MwFeedList *self = g_task_get_source_object (task);
+  GPtrArray *feeds = g_task_get_task_data (task);
+  guint position = MIN (self->n_restored, self->feeds->len);
+
+  for (guint i = 0; i < n; i++)
+    {
+      MwFeed *feed = g_ptr_array_index (feeds, first + i);
+
+      g_ptr_array_insert (self->feeds, (gint) (position + i), g_object_ref (feed));
+      watch_feed (self, feed);
+    }
+  self->n_restored = position + n;
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, n);
+}
+
+static gboolean
+restored_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  MwFeedList *self = g_task_get_source_object (task);
+
+  self->loaded = TRUE;
+  if (self->saver != NULL)
+    mw_state_saver_set_enabled (self->saver, TRUE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+  if (self->load_error != NULL || self->feeds->len > self->n_restored)
+    schedule_save (self);
+  g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 loaded_cb (GObject      *source_object,
            GAsyncResult *result,
@@ -1243,7 +1282,7 @@ loaded_cb (GObject      *source_object,
   g_autoptr(GError) error = NULL;
   g_autofree char *problem = NULL;
   guint n_skipped = 0;
-  guint n_before = self->feeds->len;
+  guint n;
 
   feeds = mw_state_file_load_finish (result, &n_skipped, &problem, &error);
   if (error != NULL)
@@ -1263,24 +1302,14 @@ loaded_cb (GObject      *source_object,
   if (self->load_error != NULL)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOAD_ERROR]);
 
-  /* Feeds subscribed while loading stay after the saved ones; one change for all. */
-  for (guint i = 0; feeds != NULL && i < feeds->len; i++)
-    {
-      MwFeed *feed = g_ptr_array_index (feeds, i);
-
-      g_ptr_array_insert (self->feeds, (gint) i, g_object_ref (feed));
-      watch_feed (self, feed);
-    }
-  if (feeds != NULL && feeds->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, feeds->len);
-
-  self->loaded = TRUE;
-  if (self->saver != NULL)
-    mw_state_saver_set_enabled (self->saver, TRUE);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
-  if (self->load_error != NULL || n_before > 0)
-    schedule_save (self);
-  g_task_return_boolean (task, TRUE);
+  /* All in one change: each change re-sorts every article shown together, so that
+   * smaller batches would cost more in all. It still waits for a frame to be drawn. */
+  if (feeds == NULL)
+    feeds = g_ptr_array_new ();
+  n = feeds->len;
+  g_task_set_task_data (task, g_steal_pointer (&feeds), (GDestroyNotify) g_ptr_array_unref);
+  mw_state_apply_in_batches (n, G_MAXUINT, restore_feeds, restored_cb, g_steal_pointer (&task),
+                             g_object_unref);
 }
 
 void
