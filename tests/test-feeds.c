@@ -503,6 +503,54 @@ test_bounded (Fixture       *fixture,
     g_assert_cmpint (mw_feed_item_get_date (item_at (feed, i - 1)), >=, mw_feed_item_get_date (item_at (feed, i)));
 }
 
+static void
+count_changes_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *n_changes)
+{
+  (*n_changes)++;
+}
+
+/* A server without validators sends the same document again: the articles stay as they
+ * were, and their list does not change (no rows to redraw, nothing to save). */
+static void
+test_unchanged_document (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  MwTestResource *resource = serve (fixture, "/same.xml", rss_v1, "application/rss+xml");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) feed = NULL;
+  g_autoptr(MwFeedItem) first = NULL;
+  g_autoptr(GBytes) v2 = NULL;
+  guint n_changes = 0;
+
+  feed = subscribe (fixture, "/same.xml", NULL, &error);
+  g_assert_no_error (error);
+  first = g_object_ref (item_at (feed, 0));
+  mw_feed_item_set_read (first, TRUE);
+  g_signal_connect (mw_feed_get_items (feed), "items-changed", G_CALLBACK (count_changes_cb), &n_changes);
+
+  refresh (fixture, feed);
+  g_assert_cmpuint (resource->requests, ==, 2);
+  g_assert_cmpuint (n_changes, ==, 0);
+  g_assert_true (item_at (feed, 0) == first);
+  g_assert_true (mw_feed_item_get_read (first));
+  g_assert_cmpuint (mw_feed_get_unread_count (feed), ==, 1);
+
+  /* A document with something new does change it. */
+  v2 = g_bytes_new_static (rss_v2, strlen (rss_v2));
+  mw_test_server_lock (fixture->server);
+  g_clear_pointer (&resource->body, g_bytes_unref);
+  resource->body = g_bytes_ref (v2);
+  mw_test_server_unlock (fixture->server);
+  refresh (fixture, feed);
+  g_assert_cmpuint (n_changes, >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (mw_feed_get_items (feed)), ==, 3);
+  g_signal_handlers_disconnect_by_data (mw_feed_get_items (feed), &n_changes);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -524,6 +572,7 @@ main (int   argc,
   ADD ("/feeds/corrupt-state", test_corrupt_state, NULL);
   ADD ("/feeds/opml-round-trip", test_opml_round_trip, NULL);
   ADD ("/feeds/bounded", test_bounded, NULL);
+  ADD ("/feeds/unchanged-document", test_unchanged_document, NULL);
 
   return g_test_run ();
 }
