@@ -351,7 +351,16 @@ save_done_cb (GObject      *source_object,
   self->saving = FALSE;
   if (self->again && self->enabled)
     {
-      start_save (self);
+      /* Someone waits for the file: save again now. Otherwise what changed during this
+       * save waits a moment, as any change does, rather than have a long burst of
+       * changes (a thousand feeds refreshing) copy and write the state back to back. */
+      if (self->waiters->len > 0)
+        start_save (self);
+      else
+        {
+          self->again = FALSE;
+          mw_state_saver_schedule (self);
+        }
       return;
     }
 
