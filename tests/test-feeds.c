@@ -551,6 +551,81 @@ test_unchanged_document (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (mw_feed_get_items (feed), &n_changes);
 }
 
+static void
+subscribed_count_cb (GObject      *source_object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  guint *n_done = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) feed = mw_feed_list_subscribe_finish (MW_FEED_LIST (source_object), result, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (feed);
+  (*n_done)++;
+}
+
+static void
+refreshed_count_cb (GObject      *source_object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  guint *n_done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (mw_feed_list_refresh_finish (MW_FEED_LIST (source_object), result, &error));
+  g_assert_no_error (error);
+  (*n_done)++;
+}
+
+/* Many feeds on one server, all subscribed and refreshed at once: every one arrives,
+ * several at a time, and the server never sees more requests at once than the limit. */
+static void
+test_one_host (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  const guint n = 4 * MW_FEED_MAX_CONNECTIONS_PER_HOST;
+  GPtrArray *resources = g_ptr_array_new ();
+  guint n_done = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/feed-%u.xml", i);
+      MwTestResource *resource = serve (fixture, path, rss_v1, "application/rss+xml");
+
+      resource->answer_delay_ms = 50;
+      resource->conditional = TRUE;
+      resource->etag = g_strdup ("\"v1\"");
+      g_ptr_array_add (resources, resource);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/feed-%u.xml", i);
+      g_autofree char *url = mw_test_server_url (fixture->server, path);
+
+      mw_feed_list_subscribe_async (fixture->list, url, NULL, subscribed_count_cb, &n_done);
+    }
+  while (n_done < n)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, n);
+  g_assert_cmpuint (mw_test_server_get_max_concurrent (fixture->server), <=, MW_FEED_MAX_CONNECTIONS_PER_HOST);
+  g_assert_cmpuint (mw_test_server_get_max_concurrent (fixture->server), >, 1);
+
+  n_done = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MwFeed) feed = g_list_model_get_item (G_LIST_MODEL (fixture->list), i);
+      mw_feed_list_refresh_async (fixture->list, feed, NULL, refreshed_count_cb, &n_done);
+    }
+  while (n_done < n)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (mw_test_server_get_max_concurrent (fixture->server), <=, MW_FEED_MAX_CONNECTIONS_PER_HOST);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpuint (((MwTestResource *) g_ptr_array_index (resources, i))->requests, ==, 2);
+  g_ptr_array_unref (resources);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -573,6 +648,7 @@ main (int   argc,
   ADD ("/feeds/opml-round-trip", test_opml_round_trip, NULL);
   ADD ("/feeds/bounded", test_bounded, NULL);
   ADD ("/feeds/unchanged-document", test_unchanged_document, NULL);
+  ADD ("/feeds/one-host", test_one_host, NULL);
 
   return g_test_run ();
 }

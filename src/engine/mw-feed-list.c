@@ -22,7 +22,10 @@
 #include "mw-state-file.h"
 
 #define MAX_REDIRECTS      5
-#define MAX_PER_HOST       2
+/* Feeds asked of one server at a time: as many connections as browsers open to a host,
+ * each kept alive for the next feed. A thousand feeds on one server then take a sixth of
+ * the round trips one connection would, and the server sees no more than a browser. */
+#define MAX_PER_HOST       MW_FEED_MAX_CONNECTIONS_PER_HOST
 #define CHUNK_SIZE         (64 * 1024)
 #define TIMEOUT_SECONDS    30
 /* When a busy server does not say how long to stay away. */
@@ -42,7 +45,7 @@ struct _MwFeedList
   gboolean      blocking_mode;
   guint         refresh_source;
   GHashTable   *host_active;    /* host → number of requests under way */
-  GQueue       *host_waiting;   /* GTask of refreshes waiting for their host */
+  GQueue       *host_waiting;   /* GTask of fetches waiting for their host */
 };
 
 static void mw_feed_list_model_init (GListModelInterface *iface);
@@ -96,6 +99,8 @@ mw_feed_list_model_init (GListModelInterface *iface)
 typedef struct
 {
   char         *url;
+  char         *host;            /* whose connections it counts against */
+  gboolean      holds_slot;
   char         *permanent_url;   /* where 301/308 moved it, all hops permanent */
   gboolean      all_permanent;
   guint         hops;
@@ -114,6 +119,7 @@ static void
 fetch_free (Fetch *fetch)
 {
   g_free (fetch->url);
+  g_free (fetch->host);
   g_free (fetch->permanent_url);
   g_free (fetch->etag);
   g_free (fetch->last_modified);
@@ -127,11 +133,69 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_free)
 
 static void fetch_send (GTask *task);
 
+static char *
+host_of (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+
+  return g_strdup (uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : "");
+}
+
+/* Fetches take a slot of their host's before they start, so that a thousand feeds on one
+ * server are asked for a few at a time, over connections kept alive, and libsoup's own
+ * queue never holds more than those few. */
+static gboolean
+take_slot (MwFeedList *self,
+           Fetch      *fetch)
+{
+  guint active = GPOINTER_TO_UINT (g_hash_table_lookup (self->host_active, fetch->host));
+
+  if (active >= MAX_PER_HOST && !fetch->blocking)
+    return FALSE;
+  g_hash_table_insert (self->host_active, g_strdup (fetch->host), GUINT_TO_POINTER (active + 1));
+  fetch->holds_slot = TRUE;
+  return TRUE;
+}
+
+/* Gives the slot back as soon as the body is in, before parsing: the next fetch of the
+ * host goes out while this one is parsed. */
+static void
+release_slot (MwFeedList *self,
+              Fetch      *fetch)
+{
+  guint active;
+
+  if (!fetch->holds_slot)
+    return;
+  fetch->holds_slot = FALSE;
+  active = GPOINTER_TO_UINT (g_hash_table_lookup (self->host_active, fetch->host));
+  if (active <= 1)
+    g_hash_table_remove (self->host_active, fetch->host);
+  else
+    g_hash_table_insert (self->host_active, g_strdup (fetch->host), GUINT_TO_POINTER (active - 1));
+
+  /* Start the first waiting fetch whose host now has room. */
+  for (GList *l = self->host_waiting->head; l != NULL; l = l->next)
+    {
+      GTask *waiting = l->data;
+
+      if (take_slot (self, g_task_get_task_data (waiting)))
+        {
+          g_queue_delete_link (self->host_waiting, l);
+          fetch_send (waiting);
+          g_object_unref (waiting);
+          return;
+        }
+    }
+}
+
 static void
 fetch_return (GTask  *task,
               GError *error)
 {
   Fetch *fetch = g_task_get_task_data (task);
+
+  release_slot (g_task_get_source_object (task), fetch);
 
   if (fetch->body != NULL && !fetch->blocking)
     g_input_stream_close_async (fetch->body, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
@@ -341,6 +405,7 @@ fetch_async (MwFeedList          *self,
   Fetch *fetch = g_new0 (Fetch, 1);
 
   fetch->url = g_strdup (url);
+  fetch->host = host_of (url);
   fetch->etag = g_strdup (etag);
   fetch->last_modified = g_strdup (last_modified);
   fetch->all_permanent = TRUE;
@@ -350,7 +415,10 @@ fetch_async (MwFeedList          *self,
   g_task_set_source_tag (task, fetch_async);
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
-  fetch_send (task);
+  if (take_slot (self, fetch))
+    fetch_send (task);
+  else
+    g_queue_push_tail (self->host_waiting, g_steal_pointer (&task));
 }
 
 /* Returns: (transfer none): the fetch, valid while RESULT is alive */
@@ -368,14 +436,6 @@ static GError *
 status_error (Fetch *fetch)
 {
   return g_error_new (MW_HTTP_ERROR, (gint) fetch->status, "HTTP %u", fetch->status);
-}
-
-static char *
-host_of (const char *url)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-
-  return g_strdup (uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : "");
 }
 
 static char *
@@ -764,8 +824,6 @@ mw_feed_list_subscribe_finish (MwFeedList    *self,
 typedef struct
 {
   MwFeed       *feed;
-  char         *host;
-  gboolean      holds_slot;
   GAsyncResult *fetched;
 } Refresh;
 
@@ -773,53 +831,17 @@ static void
 refresh_free (Refresh *refresh)
 {
   g_clear_object (&refresh->feed);
-  g_free (refresh->host);
   g_clear_object (&refresh->fetched);
   g_free (refresh);
-}
-
-static void refresh_start (GTask *task);
-
-static void
-release_slot (MwFeedList *self,
-              Refresh    *refresh)
-{
-  guint active;
-
-  if (!refresh->holds_slot)
-    return;
-  refresh->holds_slot = FALSE;
-  active = GPOINTER_TO_UINT (g_hash_table_lookup (self->host_active, refresh->host));
-  if (active <= 1)
-    g_hash_table_remove (self->host_active, refresh->host);
-  else
-    g_hash_table_insert (self->host_active, g_strdup (refresh->host), GUINT_TO_POINTER (active - 1));
-
-  /* Start the first waiting refresh whose host now has room. */
-  for (GList *l = self->host_waiting->head; l != NULL; l = l->next)
-    {
-      GTask *waiting = l->data;
-      Refresh *other = g_task_get_task_data (waiting);
-
-      if (GPOINTER_TO_UINT (g_hash_table_lookup (self->host_active, other->host)) < MAX_PER_HOST)
-        {
-          g_queue_delete_link (self->host_waiting, l);
-          refresh_start (waiting);
-          g_object_unref (waiting);
-          return;
-        }
-    }
 }
 
 static void
 refresh_return (GTask  *task,
                 GError *error)
 {
-  MwFeedList *self = g_task_get_source_object (task);
   Refresh *refresh = g_task_get_task_data (task);
 
   mw_feed_set_refreshing (refresh->feed, FALSE);
-  release_slot (self, refresh);
   if (error != NULL)
     {
       g_autofree char *message = describe (error, mw_feed_get_url (refresh->feed));
@@ -916,16 +938,6 @@ refresh_start (GTask *task)
 {
   MwFeedList *self = g_task_get_source_object (task);
   Refresh *refresh = g_task_get_task_data (task);
-  guint active = GPOINTER_TO_UINT (g_hash_table_lookup (self->host_active, refresh->host));
-
-  /* A bound on connections per host: a hundred feeds on one server are asked in turn. */
-  if (active >= MAX_PER_HOST && !self->blocking_mode)
-    {
-      g_queue_push_tail (self->host_waiting, g_object_ref (task));
-      return;
-    }
-  g_hash_table_insert (self->host_active, g_strdup (refresh->host), GUINT_TO_POINTER (active + 1));
-  refresh->holds_slot = TRUE;
 
   fetch_async (self, mw_feed_get_url (refresh->feed), mw_feed_get_etag (refresh->feed),
                mw_feed_get_last_modified (refresh->feed), g_task_get_cancellable (task),
@@ -951,7 +963,6 @@ mw_feed_list_refresh_async (MwFeedList          *self,
   g_task_set_source_tag (task, mw_feed_list_refresh_async);
   refresh = g_new0 (Refresh, 1);
   refresh->feed = g_object_ref (feed);
-  refresh->host = host_of (mw_feed_get_url (feed));
   g_task_set_task_data (task, refresh, (GDestroyNotify) refresh_free);
 
   if (mw_feed_get_gone (feed) || mw_feed_get_refreshing (feed) ||
