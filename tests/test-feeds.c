@@ -626,6 +626,47 @@ test_one_host (Fixture       *fixture,
   g_ptr_array_unref (resources);
 }
 
+/* A feed bigger than one read arrives whole however the server frames it: with a
+ * length, in chunks, or until the connection closes; responsive or freezing. */
+static void
+test_framings (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autofree char *big = mw_demo_feeds_make_big_rss (2000);
+  const char *paths[] = { "/length.xml", "/chunked.xml", "/close.xml" };
+  g_autoptr(MwFeed) reference = NULL;
+
+  g_assert_cmpuint (strlen (big), >, 512 * 1024);
+  serve (fixture, paths[0], big, "application/rss+xml");
+  serve (fixture, paths[1], big, "application/rss+xml")->chunked = TRUE;
+  serve (fixture, paths[2], big, "application/rss+xml")->close_delimited = TRUE;
+
+  for (guint blocking = 0; blocking < 2; blocking++)
+    {
+      mw_feed_list_set_blocking_mode (fixture->list, blocking);
+      for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(MwFeed) feed = subscribe (fixture, paths[i], NULL, &error);
+          GListModel *items;
+
+          g_assert_no_error (error);
+          items = mw_feed_get_items (feed);
+          g_assert_cmpuint (g_list_model_get_n_items (items), ==, MW_FEED_MAX_ITEMS);
+          if (reference == NULL)
+            reference = g_object_ref (feed);
+          for (guint j = 0; j < MW_FEED_MAX_ITEMS; j += 97)
+            {
+              g_assert_cmpstr (mw_feed_item_get_id (item_at (feed, j)), ==, mw_feed_item_get_id (item_at (reference, j)));
+              g_assert_cmpstr (mw_feed_item_get_content (item_at (feed, j)), ==,
+                               mw_feed_item_get_content (item_at (reference, j)));
+            }
+          g_assert_nonnull (mw_feed_list_take (fixture->list, feed, NULL));
+          g_object_unref (feed);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -649,6 +690,7 @@ main (int   argc,
   ADD ("/feeds/bounded", test_bounded, NULL);
   ADD ("/feeds/unchanged-document", test_unchanged_document, NULL);
   ADD ("/feeds/one-host", test_one_host, NULL);
+  ADD ("/feeds/framings", test_framings, NULL);
 
   return g_test_run ();
 }
