@@ -505,14 +505,11 @@ parse_run (Parse   *parse,
       parse->discovered = mw_feed_discover (data, length, parse->base_url);
       return TRUE;
     }
-  parse->parsed = mw_feed_parse (data, length, parse->content_type, parse->base_url, error);
-  if (parse->parsed == NULL)
-    return FALSE;
-
-  /* A feed keeps its newest articles only: drop the rest here, off the main thread,
-   * rather than build thousands of objects there only to throw them away. */
-  mw_parsed_feed_keep_newest (parse->parsed, MW_FEED_MAX_ITEMS);
-  return TRUE;
+  /* A feed keeps its newest articles only: the rest are dropped here, off the main
+   * thread, rather than made into thousands of objects there only to be thrown away. */
+  parse->parsed = mw_feed_parse_newest (data, length, parse->content_type, parse->base_url,
+                                        MW_FEED_MAX_ITEMS, error);
+  return parse->parsed != NULL;
 }
 
 static void
