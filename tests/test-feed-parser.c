@@ -454,6 +454,23 @@ test_jsonfeed_11 (void)
   assert_enclosure (feed, 0, 1, "https://example.org/files/one.pdf", "application/pdf", -1);
 }
 
+/* Bytes that are not UTF-8 (Latin-1 here) do not lose the feed: they become U+FFFD. */
+static void
+test_jsonfeed_not_utf8 (void)
+{
+  static const char doc[] =
+    "{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"Caf\xe9\", \"items\": ["
+    "{\"id\": \"1\", \"title\": \"Cr\xe8me br\xfbl\xe9" "e\", \"content_text\": \"ok\"}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwParsedFeed) feed = parse_string (doc, "application/feed+json", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (feed->format, ==, MW_FEED_FORMAT_JSON);
+  g_assert_cmpstr (feed->title, ==, "Caf\xef\xbf\xbd");
+  g_assert_cmpuint (feed->items->len, ==, 1);
+  g_assert_cmpstr (item_at (feed, 0)->title, ==, "Cr\xef\xbf\xbdme br\xef\xbf\xbdl\xef\xbf\xbd" "e");
+}
+
 static void
 test_jsonfeed_10 (void)
 {
@@ -1440,6 +1457,7 @@ main (int   argc,
   g_test_add_func ("/feed-parser/atom/0.3", test_atom03);
   g_test_add_func ("/feed-parser/json/1.1", test_jsonfeed_11);
   g_test_add_func ("/feed-parser/json/1.0", test_jsonfeed_10);
+  g_test_add_func ("/feed-parser/json/not-utf8", test_jsonfeed_not_utf8);
   g_test_add_func ("/feed-parser/dates/fixture", test_dates_fixture);
   g_test_add_func ("/feed-parser/dates/table", test_date_table);
   g_test_add_func ("/feed-parser/messy/entities", test_entities);
