@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  *   mw-bench-feeds parse FILE
- *       Parses FILE as the app's worker thread does (mw_feed_parse, then the cut to the
+ *       Parses FILE as the app's worker thread does (mw_feed_parse_newest, keeping the
  *       newest MW_FEED_MAX_ITEMS) and prints one JSON line: items read, items kept, the
  *       time to read the file and the time to parse it.
  *
