@@ -168,13 +168,16 @@ WRITERS = {"rss": (write_rss, "xml"), "atom": (write_atom, "atom"), "json": (wri
 
 
 def make_big_feeds(folder):
-    """The same 20,000 articles (2,000 when quick) in each format, about 20 MiB each."""
+    """The same 20,000 articles (2,000 when quick) in each format, about 20 MiB each,
+    made once into FOLDER: their names say all that makes them, so a change makes new ones."""
     n_items = 2000 if QUICK else 20000
+    body, seed = 600, 4
     paths = {}
-    items = make_items(n_items, 600, seed=4, site="https://big.example")
+    items = None
     for kind, (writer, ext) in WRITERS.items():
-        path = os.path.join(folder, f"big-{n_items}.{ext}")
+        path = os.path.join(folder, f"big-{n_items}-{body}-{seed}.{ext}")
         if not os.path.exists(path):
+            items = items or make_items(n_items, body, seed=seed, site="https://big.example")
             writer(path + ".tmp", "A big feed", "https://big.example", items)
             os.rename(path + ".tmp", path)
         paths[kind] = path
