@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "mw-application.h"
+#include "mw-startup-report.h"
 
 int
 main (int   argc,
@@ -16,6 +17,7 @@ main (int   argc,
 {
   g_autoptr(MwApplication) app = NULL;
 
+  mw_startup_report_begin ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "mw-demo-feeds.h"
 #include "mw-feed-parser.h"
 
 #define BASE_URL "https://example.org/feed.xml"
@@ -451,6 +452,23 @@ test_jsonfeed_11 (void)
   g_assert_cmpuint (item_at (feed, 0)->enclosures->len, ==, 2);
   assert_enclosure (feed, 0, 0, "https://json.example.org/files/one.mp3", "audio/mpeg", 9876543);
   assert_enclosure (feed, 0, 1, "https://example.org/files/one.pdf", "application/pdf", -1);
+}
+
+/* Bytes that are not UTF-8 (Latin-1 here) do not lose the feed: they become U+FFFD. */
+static void
+test_jsonfeed_not_utf8 (void)
+{
+  static const char doc[] =
+    "{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"Caf\xe9\", \"items\": ["
+    "{\"id\": \"1\", \"title\": \"Cr\xe8me br\xfbl\xe9" "e\", \"content_text\": \"ok\"}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwParsedFeed) feed = parse_string (doc, "application/feed+json", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (feed->format, ==, MW_FEED_FORMAT_JSON);
+  g_assert_cmpstr (feed->title, ==, "Caf\xef\xbf\xbd");
+  g_assert_cmpuint (feed->items->len, ==, 1);
+  g_assert_cmpstr (item_at (feed, 0)->title, ==, "Cr\xef\xbf\xbdme br\xef\xbf\xbdl\xef\xbf\xbd" "e");
 }
 
 static void
@@ -1250,6 +1268,119 @@ test_deterministic (void)
     }
 }
 
+/* Parsing only the newest N gives what cutting a full parse to the newest N gives. */
+static void
+check_newest (const guint8 *data,
+              gsize         length,
+              guint         keep)
+{
+  g_autoptr(GError) full_error = NULL;
+  g_autoptr(GError) newest_error = NULL;
+  g_autoptr(MwParsedFeed) full = parse_checked (data, length, NULL, BASE_URL, &full_error);
+  g_autoptr(MwParsedFeed) newest = mw_feed_parse_newest (data, length, NULL, BASE_URL, keep, &newest_error);
+
+  g_assert_true ((full == NULL) == (newest == NULL));
+  if (full == NULL)
+    {
+      g_assert_cmpstr (full_error->message, ==, newest_error->message);
+      return;
+    }
+  /* Too old to keep, an item is counted without being looked at: one with nothing in
+   * it at all, which a full parse leaves out, counts too. */
+  g_assert_cmpuint (newest->n_items_read, >=, full->items->len);
+  g_assert_cmpuint (full->n_items_read, ==, full->items->len);
+  mw_parsed_feed_keep_newest (full, keep);
+  assert_feeds_equal (full, newest);
+}
+
+static char *
+make_dated_items (guint format)
+{
+  g_autoptr(GString) doc = g_string_new (NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (0x6e77 + format);
+
+  if (format == 0)
+    g_string_append (doc, "<?xml version=\"1.0\"?><rss version=\"2.0\" "
+                          "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+                          "xmlns:atom=\"http://www.w3.org/2005/Atom\"><channel><title>T</title>");
+  else if (format == 1)
+    g_string_append (doc, "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>T</title>");
+  else
+    g_string_append (doc, "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"T\",\"items\":[");
+
+  for (guint i = 0; i < 300; i++)
+    {
+      /* Few distinct dates, so that many are equal; some items with none at all. */
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (1795000000 - 3600 * g_rand_int_range (rand, 0, 40));
+      g_autofree char *rfc822 = g_date_time_format (when, "%a, %d %b %Y %H:%M:%S GMT");
+      g_autofree char *iso = g_date_time_format_iso8601 (when);
+      guint kind = g_rand_int_range (rand, 0, 5);
+
+      if (format == 0)
+        {
+          g_string_append_printf (doc, "<item><title>Item %u</title><guid>id-%u</guid>", i, i);
+          if (kind == 1)
+            g_string_append_printf (doc, "<pubDate>%s</pubDate>", rfc822);
+          else if (kind == 2)
+            g_string_append_printf (doc, "<dc:date>%s</dc:date>", iso);
+          else if (kind == 3)
+            g_string_append_printf (doc, "<atom:updated>%s</atom:updated><pubDate>%s</pubDate>", iso, rfc822);
+          else if (kind == 4)
+            g_string_append_printf (doc, "<atom:updated>%s</atom:updated>", iso);
+          g_string_append (doc, "</item>");
+        }
+      else if (format == 1)
+        g_string_append_printf (doc, "<entry><id>id-%u</id><title>Item %u</title>%s%s%s</entry>", i, i,
+                                kind == 1 || kind == 3 ? "<published>" : "",
+                                kind == 1 || kind == 3 ? iso : "",
+                                kind == 1 || kind == 3 ? "</published>" : "");
+      else
+        g_string_append_printf (doc, "%s{\"id\":\"id-%u\",\"title\":\"Item %u\"%s%s%s}", i ? "," : "", i, i,
+                                kind != 0 ? ",\"date_published\":\"" : "",
+                                kind != 0 ? iso : "",
+                                kind != 0 ? "\"" : "");
+    }
+
+  g_string_append (doc, format == 0 ? "</channel></rss>" : format == 1 ? "</feed>" : "]}");
+  return g_string_free (g_steal_pointer (&doc), FALSE);
+}
+
+/* The app keeps a feed's newest articles only, and parses only those: every fixture,
+ * cut short too, and feeds with many equal dates and items without any, in every
+ * format, give exactly the newest of a full parse, in the same order. */
+static void
+test_newest (void)
+{
+  static const guint keeps[] = { 1, 2, 3, 7, 25, 500 };
+  g_autoptr(GPtrArray) names = list_fixtures ();
+  g_autofree char *big = mw_demo_feeds_make_big_rss (1200);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autoptr(GBytes) bytes = load_fixture (g_ptr_array_index (names, i));
+      gsize length;
+      const guint8 *data = g_bytes_get_data (bytes, &length);
+
+      g_test_message ("Fixture %s", (const char *) g_ptr_array_index (names, i));
+      for (guint k = 0; k < G_N_ELEMENTS (keeps); k++)
+        {
+          check_newest (data, length, keeps[k]);
+          check_newest (data, length * 2 / 3, keeps[k]);
+        }
+    }
+
+  for (guint format = 0; format < 3; format++)
+    {
+      g_autofree char *doc = make_dated_items (format);
+
+      for (guint k = 0; k < G_N_ELEMENTS (keeps); k++)
+        check_newest ((const guint8 *) doc, strlen (doc), keeps[k]);
+    }
+
+  for (guint k = 0; k < G_N_ELEMENTS (keeps); k++)
+    check_newest ((const guint8 *) big, strlen (big), keeps[k]);
+}
+
 static void
 check_survives (const guint8 *data,
                 gsize         length,
@@ -1326,6 +1457,7 @@ main (int   argc,
   g_test_add_func ("/feed-parser/atom/0.3", test_atom03);
   g_test_add_func ("/feed-parser/json/1.1", test_jsonfeed_11);
   g_test_add_func ("/feed-parser/json/1.0", test_jsonfeed_10);
+  g_test_add_func ("/feed-parser/json/not-utf8", test_jsonfeed_not_utf8);
   g_test_add_func ("/feed-parser/dates/fixture", test_dates_fixture);
   g_test_add_func ("/feed-parser/dates/table", test_date_table);
   g_test_add_func ("/feed-parser/messy/entities", test_entities);
@@ -1355,6 +1487,7 @@ main (int   argc,
   g_test_add_func ("/feed-parser/hostile/many-items", test_many_items);
   g_test_add_func ("/feed-parser/hostile/odd-bases", test_odd_bases);
   g_test_add_func ("/feed-parser/deterministic", test_deterministic);
+  g_test_add_func ("/feed-parser/newest", test_newest);
   g_test_add_func ("/feed-parser/robustness", test_robustness);
 
   return g_test_run ();

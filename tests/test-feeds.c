@@ -503,6 +503,170 @@ test_bounded (Fixture       *fixture,
     g_assert_cmpint (mw_feed_item_get_date (item_at (feed, i - 1)), >=, mw_feed_item_get_date (item_at (feed, i)));
 }
 
+static void
+count_changes_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *n_changes)
+{
+  (*n_changes)++;
+}
+
+/* A server without validators sends the same document again: the articles stay as they
+ * were, and their list does not change (no rows to redraw, nothing to save). */
+static void
+test_unchanged_document (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  MwTestResource *resource = serve (fixture, "/same.xml", rss_v1, "application/rss+xml");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) feed = NULL;
+  g_autoptr(MwFeedItem) first = NULL;
+  g_autoptr(GBytes) v2 = NULL;
+  guint n_changes = 0;
+
+  feed = subscribe (fixture, "/same.xml", NULL, &error);
+  g_assert_no_error (error);
+  first = g_object_ref (item_at (feed, 0));
+  mw_feed_item_set_read (first, TRUE);
+  g_signal_connect (mw_feed_get_items (feed), "items-changed", G_CALLBACK (count_changes_cb), &n_changes);
+
+  refresh (fixture, feed);
+  g_assert_cmpuint (resource->requests, ==, 2);
+  g_assert_cmpuint (n_changes, ==, 0);
+  g_assert_true (item_at (feed, 0) == first);
+  g_assert_true (mw_feed_item_get_read (first));
+  g_assert_cmpuint (mw_feed_get_unread_count (feed), ==, 1);
+
+  /* A document with something new does change it. */
+  v2 = g_bytes_new_static (rss_v2, strlen (rss_v2));
+  mw_test_server_lock (fixture->server);
+  g_clear_pointer (&resource->body, g_bytes_unref);
+  resource->body = g_bytes_ref (v2);
+  mw_test_server_unlock (fixture->server);
+  refresh (fixture, feed);
+  g_assert_cmpuint (n_changes, >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (mw_feed_get_items (feed)), ==, 3);
+  g_signal_handlers_disconnect_by_data (mw_feed_get_items (feed), &n_changes);
+}
+
+static void
+subscribed_count_cb (GObject      *source_object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  guint *n_done = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) feed = mw_feed_list_subscribe_finish (MW_FEED_LIST (source_object), result, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (feed);
+  (*n_done)++;
+}
+
+static void
+refreshed_count_cb (GObject      *source_object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  guint *n_done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (mw_feed_list_refresh_finish (MW_FEED_LIST (source_object), result, &error));
+  g_assert_no_error (error);
+  (*n_done)++;
+}
+
+/* Many feeds on one server, all subscribed and refreshed at once: every one arrives,
+ * several at a time, and the server never sees more requests at once than the limit. */
+static void
+test_one_host (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  const guint n = 4 * MW_FEED_MAX_CONNECTIONS_PER_HOST;
+  GPtrArray *resources = g_ptr_array_new ();
+  guint n_done = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/feed-%u.xml", i);
+      MwTestResource *resource = serve (fixture, path, rss_v1, "application/rss+xml");
+
+      resource->answer_delay_ms = 50;
+      resource->conditional = TRUE;
+      resource->etag = g_strdup ("\"v1\"");
+      g_ptr_array_add (resources, resource);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/feed-%u.xml", i);
+      g_autofree char *url = mw_test_server_url (fixture->server, path);
+
+      mw_feed_list_subscribe_async (fixture->list, url, NULL, subscribed_count_cb, &n_done);
+    }
+  while (n_done < n)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, n);
+  g_assert_cmpuint (mw_test_server_get_max_concurrent (fixture->server), <=, MW_FEED_MAX_CONNECTIONS_PER_HOST);
+  g_assert_cmpuint (mw_test_server_get_max_concurrent (fixture->server), >, 1);
+
+  n_done = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MwFeed) feed = g_list_model_get_item (G_LIST_MODEL (fixture->list), i);
+      mw_feed_list_refresh_async (fixture->list, feed, NULL, refreshed_count_cb, &n_done);
+    }
+  while (n_done < n)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (mw_test_server_get_max_concurrent (fixture->server), <=, MW_FEED_MAX_CONNECTIONS_PER_HOST);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpuint (((MwTestResource *) g_ptr_array_index (resources, i))->requests, ==, 2);
+  g_ptr_array_unref (resources);
+}
+
+/* A feed bigger than one read arrives whole however the server frames it: with a
+ * length, in chunks, or until the connection closes; responsive or freezing. */
+static void
+test_framings (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autofree char *big = mw_demo_feeds_make_big_rss (2000);
+  const char *paths[] = { "/length.xml", "/chunked.xml", "/close.xml" };
+  g_autoptr(MwFeed) reference = NULL;
+
+  g_assert_cmpuint (strlen (big), >, 512 * 1024);
+  serve (fixture, paths[0], big, "application/rss+xml");
+  serve (fixture, paths[1], big, "application/rss+xml")->chunked = TRUE;
+  serve (fixture, paths[2], big, "application/rss+xml")->close_delimited = TRUE;
+
+  for (guint blocking = 0; blocking < 2; blocking++)
+    {
+      mw_feed_list_set_blocking_mode (fixture->list, blocking);
+      for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(MwFeed) feed = subscribe (fixture, paths[i], NULL, &error);
+          GListModel *items;
+
+          g_assert_no_error (error);
+          items = mw_feed_get_items (feed);
+          g_assert_cmpuint (g_list_model_get_n_items (items), ==, MW_FEED_MAX_ITEMS);
+          if (reference == NULL)
+            reference = g_object_ref (feed);
+          for (guint j = 0; j < MW_FEED_MAX_ITEMS; j += 97)
+            {
+              g_assert_cmpstr (mw_feed_item_get_id (item_at (feed, j)), ==, mw_feed_item_get_id (item_at (reference, j)));
+              g_assert_cmpstr (mw_feed_item_get_content (item_at (feed, j)), ==,
+                               mw_feed_item_get_content (item_at (reference, j)));
+            }
+          g_assert_nonnull (mw_feed_list_take (fixture->list, feed, NULL));
+          g_object_unref (feed);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -524,6 +688,9 @@ main (int   argc,
   ADD ("/feeds/corrupt-state", test_corrupt_state, NULL);
   ADD ("/feeds/opml-round-trip", test_opml_round_trip, NULL);
   ADD ("/feeds/bounded", test_bounded, NULL);
+  ADD ("/feeds/unchanged-document", test_unchanged_document, NULL);
+  ADD ("/feeds/one-host", test_one_host, NULL);
+  ADD ("/feeds/framings", test_framings, NULL);
 
   return g_test_run ();
 }

@@ -1028,6 +1028,80 @@ test_no_save_before_load (Fixture       *fixture,
   test_list_free (tl);
 }
 
+typedef struct
+{
+  TestList *tl;
+  guint     n_changes;
+  guint     n_arrived;
+  gboolean  added_meanwhile;
+} Arrival;
+
+static gboolean
+add_meanwhile_cb (gpointer user_data)
+{
+  Arrival *arrival = user_data;
+
+  arrival->added_meanwhile = TRUE;
+  test_list_add (arrival->tl, URL_BASE "added-while-loading.iso", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arrival_cb (GListModel *model,
+            guint       position,
+            guint       removed,
+            guint       added,
+            Arrival    *arrival)
+{
+  if (arrival->added_meanwhile && position == g_list_model_get_n_items (model) - 1)
+    return;
+  /* Saved downloads keep arriving in front of the one added while they do. */
+  g_assert_cmpuint (position, ==, arrival->n_arrived);
+  g_assert_false (mw_download_list_get_loaded (MW_DOWNLOAD_LIST (model)));
+  if (arrival->n_changes++ == 0)
+    g_idle_add_full (G_PRIORITY_DEFAULT, add_meanwhile_cb, arrival, NULL);
+  arrival->n_arrived += added;
+}
+
+/* A long list arrives in batches, so that a window shows its first rows while the rest
+ * come, and it arrives whole and in order, before anything added meanwhile. */
+static void
+test_many (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GString) json = g_string_new ("{ \"format\": \"meanwhile-downloads\", \"version\": 1, \"downloads\": [");
+  const guint n = 1000;
+  Arrival arrival = { NULL, };
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (json, "%s{ \"url\": \"" URL_BASE "file-%u.iso\", \"state\": \"%s\", \"total\": %u }",
+                            i ? ",\n" : "", i, i % 2 ? "failed" : "paused", i + 1);
+  g_string_append (json, "] }\n");
+  write_bytes (fixture->path, json->str, (gssize) json->len);
+
+  arrival.tl = test_list_new (fixture->state_file);
+  g_signal_connect (arrival.tl->list, "items-changed", G_CALLBACK (arrival_cb), &arrival);
+  load_and_wait (arrival.tl->list);
+  g_signal_handlers_disconnect_by_data (arrival.tl->list, &arrival);
+
+  g_assert_cmpuint (arrival.n_arrived, ==, n);
+  g_assert_cmpuint (arrival.n_changes, >, 1);
+  g_assert_true (arrival.added_meanwhile);
+  g_assert_cmpuint (test_list_get_n_items (arrival.tl), ==, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      MwDownload *download = test_list_get (arrival.tl, i);
+      g_autofree char *url = g_strdup_printf (URL_BASE "file-%u.iso", i);
+
+      g_assert_cmpstr (mw_download_get_url (download), ==, url);
+      g_assert_cmpint (mw_download_get_total_bytes (download), ==, i + 1);
+      g_assert_cmpint (mw_download_get_state (download), ==, (i % 2 ? MW_DOWNLOAD_FAILED : MW_DOWNLOAD_PAUSED));
+    }
+  g_assert_cmpstr (mw_download_get_url (test_list_get (arrival.tl, n)), ==, URL_BASE "added-while-loading.iso");
+
+  test_list_free (arrival.tl);
+}
+
 /* A download the list accepted must survive a restart. */
 static void
 test_round_trip_odd_url (Fixture       *fixture,
@@ -1379,6 +1453,7 @@ main (int   argc,
   ADD ("/store/list/one-skipped", test_one_skipped, NULL);
   ADD ("/store/list/relative-path", test_relative_path, NULL);
   ADD ("/store/list/no-save-before-load", test_no_save_before_load, NULL);
+  ADD ("/store/list/many", test_many, NULL);
   ADD ("/store/list/round-trip-odd-url", test_round_trip_odd_url, NULL);
   ADD ("/store/list/sha256-case", test_sha256_case, NULL);
 

@@ -50,6 +50,7 @@ struct _MwDownloadList
   GHashTable   *held;           /* …and which download holds which */
 
   gboolean      loaded;         /* never save before the old file was read */
+  guint         n_restored;     /* how many saved downloads are back in the list */
   char         *load_error;
   MwStateSaver *saver;
   GCancellable *cancellable;
@@ -587,6 +588,47 @@ set_load_error (MwDownloadList *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOAD_ERROR]);
 }
 
+/* Earlier downloads come first; anything added while loading stays after them. One
+ * items-changed for each batch, not one per download. */
+static void
+restore_downloads (gpointer user_data,
+                   guint    first,
+                   guint    n)
+{
+  GTask *task = user_data;
+  MwDownloadList *self = g_task_get_source_object (task);
+  GPtrArray *records = g_task_get_task_data (task);
+  guint position = MIN (self->n_restored, self->items->len);
+
+  for (guint i = 0; i < n; i++)
+    {
+      MwDownload *download = mw_download_record_to_download (g_ptr_array_index (records, first + i));
+
+      g_ptr_array_insert (self->items, (gint) (position + i), download);
+      watch_download (self, download);
+    }
+  self->n_restored = position + n;
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, n);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+static gboolean
+restored_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  MwDownloadList *self = g_task_get_source_object (task);
+
+  self->loaded = TRUE;
+  mw_state_saver_set_enabled (self->saver, TRUE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+  schedule_pump (self);
+  if (self->load_error != NULL || self->items->len > 0)
+    schedule_save (self);
+
+  g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 load_cb (GObject      *source_object,
          GAsyncResult *result,
@@ -598,6 +640,7 @@ load_cb (GObject      *source_object,
   g_autoptr(GError) error = NULL;
   g_autofree char *problem = NULL;
   guint n_skipped = 0;
+  guint n;
 
   records = mw_state_file_load_finish (result, &n_skipped, &problem, &error);
   if (error != NULL)
@@ -619,31 +662,13 @@ load_cb (GObject      *source_object,
                                                      n_skipped),
                                            n_skipped));
 
-  /* Earlier downloads come first; anything added while loading stays after them. One
-   * items-changed for the whole batch, not one per download. */
-  if (records != NULL && records->len > 0)
-    {
-      guint n = records->len;
-
-      for (guint i = 0; i < n; i++)
-        {
-          MwDownload *download = mw_download_record_to_download (g_ptr_array_index (records, i));
-
-          g_ptr_array_insert (self->items, (gint) i, download);
-          watch_download (self, download);
-        }
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-    }
-
-  self->loaded = TRUE;
-  mw_state_saver_set_enabled (self->saver, TRUE);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
-  schedule_pump (self);
-  if (self->load_error != NULL || self->items->len > 0)
-    schedule_save (self);
-
-  g_task_return_boolean (task, TRUE);
+  /* A thousand downloads are a thousand rows for a window to build: they go in a batch
+   * at a time, and the list counts as loaded when the last one is in. */
+  if (records == NULL)
+    records = g_ptr_array_new ();
+  n = records->len;
+  g_task_set_task_data (task, g_steal_pointer (&records), (GDestroyNotify) g_ptr_array_unref);
+  mw_state_apply_in_batches (n, 8, restore_downloads, restored_cb, g_steal_pointer (&task), g_object_unref);
 }
 
 /* Reads the state file in a worker thread and adds what it holds. Until this has

@@ -13,8 +13,15 @@ G_BEGIN_DECLS
 #define MW_TYPE_FEED_ITEM (mw_feed_item_get_type ())
 G_DECLARE_FINAL_TYPE (MwFeedItem, mw_feed_item, MW, FEED_ITEM, GObject)
 
+MwParsedItem *mw_parsed_item_new_shared   (const MwParsedItem *item);
+MwParsedItem *mw_parsed_item_ref_shared   (MwParsedItem       *item);
+void          mw_parsed_item_unref_shared (MwParsedItem       *item);
+
 MwFeedItem  *mw_feed_item_new_from_parsed (const MwParsedItem *parsed,
                                            gint64              first_seen);
+MwFeedItem  *mw_feed_item_new_from_shared (MwParsedItem       *shared,
+                                           gint64              first_seen);
+MwParsedItem *mw_feed_item_dup_shared     (MwFeedItem         *self);
 void         mw_feed_item_update          (MwFeedItem         *self,
                                            const MwParsedItem *parsed);
 

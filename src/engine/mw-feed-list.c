@@ -22,8 +22,11 @@
 #include "mw-state-file.h"
 
 #define MAX_REDIRECTS      5
-#define MAX_PER_HOST       2
-#define CHUNK_SIZE         (64 * 1024)
+/* Feeds asked of one server at a time: as many connections as browsers open to a host,
+ * each kept alive for the next feed. A thousand feeds on one server then take a sixth of
+ * the round trips one connection would, and the server sees no more than a browser. */
+#define MAX_PER_HOST       MW_FEED_MAX_CONNECTIONS_PER_HOST
+#define CHUNK_SIZE         (128 * 1024)
 #define TIMEOUT_SECONDS    30
 /* When a busy server does not say how long to stay away. */
 #define DEFAULT_BACKOFF_US (G_USEC_PER_SEC * 60 * 30)
@@ -37,11 +40,12 @@ struct _MwFeedList
   GFile        *state_file;
   MwStateSaver *saver;
   gboolean      loaded;
+  guint         n_restored;    /* how many saved feeds are back in the list */
   char         *load_error;
   gboolean      blocking_mode;
   guint         refresh_source;
   GHashTable   *host_active;    /* host → number of requests under way */
-  GQueue       *host_waiting;   /* GTask of refreshes waiting for their host */
+  GQueue       *host_waiting;   /* GTask of fetches waiting for their host */
 };
 
 static void mw_feed_list_model_init (GListModelInterface *iface);
@@ -95,6 +99,8 @@ mw_feed_list_model_init (GListModelInterface *iface)
 typedef struct
 {
   char         *url;
+  char         *host;            /* whose connections it counts against */
+  gboolean      holds_slot;
   char         *permanent_url;   /* where 301/308 moved it, all hops permanent */
   gboolean      all_permanent;
   guint         hops;
@@ -113,6 +119,7 @@ static void
 fetch_free (Fetch *fetch)
 {
   g_free (fetch->url);
+  g_free (fetch->host);
   g_free (fetch->permanent_url);
   g_free (fetch->etag);
   g_free (fetch->last_modified);
@@ -126,11 +133,69 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_free)
 
 static void fetch_send (GTask *task);
 
+static char *
+host_of (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+
+  return g_strdup (uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : "");
+}
+
+/* Fetches take a slot of their host's before they start, so that a thousand feeds on one
+ * server are asked for a few at a time, over connections kept alive, and libsoup's own
+ * queue never holds more than those few. */
+static gboolean
+take_slot (MwFeedList *self,
+           Fetch      *fetch)
+{
+  guint active = GPOINTER_TO_UINT (g_hash_table_lookup (self->host_active, fetch->host));
+
+  if (active >= MAX_PER_HOST && !fetch->blocking)
+    return FALSE;
+  g_hash_table_insert (self->host_active, g_strdup (fetch->host), GUINT_TO_POINTER (active + 1));
+  fetch->holds_slot = TRUE;
+  return TRUE;
+}
+
+/* Gives the slot back as soon as the body is in, before parsing: the next fetch of the
+ * host goes out while this one is parsed. */
+static void
+release_slot (MwFeedList *self,
+              Fetch      *fetch)
+{
+  guint active;
+
+  if (!fetch->holds_slot)
+    return;
+  fetch->holds_slot = FALSE;
+  active = GPOINTER_TO_UINT (g_hash_table_lookup (self->host_active, fetch->host));
+  if (active <= 1)
+    g_hash_table_remove (self->host_active, fetch->host);
+  else
+    g_hash_table_insert (self->host_active, g_strdup (fetch->host), GUINT_TO_POINTER (active - 1));
+
+  /* Start the first waiting fetch whose host now has room. */
+  for (GList *l = self->host_waiting->head; l != NULL; l = l->next)
+    {
+      GTask *waiting = l->data;
+
+      if (take_slot (self, g_task_get_task_data (waiting)))
+        {
+          g_queue_delete_link (self->host_waiting, l);
+          fetch_send (waiting);
+          g_object_unref (waiting);
+          return;
+        }
+    }
+}
+
 static void
 fetch_return (GTask  *task,
               GError *error)
 {
   Fetch *fetch = g_task_get_task_data (task);
+
+  release_slot (g_task_get_source_object (task), fetch);
 
   if (fetch->body != NULL && !fetch->blocking)
     g_input_stream_close_async (fetch->body, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
@@ -141,27 +206,38 @@ fetch_return (GTask  *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* Makes room for one more read at the end of the body, and returns where it goes. The
+ * body is read straight into its buffer: no copy per chunk, no buffer per chunk. */
+static guint8 *
+body_room (Fetch *fetch)
+{
+  guint len = fetch->data->len;
+
+  g_byte_array_set_size (fetch->data, len + CHUNK_SIZE);
+  return fetch->data->data + len;
+}
+
+/* N bytes were read into the room (-1: ERROR, 0: the end). */
 static void
-got_bytes (GTask  *task,
-           GBytes *bytes,
-           GError *error)
+got_read (GTask  *task,
+          gssize  n,
+          GError *error)
 {
   Fetch *fetch = g_task_get_task_data (task);
+  guint len = fetch->data->len - CHUNK_SIZE;
 
-  if (bytes == NULL)
+  g_byte_array_set_size (fetch->data, len + MAX (n, 0));
+  if (n < 0)
     {
       fetch_return (task, error);
       return;
     }
-  if (g_bytes_get_size (bytes) == 0)
+  if (n == 0)
     {
-      g_bytes_unref (bytes);
       fetch_return (task, NULL);
       return;
     }
 
-  g_byte_array_append (fetch->data, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_bytes_unref (bytes);
   if (fetch->data->len > MW_FEED_MAX_BYTES)
     {
       /* Stop reading: a feed this size is a mistake or an attack. */
@@ -179,14 +255,14 @@ read_cb (GObject      *source_object,
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  GBytes *bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source_object), result, &error);
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source_object), result, &error);
   Fetch *fetch = g_task_get_task_data (task);
 
-  got_bytes (task, bytes, error);
-  if (bytes != NULL && fetch->body != NULL && !g_task_get_completed (task) &&
+  got_read (task, n, error);
+  if (n > 0 && fetch->body != NULL && !g_task_get_completed (task) &&
       !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    g_input_stream_read_bytes_async (fetch->body, CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                     g_task_get_cancellable (task), read_cb, g_object_ref (task));
+    g_input_stream_read_async (fetch->body, body_room (fetch), CHUNK_SIZE, G_PRIORITY_DEFAULT,
+                               g_task_get_cancellable (task), read_cb, g_object_ref (task));
 }
 
 static void
@@ -257,23 +333,33 @@ got_response (GTask        *task,
       return;
     }
 
+  /* A feed of known length gets its whole buffer at once: it never moves while it fills. */
+  {
+    goffset length = soup_message_headers_get_content_length (headers);
+
+    if (length > 0 && length <= MW_FEED_MAX_BYTES)
+      {
+        g_byte_array_set_size (fetch->data, (guint) length + CHUNK_SIZE);
+        g_byte_array_set_size (fetch->data, 0);
+      }
+  }
+
   if (fetch->blocking)
     {
       while (!g_task_get_completed (task))
         {
           GError *read_error = NULL;
-          GBytes *bytes = g_input_stream_read_bytes (fetch->body, CHUNK_SIZE,
-                                                     g_task_get_cancellable (task), &read_error);
-          gboolean last = bytes == NULL || g_bytes_get_size (bytes) == 0;
+          gssize n = g_input_stream_read (fetch->body, body_room (fetch), CHUNK_SIZE,
+                                          g_task_get_cancellable (task), &read_error);
 
-          got_bytes (task, bytes, read_error);
-          if (last || fetch->data->len > MW_FEED_MAX_BYTES)
+          got_read (task, n, read_error);
+          if (n <= 0 || fetch->data->len > MW_FEED_MAX_BYTES)
             break;
         }
     }
   else
-    g_input_stream_read_bytes_async (fetch->body, CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                     g_task_get_cancellable (task), read_cb, g_object_ref (task));
+    g_input_stream_read_async (fetch->body, body_room (fetch), CHUNK_SIZE, G_PRIORITY_DEFAULT,
+                               g_task_get_cancellable (task), read_cb, g_object_ref (task));
 }
 
 static void
@@ -340,6 +426,7 @@ fetch_async (MwFeedList          *self,
   Fetch *fetch = g_new0 (Fetch, 1);
 
   fetch->url = g_strdup (url);
+  fetch->host = host_of (url);
   fetch->etag = g_strdup (etag);
   fetch->last_modified = g_strdup (last_modified);
   fetch->all_permanent = TRUE;
@@ -349,7 +436,10 @@ fetch_async (MwFeedList          *self,
   g_task_set_source_tag (task, fetch_async);
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
-  fetch_send (task);
+  if (take_slot (self, fetch))
+    fetch_send (task);
+  else
+    g_queue_push_tail (self->host_waiting, g_steal_pointer (&task));
 }
 
 /* Returns: (transfer none): the fetch, valid while RESULT is alive */
@@ -367,14 +457,6 @@ static GError *
 status_error (Fetch *fetch)
 {
   return g_error_new (MW_HTTP_ERROR, (gint) fetch->status, "HTTP %u", fetch->status);
-}
-
-static char *
-host_of (const char *url)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-
-  return g_strdup (uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : "");
 }
 
 static char *
@@ -411,22 +493,6 @@ parse_free (Parse *parse)
   g_free (parse);
 }
 
-static gint64
-parsed_date (const MwParsedItem *item)
-{
-  return item->published > 0 ? item->published : item->updated;
-}
-
-static int
-parsed_newest_first (gconstpointer a,
-                     gconstpointer b)
-{
-  gint64 x = parsed_date (*(MwParsedItem **) a);
-  gint64 y = parsed_date (*(MwParsedItem **) b);
-
-  return (x < y) - (x > y);
-}
-
 static gboolean
 parse_run (Parse   *parse,
            GError **error)
@@ -439,18 +505,11 @@ parse_run (Parse   *parse,
       parse->discovered = mw_feed_discover (data, length, parse->base_url);
       return TRUE;
     }
-  parse->parsed = mw_feed_parse (data, length, parse->content_type, parse->base_url, error);
-  if (parse->parsed == NULL)
-    return FALSE;
-
-  /* A feed keeps its newest articles only: drop the rest here, off the main thread,
-   * rather than build thousands of objects there only to throw them away. */
-  if (parse->parsed->items->len > MW_FEED_MAX_ITEMS)
-    {
-      g_ptr_array_sort (parse->parsed->items, parsed_newest_first);
-      g_ptr_array_set_size (parse->parsed->items, MW_FEED_MAX_ITEMS);
-    }
-  return TRUE;
+  /* A feed keeps its newest articles only: the rest are dropped here, off the main
+   * thread, rather than made into thousands of objects there only to be thrown away. */
+  parse->parsed = mw_feed_parse_newest (data, length, parse->content_type, parse->base_url,
+                                        MW_FEED_MAX_ITEMS, error);
+  return parse->parsed != NULL;
 }
 
 static void
@@ -477,7 +536,8 @@ parse_async (MwFeedList          *self,
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   Parse *parse = g_new0 (Parse, 1);
 
-  parse->data = g_bytes_new (fetch->data->data, fetch->data->len);
+  /* The body itself, not a copy: nothing reads it here any more. */
+  parse->data = g_byte_array_free_to_bytes (g_steal_pointer (&fetch->data));
   parse->content_type = g_strdup (fetch->content_type);
   parse->base_url = g_strdup (fetch->url);
   parse->html = html;
@@ -783,8 +843,6 @@ mw_feed_list_subscribe_finish (MwFeedList    *self,
 typedef struct
 {
   MwFeed       *feed;
-  char         *host;
-  gboolean      holds_slot;
   GAsyncResult *fetched;
 } Refresh;
 
@@ -792,53 +850,17 @@ static void
 refresh_free (Refresh *refresh)
 {
   g_clear_object (&refresh->feed);
-  g_free (refresh->host);
   g_clear_object (&refresh->fetched);
   g_free (refresh);
-}
-
-static void refresh_start (GTask *task);
-
-static void
-release_slot (MwFeedList *self,
-              Refresh    *refresh)
-{
-  guint active;
-
-  if (!refresh->holds_slot)
-    return;
-  refresh->holds_slot = FALSE;
-  active = GPOINTER_TO_UINT (g_hash_table_lookup (self->host_active, refresh->host));
-  if (active <= 1)
-    g_hash_table_remove (self->host_active, refresh->host);
-  else
-    g_hash_table_insert (self->host_active, g_strdup (refresh->host), GUINT_TO_POINTER (active - 1));
-
-  /* Start the first waiting refresh whose host now has room. */
-  for (GList *l = self->host_waiting->head; l != NULL; l = l->next)
-    {
-      GTask *waiting = l->data;
-      Refresh *other = g_task_get_task_data (waiting);
-
-      if (GPOINTER_TO_UINT (g_hash_table_lookup (self->host_active, other->host)) < MAX_PER_HOST)
-        {
-          g_queue_delete_link (self->host_waiting, l);
-          refresh_start (waiting);
-          g_object_unref (waiting);
-          return;
-        }
-    }
 }
 
 static void
 refresh_return (GTask  *task,
                 GError *error)
 {
-  MwFeedList *self = g_task_get_source_object (task);
   Refresh *refresh = g_task_get_task_data (task);
 
   mw_feed_set_refreshing (refresh->feed, FALSE);
-  release_slot (self, refresh);
   if (error != NULL)
     {
       g_autofree char *message = describe (error, mw_feed_get_url (refresh->feed));
@@ -935,16 +957,6 @@ refresh_start (GTask *task)
 {
   MwFeedList *self = g_task_get_source_object (task);
   Refresh *refresh = g_task_get_task_data (task);
-  guint active = GPOINTER_TO_UINT (g_hash_table_lookup (self->host_active, refresh->host));
-
-  /* A bound on connections per host: a hundred feeds on one server are asked in turn. */
-  if (active >= MAX_PER_HOST && !self->blocking_mode)
-    {
-      g_queue_push_tail (self->host_waiting, g_object_ref (task));
-      return;
-    }
-  g_hash_table_insert (self->host_active, g_strdup (refresh->host), GUINT_TO_POINTER (active + 1));
-  refresh->holds_slot = TRUE;
 
   fetch_async (self, mw_feed_get_url (refresh->feed), mw_feed_get_etag (refresh->feed),
                mw_feed_get_last_modified (refresh->feed), g_task_get_cancellable (task),
@@ -970,7 +982,6 @@ mw_feed_list_refresh_async (MwFeedList          *self,
   g_task_set_source_tag (task, mw_feed_list_refresh_async);
   refresh = g_new0 (Refresh, 1);
   refresh->feed = g_object_ref (feed);
-  refresh->host = host_of (mw_feed_get_url (feed));
   g_task_set_task_data (task, refresh, (GDestroyNotify) refresh_free);
 
   if (mw_feed_get_gone (feed) || mw_feed_get_refreshing (feed) ||
@@ -1214,13 +1225,24 @@ mw_feed_list_get_load_error (MwFeedList *self)
   return self->load_error;
 }
 
+/* Runs in the worker thread, and builds the feeds there too: fifty thousand articles
+ * made into objects on the main thread would hold it for a good part of a second. The
+ * objects are nobody else's until the main thread takes them. */
 static gpointer
 parse_state (const char  *data,
              gsize        length,
              guint       *n_skipped,
              GError     **error)
 {
-  return mw_feed_store_parse (data, length, n_skipped, error);
+  g_autoptr(GPtrArray) records = mw_feed_store_parse (data, length, n_skipped, error);
+  GPtrArray *feeds;
+
+  if (records == NULL)
+    return NULL;
+  feeds = g_ptr_array_new_full (records->len, g_object_unref);
+  for (guint i = 0; i < records->len; i++)
+    g_ptr_array_add (feeds, mw_feed_record_to_feed (g_ptr_array_index (records, i)));
+  return feeds;
 }
 
 static gpointer
@@ -1241,6 +1263,44 @@ serialize_state (gpointer  snapshot,
   return mw_feed_store_serialize (snapshot, length);
 }
 
+/* Feeds subscribed while loading stay after the saved ones; one change for each batch. */
+static void
+restore_feeds (gpointer user_data,
+               guint    first,
+               guint    n)
+{
+  GTask *task = user_data;
+  MwFeedList *self = g_task_get_source_object (task);
+  GPtrArray *feeds = g_task_get_task_data (task);
+  guint position = MIN (self->n_restored, self->feeds->len);
+
+  for (guint i = 0; i < n; i++)
+    {
+      MwFeed *feed = g_ptr_array_index (feeds, first + i);
+
+      g_ptr_array_insert (self->feeds, (gint) (position + i), g_object_ref (feed));
+      watch_feed (self, feed);
+    }
+  self->n_restored = position + n;
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, n);
+}
+
+static gboolean
+restored_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  MwFeedList *self = g_task_get_source_object (task);
+
+  self->loaded = TRUE;
+  if (self->saver != NULL)
+    mw_state_saver_set_enabled (self->saver, TRUE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+  if (self->load_error != NULL || self->feeds->len > self->n_restored)
+    schedule_save (self);
+  g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 loaded_cb (GObject      *source_object,
            GAsyncResult *result,
@@ -1248,13 +1308,13 @@ loaded_cb (GObject      *source_object,
 {
   g_autoptr(GTask) task = user_data;
   MwFeedList *self = g_task_get_source_object (task);
-  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) feeds = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *problem = NULL;
   guint n_skipped = 0;
-  guint n_before = self->feeds->len;
+  guint n;
 
-  records = mw_state_file_load_finish (result, &n_skipped, &problem, &error);
+  feeds = mw_state_file_load_finish (result, &n_skipped, &problem, &error);
   if (error != NULL)
     {
       self->load_error = g_strdup_printf (_("Could not read the list of feeds: %s"), error->message);
@@ -1272,24 +1332,14 @@ loaded_cb (GObject      *source_object,
   if (self->load_error != NULL)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOAD_ERROR]);
 
-  /* Feeds subscribed while loading stay after the saved ones; one change for all. */
-  for (guint i = 0; records != NULL && i < records->len; i++)
-    {
-      MwFeed *feed = mw_feed_record_to_feed (g_ptr_array_index (records, i));
-
-      g_ptr_array_insert (self->feeds, (gint) i, feed);
-      watch_feed (self, feed);
-    }
-  if (records != NULL && records->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, records->len);
-
-  self->loaded = TRUE;
-  if (self->saver != NULL)
-    mw_state_saver_set_enabled (self->saver, TRUE);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
-  if (self->load_error != NULL || n_before > 0)
-    schedule_save (self);
-  g_task_return_boolean (task, TRUE);
+  /* All in one change: each change re-sorts every article shown together, so that
+   * smaller batches would cost more in all. It still waits for a frame to be drawn. */
+  if (feeds == NULL)
+    feeds = g_ptr_array_new ();
+  n = feeds->len;
+  g_task_set_task_data (task, g_steal_pointer (&feeds), (GDestroyNotify) g_ptr_array_unref);
+  mw_state_apply_in_batches (n, G_MAXUINT, restore_feeds, restored_cb, g_steal_pointer (&task),
+                             g_object_unref);
 }
 
 void

@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+/* Requests to one host at a time, from all subscriptions together. */
+#define MW_FEED_MAX_CONNECTIONS_PER_HOST 6
+
 #define MW_TYPE_FEED_LIST (mw_feed_list_get_type ())
 G_DECLARE_FINAL_TYPE (MwFeedList, mw_feed_list, MW, FEED_LIST, GObject)
 

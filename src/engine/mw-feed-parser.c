@@ -83,6 +83,36 @@ mw_parsed_feed_free (MwParsedFeed *feed)
   g_free (feed);
 }
 
+static gint64
+parsed_date (const MwParsedItem *item)
+{
+  return item->published > 0 ? item->published : item->updated;
+}
+
+static int
+parsed_newest_first (gconstpointer a,
+                     gconstpointer b)
+{
+  gint64 x = parsed_date (*(MwParsedItem **) a);
+  gint64 y = parsed_date (*(MwParsedItem **) b);
+
+  return (x < y) - (x > y);
+}
+
+/* Cuts FEED to its MAX_ITEMS newest items. A feed keeps no more than that, so doing it
+ * where the document was parsed spares whoever receives it thousands of copies. */
+void
+mw_parsed_feed_keep_newest (MwParsedFeed *feed,
+                            guint         max_items)
+{
+  g_return_if_fail (feed != NULL);
+
+  if (feed->items->len <= max_items)
+    return;
+  g_ptr_array_sort (feed->items, parsed_newest_first);
+  g_ptr_array_set_size (feed->items, max_items);
+}
+
 static gboolean
 streq (const xmlChar *a,
        const char    *b)
@@ -101,6 +131,10 @@ typedef struct
   gboolean      atom_without_namespace; /* an Atom feed that forgot its xmlns */
   char         *rss_namespace;          /* an RSS root's odd default namespace */
   gboolean      too_many_items;
+  guint         n_items;                /* read, kept or not */
+  guint         keep;                   /* the newest this many only; 0: all */
+  gboolean      have_oldest;
+  gint64        oldest;                 /* what is not newer than this goes */
 } ParseState;
 
 static void
@@ -118,6 +152,9 @@ parse_state_reset (ParseState *st)
   st->atom_without_namespace = FALSE;
   g_clear_pointer (&st->rss_namespace, g_free);
   st->too_many_items = FALSE;
+  st->n_items = 0;
+  st->have_oldest = FALSE;
+  st->oldest = 0;
 }
 
 /* Frees what the state owns; the feed is the caller's. */
@@ -336,7 +373,7 @@ add_item (ParseState  *st,
   MwParsedItem *item;
   const char *html_base;
 
-  if (st->feed->items->len >= MAX_ITEMS)
+  if (st->n_items >= MAX_ITEMS)
     {
       st->too_many_items = TRUE;
       return;
@@ -385,6 +422,35 @@ add_item (ParseState  *st,
     item->id = derive_id (item);
 
   g_ptr_array_add (st->feed->items, item);
+  st->n_items++;
+
+  /* Keeping the newest KEEP: when twice that many are read, the older half goes, and from
+   * then on items no newer than the oldest kept are not even built (too_old()). Sorting
+   * is stable, so that between equal dates the earlier item stays, as a final cut of the
+   * whole list would have it. */
+  if (st->keep > 0 && st->feed->items->len >= 2 * st->keep)
+    {
+      mw_parsed_feed_keep_newest (st->feed, st->keep);
+      st->oldest = parsed_date (g_ptr_array_index (st->feed->items, st->keep - 1));
+      st->have_oldest = TRUE;
+    }
+}
+
+/* Whether an item with these dates would be cut anyway; then it is counted, not built. */
+static gboolean
+too_old (ParseState        *st,
+         const ItemBuilder *b)
+{
+  gint64 published = b->published != 0 ? b->published : b->published_fallback;
+  gint64 date = published > 0 ? published : b->updated;
+
+  if (!st->have_oldest || date > st->oldest)
+    return FALSE;
+  if (st->n_items >= MAX_ITEMS)
+    st->too_many_items = TRUE;
+  else
+    st->n_items++;
+  return TRUE;
 }
 
 static void
@@ -913,6 +979,82 @@ collect_atom_person (ParseState *st,
   return NULL;
 }
 
+/* Reads NODE when it dates an item (of an Atom feed when ATOM_ENTRY, else of RSS), the
+ * one place that says which elements do and which one wins. Returns whether it was one.
+ * The first valid date of each kind counts, so reading a node twice changes nothing. */
+static gboolean
+read_item_date (ParseState  *st,
+                ItemBuilder *b,
+                xmlNode     *node,
+                Namespace    ns,
+                const char  *name,
+                gboolean     atom_entry)
+{
+  gint64 *field = NULL;
+
+  if (atom_entry && is_atom_namespace (st, ns))
+    {
+      if (strcmp (name, "published") == 0 || strcmp (name, "issued") == 0)
+        field = &b->published;
+      else if (strcmp (name, "created") == 0)
+        field = &b->published_fallback;
+      else if (strcmp (name, "updated") == 0 || strcmp (name, "modified") == 0)
+        field = &b->updated;
+      else
+        return FALSE;
+    }
+  else if (!atom_entry && is_rss_element (st, node, ns))
+    {
+      if (strcmp (name, "pubDate") != 0)
+        return FALSE;
+      field = &b->published;
+    }
+  else if (!atom_entry && ns == NS_ATOM)
+    {
+      if (strcmp (name, "updated") == 0)
+        field = &b->updated;
+      else if (strcmp (name, "published") == 0)
+        field = &b->published_fallback;
+      else
+        return FALSE;
+    }
+  else if (ns == NS_DC && strcmp (name, "date") == 0)
+    field = &b->published_fallback;
+  else if (ns == NS_DCTERMS && strcmp (name, "modified") == 0)
+    field = &b->updated;
+  else if (ns == NS_DCTERMS && (strcmp (name, "created") == 0 || strcmp (name, "issued") == 0))
+    field = &b->published_fallback;
+  else
+    return FALSE;
+
+  if (*field == 0)
+    *field = collect_date (node);
+  return TRUE;
+}
+
+/* When only the newest items are kept and enough are, reads an item's dates first: an
+ * item too old to be kept is then not built at all. Returns whether ITEM is one. */
+static gboolean
+skip_old_item (ParseState  *st,
+               ItemBuilder *b,
+               xmlNode     *item,
+               gboolean     atom_entry)
+{
+  if (!st->have_oldest)
+    return FALSE;
+  for (xmlNode *child = item->children; child != NULL; child = child->next)
+    {
+      Namespace ns;
+      const char *name;
+
+      if (child->type != XML_ELEMENT_NODE)
+        continue;
+      name = element_name (child, &ns);
+      read_item_date (st, b, child, ns, name, atom_entry);
+    }
+  return too_old (st, b);
+}
+
 /* Elements other formats lend to RSS and Atom items. */
 static gboolean
 read_extension_element (ParseState  *st,
@@ -935,8 +1077,6 @@ read_extension_element (ParseState  *st,
     case NS_DC:
       if (strcmp (name, "creator") == 0)
         take_author (b, collect_text (node, TITLE_COLLECT_BYTES), AUTHOR_NAME);
-      else if (strcmp (name, "date") == 0 && b->published_fallback == 0)
-        b->published_fallback = collect_date (node);
       else if (strcmp (name, "title") == 0)
         take_first (&b->title_fallback, collect_text (node, TITLE_COLLECT_BYTES));
       else if (strcmp (name, "description") == 0)
@@ -944,11 +1084,7 @@ read_extension_element (ParseState  *st,
       return TRUE;
 
     case NS_DCTERMS:
-      if (strcmp (name, "modified") == 0 && b->updated == 0)
-        b->updated = collect_date (node);
-      else if ((strcmp (name, "created") == 0 || strcmp (name, "issued") == 0) &&
-               b->published_fallback == 0)
-        b->published_fallback = collect_date (node);
+      /* Its dates are read_item_date()'s. */
       return TRUE;
 
     case NS_MEDIA:
@@ -980,6 +1116,9 @@ read_rss_item (ParseState *st,
   g_auto(ItemBuilder) b = { 0, };
   const char *about = get_attribute (item, "about", NS_RDF);
 
+  if (skip_old_item (st, &b, item, FALSE))
+    return;
+
   for (xmlNode *child = item->children; child != NULL; child = child->next)
     {
       Namespace ns;
@@ -989,6 +1128,8 @@ read_rss_item (ParseState *st,
         continue;
       name = element_name (child, &ns);
 
+      if (read_item_date (st, &b, child, ns, name, FALSE))
+        continue;
       if (is_rss_element (st, child, ns))
         {
           if (strcmp (name, "title") == 0)
@@ -1016,8 +1157,6 @@ read_rss_item (ParseState *st,
             }
           else if (strcmp (name, "author") == 0)
             take_author (&b, collect_text (child, TITLE_COLLECT_BYTES), AUTHOR_RSS);
-          else if (strcmp (name, "pubDate") == 0 && b.published == 0)
-            b.published = collect_date (child);
           else if (strcmp (name, "enclosure") == 0)
             {
               const char *url = get_attribute (child, "url", NS_NONE);
@@ -1038,10 +1177,6 @@ read_rss_item (ParseState *st,
                 b.link_fallback = resolve_at_node (st, child,
                                                    get_attribute (child, "href", NS_NONE));
             }
-          else if (strcmp (name, "updated") == 0 && b.updated == 0)
-            b.updated = collect_date (child);
-          else if (strcmp (name, "published") == 0 && b.published_fallback == 0)
-            b.published_fallback = collect_date (child);
         }
       else
         {
@@ -1064,6 +1199,9 @@ read_atom_entry (ParseState *st,
 {
   g_auto(ItemBuilder) b = { 0, };
 
+  if (skip_old_item (st, &b, entry, TRUE))
+    return;
+
   for (xmlNode *child = entry->children; child != NULL; child = child->next)
     {
       Namespace ns;
@@ -1073,6 +1211,8 @@ read_atom_entry (ParseState *st,
         continue;
       name = element_name (child, &ns);
 
+      if (read_item_date (st, &b, child, ns, name, TRUE))
+        continue;
       if (is_atom_namespace (st, ns))
         {
           if (strcmp (name, "id") == 0)
@@ -1108,14 +1248,6 @@ read_atom_entry (ParseState *st,
             take_author (&b, collect_atom_person (st, child), AUTHOR_NAME);
           else if (strcmp (name, "contributor") == 0)
             take_author (&b, collect_atom_person (st, child), AUTHOR_CONTRIBUTOR);
-          else if ((strcmp (name, "published") == 0 || strcmp (name, "issued") == 0) &&
-                   b.published == 0)
-            b.published = collect_date (child);
-          else if (strcmp (name, "created") == 0 && b.published_fallback == 0)
-            b.published_fallback = collect_date (child);
-          else if ((strcmp (name, "updated") == 0 || strcmp (name, "modified") == 0) &&
-                   b.updated == 0)
-            b.updated = collect_date (child);
           else if (strcmp (name, "summary") == 0 && b.summary == NULL)
             {
               b.summary = collect_atom_text (child, HTML_MAX_BYTES, &b.summary_is_html);
@@ -1575,6 +1707,11 @@ read_json_item (ParseState *st,
   JsonNode *id = json_object_get_member (object, "id");
   JsonArray *attachments = json_array (object, "attachments");
 
+  b.published = mw_feed_parse_date (json_string (object, "date_published"));
+  b.updated = mw_feed_parse_date (json_string (object, "date_modified"));
+  if (too_old (st, &b))
+    return;
+
   /* The spec wants a string; some generators write a number. */
   if (id != NULL && JSON_NODE_HOLDS_VALUE (id))
     {
@@ -1590,8 +1727,6 @@ read_json_item (ParseState *st,
   b.link_fallback = _mw_feed_resolve_http_url (st->base_url, json_string (object, "external_url"));
   b.title = json_strdup (object, "title", TITLE_COLLECT_BYTES);
   b.author = json_author (object);
-  b.published = mw_feed_parse_date (json_string (object, "date_published"));
-  b.updated = mw_feed_parse_date (json_string (object, "date_modified"));
   b.summary = json_strdup (object, "summary", HTML_MAX_BYTES);
   b.content = json_strdup (object, "content_html", HTML_MAX_BYTES);
   b.content_is_html = b.content != NULL;
@@ -1631,22 +1766,25 @@ read_json_feed (ParseState *st,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autofree char *valid = NULL;
+  gboolean loaded;
   JsonNode *root;
   JsonObject *object;
   JsonArray *items;
   const char *version;
 
-  if (!g_utf8_validate_len (doc, len, NULL))
+  /* json-glib refuses what is not UTF-8, after checking all of it: only then is the
+   * document made valid and read again, rather than checked twice every time. */
+  parser = json_parser_new ();
+  loaded = mw_json_nesting_is_sane (doc, len, MAX_JSON_DEPTH) &&
+           json_parser_load_from_data (parser, doc, len, NULL);
+  if (!loaded && !g_utf8_validate_len (doc, len, NULL))
     {
       valid = g_utf8_make_valid (doc, len);
       doc = valid;
       len = strlen (valid);
+      loaded = json_parser_load_from_data (parser, doc, len, NULL);
     }
-
-  parser = json_parser_new ();
-  /* json-glib recurses once per nesting level; JSON Feed needs a handful of them. */
-  if (!mw_json_nesting_is_sane (doc, len, MAX_JSON_DEPTH) ||
-      !json_parser_load_from_data (parser, doc, len, NULL))
+  if (!loaded)
     {
       g_set_error_literal (error, MW_FEED_ERROR, MW_FEED_ERROR_MALFORMED,
                            _("The feed is damaged and nothing in it could be read"));
@@ -1793,6 +1931,26 @@ mw_feed_parse (const guint8 *data,
                const char   *base_url,
                GError      **error)
 {
+  return mw_feed_parse_newest (data, length, content_type, base_url, 0, error);
+}
+
+/**
+ * mw_feed_parse_newest:
+ * @max_items: how many items to keep, or 0 for all
+ *
+ * Like mw_feed_parse(), keeping only the newest @max_items items, newest first, as
+ * mw_parsed_feed_keep_newest() would cut the whole list; but the items too old to be
+ * kept are not built at all once enough newer ones were read. A feed of 20,000 items
+ * parses in much less time and memory this way.
+ */
+MwParsedFeed *
+mw_feed_parse_newest (const guint8 *data,
+                      gsize         length,
+                      const char   *content_type,
+                      const char   *base_url,
+                      guint         max_items,
+                      GError      **error)
+{
   g_autoptr(MwParsedFeed) feed = NULL;
   g_autoptr(GString) decoded = NULL;
   g_autoptr(GString) repaired = NULL;
@@ -1872,6 +2030,7 @@ mw_feed_parse (const guint8 *data,
   feed->items = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_parsed_item_free);
   st.feed = feed;
   st.base_url = base_url;
+  st.keep = max_items;
 
   if (*doc == '{' || *doc == '[')
     {
@@ -1929,8 +2088,8 @@ mw_feed_parse (const guint8 *data,
       feed->problem = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                     "The feed is damaged; %u item could be read.",
                                                     "The feed is damaged; %u items could be read.",
-                                                    feed->items->len),
-                                       feed->items->len);
+                                                    st.n_items),
+                                       st.n_items);
     }
   else if (st.too_many_items)
     {
@@ -1954,5 +2113,8 @@ mw_feed_parse (const guint8 *data,
         }
     }
 
+  feed->n_items_read = st.n_items;
+  if (max_items > 0)
+    mw_parsed_feed_keep_newest (feed, max_items);
   return g_steal_pointer (&feed);
 }

@@ -60,7 +60,10 @@ typedef struct
   char         *link;         /* the site, absolute, or NULL */
   char         *description;  /* plain text or NULL */
   char         *icon_url;     /* absolute or NULL */
-  GPtrArray    *items;        /* MwParsedItem*, document order, never NULL */
+  GPtrArray    *items;        /* MwParsedItem*, document order (newest first when only
+                                 the newest were kept), never NULL */
+  guint         n_items_read; /* items the document held, kept or not (one too old
+                                 to keep is counted without being looked at) */
   char         *problem;      /* a sentence when the document was damaged but
                                  something was recovered; else NULL */
 } MwParsedFeed;
@@ -69,11 +72,19 @@ void          mw_enclosure_free    (MwEnclosure  *enclosure);
 void          mw_parsed_item_free  (MwParsedItem *item);
 void          mw_parsed_feed_free  (MwParsedFeed *feed);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwParsedFeed, mw_parsed_feed_free)
+void          mw_parsed_feed_keep_newest (MwParsedFeed *feed,
+                                          guint         max_items);
 
 MwParsedFeed *mw_feed_parse        (const guint8 *data,
                                     gsize         length,
                                     const char   *content_type,
                                     const char   *base_url,
+                                    GError      **error);
+MwParsedFeed *mw_feed_parse_newest (const guint8 *data,
+                                    gsize         length,
+                                    const char   *content_type,
+                                    const char   *base_url,
+                                    guint         max_items,
                                     GError      **error);
 gint64        mw_feed_parse_date   (const char   *text);
 

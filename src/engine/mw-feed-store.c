@@ -35,7 +35,7 @@
 static void
 item_record_free (MwItemRecord *record)
 {
-  mw_parsed_item_free (record->item);
+  mw_parsed_item_unref_shared (record->item);
   g_free (record);
 }
 
@@ -78,7 +78,7 @@ mw_feed_record_new_from_feed (MwFeed *feed)
       g_autoptr(MwFeedItem) item = g_list_model_get_item (items, i);
       MwItemRecord *r = g_new0 (MwItemRecord, 1);
 
-      r->item = mw_feed_item_to_parsed (item);
+      r->item = mw_feed_item_dup_shared (item);
       r->read = mw_feed_item_get_read (item);
       r->starred = mw_feed_item_get_starred (item);
       r->first_seen = mw_feed_item_get_first_seen (item);
@@ -96,7 +96,7 @@ mw_feed_record_to_feed (MwFeedRecord *record)
   for (guint i = 0; i < record->items->len; i++)
     {
       MwItemRecord *r = g_ptr_array_index (record->items, i);
-      MwFeedItem *item = mw_feed_item_new_from_parsed (r->item, r->first_seen);
+      MwFeedItem *item = mw_feed_item_new_from_shared (r->item, r->first_seen);
 
       mw_feed_item_set_read (item, r->read);
       mw_feed_item_set_starred (item, r->starred);
@@ -202,7 +202,8 @@ parse_item (JsonNode *node)
   if (id == NULL || *id == '\0')
     return NULL;
 
-  item = g_new0 (MwParsedItem, 1);
+  /* Filled in here, then shared as it is with the article made of it. */
+  item = mw_parsed_item_new_shared (NULL);
   item->id = g_strdup (id);
   item->title = g_strdup (mw_json_get_string (object, "title"));
   item->link = g_strdup (mw_json_get_string (object, "link"));
@@ -211,7 +212,6 @@ parse_item (JsonNode *node)
   item->updated = MAX (0, mw_json_get_int (object, "updated", 0));
   item->summary = g_strdup (mw_json_get_string (object, "summary"));
   item->content = g_strdup (mw_json_get_string (object, "content"));
-  item->enclosures = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_enclosure_free);
 
   enclosures = json_object_get_member (object, "enclosures");
   if (enclosures != NULL && JSON_NODE_HOLDS_ARRAY (enclosures))

@@ -12,13 +12,14 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  MwParsedItem *item;
+  MwParsedItem *item;          /* shared: see mw_parsed_item_new_shared() */
   gboolean      read;
   gboolean      starred;
   gint64        first_seen;
 } MwItemRecord;
 
-/* A plain copy of a feed and its articles, for the worker threads. */
+/* A copy of a feed and its articles, for the worker threads: the articles themselves
+ * are shared, never changed (mw_parsed_item_new_shared()). */
 typedef struct
 {
   char      *url;

@@ -273,6 +273,24 @@ newest_first (gconstpointer a,
   return (dx < dy) - (dx > dy);
 }
 
+static gboolean
+same_items (MwFeed    *self,
+            GPtrArray *items)
+{
+  GListModel *model = G_LIST_MODEL (self->items);
+
+  if (g_list_model_get_n_items (model) != items->len)
+    return FALSE;
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_autoptr(MwFeedItem) item = g_list_model_get_item (model, i);
+
+      if (item != g_ptr_array_index (items, i))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Puts ITEMS (a GPtrArray of owned MwFeedItem) in the store in one change, newest first,
  * keeping at most MW_FEED_MAX_ITEMS of the unstarred ones. */
 static void
@@ -310,8 +328,11 @@ replace_items (MwFeed    *self,
         }
     }
 
-  g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
-                       kept->pdata, kept->len);
+  /* A refresh that brought nothing new changes nothing: no list redraws its rows and
+   * nothing is saved again for it. */
+  if (!same_items (self, kept))
+    g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
+                         kept->pdata, kept->len);
   set_unread (self, unread);
 }
 

@@ -168,6 +168,117 @@ mw_state_file_load_finish (GAsyncResult  *result,
   return g_steal_pointer (&load->result);
 }
 
+/* --- Applying what was read --------------------------------------------------------- */
+
+/* How long one batch may hold the main loop. What a model change costs includes the list
+ * rows a window builds for it, which it lays out in its next frame: after a batch that
+ * cost this much, the next one waits for a frame's time, so that each frame has only one
+ * batch of new rows to lay out. */
+#define BATCH_BUDGET_US 4000
+#define FRAME_US        16667
+
+typedef struct
+{
+  GSource         *source;
+  guint            n_items;
+  guint            next;
+  guint            batch;
+  MwStateApplyFunc apply;
+  GSourceFunc      done;
+  gpointer         user_data;
+  GDestroyNotify   destroy;
+} Batches;
+
+static void
+batches_free (Batches *batches)
+{
+  if (batches->destroy != NULL)
+    batches->destroy (batches->user_data);
+  g_free (batches);
+}
+
+static gboolean
+apply_batch_cb (gpointer data)
+{
+  Batches *batches = data;
+  gint64 start = g_get_monotonic_time ();
+  guint n = MIN (batches->batch, batches->n_items - batches->next);
+  gint64 elapsed;
+
+  if (n > 0)
+    batches->apply (batches->user_data, batches->next, n);
+  batches->next += n;
+
+  /* The next batch is sized by this one: items that cost little (no rows to build any
+   * more) go in fast, costly ones a few at a time, a frame apart. */
+  elapsed = g_get_monotonic_time () - start;
+  if (elapsed < BATCH_BUDGET_US / 2 && batches->batch <= G_MAXUINT / 2)
+    batches->batch *= 2;
+  else if (elapsed > BATCH_BUDGET_US && batches->batch > 1)
+    batches->batch /= 2;
+
+  if (batches->next >= batches->n_items)
+    {
+      batches->done (batches->user_data);
+      return G_SOURCE_REMOVE;
+    }
+  g_source_set_ready_time (batches->source,
+                           elapsed < BATCH_BUDGET_US / 2 ? 0 : g_get_monotonic_time () + FRAME_US);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A source that runs when its ready time comes, and only then. */
+static gboolean
+batch_source_dispatch (GSource     *source,
+                       GSourceFunc  callback,
+                       gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs batch_source_funcs = {
+  NULL, NULL, batch_source_dispatch, NULL, NULL, NULL,
+};
+
+/**
+ * mw_state_apply_in_batches:
+ * @n_items: how many items were read
+ * @first_batch: how many to put in the model first; later batches are sized by how
+ *   long the previous one took
+ * @apply: puts a range of them in the model
+ * @done: called once all are in (its return value is ignored)
+ * @destroy: (nullable): frees @user_data after @done
+ *
+ * Hands what a state file held to its model a batch at a time, below the priority of
+ * drawing: a window shows its first rows at once and stays responsive while thousands
+ * more arrive, instead of building them all in one stall.
+ */
+void
+mw_state_apply_in_batches (guint            n_items,
+                           guint            first_batch,
+                           MwStateApplyFunc apply,
+                           GSourceFunc      done,
+                           gpointer         user_data,
+                           GDestroyNotify   destroy)
+{
+  Batches *batches = g_new0 (Batches, 1);
+  g_autoptr(GSource) source = g_source_new (&batch_source_funcs, sizeof (GSource));
+
+  batches->n_items = n_items;
+  batches->batch = MAX (1, first_batch);
+  batches->apply = apply;
+  batches->done = done;
+  batches->user_data = user_data;
+  batches->destroy = destroy;
+
+  batches->source = source;
+  g_source_set_ready_time (source, 0);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_name (source, "[meanwhile] applying a state file");
+  g_source_set_callback (source, apply_batch_cb, batches, (GDestroyNotify) batches_free);
+  g_source_attach (source, g_main_context_get_thread_default ());
+}
+
 /* --- Saving ------------------------------------------------------------------------ */
 
 struct _MwStateSaver
@@ -275,7 +386,16 @@ save_done_cb (GObject      *source_object,
   self->saving = FALSE;
   if (self->again && self->enabled)
     {
-      start_save (self);
+      /* Someone waits for the file: save again now. Otherwise what changed during this
+       * save waits a moment, as any change does, rather than have a long burst of
+       * changes (a thousand feeds refreshing) copy and write the state back to back. */
+      if (self->waiters->len > 0)
+        start_save (self);
+      else
+        {
+          self->again = FALSE;
+          mw_state_saver_schedule (self);
+        }
       return;
     }
 

@@ -30,6 +30,18 @@ gpointer  mw_state_file_load_finish (GAsyncResult        *result,
                                      char               **problem,
                                      GError             **error);
 
+/* Puts items N_DONE … N_DONE + N - 1 of what was loaded in the owner's model. */
+typedef void     (*MwStateApplyFunc)     (gpointer     user_data,
+                                          guint        first,
+                                          guint        n);
+
+void      mw_state_apply_in_batches (guint                n_items,
+                                     guint                first_batch,
+                                     MwStateApplyFunc     apply,
+                                     GSourceFunc          done,
+                                     gpointer             user_data,
+                                     GDestroyNotify       destroy);
+
 #define MW_TYPE_STATE_SAVER (mw_state_saver_get_type ())
 G_DECLARE_FINAL_TYPE (MwStateSaver, mw_state_saver, MW, STATE_SAVER, GObject)
 

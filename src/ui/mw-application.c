@@ -13,6 +13,7 @@
 #include "mw-demo-feeds.h"
 #include "mw-demo-server.h"
 #include "mw-preferences-window.h"
+#include "mw-startup-report.h"
 #include "mw-window.h"
 
 struct _MwApplication
@@ -26,6 +27,8 @@ struct _MwApplication
   MwDemoServer   *demo_server;
   GStrv           demo_urls;
   GStrv           demo_feed_urls;
+  gboolean        loading;        /* the state files are being read, or were */
+  guint           load_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (MwApplication, mw_application, ADW_TYPE_APPLICATION)
@@ -96,10 +99,34 @@ ensure_window (MwApplication *self)
   return mw_window_new (self);
 }
 
+static void start_loading (MwApplication *self);
+
+static void
+first_frame_cb (GdkFrameClock *clock,
+                MwApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
+  start_loading (self);
+}
+
 static void
 mw_application_activate (GApplication *app)
 {
-  gtk_window_present (GTK_WINDOW (ensure_window (MW_APPLICATION (app))));
+  MwApplication *self = MW_APPLICATION (app);
+  GtkWindow *window = GTK_WINDOW (ensure_window (self));
+  GdkFrameClock *clock;
+
+  mw_startup_report_watch (self, window);
+  gtk_window_present (window);
+
+  /* The window first: the state files are read once it has painted its first frame. */
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  if (self->loading)
+    return;
+  if (clock != NULL)
+    g_signal_connect_object (clock, "after-paint", G_CALLBACK (first_frame_cb), self, 0);
+  else
+    start_loading (self);
 }
 
 static gint
@@ -474,6 +501,27 @@ feeds_loaded_cb (GObject      *source_object,
 }
 
 static void
+start_loading (MwApplication *self)
+{
+  if (self->loading)
+    return;
+  self->loading = TRUE;
+  g_clear_handle_id (&self->load_timeout, g_source_remove);
+  mw_download_list_load_async (self->downloads, NULL, load_cb, self);
+  mw_feed_list_load_async (self->feeds, NULL, feeds_loaded_cb, self);
+}
+
+static gboolean
+load_timeout_cb (gpointer user_data)
+{
+  MwApplication *self = user_data;
+
+  self->load_timeout = 0;
+  start_loading (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 mw_application_startup (GApplication *app)
 {
   MwApplication *self = MW_APPLICATION (app);
@@ -525,11 +573,12 @@ mw_application_startup (GApplication *app)
                            self, G_CONNECT_SWAPPED);
   refresh_interval_changed_cb (self);
 
-  /* The window opens at once; the lists fill in when their files have been read. */
+  /* The window opens at once, and its first frame is not held up by the state files:
+   * they are read after it (or in a second, when nothing shows a window), and the lists
+   * fill in a batch at a time. Until both are in, the application stays. */
   g_application_hold (app);
-  mw_download_list_load_async (self->downloads, NULL, load_cb, self);
   g_application_hold (app);
-  mw_feed_list_load_async (self->feeds, NULL, feeds_loaded_cb, self);
+  self->load_timeout = g_timeout_add_seconds (1, load_timeout_cb, self);
 }
 
 static void
@@ -585,6 +634,7 @@ mw_application_dispose (GObject *object)
 {
   MwApplication *self = MW_APPLICATION (object);
 
+  g_clear_handle_id (&self->load_timeout, g_source_remove);
   g_clear_object (&self->settings);
   g_clear_object (&self->downloads);
   g_clear_object (&self->feeds);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mw-compat.h"
 #include "mw-article-row.h"
 #include "mw-feed.h"
 #include "mw-format.h"
@@ -62,7 +63,7 @@ update (MwArticleRow *self)
 
   starred = mw_feed_item_get_starred (self->item);
   gtk_button_set_icon_name (self->star, starred ? "starred-symbolic" : "non-starred-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star), starred ? _("Unstar") : _("Star"));
+  mw_widget_set_tooltip (GTK_WIDGET (self->star), starred ? _("Unstar") : _("Star"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->star), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   starred ? _("Unstar") : _("Star"), -1);
 }
@@ -195,7 +196,7 @@ mw_article_row_init (MwArticleRow *self)
   gtk_widget_set_valign (GTK_WIDGET (self->star), GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (GTK_WIDGET (self->star), "flat");
   gtk_widget_add_css_class (GTK_WIDGET (self->star), "circular");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star), _("Star"));
+  mw_widget_set_tooltip (GTK_WIDGET (self->star), _("Star"));
   g_signal_connect_swapped (self->star, "clicked", G_CALLBACK (star_clicked_cb), self);
   gtk_widget_set_parent (GTK_WIDGET (self->star), widget);
 }

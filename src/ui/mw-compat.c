@@ -368,3 +368,29 @@ mw_preferences_add_toast (GtkWidget *preferences,
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (preferences), toast);
 #endif
 }
+
+/* Sets WIDGET's tooltip, only when it changes. For a visible widget GTK then asks where
+ * the pointer is, in case the tooltip under it must change: under X11 that is a round
+ * trip to the server, which hundreds of list rows, built or updated at once, would pay
+ * one by one. A widget that is not on screen cannot be under the pointer, so it is
+ * hidden for the moment the tooltip changes. */
+void
+mw_widget_set_tooltip (GtkWidget  *widget,
+                       const char *text)
+{
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0)
+    return;
+
+  if (gtk_widget_get_visible (widget) && !gtk_widget_get_mapped (widget))
+    {
+      gtk_widget_set_visible (widget, FALSE);
+      gtk_widget_set_tooltip_text (widget, text);
+      gtk_widget_set_visible (widget, TRUE);
+    }
+  else
+    {
+      gtk_widget_set_tooltip_text (widget, text);
+    }
+}

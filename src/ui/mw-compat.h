@@ -54,5 +54,7 @@ void   mw_present_dialog        (GtkWidget           *dialog,
 void   mw_close_dialog          (GtkWidget           *dialog);
 void   mw_preferences_add_toast (GtkWidget           *preferences,
                                  AdwToast            *toast);
+void   mw_widget_set_tooltip    (GtkWidget           *widget,
+                                 const char          *text);
 
 G_END_DECLS

@@ -65,7 +65,7 @@ update (MwDownloadRow *self)
 
   name = mw_download_dup_display_name (download);
   gtk_label_set_label (self->name_label, name);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), mw_download_get_url (download));
+  mw_widget_set_tooltip (GTK_WIDGET (self->name_label), mw_download_get_url (download));
 
   g_free (self->status_text);
   self->status_text = mw_format_download_status (download, ahead);

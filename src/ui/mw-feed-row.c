@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mw-compat.h"
 #include "mw-feed-row.h"
 
 struct _MwFeedRow
@@ -47,7 +48,7 @@ update (MwFeedRow *self)
 
   title = mw_feed_dup_display_title (self->feed);
   gtk_label_set_text (self->title, title);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title), mw_feed_get_url (self->feed));
+  mw_widget_set_tooltip (GTK_WIDGET (self->title), mw_feed_get_url (self->feed));
 
   unread = mw_feed_get_unread_count (self->feed);
   count = g_strdup_printf ("%u", unread);
@@ -59,7 +60,7 @@ update (MwFeedRow *self)
 
   error = mw_feed_get_error_message (self->feed);
   gtk_widget_set_visible (GTK_WIDGET (self->badge), error != NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->badge), error);
+  mw_widget_set_tooltip (GTK_WIDGET (self->badge), error);
   if (mw_feed_get_refreshing (self->feed))
     gtk_widget_add_css_class (GTK_WIDGET (self->title), "dim-label");
   else

@@ -247,3 +247,51 @@ def record(obj):
     if path:
         with open(path, "a") as f:
             f.write(json.dumps(obj) + "\n")
+
+
+def report_figures(title, results, columns, reference=None):
+    """Prints a table of figures that a run reported itself (phases, latencies, ...).
+
+    results: {name: [dict per run]}; columns: [(key, label, unit)]. Each cell is the
+    median over the runs, with the min-max under it when they differ; a contender without
+    a key shows "-". With a reference, the first column's median gets a ratio to it."""
+    decimals = {"s": 3, "ms": 1}
+    log("")
+    log(f"## {title}")
+    n_runs = max((len(rs) for rs in results.values()), default=0)
+    log(f"   {machine_description()}; {n_runs} runs each, interleaved")
+    width = max([28] + [len(name) for name in results])
+    head = f"   {'':<{width}}"
+    for _, label, _ in columns:
+        head += f" {label:>16}"
+    if reference:
+        head += f" {'ratio':>6}"
+    log(head)
+    ref_median = None
+    if reference in results:
+        values = [r[columns[0][0]] for r in results[reference] if columns[0][0] in r]
+        ref_median = summarise(values)[0] if values else None
+    for name, rs in results.items():
+        line = f"   {name:<{width}}"
+        spans = f"   {'':<{width}}"
+        figures = {"benchmark": title, "contender": name}
+        for key, _, unit in columns:
+            values = [r[key] for r in rs if key in r]
+            if not values:
+                line += f" {'-':>16}"
+                spans += f" {'':>16}"
+                continue
+            med, lo, hi = summarise(values)
+            d = decimals.get(unit, 0)
+            line += f" {med:>{14}.{d}f}{unit:<2}"
+            spans += f" {f'{lo:.{d}f}-{hi:.{d}f}':>16}" if lo != hi else f" {'':>16}"
+            figures[key] = {"median": med, "min": lo, "max": hi, "unit": unit}
+        if reference:
+            values = [r[columns[0][0]] for r in rs if columns[0][0] in r]
+            ratio = summarise(values)[0] / ref_median if values and ref_median else None
+            line += f" {ratio:>6.2f}" if ratio else f" {'-':>6}"
+            figures["ratio"] = ratio
+        log(line)
+        if spans.strip():
+            log(spans)
+        record(figures)
