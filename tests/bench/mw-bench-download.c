@@ -32,6 +32,7 @@
 #include <sys/resource.h>
 
 #include "mw-download-list.h"
+#include "mw-bench-stats.h"
 #include "mw-monitor.h"
 
 typedef struct
@@ -198,28 +199,6 @@ loaded_cb (GObject      *source_object,
   g_main_loop_quit (bench->loop);
 }
 
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a;
-  gint64 y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-static gint64
-percentile (GArray *sorted,
-            double  p)
-{
-  guint index;
-
-  if (sorted->len == 0)
-    return 0;
-  index = (guint) ((p / 100.0) * (sorted->len - 1) + 0.5);
-  return g_array_index (sorted, gint64, MIN (index, sorted->len - 1));
-}
-
 /* Many downloads at once need a socket and an open .part each. */
 static void
 raise_file_limit (void)
@@ -306,7 +285,7 @@ print_figures (Bench   *bench,
   g_autoptr(GArray) sorted = g_array_copy (bench->lateness);
   double seconds = (bench->end_us - bench->first_start_us) / (double) G_USEC_PER_SEC;
 
-  g_array_sort (sorted, compare_gint64);
+  mw_bench_sort (sorted);
 
   json_builder_begin_object (builder);
   if (opt_label != NULL)
@@ -329,11 +308,11 @@ print_figures (Bench   *bench,
   json_builder_set_member_name (builder, "lateness_samples");
   json_builder_add_int_value (builder, sorted->len);
   json_builder_set_member_name (builder, "lateness_p50_us");
-  json_builder_add_int_value (builder, percentile (sorted, 50));
+  json_builder_add_int_value (builder, mw_bench_percentile (sorted, 50));
   json_builder_set_member_name (builder, "lateness_p99_us");
-  json_builder_add_int_value (builder, percentile (sorted, 99));
+  json_builder_add_int_value (builder, mw_bench_percentile (sorted, 99));
   json_builder_set_member_name (builder, "lateness_max_us");
-  json_builder_add_int_value (builder, percentile (sorted, 100));
+  json_builder_add_int_value (builder, mw_bench_percentile (sorted, 100));
   json_builder_set_member_name (builder, "peak_active");
   json_builder_add_int_value (builder, bench->peak_active);
   json_builder_set_member_name (builder, "threads_at_peak_active");

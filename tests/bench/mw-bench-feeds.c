@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "mw-feed-list.h"
+#include "mw-bench-stats.h"
 #include "mw-monitor.h"
 
 static gboolean opt_freezing = FALSE;
@@ -252,25 +253,6 @@ done_cb (GObject      *source_object,
   finish_one (bench);
 }
 
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a;
-  gint64 y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-static gint64
-percentile (GArray *sorted,
-            double  p)
-{
-  if (sorted->len == 0)
-    return 0;
-  return g_array_index (sorted, gint64, (guint) ((p / 100.0) * (sorted->len - 1) + 0.5));
-}
-
 /* Starts a phase: clears the figures; the caller then starts the work and runs the loop. */
 static gint64
 phase_begin (Bench *bench)
@@ -293,8 +275,8 @@ phase_end (Bench       *bench,
   guint n_over_16ms = 0;
   guint n_busy_over_16ms = 0;
 
-  g_array_sort (bench->lateness, compare_gint64);
-  g_array_sort (bench->busy, compare_gint64);
+  mw_bench_sort (bench->lateness);
+  mw_bench_sort (bench->busy);
   for (guint i = 0; i < bench->lateness->len; i++)
     {
       if (g_array_index (bench->lateness, gint64, i) > 16000)
@@ -314,17 +296,17 @@ phase_end (Bench       *bench,
   json_builder_set_member_name (builder, "ticks");
   json_builder_add_int_value (builder, bench->lateness->len);
   json_builder_set_member_name (builder, "lateness_p50_us");
-  json_builder_add_int_value (builder, percentile (bench->lateness, 50));
+  json_builder_add_int_value (builder, mw_bench_percentile (bench->lateness, 50));
   json_builder_set_member_name (builder, "lateness_p99_us");
-  json_builder_add_int_value (builder, percentile (bench->lateness, 99));
+  json_builder_add_int_value (builder, mw_bench_percentile (bench->lateness, 99));
   json_builder_set_member_name (builder, "lateness_max_us");
-  json_builder_add_int_value (builder, percentile (bench->lateness, 100));
+  json_builder_add_int_value (builder, mw_bench_percentile (bench->lateness, 100));
   json_builder_set_member_name (builder, "ticks_over_16ms");
   json_builder_add_int_value (builder, n_over_16ms);
   json_builder_set_member_name (builder, "busy_p99_us");
-  json_builder_add_int_value (builder, percentile (bench->busy, 99));
+  json_builder_add_int_value (builder, mw_bench_percentile (bench->busy, 99));
   json_builder_set_member_name (builder, "busy_max_us");
-  json_builder_add_int_value (builder, percentile (bench->busy, 100));
+  json_builder_add_int_value (builder, mw_bench_percentile (bench->busy, 100));
   json_builder_set_member_name (builder, "busy_over_16ms");
   json_builder_add_int_value (builder, n_busy_over_16ms);
   json_builder_end_object (builder);
