@@ -28,6 +28,7 @@
 
 #include "mw-feed-parser.h"
 #include "mw-feed-text-private.h"
+#include "mw-json.h"
 
 /* Derived ids start with this, which no publisher's guid or atom:id uses. */
 #define DERIVED_ID_PREFIX "meanwhile:sha1:"
@@ -1622,40 +1623,6 @@ read_json_item (ParseState *st,
   add_item (st, &b);
 }
 
-/* json-glib recurses once per nesting level; a document of a million '[' would take
- * the stack with it. JSON Feed needs a handful of levels. */
-static gboolean
-json_nesting_is_sane (const char *doc,
-                      gsize       len)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = doc[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > MAX_JSON_DEPTH)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-
-  return TRUE;
-}
-
 static gboolean
 read_json_feed (ParseState *st,
                 const char *doc,
@@ -1677,7 +1644,7 @@ read_json_feed (ParseState *st,
     }
 
   parser = json_parser_new ();
-  if (!json_nesting_is_sane (doc, len) || !json_parser_load_from_data (parser, doc, len, NULL))
+  if (!mw_json_load (parser, doc, len, NULL))
     {
       g_set_error_literal (error, MW_FEED_ERROR, MW_FEED_ERROR_MALFORMED,
                            _("The feed is damaged and nothing in it could be read"));

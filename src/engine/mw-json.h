@@ -1,4 +1,4 @@
-/* mw-json.h: the few json-glib helpers the state files share
+/* mw-json.h: the json-glib helpers the state files and the JSON Feed reader share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,6 +7,14 @@
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
+
+/* Deeper than any document Meanwhile reads: JSON Feed and the state files need five. */
+#define MW_JSON_MAX_DEPTH 64
+
+gboolean    mw_json_load       (JsonParser  *parser,
+                                const char  *data,
+                                gsize        length,
+                                GError     **error);
 
 void        mw_json_add_string (JsonBuilder *builder,
                                 const char  *name,
