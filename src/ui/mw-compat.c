@@ -5,7 +5,8 @@
  * GTK 4.10 brought GtkFileLauncher, GtkUriLauncher (4.10) and GtkFileDialog, which talk to
  * the portals properly; Debian 12 has GTK 4.8. Each function here uses the newer API when
  * built against it and the older one otherwise. The newer calls are outside the pinned
- * API level, hence the silenced availability warnings around them.
+ * API level, hence the silenced availability warnings around them. Likewise
+ * libadwaita 1.4 can show a toast's title as plain text, which Debian 12's 1.2 cannot.
  */
 #define G_LOG_DOMAIN "mw-compat"
 
@@ -283,4 +284,24 @@ mw_choose_file_finish (GAsyncResult  *result,
                        GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * mw_toast_new_literal:
+ * @text: what the toast says, as plain text
+ *
+ * Makes a toast that shows @text as it is. A toast's title is Pango markup, and the
+ * text often holds a feed's title, a file name or an address from the network: "<b>"
+ * there must not turn bold, and "Tom & Jerry" must not leave the toast empty. Before
+ * libadwaita 1.4 markup cannot be turned off, so the text is escaped, which works the
+ * same with every version.
+ *
+ * Returns: (transfer full): a new toast
+ */
+AdwToast *
+mw_toast_new_literal (const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  return adw_toast_new (escaped);
 }

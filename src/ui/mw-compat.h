@@ -4,9 +4,11 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
+
+AdwToast *mw_toast_new_literal (const char *text);
 
 void   mw_launch_file          (GtkWindow           *parent,
                                 GFile               *file);

@@ -65,7 +65,7 @@ folder_chosen_cb (GObject      *source_object,
   if (path == NULL)
     {
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                        adw_toast_new (_("Downloads can only be saved to a local folder.")));
+                                        mw_toast_new_literal (_("Downloads can only be saved to a local folder.")));
       return;
     }
   g_settings_set_string (self->settings, "download-folder", path);
