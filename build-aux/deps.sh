@@ -11,6 +11,10 @@ packages="
   desktop-file-utils appstream flatpak-builder
   xvfb xauth dbus dbus-x11 python3
 "
+# The fuzz harnesses (build-aux/fuzz.sh): clang with libFuzzer and the sanitizer runtimes.
+packages="$packages
+  clang libclang-rt-dev
+"
 # The benchmarks (meson test --benchmark) compare against these on a loopback nginx.
 packages="$packages
   nginx-light curl wget libxml2-utils python3-feedparser time
