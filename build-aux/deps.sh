@@ -12,6 +12,10 @@ packages="
   xvfb xauth dbus dbus-x11 python3
   clang
 "
+# The fuzz harnesses (build-aux/fuzz.sh): clang with libFuzzer and the sanitizer runtimes.
+packages="$packages
+  clang libclang-rt-dev
+"
 # The benchmarks (meson test --benchmark) compare against these on a loopback nginx.
 packages="$packages
   nginx-light curl wget libxml2-utils python3-feedparser time

@@ -983,6 +983,27 @@ test_malformed (void)
   }
 }
 
+/* Escapes json-glib gets wrong cost one character each, not the feed. */
+static void
+test_json_bad_escapes (void)
+{
+  static const char doc[] =
+    "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"Odd \\udc00\\ud800 feed\","
+    "\"items\":[{\"id\":\"1\",\"title\":\"Lone \\ud800\"},"
+    "{\"id\":\"2\",\"title\":\"Short \\u00\"},"
+    "{\"id\":\"3\",\"title\":\"Pair \\ud83d\\ude00\"}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwParsedFeed) feed = parse_string (doc, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_null (feed->problem);
+  g_assert_cmpstr (feed->title, ==, "Odd \357\277\275\357\277\275 feed");
+  g_assert_cmpuint (feed->items->len, ==, 3);
+  g_assert_cmpstr (item_at (feed, 0)->title, ==, "Lone \357\277\275");
+  g_assert_cmpstr (item_at (feed, 1)->title, ==, "Short \357\277\275");
+  g_assert_cmpstr (item_at (feed, 2)->title, ==, "Pair \360\237\230\200");
+}
+
 static void
 test_empty (void)
 {
@@ -1479,6 +1500,7 @@ main (int   argc,
   g_test_add_func ("/feed-parser/errors/not-a-feed", test_not_a_feed);
   g_test_add_func ("/feed-parser/errors/malformed", test_malformed);
   g_test_add_func ("/feed-parser/errors/empty", test_empty);
+  g_test_add_func ("/feed-parser/errors/json-bad-escapes", test_json_bad_escapes);
   g_test_add_func ("/feed-parser/errors/too-large", test_too_large);
   g_test_add_func ("/feed-parser/hostile/xxe", test_xxe);
   g_test_add_func ("/feed-parser/hostile/billion-laughs", test_billion_laughs);

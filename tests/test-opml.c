@@ -709,6 +709,23 @@ test_round_trip (void)
   assert_same_entries (parsed, entries);
 }
 
+/* A feed without a title is written with its address as text, which must read back as
+ * no title even when the address is longer than any title is kept. */
+static void
+test_round_trip_long_address (void)
+{
+  g_autoptr(GPtrArray) entries = entries_new ();
+  g_autoptr(GPtrArray) parsed = NULL;
+  g_autoptr(GString) url = g_string_new ("https://long.example.com/feed?");
+
+  while (url->len < 2000)
+    g_string_append (url, "x");
+  g_ptr_array_add (entries, entry_new (url->str, NULL, NULL, NULL));
+
+  parsed = write_and_parse (entries);
+  assert_same_entries (parsed, entries);
+}
+
 static MwOpmlEntry *
 find_entry (GPtrArray  *entries,
             const char *url)
@@ -978,6 +995,7 @@ main (int   argc,
   g_test_add_func ("/opml/parse/robustness", test_robustness);
   g_test_add_func ("/opml/write/format", test_write_format);
   g_test_add_func ("/opml/write/round-trip", test_round_trip);
+  g_test_add_func ("/opml/write/round-trip-long-address", test_round_trip_long_address);
   g_test_add_func ("/opml/write/grouping", test_round_trip_grouping);
   g_test_add_func ("/opml/write/threads", test_threads);
 

@@ -607,6 +607,7 @@ typedef enum
   BROKEN_EMPTY,
   BROKEN_FUTURE,
   BROKEN_NOT_OURS,
+  BROKEN_DEEP,
 } BrokenKind;
 
 static GBytes *
@@ -643,6 +644,20 @@ make_broken_contents (BrokenKind  kind,
           "{ \"format\": \"someone-elses-downloads\", \"version\": 1,\n"
           "  \"downloads\": [ { \"url\": \"" URL_BASE "theirs.bin\" } ] }\n";
         return g_bytes_new (other, sizeof other - 1);
+      }
+    case BROKEN_DEEP:
+      {
+        /* json-glib recurses once per level: a million would take the stack, at every
+         * start, since the file would never be set aside. */
+        GString *deep = g_string_new ("{\"format\":\"meanwhile-downloads\",\"version\":1,"
+                                      "\"downloads\":");
+
+        for (guint i = 0; i < 1000000; i++)
+          g_string_append_c (deep, '[');
+        for (guint i = 0; i < 1000000; i++)
+          g_string_append_c (deep, ']');
+        g_string_append_c (deep, '}');
+        return g_string_free_to_bytes (deep);
       }
     default:
       g_assert_not_reached ();
@@ -877,6 +892,42 @@ test_one_skipped (Fixture       *fixture,
   load_error = mw_download_list_get_load_error (tl->list);
   assert_sentence (load_error);
   g_assert_nonnull (strstr (load_error, "left out"));
+
+  test_list_free (tl);
+}
+
+/* json-glib refuses a whole document over one escaped surrogate that is not half of a
+ * pair, or a \u escape cut short, and leaks memory doing so; such a character is read as
+ * U+FFFD and the rest is kept. */
+static void
+test_bad_escapes (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const char json[] =
+    "{ \"format\": \"meanwhile-downloads\", \"version\": 1, \"downloads\": [\n"
+    "  { \"url\": \"" URL_BASE "one.bin\", \"state\": \"failed\",\n"
+    "    \"error\": \"Reversed \\udc00\\ud800 pair.\" },\n"
+    "  { \"url\": \"" URL_BASE "two.bin\", \"state\": \"paused\",\n"
+    "    \"etag\": \"\\ud800\" },\n"
+    "  { \"url\": \"" URL_BASE "three.bin\", \"state\": \"paused\",\n"
+    "    \"etag\": \"\\ud800x\", \"last-modified\": \"\\u00\" },\n"
+    "  { \"url\": \"" URL_BASE "four.bin\", \"state\": \"failed\",\n"
+    "    \"error\": \"A real pair: \\ud83d\\ude00.\" } ] }\n";
+  TestList *tl;
+
+  write_bytes (fixture->path, json, -1);
+  tl = test_list_new (fixture->state_file);
+  load_and_wait (tl->list);
+
+  g_assert_null (mw_download_list_get_load_error (tl->list));
+  g_assert_cmpuint (test_list_get_n_items (tl), ==, 4);
+  g_assert_cmpstr (mw_download_get_error_message (test_list_get (tl, 0)), ==,
+                   "Reversed \357\277\275\357\277\275 pair.");
+  g_assert_cmpstr (mw_download_get_etag (test_list_get (tl, 1)), ==, "\357\277\275");
+  g_assert_cmpstr (mw_download_get_etag (test_list_get (tl, 2)), ==, "\357\277\275x");
+  g_assert_cmpstr (mw_download_get_last_modified (test_list_get (tl, 2)), ==, "\357\277\275");
+  g_assert_cmpstr (mw_download_get_error_message (test_list_get (tl, 3)), ==,
+                   "A real pair: \360\237\230\200.");
 
   test_list_free (tl);
 }
@@ -1448,9 +1499,11 @@ main (int   argc,
   ADD ("/store/list/broken/empty", test_broken, GINT_TO_POINTER (BROKEN_EMPTY));
   ADD ("/store/list/broken/future-version", test_broken, GINT_TO_POINTER (BROKEN_FUTURE));
   ADD ("/store/list/broken/not-ours", test_broken, GINT_TO_POINTER (BROKEN_NOT_OURS));
+  ADD ("/store/list/broken/deep", test_broken, GINT_TO_POINTER (BROKEN_DEEP));
   ADD ("/store/list/broken/twice", test_broken_twice, NULL);
   ADD ("/store/list/tolerant", test_tolerant, NULL);
   ADD ("/store/list/one-skipped", test_one_skipped, NULL);
+  ADD ("/store/list/bad-escapes", test_bad_escapes, NULL);
   ADD ("/store/list/relative-path", test_relative_path, NULL);
   ADD ("/store/list/no-save-before-load", test_no_save_before_load, NULL);
   ADD ("/store/list/many", test_many, NULL);

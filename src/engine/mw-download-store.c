@@ -237,13 +237,7 @@ mw_download_store_parse (const char  *data,
       return NULL;
     }
 
-  if (!mw_json_nesting_is_sane (data, length, MW_JSON_STATE_MAX_DEPTH))
-    {
-      g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
-                   _("The list of downloads is damaged (%s)."), _("its parts are nested far too deeply"));
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
+  if (!mw_json_load (parser, data, length, &local_error))
     {
       g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
                    _("The list of downloads is damaged (%s)."), local_error->message);

@@ -1775,14 +1775,13 @@ read_json_feed (ParseState *st,
   /* json-glib refuses what is not UTF-8, after checking all of it: only then is the
    * document made valid and read again, rather than checked twice every time. */
   parser = json_parser_new ();
-  loaded = mw_json_nesting_is_sane (doc, len, MAX_JSON_DEPTH) &&
-           json_parser_load_from_data (parser, doc, len, NULL);
+  loaded = mw_json_load (parser, doc, len, NULL);
   if (!loaded && !g_utf8_validate_len (doc, len, NULL))
     {
       valid = g_utf8_make_valid (doc, len);
       doc = valid;
       len = strlen (valid);
-      loaded = json_parser_load_from_data (parser, doc, len, NULL);
+      loaded = mw_json_load (parser, doc, len, NULL);
     }
   if (!loaded)
     {

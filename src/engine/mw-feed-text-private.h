@@ -25,7 +25,6 @@ G_BEGIN_DECLS
 #define DATE_COLLECT_BYTES  256
 #define MAX_ITEMS           100000
 #define MAX_ENCLOSURES      64
-#define MAX_JSON_DEPTH      64
 
 typedef enum
 {

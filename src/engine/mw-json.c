@@ -1,4 +1,4 @@
-/* mw-json.c: the few json-glib helpers the state files share
+/* mw-json.c: the json-glib helpers the state files and the JSON Feed reader share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -9,7 +9,330 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
 #include "mw-json.h"
+
+/* Checking JSON before json-glib sees it */
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+  const char *copied;   /* how much of the input @fixed holds */
+  GString    *fixed;    /* a copy with bad escapes replaced, once one is found */
+  gboolean    too_deep;
+} JsonCheck;
+
+static void
+skip_space (JsonCheck *c)
+{
+  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+    c->p++;
+}
+
+static gboolean
+is_hex4 (const JsonCheck *c,
+         const char      *p)
+{
+  if (c->end - p < 4)
+    return FALSE;
+  for (guint i = 0; i < 4; i++)
+    {
+      if (!g_ascii_isxdigit (p[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gunichar
+read_hex4 (const char *p)
+{
+  gunichar value = 0;
+
+  for (guint i = 0; i < 4; i++)
+    value = value * 16 + g_ascii_xdigit_value (p[i]);
+  return value;
+}
+
+/* Replaces the @len bytes of the escape at the current position by one for U+FFFD. */
+static void
+replace_escape (JsonCheck *c,
+                gsize      len)
+{
+  if (c->fixed == NULL)
+    c->fixed = g_string_sized_new ((c->end - c->copied) + 16);
+  g_string_append_len (c->fixed, c->copied, c->p - c->copied);
+  g_string_append (c->fixed, "\\ufffd");
+  c->p += len;
+  c->copied = c->p;
+}
+
+static gboolean
+check_string (JsonCheck *c)
+{
+  c->p++;
+  while (c->p < c->end)
+    {
+      gunichar value;
+      gunichar low;
+
+      switch (*c->p)
+        {
+        case '"':
+          c->p++;
+          return TRUE;
+        case '\0':
+          /* json-glib takes it for the end of the text. */
+          return FALSE;
+        case '\\':
+          if (c->end - c->p < 2)
+            return FALSE;
+          if (strchr ("\"\\/bfnrt", c->p[1]) != NULL && c->p[1] != '\0')
+            {
+              c->p += 2;
+              continue;
+            }
+          if (c->p[1] != 'u')
+            return FALSE;
+          if (!is_hex4 (c, c->p + 2))
+            {
+              /* Cut short: json-glib would take what follows into it, even the quote
+               * that ends the string. */
+              gsize n_hex = 0;
+
+              while (c->p + 2 + n_hex < c->end && g_ascii_isxdigit (c->p[2 + n_hex]))
+                n_hex++;
+              replace_escape (c, 2 + n_hex);
+              continue;
+            }
+          value = read_hex4 (c->p + 2);
+          if (value >= 0xd800 && value <= 0xdbff && c->end - c->p >= 12 && c->p[6] == '\\' &&
+              c->p[7] == 'u' && is_hex4 (c, c->p + 8) &&
+              (low = read_hex4 (c->p + 8)) >= 0xdc00 && low <= 0xdfff)
+            {
+              c->p += 12;
+              continue;
+            }
+          if (value >= 0xd800 && value <= 0xdfff)
+            replace_escape (c, 6);
+          else
+            c->p += 6;
+          continue;
+        default:
+          c->p++;
+          continue;
+        }
+    }
+
+  return FALSE;
+}
+
+static gboolean
+skip_digits (JsonCheck *c)
+{
+  const char *start = c->p;
+
+  while (c->p < c->end && g_ascii_isdigit (*c->p))
+    c->p++;
+  return c->p > start;
+}
+
+static gboolean
+check_number (JsonCheck *c)
+{
+  if (*c->p == '-')
+    c->p++;
+  if (c->p < c->end && *c->p == '0')
+    c->p++;
+  else if (!skip_digits (c))
+    return FALSE;
+  if (c->p < c->end && *c->p == '.')
+    {
+      c->p++;
+      if (!skip_digits (c))
+        return FALSE;
+    }
+  if (c->p < c->end && (*c->p == 'e' || *c->p == 'E'))
+    {
+      c->p++;
+      if (c->p < c->end && (*c->p == '+' || *c->p == '-'))
+        c->p++;
+      if (!skip_digits (c))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_word (JsonCheck  *c,
+            const char *word)
+{
+  gsize len = strlen (word);
+
+  if ((gsize) (c->end - c->p) < len || memcmp (c->p, word, len) != 0)
+    return FALSE;
+  c->p += len;
+  return TRUE;
+}
+
+/* Recursion is bounded by MW_JSON_MAX_DEPTH. */
+static gboolean
+check_value (JsonCheck *c,
+             guint      depth)
+{
+  char close;
+
+  skip_space (c);
+  if (c->p >= c->end)
+    return FALSE;
+
+  switch (*c->p)
+    {
+    case '"':
+      return check_string (c);
+    case 't':
+      return check_word (c, "true");
+    case 'f':
+      return check_word (c, "false");
+    case 'n':
+      return check_word (c, "null");
+    case '{':
+    case '[':
+      break;
+    default:
+      return (*c->p == '-' || g_ascii_isdigit (*c->p)) && check_number (c);
+    }
+
+  if (depth >= MW_JSON_MAX_DEPTH)
+    {
+      c->too_deep = TRUE;
+      return FALSE;
+    }
+
+  close = *c->p == '{' ? '}' : ']';
+  c->p++;
+  skip_space (c);
+  if (c->p < c->end && *c->p == close)
+    {
+      c->p++;
+      return TRUE;
+    }
+
+  while (TRUE)
+    {
+      if (close == '}')
+        {
+          skip_space (c);
+          if (c->p >= c->end || *c->p != '"' || !check_string (c))
+            return FALSE;
+          skip_space (c);
+          if (c->p >= c->end || *c->p != ':')
+            return FALSE;
+          c->p++;
+        }
+      if (!check_value (c, depth + 1))
+        return FALSE;
+      skip_space (c);
+      if (c->p >= c->end)
+        return FALSE;
+      if (*c->p == close)
+        {
+          c->p++;
+          return TRUE;
+        }
+      if (*c->p != ',')
+        return FALSE;
+      c->p++;
+    }
+}
+
+/**
+ * mw_json_load:
+ * @parser: the parser to load into
+ * @data: (array length=length): JSON text, as UTF-8
+ * @length: its size in bytes
+ * @error: return location for a #JSON_PARSER_ERROR
+ *
+ * Loads JSON that nobody checked. The text is checked against the JSON grammar first,
+ * because json-glib 1.6 leaks memory on many of the ways it can be wrong, and because
+ * it recurses once per nesting level: a document nested deeper than
+ * %MW_JSON_MAX_DEPTH is refused before it can take the stack. And json-glib mishandles
+ * an escaped surrogate that is not half of a pair (a lone "\ud800") and a "\u" with
+ * fewer than four hex digits: it refuses the whole document, leaks memory or returns a
+ * string that is not UTF-8. Such an escape is read as U+FFFD, so that one bad
+ * character costs one character.
+ *
+ * Returns: %TRUE when @parser holds the document
+ */
+gboolean
+mw_json_load (JsonParser  *parser,
+              const char  *data,
+              gsize        length,
+              GError     **error)
+{
+  JsonCheck c = { data, data + length, data, NULL, FALSE };
+  g_autoptr(GError) local_error = NULL;
+  gboolean valid;
+
+  /* json-glib skips a byte order mark, as some editors write one. */
+  if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    c.p += 3;
+
+  valid = check_value (&c, 0);
+  if (valid)
+    {
+      skip_space (&c);
+      valid = c.p == c.end;
+    }
+  if (!valid)
+    {
+      guint line = 1;
+
+      for (const char *p = data; p < c.p && p < c.end; p++)
+        line += *p == '\n';
+      if (c.fixed != NULL)
+        g_string_free (c.fixed, TRUE);
+      G_STATIC_ASSERT (MW_JSON_MAX_DEPTH == 64);
+      if (c.too_deep)
+        g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                             _("nested more than 64 levels deep"));
+      else
+        g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                     _("not valid JSON at line %u"), line);
+      return FALSE;
+    }
+
+  if (c.fixed != NULL)
+    {
+      g_autoptr(GString) fixed = g_steal_pointer (&c.fixed);
+
+      g_string_append_len (fixed, c.copied, c.end - c.copied);
+      valid = json_parser_load_from_data (parser, fixed->str, (gssize) fixed->len, &local_error);
+    }
+  else
+    {
+      valid = json_parser_load_from_data (parser, data, (gssize) length, &local_error);
+    }
+
+  if (!valid)
+    {
+      /* Only the encoding is left to json-glib: the message is shown, so it must be
+       * UTF-8 whatever json-glib quoted. */
+      if (!g_utf8_validate (local_error->message, -1, NULL))
+        {
+          char *message = g_utf8_make_valid (local_error->message, -1);
+
+          g_free (local_error->message);
+          local_error->message = message;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+
+  return valid;
+}
 
 /* NULL becomes JSON null, so that every member is always written. */
 void
@@ -82,47 +405,3 @@ mw_json_get_bool (JsonObject *object,
   return node ? json_node_get_boolean (node) : FALSE;
 }
 
-/* json-glib parses by recursion, so a few hundred thousand "[" overflow the stack: a
- * damaged file must not crash Meanwhile at every start. Counts brackets outside strings,
- * without parsing. */
-gboolean
-mw_json_nesting_is_sane (const char *data,
-                         gsize       length,
-                         guint       max_depth)
-{
-  /* Only these bytes matter; the text between them is skipped at table speed. */
-  static const guint8 structural[256] = {
-    ['"'] = 1, ['\\'] = 1, ['['] = 1, ['{'] = 1, [']'] = 1, ['}'] = 1,
-  };
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c;
-
-      while (i < length && !structural[(guchar) data[i]])
-        i++;
-      if (i >= length)
-        break;
-      c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > max_depth)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-  return TRUE;
-}

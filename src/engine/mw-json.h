@@ -1,4 +1,4 @@
-/* mw-json.h: the few json-glib helpers the state files share
+/* mw-json.h: the json-glib helpers the state files and the JSON Feed reader share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,8 +8,13 @@
 
 G_BEGIN_DECLS
 
-/* Far deeper than anything Meanwhile writes; a state file nested deeper is damaged. */
-#define MW_JSON_STATE_MAX_DEPTH 64
+/* Deeper than any document Meanwhile reads: JSON Feed and the state files need five. */
+#define MW_JSON_MAX_DEPTH 64
+
+gboolean    mw_json_load       (JsonParser  *parser,
+                                const char  *data,
+                                gsize        length,
+                                GError     **error);
 
 void        mw_json_add_string (JsonBuilder *builder,
                                 const char  *name,
@@ -27,8 +32,5 @@ gint64      mw_json_get_int    (JsonObject  *object,
                                 gint64       fallback);
 gboolean    mw_json_get_bool   (JsonObject  *object,
                                 const char  *name);
-gboolean    mw_json_nesting_is_sane (const char *data,
-                                     gsize       length,
-                                     guint       max_depth);
 
 G_END_DECLS

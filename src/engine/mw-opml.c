@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <libxml/entities.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -90,9 +91,58 @@ normalize_feed_url (const char *text)
   return mw_url_resolve_http (NULL, p);
 }
 
+/* No attribute of a real subscription list comes near this; see get_attribute(). */
+#define ATTRIBUTE_MAX_BYTES (64 * 1024)
+
+/* How deep internal entities may refer to each other; libxml2 refuses loops itself. */
+#define ENTITY_MAX_DEPTH 16
+
+/* Appends the text of @node and its siblings, with internal entities expanded, and gives
+ * up (returning FALSE) past ATTRIBUTE_MAX_BYTES. libxml2 2.9 bounds nested expansion but
+ * not a flat one: ten thousand references to a 10 KB entity in one attribute make
+ * 100 MB, and its own xmlNodeListGetString() takes minutes over them. External entities
+ * are never loaded, so they have no text. */
+static gboolean
+append_attribute_text (GString *out,
+                       xmlNode *node,
+                       guint    depth)
+{
+  for (; node != NULL; node = node->next)
+    {
+      if (node->type == XML_TEXT_NODE && node->content != NULL)
+        {
+          g_string_append (out, (const char *) node->content);
+        }
+      else if (node->type == XML_ENTITY_REF_NODE)
+        {
+          xmlEntity *entity = xmlGetDocEntity (node->doc, node->name);
+
+          if (entity == NULL || entity->etype != XML_INTERNAL_GENERAL_ENTITY)
+            continue;
+          if (depth >= ENTITY_MAX_DEPTH)
+            return FALSE;
+          if (entity->children != NULL)
+            {
+              if (!append_attribute_text (out, entity->children, depth + 1))
+                return FALSE;
+            }
+          else if (entity->content != NULL)
+            {
+              g_string_append (out, (const char *) entity->content);
+            }
+        }
+
+      if (out->len > ATTRIBUTE_MAX_BYTES)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Returns a copy of the value of @node's first attribute called @name in any case
  * (exporters write xmlUrl, xmlurl and XMLURL), or NULL. Internal entities are expanded;
- * external ones are never loaded. */
+ * external ones are never loaded. A value longer than ATTRIBUTE_MAX_BYTES is junk or
+ * an attack, and reads as no value. */
 static char *
 get_attribute (xmlNode    *node,
                const char *name)
@@ -103,11 +153,11 @@ get_attribute (xmlNode    *node,
     {
       if (attr->name != NULL && g_ascii_strcasecmp ((const char *) attr->name, name) == 0)
         {
-          xmlChar *value = xmlNodeListGetString (node->doc, attr->children, 1);
-          char *copy = g_strdup (value != NULL ? (const char *) value : "");
+          g_autoptr(GString) value = g_string_new (NULL);
 
-          xmlFree (value);
-          return copy;
+          if (!append_attribute_text (value, attr->children, 0))
+            return NULL;
+          return g_string_free (g_steal_pointer (&value), FALSE);
         }
     }
 
@@ -137,20 +187,26 @@ is_element (xmlNode    *node,
          g_ascii_strcasecmp ((const char *) node->name, name) == 0;
 }
 
-/* An outline's label: its title, else its text. */
+/* An outline's label as written: its title, else its text. */
 static char *
-outline_label (xmlNode *outline)
+outline_raw_label (xmlNode *outline)
 {
   g_autofree char *title = get_attribute (outline, "title");
   g_autofree char *cleaned = mw_text_clean_line (title, TITLE_MAX_CHARS);
 
   if (cleaned != NULL)
-    return g_steal_pointer (&cleaned);
+    return g_steal_pointer (&title);
 
-  g_clear_pointer (&title, g_free);
-  title = get_attribute (outline, "text");
+  return get_attribute (outline, "text");
+}
 
-  return mw_text_clean_line (title, TITLE_MAX_CHARS);
+/* An outline's label, cleaned. */
+static char *
+outline_label (xmlNode *outline)
+{
+  g_autofree char *raw = outline_raw_label (outline);
+
+  return mw_text_clean_line (raw, TITLE_MAX_CHARS);
 }
 
 /* Joins the labels of the enclosing folders, skipping the levels that are not folders
@@ -184,6 +240,7 @@ entry_from_outline (xmlNode    *outline,
   g_autofree char *xml_url = get_attribute (outline, "xmlUrl");
   g_autofree char *url = normalize_feed_url (xml_url);
   g_autofree char *html_url = NULL;
+  g_autofree char *raw_title = NULL;
   g_autofree char *title = NULL;
   MwOpmlEntry *entry;
 
@@ -191,11 +248,16 @@ entry_from_outline (xmlNode    *outline,
     return NULL;
   g_hash_table_add (seen, g_strdup (url));
 
-  title = outline_label (outline);
   /* A text that only repeats the address is no title; it is also what mw_opml_write()
-   * writes for a feed without one, as OPML wants a text. */
-  if (title != NULL && (strcmp (title, url) == 0 || g_strcmp0 (title, g_strstrip (xml_url)) == 0))
-    g_clear_pointer (&title, g_free);
+   * writes for a feed without one, as OPML wants a text. It is compared before
+   * cleaning, which would cut a long address short. */
+  raw_title = outline_raw_label (outline);
+  if (raw_title != NULL)
+    {
+      g_strstrip (raw_title);
+      if (strcmp (raw_title, url) != 0 && strcmp (raw_title, g_strstrip (xml_url)) != 0)
+        title = mw_text_clean_line (raw_title, TITLE_MAX_CHARS);
+    }
 
   html_url = get_attribute (outline, "htmlUrl");
 

@@ -7,7 +7,8 @@
  * about and preferences dialogs sit inside the window instead of beside it. Debian 12 has
  * GTK 4.8 and libadwaita 1.2. Each function here uses the newer API when built against it
  * and the older one otherwise. The newer calls are outside the pinned API level, hence
- * the silenced availability warnings around them.
+ * the silenced availability warnings around them. A toast's title is escaped here
+ * rather than set as plain text, which only libadwaita 1.4 can do.
  */
 #define G_LOG_DOMAIN "mw-compat"
 
@@ -393,4 +394,24 @@ mw_widget_set_tooltip (GtkWidget  *widget,
     {
       gtk_widget_set_tooltip_text (widget, text);
     }
+}
+
+/**
+ * mw_toast_new_literal:
+ * @text: what the toast says, as plain text
+ *
+ * Makes a toast that shows @text as it is. A toast's title is Pango markup, and the
+ * text often holds a feed's title, a file name or an address from the network: "<b>"
+ * there must not turn bold, and "Tom & Jerry" must not leave the toast empty. Before
+ * libadwaita 1.4 markup cannot be turned off, so the text is escaped, which works the
+ * same with every version.
+ *
+ * Returns: (transfer full): a new toast
+ */
+AdwToast *
+mw_toast_new_literal (const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  return adw_toast_new (escaped);
 }

@@ -8,6 +8,8 @@
 
 G_BEGIN_DECLS
 
+AdwToast *mw_toast_new_literal (const char *text);
+
 /* Which branch each function takes: the newer API where the libraries built against have
  * it. MW_COMPAT_OLDEST_API forces the oldest branches, so that a check against newer
  * headers can see what the Debian 12 build uses; builds never define it. */

@@ -447,7 +447,7 @@ unsubscribe_action (GtkWidget  *widget,
 
   title = mw_feed_dup_display_title (unsubscribe->feed);
   text = g_strdup_printf (_("Unsubscribed from “%s”"), title);
-  toast = adw_toast_new (text);
+  toast = mw_toast_new_literal (text);
   adw_toast_set_button_label (toast, _("_Undo"));
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_unsubscribe_cb), unsubscribe,
                          (GClosureNotify) unsubscribe_free, 0);

@@ -75,7 +75,7 @@ folder_chosen_cb (GObject      *source_object,
   if (path == NULL)
     {
       mw_preferences_add_toast (GTK_WIDGET (self),
-                                adw_toast_new (_("Downloads can only be saved to a local folder.")));
+                                mw_toast_new_literal (_("Downloads can only be saved to a local folder.")));
       return;
     }
   g_settings_set_string (self->settings, "download-folder", path);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mw-compat.h"
 #include "mw-download-row.h"
 #include "mw-feed-discovery.h"
 #include "mw-feeds-page.h"
@@ -82,7 +83,7 @@ mw_window_show_message (MwWindow   *self,
 
   g_return_if_fail (MW_IS_WINDOW (self));
 
-  toast = adw_toast_new (message);
+  toast = mw_toast_new_literal (message);
   adw_toast_set_timeout (toast, 6);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -534,7 +535,7 @@ mw_window_remove_download (MwWindow   *self,
   name = mw_download_dup_display_name (download);
   /* Translators: a toast after removing a download from the list */
   title = g_strdup_printf (_("“%s” removed"), name);
-  toast = adw_toast_new (title);
+  toast = mw_toast_new_literal (title);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_signal_connect (toast, "button-clicked", G_CALLBACK (undo_removal_cb), removal);
