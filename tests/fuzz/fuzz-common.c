@@ -14,6 +14,7 @@
 
 #include "fuzz-common.h"
 #include "mw-feed-text-private.h"
+#include "mw-error.h"
 #include "mw-filename.h"
 
 int
@@ -140,4 +141,39 @@ void
 fuzz_reset_libxml (void)
 {
   xmlResetLastError ();
+}
+
+void
+fuzz_check_store_round_trip (const uint8_t      *data,
+                             size_t              size,
+                             FuzzStoreParse      parse,
+                             FuzzStoreSerialize  serialize,
+                             GFunc               check,
+                             GCompareFunc        check_same)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) again_error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autofree char *written = NULL;
+  gsize written_length = 0;
+  guint n_skipped = 0;
+
+  records = parse ((const char *) data, size, &n_skipped, &error);
+  if (records == NULL)
+    {
+      fuzz_check_error (error, MW_DOWNLOAD_ERROR);
+      return;
+    }
+
+  for (guint i = 0; i < records->len; i++)
+    check (g_ptr_array_index (records, i), NULL);
+
+  /* What was read is saved, and reads back the same, with nothing skipped. */
+  written = serialize (records, &written_length);
+  again = parse (written, written_length, &n_skipped, &again_error);
+  fuzz_check (again != NULL && n_skipped == 0);
+  fuzz_check (again->len == records->len);
+  for (guint i = 0; i < records->len; i++)
+    check_same (g_ptr_array_index (records, i), g_ptr_array_index (again, i));
 }

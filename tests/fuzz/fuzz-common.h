@@ -48,4 +48,20 @@ void fuzz_check_parsed_feed   (MwParsedFeed  *feed);
 /* Forgets libxml2's record of the last error, so that no input leaves state behind. */
 void fuzz_reset_libxml        (void);
 
+/* A state file's loader: parses @data, checks every record with @check, saves them,
+ * reads that back with nothing skipped and checks it matches record by record. */
+typedef GPtrArray *(*FuzzStoreParse)     (const char  *data,
+                                          gsize        length,
+                                          guint       *n_skipped,
+                                          GError     **error);
+typedef char      *(*FuzzStoreSerialize) (GPtrArray   *records,
+                                          gsize       *length);
+
+void fuzz_check_store_round_trip (const uint8_t      *data,
+                                  size_t              size,
+                                  FuzzStoreParse      parse,
+                                  FuzzStoreSerialize  serialize,
+                                  GFunc               check,
+                                  GCompareFunc        check_same);
+
 G_END_DECLS

@@ -46,35 +46,26 @@ check_same_record (MwDownloadRecord *a,
   fuzz_check (a->added == b->added);
 }
 
+static void
+check_record_cb (gpointer record,
+                 gpointer user_data)
+{
+  check_record (record);
+}
+
+static int
+check_same_record_cb (gconstpointer a,
+                      gconstpointer b)
+{
+  check_same_record ((gpointer) a, (gpointer) b);
+  return 0;
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) again_error = NULL;
-  g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(GPtrArray) again = NULL;
-  g_autofree char *written = NULL;
-  gsize written_length = 0;
-  guint n_skipped = 0;
-
-  records = mw_download_store_parse ((const char *) data, size, &n_skipped, &error);
-  if (records == NULL)
-    {
-      fuzz_check_error (error, MW_DOWNLOAD_ERROR);
-      return 0;
-    }
-
-  for (guint i = 0; i < records->len; i++)
-    check_record (g_ptr_array_index (records, i));
-
-  /* What was read is saved, and reads back the same, with nothing skipped. */
-  written = mw_download_store_serialize (records, &written_length);
-  again = mw_download_store_parse (written, written_length, &n_skipped, &again_error);
-  fuzz_check (again != NULL && n_skipped == 0);
-  fuzz_check (again->len == records->len);
-  for (guint i = 0; i < records->len; i++)
-    check_same_record (g_ptr_array_index (records, i), g_ptr_array_index (again, i));
-
+  fuzz_check_store_round_trip (data, size, mw_download_store_parse, mw_download_store_serialize,
+                               check_record_cb, check_same_record_cb);
   return 0;
 }
