@@ -137,6 +137,9 @@ mw_text_clean_line (const char *text,
 
       if (pending_space)
         {
+          /* A space only with a character after it, both within the limit. */
+          if (n_chars + 2 > max_chars)
+            break;
           g_string_append_c (out, ' ');
           n_chars++;
           pending_space = FALSE;
