@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "mw-application.h"
+#include "mw-http.h"
 #include "mw-startup-report.h"
 
 int
@@ -18,6 +19,7 @@ main (int   argc,
   g_autoptr(MwApplication) app = NULL;
 
   mw_startup_report_begin ();
+  mw_http_raise_open_files_limit ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -6,7 +6,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "mw-error.h"
 #include "mw-http.h"
@@ -172,4 +174,19 @@ mw_http_explain_send_error (GError               *error,
     return error;
   g_error_free (error);
   return explained;
+}
+
+/* Every download running needs a socket and an open .part: a thousand at once need two
+ * thousand descriptors, twice the usual soft limit of 1,024. The hard limit is the
+ * system's word; the soft one only a default, raised here once for the whole process. */
+void
+mw_http_raise_open_files_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+    return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+    g_debug ("Could not raise the limit of open files: %s", g_strerror (errno));
 }

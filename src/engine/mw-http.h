@@ -23,5 +23,6 @@ gboolean     mw_http_parse_content_range  (const char          *value,
 gboolean     mw_http_etag_is_strong       (const char          *etag);
 GError      *mw_http_explain_send_error   (GError              *error,
                                            GTlsCertificateFlags refused_certificate);
+void         mw_http_raise_open_files_limit (void);
 
 G_END_DECLS

@@ -32,6 +32,7 @@
 #include <sys/resource.h>
 
 #include "mw-download-list.h"
+#include "mw-http.h"
 #include "mw-bench-stats.h"
 #include "mw-monitor.h"
 
@@ -199,20 +200,6 @@ loaded_cb (GObject      *source_object,
   g_main_loop_quit (bench->loop);
 }
 
-/* Many downloads at once need a socket and an open .part each. */
-static void
-raise_file_limit (void)
-{
-  struct rlimit limit;
-
-  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
-    {
-      limit.rlim_cur = limit.rlim_max;
-      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
-        g_printerr ("Could not raise the limit of open files: %s\n", g_strerror (errno));
-    }
-}
-
 static gboolean
 remove_tree (GFile *file)
 {
@@ -359,7 +346,7 @@ main (int   argc,
       return 2;
     }
 
-  raise_file_limit ();
+  mw_http_raise_open_files_limit ();
 
   state_dir = g_dir_make_tmp ("mw-bench-state-XXXXXX", &error);
   if (state_dir == NULL)
