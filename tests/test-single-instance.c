@@ -32,6 +32,118 @@ exited_cb (GObject      *source_object,
   *(gboolean *) user_data = TRUE;
 }
 
+/* Starts the real executable with a home and settings of its own, and waits until it
+ * owns its name on the bus, or fails saying it never did. */
+static GSubprocess *
+spawn_instance (GSubprocessLauncher *launcher,
+                GDBusConnection     *bus,
+                gboolean            *exited)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean appeared = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint watch;
+
+  *exited = FALSE;
+  watch = g_bus_watch_name_on_connection (bus, APPLICATION_ID, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                          name_appeared_cb, NULL, &appeared, NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("MW_EXECUTABLE"), NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (process, NULL, exited_cb, exited);
+  while (!appeared && !*exited)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Meanwhile did not take its name on the session bus within a minute");
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (10000), TRUE);
+    }
+  g_bus_unwatch_name (watch);
+  g_assert_false (*exited);
+  return g_steal_pointer (&process);
+}
+
+static gboolean
+get_blocking_mode (GDBusConnection *bus)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) state = NULL;
+  g_autoptr(GVariant) inner = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean enabled = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, APPLICATION_ID, "/io/github/meanwhileapp/Meanwhile",
+                                       "org.gtk.Actions", "Describe", g_variant_new ("(s)", "blocking-mode"),
+                                       G_VARIANT_TYPE ("((bgav))"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "((bg@av))", &enabled, NULL, &state);
+  g_assert_true (enabled);
+  g_assert_cmpuint (g_variant_n_children (state), ==, 1);
+  g_variant_get_child (state, 0, "v", &inner);
+  return g_variant_get_boolean (inner);
+}
+
+static void
+quit_instance (GDBusConnection *bus,
+               GSubprocess     *process,
+               gboolean        *exited)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  g_dbus_connection_call_sync (bus, APPLICATION_ID, "/io/github/meanwhileapp/Meanwhile",
+                               "org.gtk.Actions", "Activate",
+                               g_variant_new ("(sava{sv})", "quit", NULL, NULL),
+                               NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  while (!*exited)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Meanwhile did not quit within a minute of app.quit");
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (10000), TRUE);
+    }
+  g_assert_true (g_subprocess_get_successful (process));
+}
+
+/* Freezing mode is a demonstration: switched on, then the app quit and started again
+ * with settings that persist (a key file, as a desktop would keep them), it is off. */
+static void
+test_freezing_mode_off_at_launch (void)
+{
+  g_autofree char *home = g_dir_make_tmp ("meanwhile-freezing-XXXXXX", NULL);
+  g_autofree char *data_home = g_build_filename (home, "data", NULL);
+  g_autofree char *config_home = g_build_filename (home, "config", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GSubprocess) second = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean exited = FALSE;
+
+  g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+
+  first = spawn_instance (launcher, bus, &exited);
+  g_assert_false (get_blocking_mode (bus));
+  g_dbus_connection_call_sync (bus, APPLICATION_ID, "/io/github/meanwhileapp/Meanwhile",
+                               "org.gtk.Actions", "SetState",
+                               g_variant_new ("(sva{sv})", "blocking-mode", g_variant_new_boolean (TRUE), NULL),
+                               NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (get_blocking_mode (bus));
+  quit_instance (bus, first, &exited);
+
+  second = spawn_instance (launcher, bus, &exited);
+  g_assert_false (get_blocking_mode (bus));
+  quit_instance (bus, second, &exited);
+
+  mw_test_remove_tree (home);
+}
+
 static void
 test_second_instance_forwards (void)
 {
@@ -153,5 +265,6 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/single-instance/second-forwards", test_second_instance_forwards);
+  g_test_add_func ("/single-instance/freezing-mode-off-at-launch", test_freezing_mode_off_at_launch);
   return g_test_run ();
 }

@@ -74,7 +74,7 @@ fixture_tear_down (Fixture       *fixture,
       while (mw_download_is_active (download))
         g_main_context_iteration (NULL, TRUE);
     }
-  g_settings_reset (settings, "blocking-mode");
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "blocking-mode", g_variant_new_boolean (FALSE));
   g_settings_reset (settings, "max-concurrent-downloads");
   gtk_string_list_splice (GTK_STRING_LIST (mw_window_get_log (fixture->window)), 0,
                           g_list_model_get_n_items (mw_window_get_log (fixture->window)), NULL);
@@ -362,27 +362,34 @@ static void
 test_freezing_switch (Fixture       *fixture,
                       gconstpointer  user_data)
 {
-  GSettings *settings = mw_application_get_settings (fixture->app);
   MwDownloadList *list = mw_application_get_downloads (fixture->app);
+  MwFeedList *feeds = mw_application_get_feeds (fixture->app);
   GtkWidget *toggle = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_SWITCH, has_action, "app.blocking-mode");
+  g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GVariant) state = NULL;
 
   g_assert_nonnull (toggle);
   g_assert_nonnull (gtk_widget_get_tooltip_text (toggle));
-  g_assert_false (g_settings_get_boolean (settings, "blocking-mode"));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (toggle)));
+
+  /* Freezing mode is no preference: no setting could bring it back at the next launch. */
+  g_object_get (mw_application_get_settings (fixture->app), "settings-schema", &schema, NULL);
+  g_assert_false (g_settings_schema_has_key (schema, "blocking-mode"));
 
   gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
   iterate_for (20);
-  g_assert_true (g_settings_get_boolean (settings, "blocking-mode"));
   g_assert_true (mw_download_list_get_blocking_mode (list));
+  g_assert_true (mw_feed_list_get_blocking_mode (feeds));
   state = g_action_group_get_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode");
   g_assert_true (g_variant_get_boolean (state));
 
-  /* And the other way: the setting moves the switch. */
-  g_settings_set_boolean (settings, "blocking-mode", FALSE);
+  /* And the other way: the action, as a script would change it, moves the switch. */
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode",
+                                      g_variant_new_boolean (FALSE));
   iterate_for (20);
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (toggle)));
   g_assert_false (mw_download_list_get_blocking_mode (list));
+  g_assert_false (mw_feed_list_get_blocking_mode (feeds));
 }
 
 static gboolean
@@ -495,7 +502,8 @@ test_freezing_mode_stalls (Fixture       *fixture,
   resource->throttle_chunk = 40000;
   resource->throttle_delay_ms = 40;
 
-  g_settings_set_boolean (mw_application_get_settings (fixture->app), "blocking-mode", TRUE);
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode",
+                                      g_variant_new_boolean (TRUE));
   mw_monitor_reset (monitor);
   tick = gtk_widget_add_tick_callback (GTK_WIDGET (fixture->window), note_painted_progress_cb,
                                        &painted, NULL);

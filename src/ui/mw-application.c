@@ -411,8 +411,25 @@ about_action (GSimpleAction *action,
                  NULL);
 }
 
+/* Freezing mode is a demonstration, not a preference: the action holds it, no setting
+ * does, so every launch starts responsive and a restored queue never runs blocking
+ * before the switch can be reached. */
+static void
+blocking_mode_change_state (GSimpleAction *action,
+                            GVariant      *state,
+                            gpointer       user_data)
+{
+  MwApplication *self = MW_APPLICATION (user_data);
+  gboolean blocking = g_variant_get_boolean (state);
+
+  g_simple_action_set_state (action, state);
+  mw_download_list_set_blocking_mode (self->downloads, blocking);
+  mw_feed_list_set_blocking_mode (self->feeds, blocking);
+}
+
 static const GActionEntry app_actions[] = {
   { "download", download_action, "s" },
+  { "blocking-mode", NULL, NULL, "false", blocking_mode_change_state },
   { "demo-downloads", demo_downloads_action },
   { "subscribe", subscribe_action, "s" },
   { "demo-feeds", demo_feeds_action },
@@ -526,7 +543,6 @@ mw_application_startup (GApplication *app)
 {
   MwApplication *self = MW_APPLICATION (app);
   g_autoptr(GFile) state_file = NULL;
-  g_autoptr(GAction) blocking = NULL;
   static const struct {
     const char *action;
     const char *accels[2];
@@ -552,15 +568,9 @@ mw_application_startup (GApplication *app)
   self->downloads = mw_download_list_new (state_file);
   g_settings_bind (self->settings, "max-concurrent-downloads", self->downloads, "max-concurrent",
                    G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "blocking-mode", self->downloads, "blocking-mode",
-                   G_SETTINGS_BIND_GET);
   g_settings_bind_with_mapping (self->settings, "download-folder", self->downloads, "download-folder",
                                 G_SETTINGS_BIND_GET, folder_from_setting, NULL, NULL, NULL);
   g_signal_connect_object (self->downloads, "download-finished", G_CALLBACK (download_finished_cb), self, 0);
-
-  /* The switch, the setting and the engine are one state, through this action. */
-  blocking = g_settings_create_action (self->settings, "blocking-mode");
-  g_action_map_add_action (G_ACTION_MAP (self), blocking);
 
   self->monitor = mw_monitor_new (10);
   mw_monitor_start (self->monitor);
@@ -568,7 +578,6 @@ mw_application_startup (GApplication *app)
   g_clear_object (&state_file);
   state_file = g_file_new_build_filename (g_get_user_data_dir (), "meanwhile", "feeds.json", NULL);
   self->feeds = mw_feed_list_new (state_file);
-  g_settings_bind (self->settings, "blocking-mode", self->feeds, "blocking-mode", G_SETTINGS_BIND_GET);
   g_signal_connect_object (self->settings, "changed::refresh-interval", G_CALLBACK (refresh_interval_changed_cb),
                            self, G_CONNECT_SWAPPED);
   refresh_interval_changed_cb (self);
