@@ -231,6 +231,51 @@ test_download_completes (Fixture       *fixture,
   g_assert_cmpmem (contents, length, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
 }
 
+/* A row unmapped while its download moves on (another page shown) catches up when it
+ * is shown again: no stale progress, no buttons of a state long gone. */
+static void
+test_row_catches_up_after_feeds_page (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (400000, 7);
+  MwTestResource *resource = mw_test_server_add (fixture->server, "/away.bin", body);
+  AdwViewStack *stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_VIEW_STACK, NULL, NULL));
+  MwDownload *download;
+  MwDownloadRow *row;
+  gint64 deadline;
+
+  resource->throttle_chunk = 20000;
+  resource->throttle_delay_ms = 20;
+  download = add_through_action (fixture, "/away.bin");
+  row = wait_for_row (fixture, download);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (strstr (mw_download_row_get_status_text (row), " of ") == NULL)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("The row never showed the download's progress (it says “%s”)",
+                 mw_download_row_get_status_text (row));
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+    }
+
+  adw_view_stack_set_visible_child_name (stack, "feeds");
+  iterate_for (50);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (row)));
+  wait_for_state (download, MW_DOWNLOAD_COMPLETED);
+  iterate_for (50);
+
+  adw_view_stack_set_visible_child_name (stack, "downloads");
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!g_str_has_prefix (mw_download_row_get_status_text (row), "Completed"))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Shown again, the row still says “%s” about a completed download",
+                 mw_download_row_get_status_text (row));
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+    }
+  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (row), GTK_TYPE_BUTTON, has_action, "row.open")));
+  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (row), GTK_TYPE_BUTTON, has_action, "row.pause")));
+}
+
 static void
 test_row_buttons (Fixture       *fixture,
                   gconstpointer  user_data)
@@ -946,6 +991,7 @@ main (int   argc,
   ADD ("/window/opens-empty", test_opens_empty);
   ADD ("/window/download-completes", test_download_completes);
   ADD ("/window/row-buttons", test_row_buttons);
+  ADD ("/window/row-catches-up-after-feeds-page", test_row_catches_up_after_feeds_page);
   ADD ("/window/remove-and-undo", test_remove_and_undo);
   ADD ("/window/bad-input", test_bad_input);
   ADD ("/window/paste", test_paste);

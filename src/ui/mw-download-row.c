@@ -23,6 +23,7 @@ struct _MwDownloadRow
   MwDownload     *download;
   MwDownloadList *list;
   guint           update_tick;
+  gboolean        stale;            /* changed while unmapped: update when shown again */
   char           *status_text;
 
   GtkImage       *icon;
@@ -113,10 +114,13 @@ update_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
+/* An unmapped row draws nothing, so it only remembers that it is behind; map catches up. */
 static void
 schedule_update (MwDownloadRow *self)
 {
-  if (self->update_tick == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->stale = TRUE;
+  else if (self->update_tick == 0)
     self->update_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), update_tick_cb, NULL, NULL);
 }
 
@@ -129,6 +133,7 @@ mw_download_row_update_now (MwDownloadRow *self)
   if (self->update_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->update_tick);
   self->update_tick = 0;
+  self->stale = FALSE;
   update (self);
 }
 
@@ -230,12 +235,28 @@ mw_download_row_root (GtkWidget *widget)
 }
 
 static void
+mw_download_row_map (GtkWidget *widget)
+{
+  MwDownloadRow *self = MW_DOWNLOAD_ROW (widget);
+
+  GTK_WIDGET_CLASS (mw_download_row_parent_class)->map (widget);
+  if (self->stale)
+    {
+      self->stale = FALSE;
+      update (self);
+    }
+}
+
+static void
 mw_download_row_unmap (GtkWidget *widget)
 {
   MwDownloadRow *self = MW_DOWNLOAD_ROW (widget);
 
   if (self->update_tick != 0)
-    gtk_widget_remove_tick_callback (widget, self->update_tick);
+    {
+      gtk_widget_remove_tick_callback (widget, self->update_tick);
+      self->stale = TRUE;
+    }
   self->update_tick = 0;
   GTK_WIDGET_CLASS (mw_download_row_parent_class)->unmap (widget);
 }
@@ -308,6 +329,7 @@ mw_download_row_class_init (MwDownloadRowClass *klass)
   object_class->get_property = mw_download_row_get_property;
   object_class->set_property = mw_download_row_set_property;
   widget_class->root = mw_download_row_root;
+  widget_class->map = mw_download_row_map;
   widget_class->unmap = mw_download_row_unmap;
 
   properties[PROP_DOWNLOAD] =
