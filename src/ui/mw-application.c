@@ -423,6 +423,8 @@ blocking_mode_change_state (GSimpleAction *action,
   gboolean blocking = g_variant_get_boolean (state);
 
   g_simple_action_set_state (action, state);
+  /* "Worst" starts again, so that the two modes can be compared. */
+  mw_monitor_reset (self->monitor);
   mw_download_list_set_blocking_mode (self->downloads, blocking);
   mw_feed_list_set_blocking_mode (self->feeds, blocking);
 }
@@ -572,8 +574,8 @@ mw_application_startup (GApplication *app)
                                 G_SETTINGS_BIND_GET, folder_from_setting, NULL, NULL, NULL);
   g_signal_connect_object (self->downloads, "download-finished", G_CALLBACK (download_finished_cb), self, 0);
 
+  /* The window starts it once its first frame is on screen. */
   self->monitor = mw_monitor_new (10);
-  mw_monitor_start (self->monitor);
 
   g_clear_object (&state_file);
   state_file = g_file_new_build_filename (g_get_user_data_dir (), "meanwhile", "feeds.json", NULL);
