@@ -625,6 +625,69 @@ test_event_log (Fixture       *fixture,
   g_assert_cmpuint (next, ==, G_N_ELEMENTS (expected));
 }
 
+static gboolean
+scrolls_log (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  GtkWidget *child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (widget));
+  GtkSelectionModel *model;
+
+  if (!GTK_IS_LIST_VIEW (child))
+    return FALSE;
+  model = gtk_list_view_get_model (GTK_LIST_VIEW (child));
+  return GTK_IS_NO_SELECTION (model) && gtk_no_selection_get_model (GTK_NO_SELECTION (model)) == data;
+}
+
+static void
+add_finished_downloads (Fixture *fixture,
+                        guint    n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/line-%u.txt", g_random_int ());
+      g_autoptr(GBytes) body = mw_test_make_bytes (100, i);
+
+      mw_test_server_add (fixture->server, path, body);
+      wait_for_state (add_through_action (fixture, path), MW_DOWNLOAD_COMPLETED);
+    }
+  iterate_for (100);
+}
+
+static gboolean
+log_at_end (GtkAdjustment *adjustment)
+{
+  return gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment)
+         >= gtk_adjustment_get_upper (adjustment) - 1;
+}
+
+/* New lines stay in view, unless the person scrolled up to read older ones. */
+static void
+test_event_log_follows (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  GListModel *log = mw_window_get_log (fixture->window);
+  GtkWidget *scroller;
+  GtkAdjustment *adjustment;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-log", NULL);
+  iterate_for (100);
+  scroller = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_SCROLLED_WINDOW, scrolls_log, log);
+  g_assert_nonnull (scroller);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+  add_finished_downloads (fixture, 12);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
+  g_assert_true (log_at_end (adjustment));
+
+  gtk_adjustment_set_value (adjustment, 0);
+  add_finished_downloads (fixture, 2);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  add_finished_downloads (fixture, 2);
+  g_assert_true (log_at_end (adjustment));
+}
+
 static void
 test_drop (Fixture       *fixture,
            gconstpointer  user_data)
@@ -1032,6 +1095,7 @@ main (int   argc,
   ADD ("/window/responsive-while-downloading", test_responsive_while_downloading);
   ADD ("/window/freezing-mode-stalls", test_freezing_mode_stalls);
   ADD ("/window/event-log", test_event_log);
+  ADD ("/window/event-log-follows", test_event_log_follows);
   ADD ("/window/drop", test_drop);
   ADD ("/window/icon-buttons-labelled", test_icon_buttons_labelled);
   ADD ("/window/preferences", test_preferences);

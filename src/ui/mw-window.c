@@ -29,6 +29,7 @@ struct _MwWindow
   AdwToastOverlay      *toast_overlay;
   GtkStack             *downloads_stack;
   GtkListView          *list_view;
+  GtkScrolledWindow    *log_scroller;
   GtkMenuButton        *add_button;
   GtkPopover           *add_popover;
   GtkEntry             *url_entry;
@@ -49,6 +50,7 @@ struct _MwWindow
   GCancellable         *cancellable;
 
   gboolean              log_visible;
+  gboolean              log_follows;      /* at the bottom: new lines stay in view */
   gulong                first_paint_handler;
 };
 
@@ -141,6 +143,25 @@ stall_cb (MwMonitor *monitor,
                                            length);
 
   log_line (self, g_get_real_time (), NULL, text);
+}
+
+/* The log follows new lines, as a terminal does, until the person scrolls up to read;
+ * scrolling back to the end follows again. */
+static void
+log_scrolled_cb (GtkAdjustment *adjustment,
+                 MwWindow      *self)
+{
+  self->log_follows = gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment)
+                      >= gtk_adjustment_get_upper (adjustment) - 1;
+}
+
+static void
+log_grew_cb (GtkAdjustment *adjustment,
+             MwWindow      *self)
+{
+  if (self->log_follows)
+    gtk_adjustment_set_value (adjustment,
+                              gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
 }
 
 static void
@@ -711,6 +732,7 @@ mw_window_class_init (MwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, downloads_stack);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, log_scroller);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, add_button);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, add_popover);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, url_entry);
@@ -748,10 +770,16 @@ static void
 mw_window_init (MwWindow *self)
 {
   GtkDropTarget *drop;
+  GtkAdjustment *adjustment;
   GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_STRING };
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+
+  self->log_follows = TRUE;
+  adjustment = gtk_scrolled_window_get_vadjustment (self->log_scroller);
+  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (log_scrolled_cb), self, 0);
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (log_grew_cb), self, 0);
 
   g_signal_connect_object (self->url_entry, "changed", G_CALLBACK (url_changed_cb), self,
                            G_CONNECT_SWAPPED);
