@@ -13,6 +13,7 @@
 #include "mw-feed-discovery.h"
 #include "mw-feeds-page.h"
 #include "mw-format.h"
+#include "mw-freeze-banner.h"
 #include "mw-meter.h"
 #include "mw-window.h"
 
@@ -38,8 +39,7 @@ struct _MwWindow
   GtkWidget            *demo_button;
   GtkStringList        *log_lines;
   GtkBox               *meter_slot;
-  GtkBox               *meter_slot_compact;
-  GtkBox               *meter_slot_narrow;
+  MwFreezeBanner       *freeze_banner;
   AdwViewStack         *view_stack;
   MwFeedsPage          *feeds_page;
   GtkPopover           *subscribe_popover;
@@ -608,10 +608,7 @@ setup (MwWindow      *self,
 
   meter = g_object_new (MW_TYPE_METER, "monitor", monitor, NULL);
   gtk_box_append (self->meter_slot, meter);
-  meter = g_object_new (MW_TYPE_METER, "monitor", monitor, "compact", TRUE, NULL);
-  gtk_box_append (self->meter_slot_compact, meter);
-  meter = g_object_new (MW_TYPE_METER, "monitor", monitor, "compact", TRUE, NULL);
-  gtk_box_append (self->meter_slot_narrow, meter);
+  mw_freeze_banner_set_application (self->freeze_banner, application);
 
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
@@ -727,6 +724,7 @@ mw_window_class_init (MwWindowClass *klass)
 
   g_type_ensure (MW_TYPE_DOWNLOAD_ROW);
   g_type_ensure (MW_TYPE_FEEDS_PAGE);
+  g_type_ensure (MW_TYPE_FREEZE_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/mw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MwWindow, toast_overlay);
@@ -741,8 +739,7 @@ mw_window_class_init (MwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwWindow, demo_button);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, log_lines);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, meter_slot);
-  gtk_widget_class_bind_template_child (widget_class, MwWindow, meter_slot_compact);
-  gtk_widget_class_bind_template_child (widget_class, MwWindow, meter_slot_narrow);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, freeze_banner);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, feeds_page);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, subscribe_popover);

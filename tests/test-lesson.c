@@ -1,0 +1,239 @@
+/* test-lesson.c: what the window tells a newcomer about freezing mode
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A real window under Xvfb, driven through its actions, with real clicks sent by xdotool
+ * while the main loop is blocked: the banner says what freezing mode will do before it
+ * happens, and afterwards how long the window was frozen and how many clicks waited.
+ */
+#define G_LOG_DOMAIN "test-lesson"
+
+#include "config.h"
+
+#include <gdk/x11/gdkx.h>
+#include <string.h>
+
+#include "mw-application.h"
+#include "mw-freeze-banner.h"
+#include "mw-test-server.h"
+#include "mw-window.h"
+
+typedef struct
+{
+  MwApplication *app;
+  MwWindow      *window;
+  MwTestServer  *server;
+  char          *folder;
+} Fixture;
+
+static MwApplication *app;
+
+static void
+iterate_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Iterates the main loop until @condition holds, or fails saying what it waited for. */
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            guint       timeout_ms,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Waited %u ms for %s, in vain", timeout_ms, what);
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+    }
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  fixture->app = app;
+  fixture->server = mw_test_server_new ();
+  fixture->folder = g_dir_make_tmp ("meanwhile-lesson-XXXXXX", NULL);
+  g_settings_set_string (mw_application_get_settings (app), "download-folder", fixture->folder);
+  g_application_activate (G_APPLICATION (app));
+  fixture->window = MW_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (fixture->window);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 600);
+  while (!mw_download_list_get_loaded (mw_application_get_downloads (app)))
+    g_main_context_iteration (NULL, TRUE);
+  iterate_for (200);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  MwDownloadList *list = mw_application_get_downloads (app);
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "blocking-mode", g_variant_new_boolean (FALSE));
+  while (g_list_model_get_n_items (G_LIST_MODEL (list)) > 0)
+    {
+      g_autoptr(MwDownload) download = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+      mw_download_list_remove (list, download, FALSE);
+      while (mw_download_is_active (download))
+        g_main_context_iteration (NULL, TRUE);
+    }
+  iterate_for (50);
+  mw_test_server_free (fixture->server);
+  mw_test_remove_tree (fixture->folder);
+  g_free (fixture->folder);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      found = find_widget (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+banner_reports_freeze (gpointer data)
+{
+  const char *text = mw_freeze_banner_get_text (data);
+
+  return text != NULL && strstr (text, "frozen") != NULL;
+}
+
+static gboolean
+download_done (gpointer data)
+{
+  return mw_download_get_state (data) == MW_DOWNLOAD_COMPLETED && !mw_download_is_active (data);
+}
+
+/* Clicks a harmless spot of the window (the empty end of the header bar) with XTEST, as
+ * a person would, @delay_ms from now and again @gap_ms later, from another process. */
+static GSubprocess *
+click_later (MwWindow *window,
+             guint     delay_ms,
+             guint     gap_ms)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  g_autofree char *delay = g_strdup_printf ("%.3f", delay_ms / 1000.0);
+  g_autofree char *gap = g_strdup_printf ("%.3f", gap_ms / 1000.0);
+  g_autofree char *x = g_strdup_printf ("%d", gtk_widget_get_width (GTK_WIDGET (window)) - 140);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_assert_nonnull (g_getenv ("MW_XDOTOOL"));
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("MW_XDOTOOL"),
+                              "sleep", delay, "mousemove", "--window", xid, x, "20", "click", "1",
+                              "sleep", gap, "click", "1", NULL);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Nothing to do: the banner suggests the next step. A throttled download in freezing
+ * mode: the window is frozen, two real clicks arrive meanwhile, and afterwards the
+ * banner says how long the freeze was and that both clicks waited. */
+static void
+test_banner_before_and_after (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  MwFreezeBanner *banner = MW_FREEZE_BANNER (find_widget (GTK_WIDGET (fixture->window), MW_TYPE_FREEZE_BANNER));
+  g_autoptr(GBytes) body = mw_test_make_bytes (500000, 3);
+  MwTestResource *resource = mw_test_server_add (fixture->server, "/slow.bin", body);
+  g_autofree char *url = mw_test_server_url (fixture->server, "/slow.bin");
+  g_autoptr(GSubprocess) clicker = NULL;
+  g_autoptr(MwDownload) download = NULL;
+  g_autoptr(GError) error = NULL;
+  MwDownloadList *list = mw_application_get_downloads (fixture->app);
+  gboolean log_visible = FALSE;
+
+  g_assert_nonnull (banner);
+  g_assert_false (mw_freeze_banner_get_revealed (banner));
+
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode", g_variant_new_boolean (TRUE));
+  iterate_for (50);
+  g_assert_true (mw_freeze_banner_get_revealed (banner));
+  g_assert_nonnull (strstr (mw_freeze_banner_get_text (banner), "nothing is running"));
+
+  /* 25 chunks of 20 kB, 60 ms apart: about 1.5 s with the main loop blocked. */
+  resource->throttle_chunk = 20000;
+  resource->throttle_delay_ms = 60;
+  clicker = click_later (fixture->window, 300, 600);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "download", g_variant_new_string (url));
+  download = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  wait_until (download_done, download, 60000, "the download in freezing mode to complete");
+  g_subprocess_wait_check (clicker, NULL, &error);
+  g_assert_no_error (error);
+
+  wait_until (banner_reports_freeze, banner, 10000, "the banner to report the freeze");
+  g_test_message ("Banner: %s", mw_freeze_banner_get_text (banner));
+  g_assert_cmpuint (mw_freeze_banner_get_waited_inputs (banner), ==, 2);
+  g_assert_nonnull (strstr (mw_freeze_banner_get_text (banner), "2 clicks or key presses waited"));
+  g_assert_nonnull (strstr (mw_freeze_banner_get_text (banner), "frames were not drawn"));
+
+  /* "What Happened" opens the event log. */
+  g_object_get (fixture->window, "log-visible", &log_visible, NULL);
+  g_assert_false (log_visible);
+  {
+    GtkWidget *button = NULL;
+
+    for (GtkWidget *w = find_widget (GTK_WIDGET (banner), GTK_TYPE_BUTTON); w; w = gtk_widget_get_next_sibling (w))
+      if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), "_What Happened") == 0)
+        button = w;
+    g_assert_nonnull (button);
+    g_assert_true (gtk_widget_get_visible (button));
+    g_signal_emit_by_name (button, "clicked");
+  }
+  g_object_get (fixture->window, "log-visible", &log_visible, NULL);
+  g_assert_true (log_visible);
+  g_object_set (fixture->window, "log-visible", FALSE, NULL);
+
+  /* The report stays after the switch goes off, until it is dismissed. */
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode", g_variant_new_boolean (FALSE));
+  iterate_for (50);
+  g_assert_true (banner_reports_freeze (banner));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_home = g_dir_make_tmp ("meanwhile-data-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = mw_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add ("/lesson/banner-before-and-after", Fixture, NULL, fixture_set_up,
+              test_banner_before_and_after, fixture_tear_down);
+
+  status = g_test_run ();
+  mw_test_remove_tree (data_home);
+  return status;
+}
