@@ -15,6 +15,7 @@
 
 #include "mw-application.h"
 #include "mw-freeze-banner.h"
+#include "mw-ghost-layer.h"
 #include "mw-test-server.h"
 #include "mw-window.h"
 
@@ -188,6 +189,20 @@ test_banner_before_and_after (Fixture       *fixture,
   g_assert_cmpuint (mw_freeze_banner_get_waited_inputs (banner), ==, 2);
   g_assert_nonnull (strstr (mw_freeze_banner_get_text (banner), "2 clicks or key presses waited"));
   g_assert_nonnull (strstr (mw_freeze_banner_get_text (banner), "frames were not drawn"));
+
+  /* Each click is replayed where it landed, with how long it waited. */
+  {
+    MwGhostLayer *ghosts = MW_GHOST_LAYER (find_widget (GTK_WIDGET (fixture->window), MW_TYPE_GHOST_LAYER));
+
+    g_assert_cmpuint (mw_ghost_layer_get_n_ghosts (ghosts), ==, 2);
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autofree char *label = mw_ghost_layer_dup_label (ghosts, i);
+
+        g_test_message ("Ghost click %u: %s", i, label);
+        g_assert_true (g_str_has_prefix (label, "this click waited "));
+      }
+  }
 
   /* "What Happened" opens the event log. */
   g_object_get (fixture->window, "log-visible", &log_visible, NULL);

@@ -56,6 +56,13 @@ struct _MwFreezeBanner
 
 G_DEFINE_FINAL_TYPE (MwFreezeBanner, mw_freeze_banner, GTK_TYPE_WIDGET)
 
+enum {
+  INPUT_WAITED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static gboolean
 blocking_mode (MwFreezeBanner *self)
 {
@@ -230,9 +237,21 @@ input_cb (GtkEventControllerLegacy *controller,
       waited * 1000 <= self->report_total + REPORT_JOIN_US &&
       g_get_monotonic_time () - self->report_end < REPORT_JOIN_US)
     {
+      double x, y;
+
       self->report_inputs++;
       if (self->reporting && self->report_source == 0)
         update (self);
+      if (type != GDK_KEY_PRESS && gdk_event_get_position (event, &x, &y))
+        {
+          GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+          double dx = 0, dy = 0;
+
+          /* Events are in the surface's coordinates, which include the shadow. */
+          if (native != NULL)
+            gtk_native_get_surface_transform (native, &dx, &dy);
+          g_signal_emit (self, signals[INPUT_WAITED], 0, x - dx, y - dy, waited * 1000);
+        }
     }
   return GDK_EVENT_PROPAGATE;
 }
@@ -363,6 +382,18 @@ mw_freeze_banner_class_init (MwFreezeBannerClass *klass)
   object_class->finalize = mw_freeze_banner_finalize;
   widget_class->root = mw_freeze_banner_root;
   widget_class->unroot = mw_freeze_banner_unroot;
+
+  /**
+   * MwFreezeBanner::input-waited:
+   * @x: where, in the coordinates of the banner's window
+   * @y: where
+   * @waited: how long it waited for the main loop, in microseconds
+   *
+   * Emitted for each click that waited for a freeze being reported.
+   */
+  signals[INPUT_WAITED] = g_signal_new ("input-waited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                        G_TYPE_DOUBLE, G_TYPE_DOUBLE, G_TYPE_INT64);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/meanwhileapp/Meanwhile/mw-freeze-banner.ui");

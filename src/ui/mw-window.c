@@ -14,6 +14,7 @@
 #include "mw-feeds-page.h"
 #include "mw-format.h"
 #include "mw-freeze-banner.h"
+#include "mw-ghost-layer.h"
 #include "mw-meter.h"
 #include "mw-window.h"
 
@@ -40,6 +41,7 @@ struct _MwWindow
   GtkStringList        *log_lines;
   GtkBox               *meter_slot;
   MwFreezeBanner       *freeze_banner;
+  MwGhostLayer         *ghost_layer;
   AdwViewStack         *view_stack;
   MwFeedsPage          *feeds_page;
   GtkPopover           *subscribe_popover;
@@ -581,6 +583,21 @@ download_finished_cb (MwDownloadList *list,
 
 /* --- Life cycle ------------------------------------------------------------------- */
 
+/* A click that waited for a frozen window is replayed where it landed. */
+static void
+input_waited_cb (MwFreezeBanner *banner,
+                 double          x,
+                 double          y,
+                 gint64          waited,
+                 MwWindow       *self)
+{
+  graphene_point_t point;
+
+  if (gtk_widget_compute_point (GTK_WIDGET (self), GTK_WIDGET (self->ghost_layer),
+                                &GRAPHENE_POINT_INIT (x, y), &point))
+    mw_ghost_layer_add (self->ghost_layer, point.x, point.y, waited);
+}
+
 /* Connects the window to the application's engine objects; the "application" property
  * is only set after construction, so this cannot happen in constructed(). */
 static void
@@ -609,6 +626,7 @@ setup (MwWindow      *self,
   meter = g_object_new (MW_TYPE_METER, "monitor", monitor, NULL);
   gtk_box_append (self->meter_slot, meter);
   mw_freeze_banner_set_application (self->freeze_banner, application);
+  g_signal_connect_object (self->freeze_banner, "input-waited", G_CALLBACK (input_waited_cb), self, 0);
 
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
@@ -725,6 +743,7 @@ mw_window_class_init (MwWindowClass *klass)
   g_type_ensure (MW_TYPE_DOWNLOAD_ROW);
   g_type_ensure (MW_TYPE_FEEDS_PAGE);
   g_type_ensure (MW_TYPE_FREEZE_BANNER);
+  g_type_ensure (MW_TYPE_GHOST_LAYER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/mw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MwWindow, toast_overlay);
@@ -740,6 +759,7 @@ mw_window_class_init (MwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwWindow, log_lines);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, meter_slot);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, freeze_banner);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, ghost_layer);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, feeds_page);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, subscribe_popover);
