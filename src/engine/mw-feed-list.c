@@ -113,11 +113,18 @@ typedef struct
   guint         status;
   char         *content_type;
   gint64        retry_after_ms;
+  GCancellable *cancellable;     /* the fetch's own: stopping it stops nothing else */
+  GCancellable *caller;          /* whose cancellation stops it too */
+  gulong        caller_handler;
 } Fetch;
 
 static void
 fetch_free (Fetch *fetch)
 {
+  if (fetch->caller_handler != 0)
+    g_cancellable_disconnect (fetch->caller, fetch->caller_handler);
+  g_clear_object (&fetch->caller);
+  g_clear_object (&fetch->cancellable);
   g_free (fetch->url);
   g_free (fetch->host);
   g_free (fetch->permanent_url);
@@ -240,8 +247,9 @@ got_read (GTask  *task,
 
   if (fetch->data->len > MW_FEED_MAX_BYTES)
     {
-      /* Stop reading: a feed this size is a mistake or an attack. */
-      g_cancellable_cancel (g_task_get_cancellable (task));
+      /* Stop reading: a feed this size is a mistake or an attack. Only this fetch
+       * stops; the caller's cancellable goes on serving its other work. */
+      g_cancellable_cancel (fetch->cancellable);
       fetch_return (task, g_error_new (MW_FEED_ERROR, MW_FEED_ERROR_TOO_LARGE,
                                        _("The feed is larger than %d MB; Meanwhile did not read it."),
                                        MW_FEED_MAX_BYTES / (1024 * 1024)));
@@ -413,6 +421,13 @@ fetch_send (GTask *task)
 }
 
 static void
+caller_cancelled_cb (GCancellable *caller,
+                     GCancellable *own)
+{
+  g_cancellable_cancel (own);
+}
+
+static void
 fetch_async (MwFeedList          *self,
              const char          *url,
              const char          *etag,
@@ -421,10 +436,18 @@ fetch_async (MwFeedList          *self,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
 {
-  g_autoptr(GCancellable) own = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
-  g_autoptr(GTask) task = g_task_new (self, own, callback, user_data);
   Fetch *fetch = g_new0 (Fetch, 1);
+  g_autoptr(GTask) task = NULL;
 
+  /* Each fetch has a cancellable of its own, which the caller's cancels too. */
+  fetch->cancellable = g_cancellable_new ();
+  task = g_task_new (self, fetch->cancellable, callback, user_data);
+  if (cancellable != NULL)
+    {
+      fetch->caller = g_object_ref (cancellable);
+      fetch->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
+                                                     g_object_ref (fetch->cancellable), g_object_unref);
+    }
   fetch->url = g_strdup (url);
   fetch->host = host_of (url);
   fetch->etag = g_strdup (etag);
