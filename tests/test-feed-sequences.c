@@ -137,6 +137,99 @@ subscribe (Fixture       *fixture,
                                         NULL, error);
 }
 
+static void
+refresh (Fixture *fixture,
+         MwFeed  *feed)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  mw_feed_list_refresh_async (fixture->list, feed, NULL, result_cb, &result);
+  mw_feed_list_refresh_finish (fixture->list, wait_result (&result, "a refresh to end"), &error);
+  g_assert_no_error (error);
+}
+
+static void
+load (MwFeedList *list)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  mw_feed_list_load_async (list, NULL, result_cb, &result);
+  g_assert_true (mw_feed_list_load_finish (list, wait_result (&result, "the list of feeds to load"), &error));
+  g_assert_no_error (error);
+}
+
+/* --- What is on disk --------------------------------------------------------------------- */
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *url;
+  const char *item_id;   /* … is starred, */
+  const char *etag;      /* … or the feed has this ETag */
+  const char *title;     /* … and this title */
+} Saved;
+
+/* Returns: (transfer full) (nullable): the record of URL in feeds.json as it is now */
+static MwFeedRecord *
+read_saved (Fixture    *fixture,
+            const char *url)
+{
+  g_autofree char *path = g_file_get_path (fixture->state);
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  gsize length = 0;
+  guint n_skipped = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return NULL;
+  records = mw_feed_store_parse (contents, length, &n_skipped, NULL);
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    {
+      MwFeedRecord *record = g_ptr_array_index (records, i);
+
+      if (g_strcmp0 (record->url, url) == 0)
+        return g_ptr_array_steal_index (records, i);
+    }
+  return NULL;
+}
+
+static gboolean
+is_saved (gpointer data)
+{
+  Saved *saved = data;
+  MwFeedRecord *record = read_saved (saved->fixture, saved->url);
+  gboolean found = FALSE;
+
+  if (record == NULL)
+    return FALSE;
+  if (saved->item_id != NULL)
+    {
+      for (guint i = 0; i < record->items->len; i++)
+        {
+          MwItemRecord *item = g_ptr_array_index (record->items, i);
+
+          if (g_strcmp0 (item->item->id, saved->item_id) == 0)
+            found = item->starred;
+        }
+    }
+  else
+    found = g_strcmp0 (record->etag, saved->etag) == 0 && g_strcmp0 (record->title, saved->title) == 0;
+  mw_feed_record_free (record);
+  return found;
+}
+
+/* Returns: (transfer full): a list read afresh from the fixture's feeds.json */
+static MwFeedList *
+reload (Fixture *fixture)
+{
+  MwFeedList *again = mw_feed_list_new (fixture->state);
+
+  load (again);
+  return again;
+}
+
 /* --- Tests ------------------------------------------------------------------------------- */
 
 /* A feed over the size limit ends with a sentence about its size, and the cancellable
@@ -171,6 +264,77 @@ test_oversize_then_subscribe (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, 1);
 }
 
+/* A star is a change a person made: it reaches feeds.json without anything else
+ * changing, within the usual save delay. */
+static void
+test_star_is_saved (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) feed = NULL;
+  g_autoptr(MwFeedList) again = NULL;
+  g_autofree char *url = mw_test_server_url (fixture->server, "/feed.xml");
+  Saved subscribed = { fixture, url, NULL, NULL, "Stars" };
+  Saved starred = { fixture, url, "one", NULL, NULL };
+  MwFeed *restored;
+
+  load (fixture->list);
+  serve (fixture, "/feed.xml", "Stars");
+  feed = subscribe (fixture, "/feed.xml", NULL, &error);
+  g_assert_no_error (error);
+  wait_until (is_saved, &subscribed, 5000, "the new subscription to be saved");
+
+  mw_feed_item_set_starred (mw_feed_find_item (feed, "one"), TRUE);
+  wait_until (is_saved, &starred, 5000, "the star to reach feeds.json");
+
+  again = reload (fixture);
+  restored = mw_feed_list_find (again, url);
+  g_assert_nonnull (restored);
+  g_assert_true (mw_feed_item_get_starred (mw_feed_find_item (restored, "one")));
+  g_assert_false (mw_feed_item_get_starred (mw_feed_find_item (restored, "two")));
+}
+
+/* A refresh that brings the same articles under a new ETag and a new title changes what
+ * the next refresh asks and what the list shows: both are saved. */
+static void
+test_validators_and_title_saved (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  MwTestResource *resource = serve (fixture, "/feed.xml", "Before");
+  g_autofree char *url = mw_test_server_url (fixture->server, "/feed.xml");
+  g_autofree char *renamed = g_strdup_printf (rss, "After");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) feed = NULL;
+  g_autoptr(MwFeedList) again = NULL;
+  Saved first = { fixture, url, NULL, "\"v1\"", "Before" };
+  Saved second = { fixture, url, NULL, "\"v2\"", "After" };
+  MwFeed *restored;
+
+  resource->etag = g_strdup ("\"v1\"");
+  resource->conditional = TRUE;
+  load (fixture->list);
+  feed = subscribe (fixture, "/feed.xml", NULL, &error);
+  g_assert_no_error (error);
+  wait_until (is_saved, &first, 5000, "the new subscription and its ETag to be saved");
+
+  mw_test_server_lock (fixture->server);
+  g_bytes_unref (resource->body);
+  resource->body = g_bytes_new (renamed, strlen (renamed));
+  g_free (resource->etag);
+  resource->etag = g_strdup ("\"v2\"");
+  mw_test_server_unlock (fixture->server);
+  refresh (fixture, feed);
+  g_assert_cmpstr (mw_feed_get_title (feed), ==, "After");
+  g_assert_cmpstr (mw_feed_get_etag (feed), ==, "\"v2\"");
+  wait_until (is_saved, &second, 5000, "the new ETag and title to reach feeds.json");
+
+  again = reload (fixture);
+  restored = mw_feed_list_find (again, url);
+  g_assert_nonnull (restored);
+  g_assert_cmpstr (mw_feed_get_title (restored), ==, "After");
+  g_assert_cmpstr (mw_feed_get_etag (restored), ==, "\"v2\"");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -182,6 +346,8 @@ main (int   argc,
 
   ADD ("/feeds/sequence/oversize-then-subscribe", test_oversize_then_subscribe, NULL);
   ADD ("/feeds/sequence/oversize-then-subscribe/freezing", test_oversize_then_subscribe, GINT_TO_POINTER (TRUE));
+  ADD ("/feeds/sequence/star-is-saved", test_star_is_saved, NULL);
+  ADD ("/feeds/sequence/validators-and-title-saved", test_validators_and_title_saved, NULL);
 
   return g_test_run ();
 }

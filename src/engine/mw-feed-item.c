@@ -166,22 +166,23 @@ mw_feed_item_dup_shared (MwFeedItem *self)
 }
 
 /* A republished article keeps its identity, its read and starred marks, and its place;
- * only what it says changes. */
-void
+ * only what it says changes.
+ * Returns: whether it said something new */
+gboolean
 mw_feed_item_update (MwFeedItem         *self,
                      const MwParsedItem *parsed)
 {
   MwParsedItem *old;
   MwParsedItem *data;
 
-  g_return_if_fail (MW_IS_FEED_ITEM (self));
+  g_return_val_if_fail (MW_IS_FEED_ITEM (self), FALSE);
 
   old = self->data;
   if (g_strcmp0 (old->title, parsed->title) == 0 && g_strcmp0 (old->link, parsed->link) == 0 &&
       g_strcmp0 (old->author, parsed->author) == 0 && g_strcmp0 (old->summary, parsed->summary) == 0 &&
       g_strcmp0 (old->content, parsed->content) == 0 && old->published == parsed->published &&
       old->updated == parsed->updated && enclosures_equal (old->enclosures, parsed->enclosures))
-    return;
+    return FALSE;
 
   data = mw_parsed_item_new_shared (parsed);
   g_free (data->id);
@@ -199,6 +200,7 @@ mw_feed_item_update (MwFeedItem         *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATE]);
   mw_parsed_item_unref_shared (old);
   g_object_thaw_notify (G_OBJECT (self));
+  return TRUE;
 }
 
 /* The inverse, for tests comparing two parses: a plain copy. */

@@ -22,7 +22,7 @@ MwFeedItem  *mw_feed_item_new_from_parsed (const MwParsedItem *parsed,
 MwFeedItem  *mw_feed_item_new_from_shared (MwParsedItem       *shared,
                                            gint64              first_seen);
 MwParsedItem *mw_feed_item_dup_shared     (MwFeedItem         *self);
-void         mw_feed_item_update          (MwFeedItem         *self,
+gboolean     mw_feed_item_update          (MwFeedItem         *self,
                                            const MwParsedItem *parsed);
 
 const char  *mw_feed_item_get_id          (MwFeedItem *self);

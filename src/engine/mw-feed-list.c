@@ -609,12 +609,9 @@ static void
 watch_feed (MwFeedList *self,
             MwFeed     *feed)
 {
-  GListModel *items = mw_feed_get_items (feed);
-
-  g_signal_connect_object (feed, "notify::unread-count", G_CALLBACK (feed_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (feed, "notify::url", G_CALLBACK (feed_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (feed, "notify::error-message", G_CALLBACK (feed_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (items, "items-changed", G_CALLBACK (feed_changed_cb), self, G_CONNECT_SWAPPED);
+  /* Every change a person or a server makes to the feed: marks, validators, titles,
+   * articles. */
+  g_signal_connect_object (feed, "changed", G_CALLBACK (feed_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 void
