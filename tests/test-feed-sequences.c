@@ -335,6 +335,199 @@ test_validators_and_title_saved (Fixture       *fixture,
   g_assert_cmpstr (mw_feed_get_etag (restored), ==, "\"v2\"");
 }
 
+static guint
+import_opml (Fixture    *fixture,
+             const char *opml_text)
+{
+  g_autofree char *path = g_build_filename (fixture->folder, "subscriptions.opml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint added;
+
+  g_assert_true (g_file_set_contents (path, opml_text, -1, NULL));
+  mw_feed_list_import_opml_async (fixture->list, file, NULL, result_cb, &result);
+  added = mw_feed_list_import_opml_finish (fixture->list, wait_result (&result, "the import to end"), &error);
+  g_assert_no_error (error);
+  return added;
+}
+
+/* An OPML file that lists one feed twice over: by its address, by the address it moved
+ * from for good, and by a page that links it, in two groups. One subscription. */
+static void
+test_opml_lists_feed_twice (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  static const char site[] = "<!DOCTYPE html><html><head>"
+                             "<link rel=\"alternate\" type=\"application/rss+xml\" href=\"/a.xml\">"
+                             "</head><body></body></html>";
+  g_autofree char *url = mw_test_server_url (fixture->server, "/a.xml");
+  g_autofree char *old_url = mw_test_server_url (fixture->server, "/old.xml");
+  g_autofree char *page_url = mw_test_server_url (fixture->server, "/site.html");
+  g_autofree char *opml = NULL;
+  MwTestResource *resource = serve (fixture, "/a.xml", "Twice");
+  MwTestResource *old = serve (fixture, "/old.xml", "Old");
+  MwTestResource *page = serve (fixture, "/site.html", "");
+
+  resource->answer_delay_ms = 100;
+  old->redirect_to = g_strdup ("/a.xml");
+  old->redirect_status = 301;
+  g_clear_pointer (&page->body, g_bytes_unref);
+  page->body = g_bytes_new_static (site, strlen (site));
+  g_free (page->content_type);
+  page->content_type = g_strdup ("text/html");
+  opml = g_strdup_printf ("<?xml version=\"1.0\"?><opml version=\"2.0\"><head><title>Mine</title></head><body>"
+                          "<outline text=\"News\"><outline type=\"rss\" text=\"A\" xmlUrl=\"%s\"/>"
+                          "<outline type=\"rss\" text=\"A again\" xmlUrl=\"%s\"/></outline>"
+                          "<outline text=\"Also\"><outline type=\"rss\" text=\"A, moved\" xmlUrl=\"%s\"/>"
+                          "<outline type=\"rss\" text=\"A's site\" xmlUrl=\"%s\"/></outline>"
+                          "</body></opml>", url, url, old_url, page_url);
+
+  g_assert_cmpuint (import_opml (fixture, opml), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, 1);
+  g_assert_nonnull (mw_feed_list_find (fixture->list, url));
+}
+
+static void
+count_result_cb (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GPtrArray *results = user_data;
+
+  g_ptr_array_add (results, g_object_ref (result));
+}
+
+static gboolean
+has_two (gpointer data)
+{
+  return ((GPtrArray *) data)->len >= 2;
+}
+
+/* Subscribing twice to one address before the first has ended (a double click, a link
+ * opened twice): one subscription, and both requests end with it. */
+static void
+test_same_address_at_once (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *url = mw_test_server_url (fixture->server, "/a.xml");
+  g_autofree char *spelled = NULL;
+  MwTestResource *resource = serve (fixture, "/a.xml", "Once");
+
+  resource->answer_delay_ms = 200;
+  /* The same address as a person may type it. */
+  spelled = g_strconcat ("  HTTP://127.0.0.1", strrchr (url, ':'), NULL);
+  mw_feed_list_subscribe_async (fixture->list, url, NULL, count_result_cb, results);
+  mw_feed_list_subscribe_async (fixture->list, spelled, NULL, count_result_cb, results);
+  wait_until (has_two, results, 20000, "both subscriptions to end");
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, 1);
+  for (guint i = 0; i < results->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MwFeed) feed = mw_feed_list_subscribe_finish (fixture->list, g_ptr_array_index (results, i),
+                                                              NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (feed == mw_feed_list_find (fixture->list, url));
+    }
+  g_assert_cmpuint (resource->requests, ==, 1);
+}
+
+/* Of two requests for one address, the one whose caller gave up ends as cancelled;
+ * the other still gets its subscription. */
+static void
+test_same_address_one_cancelled (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GCancellable) closed = g_cancellable_new ();
+  g_autofree char *url = mw_test_server_url (fixture->server, "/a.xml");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) gone = NULL;
+  g_autoptr(MwFeed) feed = NULL;
+  MwTestResource *resource = serve (fixture, "/a.xml", "Once");
+  guint cancelled;
+
+  resource->answer_delay_ms = 200;
+  mw_feed_list_subscribe_async (fixture->list, url, closed, count_result_cb, results);
+  mw_feed_list_subscribe_async (fixture->list, url, NULL, count_result_cb, results);
+  g_cancellable_cancel (closed);
+  wait_until (has_two, results, 20000, "both subscriptions to end");
+
+  /* In whichever order they ended. */
+  cancelled = g_task_get_cancellable (g_ptr_array_index (results, 0)) == closed ? 0 : 1;
+  gone = mw_feed_list_subscribe_finish (fixture->list, g_ptr_array_index (results, cancelled), NULL, &error);
+  g_assert_null (gone);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  feed = mw_feed_list_subscribe_finish (fixture->list, g_ptr_array_index (results, 1 - cancelled), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (feed == mw_feed_list_find (fixture->list, url));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, 1);
+}
+
+/* An address that moved for good onto a feed already subscribed: nothing new, and a
+ * sentence that says so. */
+static void
+test_redirect_onto_subscribed (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  MwTestResource *old = serve (fixture, "/old.xml", "Old");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) feed = NULL;
+  g_autoptr(MwFeed) again = NULL;
+
+  serve (fixture, "/new.xml", "Moved");
+  old->redirect_to = g_strdup ("/new.xml");
+  old->redirect_status = GPOINTER_TO_UINT (user_data);
+  feed = subscribe (fixture, "/new.xml", NULL, &error);
+  g_assert_no_error (error);
+
+  again = subscribe (fixture, "/old.xml", NULL, &error);
+  g_assert_null (again);
+  g_assert_error (error, MW_FEED_ERROR, MW_FEED_ERROR_NOT_A_FEED);
+  g_assert_nonnull (strstr (error->message, "already follow"));
+  g_assert_nonnull (strstr (error->message, "Moved"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, 1);
+}
+
+/* Two subscriptions, until one of them moves for good onto the other's address: they
+ * are one feed, and become one subscription that keeps the marks of both. */
+static void
+test_refresh_redirects_onto_subscribed (Fixture       *fixture,
+                                        gconstpointer  user_data)
+{
+  MwTestResource *old = serve (fixture, "/old.xml", "Moved");
+  g_autofree char *new_url = mw_test_server_url (fixture->server, "/new.xml");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) moving = NULL;
+  g_autoptr(MwFeed) target = NULL;
+  g_autoptr(MwFeed) kept = NULL;
+
+  serve (fixture, "/new.xml", "Moved");
+  moving = subscribe (fixture, "/old.xml", NULL, &error);
+  g_assert_no_error (error);
+  target = subscribe (fixture, "/new.xml", NULL, &error);
+  g_assert_no_error (error);
+  mw_feed_item_set_starred (mw_feed_find_item (moving, "one"), TRUE);
+  mw_feed_item_set_read (mw_feed_find_item (moving, "two"), TRUE);
+
+  mw_test_server_lock (fixture->server);
+  old->redirect_to = g_strdup ("/new.xml");
+  old->redirect_status = 308;
+  mw_test_server_unlock (fixture->server);
+  refresh (fixture, moving);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, 1);
+  kept = g_list_model_get_item (G_LIST_MODEL (fixture->list), 0);
+  g_assert_cmpstr (mw_feed_get_url (kept), ==, new_url);
+  g_assert_true (mw_feed_item_get_starred (mw_feed_find_item (kept, "one")));
+  g_assert_true (mw_feed_item_get_read (mw_feed_find_item (kept, "two")));
+  g_assert_cmpuint (mw_feed_get_unread_count (kept), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -348,6 +541,12 @@ main (int   argc,
   ADD ("/feeds/sequence/oversize-then-subscribe/freezing", test_oversize_then_subscribe, GINT_TO_POINTER (TRUE));
   ADD ("/feeds/sequence/star-is-saved", test_star_is_saved, NULL);
   ADD ("/feeds/sequence/validators-and-title-saved", test_validators_and_title_saved, NULL);
+  ADD ("/feeds/sequence/opml-lists-feed-twice", test_opml_lists_feed_twice, NULL);
+  ADD ("/feeds/sequence/same-address-at-once", test_same_address_at_once, NULL);
+  ADD ("/feeds/sequence/same-address-one-cancelled", test_same_address_one_cancelled, NULL);
+  ADD ("/feeds/sequence/redirect-onto-subscribed/301", test_redirect_onto_subscribed, GUINT_TO_POINTER (301));
+  ADD ("/feeds/sequence/redirect-onto-subscribed/308", test_redirect_onto_subscribed, GUINT_TO_POINTER (308));
+  ADD ("/feeds/sequence/refresh-redirects-onto-subscribed", test_refresh_redirects_onto_subscribed, NULL);
 
   return g_test_run ();
 }
