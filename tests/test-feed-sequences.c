@@ -528,6 +528,179 @@ test_refresh_redirects_onto_subscribed (Fixture       *fixture,
   g_assert_cmpuint (mw_feed_get_unread_count (kept), ==, 1);
 }
 
+/* --- Freezing mode ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  GMutex      mutex;
+  GCond       cond;
+  gboolean    done;
+  guint       seconds;
+  const char *what;
+} Watchdog;
+
+/* Fails the test, with a sentence, if the main thread is still inside a blocking call
+ * after so many seconds: a hang would otherwise last until meson gives up. */
+static gpointer
+watchdog_thread (gpointer data)
+{
+  Watchdog *watchdog = data;
+  gint64 until = g_get_monotonic_time () + watchdog->seconds * G_TIME_SPAN_SECOND;
+
+  g_mutex_lock (&watchdog->mutex);
+  while (!watchdog->done)
+    if (!g_cond_wait_until (&watchdog->cond, &watchdog->mutex, until))
+      g_error ("Freezing mode hung: %s did not end within %u s", watchdog->what, watchdog->seconds);
+  g_mutex_unlock (&watchdog->mutex);
+  return NULL;
+}
+
+static GThread *
+watchdog_start (Watchdog   *watchdog,
+                guint       seconds,
+                const char *what)
+{
+  g_mutex_init (&watchdog->mutex);
+  g_cond_init (&watchdog->cond);
+  watchdog->done = FALSE;
+  watchdog->seconds = seconds;
+  watchdog->what = what;
+  return g_thread_new ("watchdog", watchdog_thread, watchdog);
+}
+
+static void
+watchdog_stop (Watchdog *watchdog,
+               GThread  *thread)
+{
+  g_mutex_lock (&watchdog->mutex);
+  watchdog->done = TRUE;
+  g_cond_signal (&watchdog->cond);
+  g_mutex_unlock (&watchdog->mutex);
+  g_thread_join (thread);
+  g_mutex_clear (&watchdog->mutex);
+  g_cond_clear (&watchdog->cond);
+}
+
+static void
+refreshed_cb (GObject      *source_object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  guint *n_done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  mw_feed_list_refresh_finish (MW_FEED_LIST (source_object), result, &error);
+  g_assert_no_error (error);
+  (*n_done)++;
+}
+
+typedef struct
+{
+  Fixture   *fixture;
+  GPtrArray *resources;
+  guint      requests;
+} Asked;
+
+static gboolean
+all_asked (gpointer data)
+{
+  Asked *asked = data;
+  gboolean all = TRUE;
+
+  mw_test_server_lock (asked->fixture->server);
+  for (guint i = 0; i < asked->resources->len; i++)
+    all = all && ((MwTestResource *) g_ptr_array_index (asked->resources, i))->requests >= asked->requests;
+  mw_test_server_unlock (asked->fixture->server);
+  return all;
+}
+
+static gboolean
+reached (gpointer data)
+{
+  guint *counts = data;
+
+  return counts[0] >= counts[1];
+}
+
+static const char rss_v2[] =
+  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+  "<rss version=\"2.0\"><channel><title>Slow</title><link>https://site.example/</link>"
+  "<item><title>Third</title><link>https://site.example/3</link><guid>three</guid>"
+  "<pubDate>Sat, 21 Nov 2026 11:00:00 GMT</pubDate><description>Three</description></item>"
+  "</channel></rss>\n";
+
+/* Every connection to a server is taken by a refresh whose answer is slow, when freezing
+ * mode comes on and someone subscribes to another feed of that server: the window freezes
+ * for as long as that subscription takes, not for ever, and the slow refreshes still
+ * bring what they were asked for. */
+static void
+test_freezing_while_host_busy (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  const guint n = MW_FEED_MAX_CONNECTIONS_PER_HOST + 2;
+  g_autoptr(GPtrArray) feeds = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) resources = g_ptr_array_new ();
+  g_autofree char *fresh_url = mw_test_server_url (fixture->server, "/fresh.xml");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) fresh = NULL;
+  Asked asked = { fixture, NULL, 2 };
+  guint counts[2] = { 0, n };
+  Watchdog watchdog;
+  GThread *thread;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/slow-%u.xml", i);
+      MwTestResource *resource = serve (fixture, path, "Slow");
+      MwFeed *feed = subscribe (fixture, path, NULL, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (feeds, feed);
+      g_ptr_array_add (resources, resource);
+      mw_test_server_lock (fixture->server);
+      g_bytes_unref (resource->body);
+      resource->body = g_bytes_new_static (rss_v2, strlen (rss_v2));
+      resource->held = TRUE;
+      resource->hold_after = 0;
+      mw_test_server_unlock (fixture->server);
+    }
+  serve (fixture, "/fresh.xml", "Fresh");
+
+  /* Every slot of the host taken by an answer that has begun and is held. */
+  for (guint i = 0; i < n; i++)
+    mw_feed_list_refresh_async (fixture->list, g_ptr_array_index (feeds, i), NULL, refreshed_cb, &counts[0]);
+  asked.resources = g_ptr_array_new ();
+  for (guint i = 0; i < MW_FEED_MAX_CONNECTIONS_PER_HOST; i++)
+    g_ptr_array_add (asked.resources, g_ptr_array_index (resources, i));
+  wait_until (all_asked, &asked, 10000, "the server to be asked for the first slow feeds");
+  g_ptr_array_unref (asked.resources);
+  mw_test_run_loop_for (50);
+
+  mw_feed_list_set_blocking_mode (fixture->list, TRUE);
+  thread = watchdog_start (&watchdog, 15, "subscribing to a feed of a busy server");
+  mw_feed_list_subscribe_async (fixture->list, fresh_url, NULL, result_cb, &result);
+  watchdog_stop (&watchdog, thread);
+  fresh = mw_feed_list_subscribe_finish (fixture->list, wait_result (&result, "the subscription to end"),
+                                         NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mw_feed_get_title (fresh), ==, "Fresh");
+
+  /* Back to responsive: the held answers go on, and every slow refresh arrives. */
+  mw_feed_list_set_blocking_mode (fixture->list, FALSE);
+  for (guint i = 0; i < n; i++)
+    mw_test_server_release (fixture->server, g_ptr_array_index (resources, i));
+  wait_until (reached, counts, 20000, "every slow refresh to end");
+  for (guint i = 0; i < n; i++)
+    {
+      MwFeed *feed = g_ptr_array_index (feeds, i);
+
+      g_assert_nonnull (mw_feed_find_item (feed, "three"));
+      g_assert_null (mw_feed_get_error_message (feed));
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, n + 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -547,6 +720,7 @@ main (int   argc,
   ADD ("/feeds/sequence/redirect-onto-subscribed/301", test_redirect_onto_subscribed, GUINT_TO_POINTER (301));
   ADD ("/feeds/sequence/redirect-onto-subscribed/308", test_redirect_onto_subscribed, GUINT_TO_POINTER (308));
   ADD ("/feeds/sequence/refresh-redirects-onto-subscribed", test_refresh_redirects_onto_subscribed, NULL);
+  ADD ("/feeds/sequence/freezing-while-host-busy", test_freezing_while_host_busy, NULL);
 
   return g_test_run ();
 }

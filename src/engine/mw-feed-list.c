@@ -38,6 +38,7 @@ struct _MwFeedList
 
   GPtrArray    *feeds;
   SoupSession  *session;
+  SoupSession  *blocking_session;  /* freezing mode's, made when first needed */
   GFile        *state_file;
   MwStateSaver *saver;
   gboolean      loaded;
@@ -384,6 +385,26 @@ send_cb (GObject      *source_object,
   got_response (task, body, error);
 }
 
+static SoupSession *
+new_session (void)
+{
+  /* Feeds may come compressed: unlike downloads, only the parsed text matters. */
+  return g_object_new (SOUP_TYPE_SESSION,
+                       "user-agent", MW_USER_AGENT,
+                       "timeout", TIMEOUT_SECONDS,
+                       "max-conns", 64,
+                       "max-conns-per-host", MAX_PER_HOST,
+                       NULL);
+}
+
+static SoupSession *
+blocking_session (MwFeedList *self)
+{
+  if (self->blocking_session == NULL)
+    self->blocking_session = new_session ();
+  return self->blocking_session;
+}
+
 static void
 fetch_send (GTask *task)
 {
@@ -413,7 +434,11 @@ fetch_send (GTask *task)
 
   if (fetch->blocking)
     {
-      GInputStream *body = soup_session_send (self->session, fetch->message,
+      /* A session of its own: the connections of the responsive one may all be taken
+       * by answers that only the main loop, blocked here, could read to their end, and
+       * this request would wait for one of them for ever. Only one blocking request is
+       * ever under way, so a host sees at most one connection more than the limit. */
+      GInputStream *body = soup_session_send (blocking_session (self), fetch->message,
                                               g_task_get_cancellable (task), &error);
       got_response (task, body, error);
     }
@@ -1634,6 +1659,7 @@ mw_feed_list_dispose (GObject *object)
   g_clear_pointer (&self->host_active, g_hash_table_unref);
   g_clear_pointer (&self->subscribing, g_hash_table_unref);
   g_clear_object (&self->session);
+  g_clear_object (&self->blocking_session);
   g_clear_object (&self->state_file);
 
   G_OBJECT_CLASS (mw_feed_list_parent_class)->dispose (object);
@@ -1712,13 +1738,7 @@ mw_feed_list_init (MwFeedList *self)
   self->host_active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->host_waiting = g_queue_new ();
   self->subscribing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  /* Feeds may come compressed: unlike downloads, only the parsed text matters. */
-  self->session = g_object_new (SOUP_TYPE_SESSION,
-                                "user-agent", MW_USER_AGENT,
-                                "timeout", TIMEOUT_SECONDS,
-                                "max-conns", 64,
-                                "max-conns-per-host", MAX_PER_HOST,
-                                NULL);
+  self->session = new_session ();
 }
 
 /**
