@@ -559,7 +559,12 @@ parse_run (Parse   *parse,
    * thread, rather than made into thousands of objects there only to be thrown away. */
   parse->parsed = mw_feed_parse_newest (data, length, parse->content_type, parse->base_url,
                                         MW_FEED_MAX_ITEMS, error);
-  return parse->parsed != NULL;
+  if (parse->parsed == NULL)
+    return FALSE;
+  /* Folded here, off the main thread, once: the window's search only compares. */
+  for (guint i = 0; i < parse->parsed->items->len; i++)
+    mw_parsed_item_fill_search_text (g_ptr_array_index (parse->parsed->items, i));
+  return TRUE;
 }
 
 static void
