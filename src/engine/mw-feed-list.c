@@ -48,7 +48,7 @@ struct _MwFeedList
   guint         refresh_source;
   GHashTable   *host_active;    /* host → number of requests under way */
   GQueue       *host_waiting;   /* GTask of fetches waiting for their host */
-  GHashTable   *subscribing;    /* address → GTask of its subscription under way */
+  GHashTable   *subscribing;    /* address → GTask (owned) of its subscription under way */
 };
 
 static void mw_feed_list_model_init (GListModelInterface *iface);
@@ -917,6 +917,8 @@ subscribe_done_cb (GObject      *source_object,
   g_autoptr(MwFeed) feed = g_task_propagate_pointer (job, &error);
 
   subscribe->requests = g_ptr_array_new ();
+  /* Unless a job for the same address took its place when this one was cancelled. GTask
+   * holds the job while this callback runs. */
   if (g_hash_table_lookup (self->subscribing, subscribe->key) == job)
     g_hash_table_remove (self->subscribing, subscribe->key);
 
@@ -950,7 +952,6 @@ mw_feed_list_subscribe_async (MwFeedList          *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *normal = NULL;
-  g_autoptr(GTask) new_job = NULL;
   Subscribe *subscribe;
   Request *request;
   GTask *job;
@@ -987,9 +988,10 @@ mw_feed_list_subscribe_async (MwFeedList          *self,
       subscribe->url = g_steal_pointer (&normal);
       subscribe->cancellable = g_cancellable_new ();
       subscribe->requests = g_ptr_array_new ();
-      job = new_job = g_task_new (self, subscribe->cancellable, subscribe_done_cb, NULL);
+      job = g_task_new (self, subscribe->cancellable, subscribe_done_cb, NULL);
       g_task_set_source_tag (job, subscribe_fetch);
       g_task_set_task_data (job, subscribe, (GDestroyNotify) subscribe_free);
+      /* The table holds the job's first reference until it ends. */
       g_hash_table_replace (self->subscribing, g_strdup (subscribe->key), job);
       subscribe_fetch (job);
     }
@@ -1069,7 +1071,7 @@ merge_into (MwFeedList *self,
 {
   GListModel *items = mw_feed_get_items (from);
   g_autoptr(GPtrArray) starred = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(MwFeed) taken = NULL;
+  MwFeed *taken;
 
   for (guint i = 0; i < g_list_model_get_n_items (items); i++)
     {
@@ -1097,6 +1099,7 @@ merge_into (MwFeedList *self,
   if (starred->len > 0)
     mw_feed_restore (into, NULL, NULL, NULL, NULL, starred);
   taken = mw_feed_list_take (self, from, NULL);
+  g_clear_object (&taken);
 }
 
 static void
@@ -1742,7 +1745,7 @@ mw_feed_list_init (MwFeedList *self)
   self->feeds = g_ptr_array_new_with_free_func (g_object_unref);
   self->host_active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->host_waiting = g_queue_new ();
-  self->subscribing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->subscribing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->session = new_session ();
 }
 
