@@ -13,6 +13,7 @@ struct _MwFeedItem
   GObject       parent_instance;
 
   MwParsedItem *data;        /* shared: replaced, never changed */
+  char         *search_text; /* when DATA came without one: folded here, once */
   gint64        first_seen;
   gboolean      read;
   gboolean      starred;
@@ -90,6 +91,47 @@ parsed_item_clear (MwParsedItem *item)
   g_free (item->summary);
   g_free (item->content);
   g_clear_pointer (&item->enclosures, g_ptr_array_unref);
+  g_free (item->search_text);
+}
+
+/* --- Searching ---------------------------------------------------------------------- *
+ *
+ * A search compares folded text: composed (NFKC, so that "é" typed and "e" + combining
+ * accent published are one letter) and case-folded ("ÉTÉ" finds "été"). Each article's
+ * text is folded once, in the worker thread that parses it, and kept: folding every
+ * article's whole content on every keystroke held the main loop. */
+
+/* Returns: (transfer full) (nullable): TEXT as a search compares it */
+char *
+mw_feed_fold_for_search (const char *text)
+{
+  g_autofree char *composed = NULL;
+
+  if (text == NULL)
+    return NULL;
+  composed = g_utf8_normalize (text, -1, G_NORMALIZE_ALL_COMPOSE);
+  return g_utf8_casefold (composed != NULL ? composed : text, -1);
+}
+
+static char *
+fold_item (const MwParsedItem *item)
+{
+  const char *parts[] = { item->title, item->summary, item->content };
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  /* One line apart: a search never spans two of them. */
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (parts[i] != NULL)
+      g_string_append_printf (text, "%s\n", parts[i]);
+  return mw_feed_fold_for_search (text->str);
+}
+
+/* Folds ITEM's text for searching; call it before ITEM is shared, in a worker thread. */
+void
+mw_parsed_item_fill_search_text (MwParsedItem *item)
+{
+  g_free (item->search_text);
+  item->search_text = fold_item (item);
 }
 
 /**
@@ -114,6 +156,7 @@ mw_parsed_item_new_shared (const MwParsedItem *item)
       shared->updated = item->updated;
       shared->summary = g_strdup (item->summary);
       shared->content = g_strdup (item->content);
+      shared->search_text = g_strdup (item->search_text);
     }
   shared->enclosures = copy_enclosures (item != NULL ? item->enclosures : NULL);
   return shared;
@@ -166,27 +209,29 @@ mw_feed_item_dup_shared (MwFeedItem *self)
 }
 
 /* A republished article keeps its identity, its read and starred marks, and its place;
- * only what it says changes. */
-void
+ * only what it says changes.
+ * Returns: whether it said something new */
+gboolean
 mw_feed_item_update (MwFeedItem         *self,
                      const MwParsedItem *parsed)
 {
   MwParsedItem *old;
   MwParsedItem *data;
 
-  g_return_if_fail (MW_IS_FEED_ITEM (self));
+  g_return_val_if_fail (MW_IS_FEED_ITEM (self), FALSE);
 
   old = self->data;
   if (g_strcmp0 (old->title, parsed->title) == 0 && g_strcmp0 (old->link, parsed->link) == 0 &&
       g_strcmp0 (old->author, parsed->author) == 0 && g_strcmp0 (old->summary, parsed->summary) == 0 &&
       g_strcmp0 (old->content, parsed->content) == 0 && old->published == parsed->published &&
       old->updated == parsed->updated && enclosures_equal (old->enclosures, parsed->enclosures))
-    return;
+    return FALSE;
 
   data = mw_parsed_item_new_shared (parsed);
   g_free (data->id);
   data->id = g_strdup (old->id);
   self->data = data;
+  g_clear_pointer (&self->search_text, g_free);
 
   g_object_freeze_notify (G_OBJECT (self));
   if (g_strcmp0 (old->title, data->title) != 0)
@@ -199,6 +244,7 @@ mw_feed_item_update (MwFeedItem         *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATE]);
   mw_parsed_item_unref_shared (old);
   g_object_thaw_notify (G_OBJECT (self));
+  return TRUE;
 }
 
 /* The inverse, for tests comparing two parses: a plain copy. */
@@ -290,6 +336,21 @@ mw_feed_item_get_enclosures (MwFeedItem *self)
   return self->data->enclosures;
 }
 
+/* Returns: the article's title, summary and content folded for searching, which
+ *   mw_feed_fold_for_search() makes of what is searched for */
+const char *
+mw_feed_item_get_search_text (MwFeedItem *self)
+{
+  g_return_val_if_fail (MW_IS_FEED_ITEM (self), NULL);
+
+  if (self->data->search_text != NULL)
+    return self->data->search_text;
+  /* Made on the main thread (a test, the demo): folded the first time it is searched. */
+  if (self->search_text == NULL)
+    self->search_text = fold_item (self->data);
+  return self->search_text;
+}
+
 gboolean
 mw_feed_item_get_read (MwFeedItem *self)
 {
@@ -365,6 +426,7 @@ mw_feed_item_finalize (GObject *object)
   MwFeedItem *self = MW_FEED_ITEM (object);
 
   g_clear_pointer (&self->data, mw_parsed_item_unref_shared);
+  g_free (self->search_text);
   g_weak_ref_clear (&self->feed);
 
   G_OBJECT_CLASS (mw_feed_item_parent_class)->finalize (object);

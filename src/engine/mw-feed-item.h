@@ -16,13 +16,15 @@ G_DECLARE_FINAL_TYPE (MwFeedItem, mw_feed_item, MW, FEED_ITEM, GObject)
 MwParsedItem *mw_parsed_item_new_shared   (const MwParsedItem *item);
 MwParsedItem *mw_parsed_item_ref_shared   (MwParsedItem       *item);
 void          mw_parsed_item_unref_shared (MwParsedItem       *item);
+void          mw_parsed_item_fill_search_text (MwParsedItem *item);
+char         *mw_feed_fold_for_search     (const char         *text);
 
 MwFeedItem  *mw_feed_item_new_from_parsed (const MwParsedItem *parsed,
                                            gint64              first_seen);
 MwFeedItem  *mw_feed_item_new_from_shared (MwParsedItem       *shared,
                                            gint64              first_seen);
 MwParsedItem *mw_feed_item_dup_shared     (MwFeedItem         *self);
-void         mw_feed_item_update          (MwFeedItem         *self,
+gboolean     mw_feed_item_update          (MwFeedItem         *self,
                                            const MwParsedItem *parsed);
 
 const char  *mw_feed_item_get_id          (MwFeedItem *self);
@@ -36,6 +38,7 @@ gint64       mw_feed_item_get_date        (MwFeedItem *self);
 const char  *mw_feed_item_get_summary     (MwFeedItem *self);
 const char  *mw_feed_item_get_content     (MwFeedItem *self);
 GPtrArray   *mw_feed_item_get_enclosures  (MwFeedItem *self);
+const char  *mw_feed_item_get_search_text (MwFeedItem *self);
 gboolean     mw_feed_item_get_read        (MwFeedItem *self);
 void         mw_feed_item_set_read        (MwFeedItem *self,
                                            gboolean    read);

@@ -20,6 +20,7 @@
 #include "mw-http.h"
 #include "mw-opml.h"
 #include "mw-state-file.h"
+#include "mw-url.h"
 
 #define MAX_REDIRECTS      5
 /* Feeds asked of one server at a time: as many connections as browsers open to a host,
@@ -37,6 +38,7 @@ struct _MwFeedList
 
   GPtrArray    *feeds;
   SoupSession  *session;
+  SoupSession  *blocking_session;  /* freezing mode's, made when first needed */
   GFile        *state_file;
   MwStateSaver *saver;
   gboolean      loaded;
@@ -46,6 +48,7 @@ struct _MwFeedList
   guint         refresh_source;
   GHashTable   *host_active;    /* host → number of requests under way */
   GQueue       *host_waiting;   /* GTask of fetches waiting for their host */
+  GHashTable   *subscribing;    /* address → GTask (owned) of its subscription under way */
 };
 
 static void mw_feed_list_model_init (GListModelInterface *iface);
@@ -113,11 +116,18 @@ typedef struct
   guint         status;
   char         *content_type;
   gint64        retry_after_ms;
+  GCancellable *cancellable;     /* the fetch's own: stopping it stops nothing else */
+  GCancellable *caller;          /* whose cancellation stops it too */
+  gulong        caller_handler;
 } Fetch;
 
 static void
 fetch_free (Fetch *fetch)
 {
+  if (fetch->caller_handler != 0)
+    g_cancellable_disconnect (fetch->caller, fetch->caller_handler);
+  g_clear_object (&fetch->caller);
+  g_clear_object (&fetch->cancellable);
   g_free (fetch->url);
   g_free (fetch->host);
   g_free (fetch->permanent_url);
@@ -240,8 +250,9 @@ got_read (GTask  *task,
 
   if (fetch->data->len > MW_FEED_MAX_BYTES)
     {
-      /* Stop reading: a feed this size is a mistake or an attack. */
-      g_cancellable_cancel (g_task_get_cancellable (task));
+      /* Stop reading: a feed this size is a mistake or an attack. Only this fetch
+       * stops; the caller's cancellable goes on serving its other work. */
+      g_cancellable_cancel (fetch->cancellable);
       fetch_return (task, g_error_new (MW_FEED_ERROR, MW_FEED_ERROR_TOO_LARGE,
                                        _("The feed is larger than %d MB; Meanwhile did not read it."),
                                        MW_FEED_MAX_BYTES / (1024 * 1024)));
@@ -374,6 +385,26 @@ send_cb (GObject      *source_object,
   got_response (task, body, error);
 }
 
+static SoupSession *
+new_session (void)
+{
+  /* Feeds may come compressed: unlike downloads, only the parsed text matters. */
+  return g_object_new (SOUP_TYPE_SESSION,
+                       "user-agent", MW_USER_AGENT,
+                       "timeout", TIMEOUT_SECONDS,
+                       "max-conns", 64,
+                       "max-conns-per-host", MAX_PER_HOST,
+                       NULL);
+}
+
+static SoupSession *
+blocking_session (MwFeedList *self)
+{
+  if (self->blocking_session == NULL)
+    self->blocking_session = new_session ();
+  return self->blocking_session;
+}
+
 static void
 fetch_send (GTask *task)
 {
@@ -403,13 +434,24 @@ fetch_send (GTask *task)
 
   if (fetch->blocking)
     {
-      GInputStream *body = soup_session_send (self->session, fetch->message,
+      /* A session of its own: the connections of the responsive one may all be taken
+       * by answers that only the main loop, blocked here, could read to their end, and
+       * this request would wait for one of them for ever. Only one blocking request is
+       * ever under way, so a host sees at most one connection more than the limit. */
+      GInputStream *body = soup_session_send (blocking_session (self), fetch->message,
                                               g_task_get_cancellable (task), &error);
       got_response (task, body, error);
     }
   else
     soup_session_send_async (self->session, fetch->message, G_PRIORITY_DEFAULT,
                              g_task_get_cancellable (task), send_cb, g_object_ref (task));
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller,
+                     GCancellable *own)
+{
+  g_cancellable_cancel (own);
 }
 
 static void
@@ -421,10 +463,18 @@ fetch_async (MwFeedList          *self,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
 {
-  g_autoptr(GCancellable) own = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
-  g_autoptr(GTask) task = g_task_new (self, own, callback, user_data);
   Fetch *fetch = g_new0 (Fetch, 1);
+  g_autoptr(GTask) task = NULL;
 
+  /* Each fetch has a cancellable of its own, which the caller's cancels too. */
+  fetch->cancellable = g_cancellable_new ();
+  task = g_task_new (self, fetch->cancellable, callback, user_data);
+  if (cancellable != NULL)
+    {
+      fetch->caller = g_object_ref (cancellable);
+      fetch->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
+                                                     g_object_ref (fetch->cancellable), g_object_unref);
+    }
   fetch->url = g_strdup (url);
   fetch->host = host_of (url);
   fetch->etag = g_strdup (etag);
@@ -509,7 +559,12 @@ parse_run (Parse   *parse,
    * thread, rather than made into thousands of objects there only to be thrown away. */
   parse->parsed = mw_feed_parse_newest (data, length, parse->content_type, parse->base_url,
                                         MW_FEED_MAX_ITEMS, error);
-  return parse->parsed != NULL;
+  if (parse->parsed == NULL)
+    return FALSE;
+  /* Folded here, off the main thread, once: the window's search only compares. */
+  for (guint i = 0; i < parse->parsed->items->len; i++)
+    mw_parsed_item_fill_search_text (g_ptr_array_index (parse->parsed->items, i));
+  return TRUE;
 }
 
 static void
@@ -586,12 +641,9 @@ static void
 watch_feed (MwFeedList *self,
             MwFeed     *feed)
 {
-  GListModel *items = mw_feed_get_items (feed);
-
-  g_signal_connect_object (feed, "notify::unread-count", G_CALLBACK (feed_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (feed, "notify::url", G_CALLBACK (feed_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (feed, "notify::error-message", G_CALLBACK (feed_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (items, "items-changed", G_CALLBACK (feed_changed_cb), self, G_CONNECT_SWAPPED);
+  /* Every change a person or a server makes to the feed: marks, validators, titles,
+   * articles. */
+  g_signal_connect_object (feed, "changed", G_CALLBACK (feed_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 void
@@ -643,36 +695,82 @@ mw_feed_list_find (MwFeedList *self,
   return NULL;
 }
 
-/* --- Subscribing ---------------------------------------------------------------------- */
+/* --- Subscribing ---------------------------------------------------------------------- *
+ *
+ * One address, one subscription. A request for an address already subscribed ends with a
+ * sentence; one for an address being subscribed joins that subscription (one fetch, one
+ * feed, the same outcome for both); and one that ends, after redirects or a page, at a
+ * feed another request has just added ends with the same sentence as the first case. */
 
 typedef struct
 {
-  char         *url;
+  char         *key;            /* the address asked for: the one later requests join */
+  char         *url;            /* what is fetched: a page's feed once the page is read */
   GAsyncResult *fetched;
   GPtrArray    *choices;
   gboolean      followed_page;
+  GCancellable *cancellable;    /* cancelled once every request has been */
+  GPtrArray    *requests;       /* Request*: who waits for the outcome */
 } Subscribe;
+
+/* One caller's request, the task data of the task its callback gets. */
+typedef struct
+{
+  GTask        *task;           /* borrowed: alive while the subscription has not ended */
+  GCancellable *cancellable;
+  gulong        handler;
+  gboolean      cancelled;
+  GPtrArray    *choices;        /* the outcome, for mw_feed_list_subscribe_finish() */
+} Request;
+
+static void
+request_free (Request *request)
+{
+  g_clear_object (&request->cancellable);
+  g_clear_pointer (&request->choices, g_ptr_array_unref);
+  g_free (request);
+}
 
 static void
 subscribe_free (Subscribe *subscribe)
 {
+  g_free (subscribe->key);
   g_free (subscribe->url);
   g_clear_object (&subscribe->fetched);
   g_clear_pointer (&subscribe->choices, g_ptr_array_unref);
+  g_clear_object (&subscribe->cancellable);
+  g_ptr_array_unref (subscribe->requests);
   g_free (subscribe);
 }
 
-/* "feed://example.org/x" and "feed:https://example.org/x" are how pages link feeds. */
+/* "feed://example.org/x" and "feed:https://example.org/x" are how pages link feeds; the
+ * rest is put in one normal form (lowercase scheme and host, no default port), so that
+ * one address spelled two ways is still one subscription. */
 static char *
 normalize_feed_url (const char *url)
 {
   g_autofree char *trimmed = g_strstrip (g_strdup (url));
+  g_autofree char *http = NULL;
+  char *normal;
 
   if (g_ascii_strncasecmp (trimmed, "feed:http://", 12) == 0 || g_ascii_strncasecmp (trimmed, "feed:https://", 13) == 0)
-    return g_strdup (trimmed + 5);
-  if (g_ascii_strncasecmp (trimmed, "feed://", 7) == 0)
-    return g_strconcat ("http://", trimmed + 7, NULL);
-  return g_steal_pointer (&trimmed);
+    http = g_strdup (trimmed + 5);
+  else if (g_ascii_strncasecmp (trimmed, "feed://", 7) == 0)
+    http = g_strconcat ("http://", trimmed + 7, NULL);
+  else
+    http = g_steal_pointer (&trimmed);
+
+  /* Anything that is no http(s) address is left as it is, for _mw_check_url() to name. */
+  normal = mw_url_resolve_http (NULL, http);
+  return normal != NULL ? normal : g_steal_pointer (&http);
+}
+
+static GError *
+already_following (MwFeed *feed)
+{
+  g_autofree char *title = mw_feed_dup_display_title (feed);
+
+  return g_error_new (MW_FEED_ERROR, MW_FEED_ERROR_NOT_A_FEED, _("You already follow “%s”."), title);
 }
 
 static void subscribe_fetch (GTask *task);
@@ -689,6 +787,7 @@ subscribe_parsed_cb (GObject      *source_object,
   GError *error = NULL;
   Parse *parse = parse_finish (result, &error);
   g_autoptr(MwFeed) feed = NULL;
+  MwFeed *known;
   const char *url;
 
   if (parse == NULL)
@@ -716,7 +815,7 @@ subscribe_parsed_cb (GObject      *source_object,
       /* Exactly one: follow it, once. */
       subscribe->followed_page = TRUE;
       g_free (subscribe->url);
-      subscribe->url = g_strdup (((MwDiscoveredFeed *) g_ptr_array_index (found, 0))->url);
+      subscribe->url = normalize_feed_url (((MwDiscoveredFeed *) g_ptr_array_index (found, 0))->url);
       if (mw_feed_list_find (self, subscribe->url) != NULL)
         {
           g_task_return_new_error (task, MW_FEED_ERROR, MW_FEED_ERROR_NOT_A_FEED,
@@ -727,7 +826,16 @@ subscribe_parsed_cb (GObject      *source_object,
       return;
     }
 
+  /* Another request may have added this very feed while this one was under way: under
+   * another address that led here, or through another page. */
   url = fetch->permanent_url ? fetch->permanent_url : subscribe->url;
+  known = mw_feed_list_find (self, url);
+  if (known != NULL)
+    {
+      g_task_return_error (task, already_following (known));
+      return;
+    }
+
   feed = mw_feed_new (url);
   mw_feed_apply (feed, parse->parsed, g_get_real_time () / G_USEC_PER_SEC);
   mw_feed_set_validators (feed, fetch->etag, fetch->last_modified);
@@ -776,6 +884,61 @@ subscribe_fetch (GTask *task)
                g_task_get_cancellable (task), subscribe_fetched_cb, g_object_ref (task));
 }
 
+/* The subscription goes on while anyone still waits for it. */
+static void
+request_cancelled_cb (GCancellable *cancellable,
+                      GTask        *job)
+{
+  Subscribe *subscribe = g_task_get_task_data (job);
+
+  for (guint i = 0; i < subscribe->requests->len; i++)
+    {
+      Request *request = g_ptr_array_index (subscribe->requests, i);
+
+      if (request->cancellable == cancellable)
+        request->cancelled = TRUE;
+      else if (!request->cancelled)
+        return;
+    }
+  g_cancellable_cancel (subscribe->cancellable);
+}
+
+/* The subscription ended: every request that joined it ends the same way. */
+static void
+subscribe_done_cb (GObject      *source_object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  MwFeedList *self = MW_FEED_LIST (source_object);
+  GTask *job = G_TASK (result);
+  Subscribe *subscribe = g_task_get_task_data (job);
+  g_autoptr(GPtrArray) requests = g_steal_pointer (&subscribe->requests);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) feed = g_task_propagate_pointer (job, &error);
+
+  subscribe->requests = g_ptr_array_new ();
+  /* Unless a job for the same address took its place when this one was cancelled. GTask
+   * holds the job while this callback runs. */
+  if (g_hash_table_lookup (self->subscribing, subscribe->key) == job)
+    g_hash_table_remove (self->subscribing, subscribe->key);
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      Request *request = g_ptr_array_index (requests, i);
+      g_autoptr(GTask) task = request->task;
+
+      if (request->handler != 0)
+        g_cancellable_disconnect (request->cancellable, request->handler);
+      request->handler = 0;
+      if (subscribe->choices != NULL)
+        request->choices = g_ptr_array_ref (subscribe->choices);
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_pointer (task, feed ? g_object_ref (feed) : NULL, g_object_unref);
+    }
+}
+
 /* Subscribes to URL, a feed or a web page that links to one. When the page links to
  * several, nothing is subscribed and mw_feed_list_subscribe_finish() returns them to
  * choose from. */
@@ -788,32 +951,59 @@ mw_feed_list_subscribe_async (MwFeedList          *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *normal = NULL;
   Subscribe *subscribe;
+  Request *request;
+  GTask *job;
   MwFeed *known;
 
   g_return_if_fail (MW_IS_FEED_LIST (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mw_feed_list_subscribe_async);
-  subscribe = g_new0 (Subscribe, 1);
-  subscribe->url = normalize_feed_url (url ? url : "");
-  g_task_set_task_data (task, subscribe, (GDestroyNotify) subscribe_free);
+  request = g_new0 (Request, 1);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
-  if (!_mw_check_url (subscribe->url, &error))
+  normal = normalize_feed_url (url ? url : "");
+  if (!_mw_check_url (normal, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  known = mw_feed_list_find (self, subscribe->url);
+  known = mw_feed_list_find (self, normal);
   if (known != NULL)
     {
-      g_autofree char *title = mw_feed_dup_display_title (known);
-      g_task_return_new_error (task, MW_FEED_ERROR, MW_FEED_ERROR_NOT_A_FEED,
-                               _("You already follow “%s”."), title);
+      g_task_return_error (task, already_following (known));
       return;
     }
 
-  subscribe_fetch (task);
+  /* A subscription to this address under way, that someone still waits for: join it. */
+  job = g_hash_table_lookup (self->subscribing, normal);
+  if (job != NULL && g_cancellable_is_cancelled (g_task_get_cancellable (job)))
+    job = NULL;
+  if (job == NULL)
+    {
+      subscribe = g_new0 (Subscribe, 1);
+      subscribe->key = g_strdup (normal);
+      subscribe->url = g_steal_pointer (&normal);
+      subscribe->cancellable = g_cancellable_new ();
+      subscribe->requests = g_ptr_array_new ();
+      job = g_task_new (self, subscribe->cancellable, subscribe_done_cb, NULL);
+      g_task_set_source_tag (job, subscribe_fetch);
+      g_task_set_task_data (job, subscribe, (GDestroyNotify) subscribe_free);
+      /* The table holds the job's first reference until it ends. */
+      g_hash_table_replace (self->subscribing, g_strdup (subscribe->key), job);
+      subscribe_fetch (job);
+    }
+  subscribe = g_task_get_task_data (job);
+  request->task = g_steal_pointer (&task);
+  g_ptr_array_add (subscribe->requests, request);
+  if (cancellable != NULL)
+    {
+      request->cancellable = g_object_ref (cancellable);
+      request->handler = g_cancellable_connect (cancellable, G_CALLBACK (request_cancelled_cb),
+                                                g_object_ref (job), g_object_unref);
+    }
 }
 
 /**
@@ -821,7 +1011,8 @@ mw_feed_list_subscribe_async (MwFeedList          *self,
  * @choices: (out) (optional) (transfer full): the feeds a page offers, when it offers
  *   several and nothing was subscribed
  *
- * Returns: (transfer full) (nullable): the new feed
+ * Returns: (transfer full) (nullable): the new feed, or when another request for the same
+ *   address was under way, the feed it added
  */
 MwFeed *
 mw_feed_list_subscribe_finish (MwFeedList    *self,
@@ -829,12 +1020,12 @@ mw_feed_list_subscribe_finish (MwFeedList    *self,
                                GPtrArray    **choices,
                                GError       **error)
 {
-  Subscribe *subscribe = g_task_get_task_data (G_TASK (result));
+  Request *request = g_task_get_task_data (G_TASK (result));
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   if (choices != NULL)
-    *choices = subscribe->choices ? g_ptr_array_ref (subscribe->choices) : NULL;
+    *choices = request->choices ? g_ptr_array_ref (request->choices) : NULL;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -869,6 +1060,46 @@ refresh_return (GTask  *task,
     }
   else
     g_task_return_boolean (task, TRUE);
+}
+
+/* FROM and INTO are one feed: INTO keeps what a person did in FROM (read and starred
+ * articles, and the starred ones INTO no longer has), and FROM leaves the list. */
+static void
+merge_into (MwFeedList *self,
+            MwFeed     *from,
+            MwFeed     *into)
+{
+  GListModel *items = mw_feed_get_items (from);
+  g_autoptr(GPtrArray) starred = g_ptr_array_new_with_free_func (g_object_unref);
+  MwFeed *taken;
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(MwFeedItem) item = g_list_model_get_item (items, i);
+      MwFeedItem *same = mw_feed_find_item (into, mw_feed_item_get_id (item));
+
+      if (same != NULL)
+        {
+          if (mw_feed_item_get_read (item))
+            mw_feed_item_set_read (same, TRUE);
+          if (mw_feed_item_get_starred (item))
+            mw_feed_item_set_starred (same, TRUE);
+        }
+      else if (mw_feed_item_get_starred (item))
+        {
+          MwParsedItem *shared = mw_feed_item_dup_shared (item);
+          MwFeedItem *copy = mw_feed_item_new_from_shared (shared, mw_feed_item_get_first_seen (item));
+
+          mw_parsed_item_unref_shared (shared);
+          mw_feed_item_set_read (copy, mw_feed_item_get_read (item));
+          mw_feed_item_set_starred (copy, TRUE);
+          g_ptr_array_add (starred, copy);
+        }
+    }
+  if (starred->len > 0)
+    mw_feed_restore (into, NULL, NULL, NULL, NULL, starred);
+  taken = mw_feed_list_take (self, from, NULL);
+  g_clear_object (&taken);
 }
 
 static void
@@ -912,8 +1143,21 @@ refresh_fetched_cb (GObject      *source_object,
       return;
     }
 
-  if (fetch->permanent_url != NULL && mw_feed_list_find (self, fetch->permanent_url) == NULL)
-    mw_feed_set_url (refresh->feed, fetch->permanent_url);
+  if (fetch->permanent_url != NULL)
+    {
+      MwFeed *other = mw_feed_list_find (self, fetch->permanent_url);
+
+      if (other == NULL)
+        mw_feed_set_url (refresh->feed, fetch->permanent_url);
+      else if (other != refresh->feed)
+        {
+          /* Moved for good onto another subscription's address: the same feed, twice. The
+           * other one is refreshed on its own. */
+          merge_into (self, refresh->feed, other);
+          refresh_return (task, NULL);
+          return;
+        }
+    }
 
   switch (fetch->status)
     {
@@ -1421,7 +1665,9 @@ mw_feed_list_dispose (GObject *object)
   if (self->host_waiting != NULL)
     g_queue_free_full (g_steal_pointer (&self->host_waiting), g_object_unref);
   g_clear_pointer (&self->host_active, g_hash_table_unref);
+  g_clear_pointer (&self->subscribing, g_hash_table_unref);
   g_clear_object (&self->session);
+  g_clear_object (&self->blocking_session);
   g_clear_object (&self->state_file);
 
   G_OBJECT_CLASS (mw_feed_list_parent_class)->dispose (object);
@@ -1499,13 +1745,8 @@ mw_feed_list_init (MwFeedList *self)
   self->feeds = g_ptr_array_new_with_free_func (g_object_unref);
   self->host_active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->host_waiting = g_queue_new ();
-  /* Feeds may come compressed: unlike downloads, only the parsed text matters. */
-  self->session = g_object_new (SOUP_TYPE_SESSION,
-                                "user-agent", MW_USER_AGENT,
-                                "timeout", TIMEOUT_SECONDS,
-                                "max-conns", 64,
-                                "max-conns-per-host", MAX_PER_HOST,
-                                NULL);
+  self->subscribing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->session = new_session ();
 }
 
 /**

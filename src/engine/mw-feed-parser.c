@@ -65,6 +65,7 @@ mw_parsed_item_free (MwParsedItem *item)
   g_free (item->summary);
   g_free (item->content);
   g_clear_pointer (&item->enclosures, g_ptr_array_unref);
+  g_free (item->search_text);
   g_free (item);
 }
 

@@ -51,6 +51,8 @@ typedef struct
   char      *summary;         /* HTML (or text) as published, or NULL */
   char      *content;         /* HTML (or text) as published, or NULL */
   GPtrArray *enclosures;      /* MwEnclosure*, never NULL */
+  char      *search_text;     /* title, summary and content folded for searching, or
+                                 NULL: see mw_parsed_item_fill_search_text() */
 } MwParsedItem;
 
 typedef struct

@@ -212,6 +212,8 @@ parse_item (JsonNode *node)
   item->updated = MAX (0, mw_json_get_int (object, "updated", 0));
   item->summary = g_strdup (mw_json_get_string (object, "summary"));
   item->content = g_strdup (mw_json_get_string (object, "content"));
+  /* In the worker thread that reads the file: the window's search only compares. */
+  mw_parsed_item_fill_search_text (item);
 
   enclosures = json_object_get_member (object, "enclosures");
   if (enclosures != NULL && JSON_NODE_HOLDS_ARRAY (enclosures))

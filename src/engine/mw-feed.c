@@ -27,6 +27,8 @@ struct _MwFeed
   guint       unread;
   GListStore *items;       /* MwFeedItem, newest first */
   GHashTable *by_id;       /* id → MwFeedItem (borrowed from items) */
+  guint       batch;       /* inside a merge: "changed" waits for its end */
+  gboolean    changed;     /* … and is then emitted once */
 };
 
 G_DEFINE_FINAL_TYPE (MwFeed, mw_feed, G_TYPE_OBJECT)
@@ -45,6 +47,44 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Something the state file keeps has changed: a mark, a validator, a detail, the
+ * articles. Every change a person or a server makes goes through here, so that the list
+ * saves it; a merge of a whole document says so once, at its end. */
+static void
+emit_changed (MwFeed *self)
+{
+  if (self->batch > 0)
+    {
+      self->changed = TRUE;
+      return;
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+begin_batch (MwFeed *self)
+{
+  self->batch++;
+}
+
+static void
+end_batch (MwFeed *self)
+{
+  g_assert (self->batch > 0);
+  if (--self->batch == 0 && self->changed)
+    {
+      self->changed = FALSE;
+      g_signal_emit (self, signals[CHANGED], 0);
+    }
+}
 
 MwFeed *
 mw_feed_new (const char *url)
@@ -71,6 +111,7 @@ mw_feed_set_url (MwFeed     *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
       if (self->title == NULL)
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_TITLE]);
+      emit_changed (self);
     }
 }
 
@@ -132,7 +173,10 @@ mw_feed_set_error_message (MwFeed     *self,
   g_return_if_fail (MW_IS_FEED (self));
 
   if (_mw_set_string (&self->error_message, message))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+      emit_changed (self);
+    }
 }
 
 const char *
@@ -156,8 +200,9 @@ mw_feed_set_validators (MwFeed     *self,
 {
   g_return_if_fail (MW_IS_FEED (self));
 
-  _mw_set_string (&self->etag, etag);
-  _mw_set_string (&self->last_modified, last_modified);
+  /* Not "||": both are set. */
+  if (_mw_set_string (&self->etag, etag) | _mw_set_string (&self->last_modified, last_modified))
+    emit_changed (self);
 }
 
 gboolean
@@ -179,6 +224,7 @@ mw_feed_set_gone (MwFeed   *self,
     return;
   self->gone = gone;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GONE]);
+  emit_changed (self);
 }
 
 gboolean
@@ -259,6 +305,25 @@ item_read_cb (MwFeedItem *item,
     set_unread (self, self->unread > 0 ? self->unread - 1 : 0);
   else
     set_unread (self, self->unread + 1);
+  emit_changed (self);
+}
+
+static void
+item_starred_cb (MwFeedItem *item,
+                 GParamSpec *pspec,
+                 MwFeed     *self)
+{
+  emit_changed (self);
+}
+
+/* The feed follows the marks of each article it holds. */
+static void
+adopt_item (MwFeed     *self,
+            MwFeedItem *item)
+{
+  _mw_feed_item_set_feed (item, G_OBJECT (self));
+  g_signal_connect_object (item, "notify::read", G_CALLBACK (item_read_cb), self, 0);
+  g_signal_connect_object (item, "notify::starred", G_CALLBACK (item_starred_cb), self, 0);
 }
 
 static int
@@ -323,16 +388,18 @@ replace_items (MwFeed    *self,
       if (g_hash_table_lookup (self->by_id, mw_feed_item_get_id (item)) != item)
         {
           g_hash_table_insert (self->by_id, g_strdup (mw_feed_item_get_id (item)), item);
-          _mw_feed_item_set_feed (item, G_OBJECT (self));
-          g_signal_connect_object (item, "notify::read", G_CALLBACK (item_read_cb), self, 0);
+          adopt_item (self, item);
         }
     }
 
   /* A refresh that brought nothing new changes nothing: no list redraws its rows and
    * nothing is saved again for it. */
   if (!same_items (self, kept))
-    g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
-                         kept->pdata, kept->len);
+    {
+      g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
+                           kept->pdata, kept->len);
+      emit_changed (self);
+    }
   set_unread (self, unread);
 }
 
@@ -347,13 +414,17 @@ set_details (MwFeed     *self,
     {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_TITLE]);
+      emit_changed (self);
     }
   if (link != NULL && _mw_set_string (&self->link, link))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINK]);
-  if (description != NULL)
-    _mw_set_string (&self->description, description);
-  if (icon_url != NULL)
-    _mw_set_string (&self->icon_url, icon_url);
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINK]);
+      emit_changed (self);
+    }
+  if (description != NULL && _mw_set_string (&self->description, description))
+    emit_changed (self);
+  if (icon_url != NULL && _mw_set_string (&self->icon_url, icon_url))
+    emit_changed (self);
 }
 
 /* Merges a fresh parse into the feed, all at once: known articles are updated in place
@@ -370,6 +441,7 @@ mw_feed_apply (MwFeed       *self,
 
   g_return_val_if_fail (MW_IS_FEED (self), 0);
 
+  begin_batch (self);
   set_details (self, parsed->title, parsed->link, parsed->description, parsed->icon_url);
 
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->items)); i++)
@@ -381,21 +453,24 @@ mw_feed_apply (MwFeed       *self,
       MwFeedItem *known = g_hash_table_lookup (self->by_id, p->id);
 
       if (known != NULL)
-        mw_feed_item_update (known, p);
+        {
+          if (mw_feed_item_update (known, p))
+            emit_changed (self);
+        }
       else
         {
           MwFeedItem *item = mw_feed_item_new_from_parsed (p, now);
 
           /* Two entries with one id in a single document: the first one counts. */
           g_hash_table_insert (self->by_id, g_strdup (p->id), item);
-          _mw_feed_item_set_feed (item, G_OBJECT (self));
-          g_signal_connect_object (item, "notify::read", G_CALLBACK (item_read_cb), self, 0);
+          adopt_item (self, item);
           g_ptr_array_add (items, item);
           added++;
         }
     }
 
   replace_items (self, items);
+  end_batch (self);
   return added;
 }
 
@@ -412,6 +487,7 @@ mw_feed_restore (MwFeed     *self,
 
   g_return_if_fail (MW_IS_FEED (self));
 
+  begin_batch (self);
   set_details (self, title, link, description, icon_url);
   for (guint i = 0; i < items->len; i++)
     {
@@ -422,6 +498,7 @@ mw_feed_restore (MwFeed     *self,
       g_ptr_array_add (owned, g_object_ref (item));
     }
   replace_items (self, owned);
+  end_batch (self);
 }
 
 void
@@ -543,6 +620,15 @@ mw_feed_class_init (MwFeedClass *klass)
   properties[PROP_REFRESHING] = g_param_spec_boolean ("refreshing", NULL, NULL, FALSE, ro);
   properties[PROP_UNREAD_COUNT] = g_param_spec_uint ("unread-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * MwFeed::changed:
+   *
+   * Something the state file keeps has changed: the feed's address, details, validators,
+   * error or articles, or an article's read or starred mark.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

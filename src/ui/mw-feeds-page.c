@@ -20,6 +20,10 @@
 #include "mw-format.h"
 #include "mw-item-view.h"
 
+/* Articles marked read in one dispatch: fifty thousand notifications at once would
+ * hold the window for a good part of a second. */
+#define MARK_READ_BATCH 500
+
 typedef enum
 {
   SHOW_ALL,
@@ -41,6 +45,9 @@ struct _MwFeedsPage
   MwFeedItem         *open_article;
   char               *search;
   ShowFilter          show;
+  GQueue              mark_read;         /* GListModel of articles still to mark read */
+  guint               mark_read_position;
+  guint               mark_read_source;
 
   GtkStack           *stack;
   AdwLeaflet         *leaflet;
@@ -67,18 +74,6 @@ G_DEFINE_FINAL_TYPE (MwFeedsPage, mw_feeds_page, GTK_TYPE_WIDGET)
 /* --- Which articles are shown ---------------------------------------------------------- */
 
 static gboolean
-contains_folded (const char *haystack,
-                 const char *needle)
-{
-  g_autofree char *folded = NULL;
-
-  if (haystack == NULL)
-    return FALSE;
-  folded = g_utf8_casefold (haystack, -1);
-  return strstr (folded, needle) != NULL;
-}
-
-static gboolean
 article_visible (gpointer item,
                  gpointer user_data)
 {
@@ -91,9 +86,8 @@ article_visible (gpointer item,
     return FALSE;
   if (self->search == NULL)
     return TRUE;
-  return contains_folded (mw_feed_item_get_title (article), self->search) ||
-         contains_folded (mw_feed_item_get_summary (article), self->search) ||
-         contains_folded (mw_feed_item_get_content (article), self->search);
+  /* Folded once per article, when it was parsed: here it is only compared. */
+  return strstr (mw_feed_item_get_search_text (article), self->search) != NULL;
 }
 
 static void
@@ -113,7 +107,7 @@ search_changed_cb (MwFeedsPage *self)
 
   g_clear_pointer (&self->search, g_free);
   if (text != NULL && *text != '\0')
-    self->search = g_utf8_casefold (text, -1);
+    self->search = mw_feed_fold_for_search (text);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
@@ -332,19 +326,56 @@ search_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* Marks the next batch of articles read; the window draws its frames in between. */
+static gboolean
+mark_read_batch_cb (gpointer user_data)
+{
+  MwFeedsPage *self = user_data;
+  guint n = 0;
+
+  while (n < MARK_READ_BATCH && !g_queue_is_empty (&self->mark_read))
+    {
+      GListModel *articles = g_queue_peek_head (&self->mark_read);
+
+      if (self->mark_read_position >= g_list_model_get_n_items (articles))
+        {
+          g_object_unref (g_queue_pop_head (&self->mark_read));
+          self->mark_read_position = 0;
+          continue;
+        }
+      {
+        g_autoptr(MwFeedItem) item = g_list_model_get_item (articles, self->mark_read_position++);
+
+        mw_feed_item_set_read (item, TRUE);
+        n++;
+      }
+    }
+  if (!g_queue_is_empty (&self->mark_read))
+    return G_SOURCE_CONTINUE;
+  self->mark_read_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The articles of the feed shown, or of every feed: a feed at a time, a batch at a time. */
 static void
 mark_all_read_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
   MwFeedsPage *self = MW_FEEDS_PAGE (widget);
-  GListModel *shown = G_LIST_MODEL (self->sorted);
+  MwFeed *selected = gtk_single_selection_get_selected_item (self->feed_selection);
 
-  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
-    {
-      g_autoptr(MwFeedItem) item = g_list_model_get_item (shown, i);
-      mw_feed_item_set_read (item, TRUE);
-    }
+  if (selected != NULL)
+    g_queue_push_tail (&self->mark_read, g_object_ref (mw_feed_get_items (selected)));
+  else
+    for (guint i = 0; self->feeds && i < g_list_model_get_n_items (G_LIST_MODEL (self->feeds)); i++)
+      {
+        g_autoptr(MwFeed) feed = g_list_model_get_item (G_LIST_MODEL (self->feeds), i);
+
+        g_queue_push_tail (&self->mark_read, g_object_ref (mw_feed_get_items (feed)));
+      }
+  if (self->mark_read_source == 0 && !g_queue_is_empty (&self->mark_read))
+    self->mark_read_source = g_idle_add (mark_read_batch_cb, self);
 }
 
 static void
@@ -484,6 +515,8 @@ mw_feeds_page_dispose (GObject *object)
   MwFeedsPage *self = MW_FEEDS_PAGE (object);
 
   g_clear_object (&self->open_article);
+  g_clear_handle_id (&self->mark_read_source, g_source_remove);
+  g_queue_clear_full (&self->mark_read, g_object_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), MW_TYPE_FEEDS_PAGE);
   g_clear_object (&self->feed_selection);
   g_clear_object (&self->article_selection);
