@@ -9,6 +9,8 @@
 G_BEGIN_DECLS
 
 #define MW_DEMO_FEEDS_BIG_ITEMS 30000
+/* The big archive: new on every request, always last of the installed feeds */
+#define MW_DEMO_FEEDS_BIG_PATH  "feeds/big-archive.rss"
 
 GStrv mw_demo_feeds_install (MwDemoServer *server);
 char *mw_demo_feeds_make_big_rss (guint n_items);

@@ -36,6 +36,20 @@ void          mw_demo_server_add_text            (MwDemoServer  *self,
                                                   const char    *content_type,
                                                   const char    *text);
 
+/* Returns: (transfer full): the start of a varying text's body for its request number
+ * @n (1 for the first), which came in at @now (UTC) */
+typedef char *(*MwDemoServerHeadFunc) (guint      n,
+                                       GDateTime *now,
+                                       gpointer   user_data);
+
+void          mw_demo_server_add_varying_text    (MwDemoServer         *self,
+                                                  const char           *path,
+                                                  const char           *content_type,
+                                                  MwDemoServerHeadFunc  head_func,
+                                                  gpointer              head_data,
+                                                  GDestroyNotify        head_destroy,
+                                                  const char           *tail);
+
 GBytes       *mw_demo_server_dup_file_contents   (MwDemoServer  *self,
                                                   const char    *url_or_path);
 guint         mw_demo_server_get_n_requests      (MwDemoServer  *self,
