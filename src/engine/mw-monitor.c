@@ -10,9 +10,12 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 
+#include "mw-format.h"
 #include "mw-monitor.h"
+#include "mw-timeline.h"
 
 #define DEFAULT_STALL_THRESHOLD_US (100 * 1000)
 /* Percentiles cover this many of the latest ticks (a few minutes at the default rate). */
@@ -94,7 +97,16 @@ record (MwMonitor *self,
 
   g_signal_emit (self, signals[TICK], 0, lateness);
   if (lateness >= self->stall_threshold)
-    g_signal_emit (self, signals[STALL], 0, lateness);
+    {
+      g_autofree char *length = mw_format_duration (lateness);
+      g_autofree char *label = NULL;
+      gint64 now = g_get_monotonic_time ();
+
+      /* Translators: a stall on the timeline; %s is its length, "16.7 s" */
+      label = g_strdup_printf (_("%s — nothing drawn"), length);
+      mw_timeline_add (mw_timeline_get_default (), MW_TIMELINE_MAIN, now - lateness, now, label);
+      g_signal_emit (self, signals[STALL], 0, lateness);
+    }
 }
 
 static gboolean
