@@ -10,10 +10,8 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 
-#include "mw-format.h"
 #include "mw-monitor.h"
 #include "mw-timeline.h"
 
@@ -98,13 +96,9 @@ record (MwMonitor *self,
   g_signal_emit (self, signals[TICK], 0, lateness);
   if (lateness >= self->stall_threshold)
     {
-      g_autofree char *length = mw_format_duration (lateness);
-      g_autofree char *label = NULL;
       gint64 now = g_get_monotonic_time ();
 
-      /* Translators: a stall on the timeline; %s is its length, "16.7 s" */
-      label = g_strdup_printf (_("%s — nothing drawn"), length);
-      mw_timeline_add (mw_timeline_get_default (), MW_TIMELINE_MAIN, now - lateness, now, label);
+      mw_timeline_add_stall (mw_timeline_get_default (), now - lateness, now);
       g_signal_emit (self, signals[STALL], 0, lateness);
     }
 }

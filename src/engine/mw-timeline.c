@@ -16,8 +16,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "mw-format.h"
 #include "mw-timeline.h"
 
 /* Runs closer together than this merge: at a minute across a wide window, a pixel is
@@ -203,19 +205,16 @@ mw_timeline_end (MwTimeline *self,
   wake (to_wake);
 }
 
-/* Records a finished segment, as a stall is: known only once it is over. Any thread. */
-void
-mw_timeline_add (MwTimeline     *self,
-                 MwTimelineLane  lane,
-                 gint64          start,
-                 gint64          end,
-                 const char     *label)
+static void
+add_finished (MwTimeline     *self,
+              MwTimelineLane  lane,
+              gint64          start,
+              gint64          end,
+              const char     *label,
+              gboolean        stall)
 {
   MwTimelineSegment *segment;
   GSource *to_wake;
-
-  g_return_if_fail (MW_IS_TIMELINE (self));
-  g_return_if_fail (lane < MW_TIMELINE_N_LANES);
 
   if (!g_atomic_int_get (&self->recording))
     return;
@@ -223,6 +222,7 @@ mw_timeline_add (MwTimeline     *self,
   g_mutex_lock (&self->lock);
   segment = new_segment (self);
   segment->lane = lane;
+  segment->stall = stall;
   segment->start = start;
   segment->end = MAX (end, start + (lane == MW_TIMELINE_MARKERS ? 0 : 1));
   segment->busy = segment->end - segment->start;
@@ -233,6 +233,40 @@ mw_timeline_add (MwTimeline     *self,
   g_mutex_unlock (&self->lock);
 
   wake (to_wake);
+}
+
+/* Records a segment known only once it is over. Any thread. */
+void
+mw_timeline_add (MwTimeline     *self,
+                 MwTimelineLane  lane,
+                 gint64          start,
+                 gint64          end,
+                 const char     *label)
+{
+  g_return_if_fail (MW_IS_TIMELINE (self));
+  g_return_if_fail (lane < MW_TIMELINE_N_LANES);
+
+  add_finished (self, lane, start, end, label, FALSE);
+}
+
+/* Records that the main loop was blocked from START to END, so that no frame could be
+ * drawn: a band on the main loop's lane labelled with its length. */
+void
+mw_timeline_add_stall (MwTimeline *self,
+                       gint64      start,
+                       gint64      end)
+{
+  g_autofree char *length = NULL;
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (MW_IS_TIMELINE (self));
+
+  if (!g_atomic_int_get (&self->recording))
+    return;
+  length = mw_format_duration (end - start);
+  /* Translators: a stall on the timeline; %s is its length, "16.7 s" */
+  label = g_strdup_printf (_("%s — nothing drawn"), length);
+  add_finished (self, MW_TIMELINE_MAIN, start, end, label, TRUE);
 }
 
 /* A point in time worth pointing at, such as a line of the event log. */

@@ -33,6 +33,7 @@ typedef struct
   gint64         busy;
   guint          count;     /* how many runs this segment stands for */
   MwTimelineLane lane;
+  gboolean       stall;     /* the main loop was blocked: nothing was drawn meanwhile */
   char           label[MW_TIMELINE_LABEL_SIZE];
 } MwTimelineSegment;
 
@@ -60,6 +61,9 @@ void           mw_timeline_add             (MwTimeline        *self,
                                             gint64             start,
                                             gint64             end,
                                             const char        *label);
+void           mw_timeline_add_stall       (MwTimeline        *self,
+                                            gint64             start,
+                                            gint64             end);
 void           mw_timeline_mark            (MwTimeline        *self,
                                             gint64             time,
                                             const char        *label);
