@@ -22,12 +22,15 @@
 #include "mw-format.h"
 #include "mw-timeline.h"
 
-/* Runs closer together than this merge: at a minute across a wide window, a pixel is
- * about 50 ms, so no one could tell them apart anyway. */
-#define MERGE_GAP_US       (50 * 1000)
+/* Runs closer together than this merge: at a minute across a window, a pixel is 50 to
+ * 170 ms, so no one could tell them apart anyway; the segment's busy time keeps what
+ * share of it they took. */
+#define MERGE_GAP_US       (250 * 1000)
 /* How many of the newest segments a run looks through for one to extend: enough for
  * several downloads and feeds working at once. */
 #define MERGE_LOOKBACK     32
+/* Readers that may wait for news at once: a window or two. */
+#define MAX_WAKE           4
 
 struct _MwTimeline
 {
@@ -46,7 +49,7 @@ struct _MwTimeline
   guint              frame_capacity;
   guint64            n_frames;
 
-  GSource           *wake;
+  GSource           *wake[MAX_WAKE];
 };
 
 G_DEFINE_FINAL_TYPE (MwTimeline, mw_timeline, G_TYPE_OBJECT)
@@ -112,15 +115,26 @@ find_recent (MwTimeline     *self,
   return NULL;
 }
 
+/* With the lock held: takes the sources to wake, which wake() then wakes. */
+static void
+take_wake (MwTimeline *self,
+           GSource    *to_wake[MAX_WAKE])
+{
+  memcpy (to_wake, self->wake, sizeof self->wake);
+  memset (self->wake, 0, sizeof self->wake);
+}
+
 /* After the lock is released: wakes whoever waits for something new to draw. */
 static void
-wake (GSource *source)
+wake (GSource *to_wake[MAX_WAKE])
 {
-  if (source == NULL)
-    return;
-  /* Thread-safe, and the source's owner wakes up at once. */
-  g_source_set_ready_time (source, 0);
-  g_source_unref (source);
+  for (guint i = 0; i < MAX_WAKE; i++)
+    if (to_wake[i] != NULL)
+      {
+        /* Thread-safe, and the source's main context wakes up at once. */
+        g_source_set_ready_time (to_wake[i], 0);
+        g_source_unref (to_wake[i]);
+      }
 }
 
 /* Starts a segment "WHAT · SUBJECT" on LANE, now; it shows as running up to the present
@@ -134,7 +148,7 @@ mw_timeline_begin (MwTimeline     *self,
 {
   char label[MW_TIMELINE_LABEL_SIZE];
   MwTimelineSegment *segment;
-  GSource *to_wake;
+  GSource *to_wake[MAX_WAKE];
   gint64 now;
   guint64 id;
 
@@ -166,7 +180,7 @@ mw_timeline_begin (MwTimeline     *self,
   id = segment->id;
   self->n_open++;
   self->generation++;
-  to_wake = g_steal_pointer (&self->wake);
+  take_wake (self, to_wake);
   g_mutex_unlock (&self->lock);
 
   wake (to_wake);
@@ -180,7 +194,7 @@ mw_timeline_end (MwTimeline *self,
                  guint64     id)
 {
   MwTimelineSegment *segment;
-  GSource *to_wake = NULL;
+  GSource *to_wake[MAX_WAKE] = { NULL, };
   gint64 now;
 
   g_return_if_fail (MW_IS_TIMELINE (self));
@@ -198,7 +212,7 @@ mw_timeline_end (MwTimeline *self,
       segment->busy += now;
       self->n_open--;
       self->generation++;
-      to_wake = g_steal_pointer (&self->wake);
+      take_wake (self, to_wake);
     }
   g_mutex_unlock (&self->lock);
 
@@ -214,7 +228,7 @@ add_finished (MwTimeline     *self,
               gboolean        stall)
 {
   MwTimelineSegment *segment;
-  GSource *to_wake;
+  GSource *to_wake[MAX_WAKE];
 
   if (!g_atomic_int_get (&self->recording))
     return;
@@ -229,7 +243,7 @@ add_finished (MwTimeline     *self,
   segment->count = 1;
   mw_timeline_copy_label (segment->label, label, NULL);
   self->generation++;
-  to_wake = g_steal_pointer (&self->wake);
+  take_wake (self, to_wake);
   g_mutex_unlock (&self->lock);
 
   wake (to_wake);
@@ -406,21 +420,45 @@ mw_timeline_get_n_open (MwTimeline *self)
 
 /* Makes SOURCE ready (g_source_set_ready_time() to 0) once, the next time a segment or
  * marker is recorded or ends, from whichever thread records it: a reader that went
- * quiet sleeps on a slow timeout and still draws news at once. NULL forgets the source. */
+ * quiet sleeps on a slow timeout and still draws news at once. */
 void
 mw_timeline_wake_on_record (MwTimeline *self,
                             GSource    *source)
 {
-  GSource *old;
+  g_return_if_fail (MW_IS_TIMELINE (self));
+  g_return_if_fail (source != NULL);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < MAX_WAKE; i++)
+    if (self->wake[i] == source)
+      break;
+    else if (self->wake[i] == NULL)
+      {
+        self->wake[i] = g_source_ref (source);
+        break;
+      }
+  g_mutex_unlock (&self->lock);
+}
+
+/* Forgets SOURCE, if mw_timeline_wake_on_record() was given it and it was not woken yet. */
+void
+mw_timeline_cancel_wake (MwTimeline *self,
+                         GSource    *source)
+{
+  GSource *found = NULL;
 
   g_return_if_fail (MW_IS_TIMELINE (self));
 
   g_mutex_lock (&self->lock);
-  old = g_steal_pointer (&self->wake);
-  self->wake = source != NULL ? g_source_ref (source) : NULL;
+  for (guint i = 0; i < MAX_WAKE; i++)
+    if (self->wake[i] == source)
+      {
+        found = g_steal_pointer (&self->wake[i]);
+        break;
+      }
   g_mutex_unlock (&self->lock);
 
-  g_clear_pointer (&old, g_source_unref);
+  g_clear_pointer (&found, g_source_unref);
 }
 
 /* Returns: the lane of work done on the calling thread: the main loop's while it
@@ -452,7 +490,8 @@ mw_timeline_finalize (GObject *object)
 {
   MwTimeline *self = MW_TIMELINE (object);
 
-  g_clear_pointer (&self->wake, g_source_unref);
+  for (guint i = 0; i < MAX_WAKE; i++)
+    g_clear_pointer (&self->wake[i], g_source_unref);
   g_free (self->segments);
   g_free (self->frames);
   g_mutex_clear (&self->lock);

@@ -85,6 +85,8 @@ guint64        mw_timeline_get_generation  (MwTimeline        *self);
 guint          mw_timeline_get_n_open      (MwTimeline        *self);
 void           mw_timeline_wake_on_record  (MwTimeline        *self,
                                             GSource           *source);
+void           mw_timeline_cancel_wake     (MwTimeline        *self,
+                                            GSource           *source);
 
 void           mw_timeline_copy_label      (char              *dest,
                                             const char        *what,
