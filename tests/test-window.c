@@ -16,6 +16,7 @@
 #include "mw-meter.h"
 #include "mw-preferences-window.h"
 #include "mw-test-server.h"
+#include "mw-timeline-view.h"
 #include "mw-window.h"
 
 typedef struct
@@ -78,7 +79,7 @@ fixture_tear_down (Fixture       *fixture,
   g_settings_reset (settings, "max-concurrent-downloads");
   gtk_string_list_splice (GTK_STRING_LIST (mw_window_get_log (fixture->window)), 0,
                           g_list_model_get_n_items (mw_window_get_log (fixture->window)), NULL);
-  g_object_set (fixture->window, "log-visible", FALSE, NULL);
+  g_object_set (fixture->window, "log-visible", FALSE, "timeline-visible", TRUE, NULL);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 600);
   /* The window stays, as it would for a person doing one thing after another; GTK 4.8
    * also warns when a pending tooltip outlives its window. */
@@ -596,6 +597,80 @@ test_event_log (Fixture       *fixture,
   g_assert_cmpuint (next, ==, G_N_ELEMENTS (expected));
 }
 
+/* Lets the main loop run until CONDITION holds; fails, saying what for, after 20 s. */
+static void
+wait_until (gboolean    (*condition) (gpointer data),
+            gpointer      data,
+            const char   *what)
+{
+  gint64 give_up = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > give_up)
+        g_error ("Gave up waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+    }
+}
+
+static gboolean
+view_shows_download (gpointer data)
+{
+  MwTimelineView *view = data;
+  guint n = 0;
+  const MwTimelineSegment *segments = mw_timeline_view_get_segments (view, &n);
+  gboolean receiving = FALSE, marked = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      receiving |= segments[i].lane == MW_TIMELINE_NETWORK &&
+                   g_strcmp0 (segments[i].label, "Receiving · timeline.bin") == 0;
+      marked |= segments[i].lane == MW_TIMELINE_MARKERS &&
+                g_strcmp0 (segments[i].label, "timeline.bin — Finished (callback)") == 0;
+    }
+  return receiving && marked;
+}
+
+static gboolean
+view_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+view_unmapped (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+static void
+test_timeline (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (200000, 9);
+  GtkWidget *view = find_widget (GTK_WIDGET (fixture->window), MW_TYPE_TIMELINE_VIEW, NULL, NULL);
+  gboolean visible = FALSE;
+  MwDownload *download;
+
+  /* Shown unless someone hides it, with the download's network phase and its log line. */
+  g_assert_nonnull (view);
+  g_assert_true (gtk_widget_get_mapped (view));
+  mw_test_server_add (fixture->server, "/timeline.bin", body);
+  download = add_through_action (fixture, "/timeline.bin");
+  wait_for_state (download, MW_DOWNLOAD_COMPLETED);
+  wait_until (view_shows_download, view, "the timeline to show the download");
+
+  /* The main menu's item hides it, and out of sight it draws nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-timeline", NULL);
+  g_object_get (fixture->window, "timeline-visible", &visible, NULL);
+  g_assert_false (visible);
+  wait_until (view_unmapped, view, "the timeline to be hidden");
+  g_assert_false (mw_timeline_view_is_ticking (MW_TIMELINE_VIEW (view)));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-timeline", NULL);
+  wait_until (view_mapped, view, "the timeline to be shown again");
+}
+
 static void
 test_drop (Fixture       *fixture,
            gconstpointer  user_data)
@@ -1000,6 +1075,7 @@ main (int   argc,
   ADD ("/window/responsive-while-downloading", test_responsive_while_downloading);
   ADD ("/window/freezing-mode-stalls", test_freezing_mode_stalls);
   ADD ("/window/event-log", test_event_log);
+  ADD ("/window/timeline", test_timeline);
   ADD ("/window/drop", test_drop);
   ADD ("/window/icon-buttons-labelled", test_icon_buttons_labelled);
   ADD ("/window/preferences", test_preferences);
