@@ -17,6 +17,7 @@
 #include "mw-meter.h"
 #include "mw-preferences-window.h"
 #include "mw-test-server.h"
+#include "mw-timeline-view.h"
 #include "mw-window.h"
 
 typedef struct
@@ -34,6 +35,36 @@ iterate_for (guint ms)
 
   while (g_get_monotonic_time () < until)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until COND holds; after TIMEOUT_MS the test fails, naming WHAT it
+ * waited for. */
+static void
+wait_until (Condition   cond,
+            gpointer    data,
+            guint       timeout_ms,
+            const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint timeout = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
+
+  while (!cond (data))
+    {
+      if (timed_out)
+        g_error ("Waited %u ms for %s, in vain", timeout_ms, what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  if (!timed_out)
+    g_source_remove (timeout);
 }
 
 /* One application and one window for the whole program, as in real life; each test gets
@@ -79,7 +110,7 @@ fixture_tear_down (Fixture       *fixture,
   g_settings_reset (settings, "max-concurrent-downloads");
   gtk_string_list_splice (GTK_STRING_LIST (mw_window_get_log (fixture->window)), 0,
                           g_list_model_get_n_items (mw_window_get_log (fixture->window)), NULL);
-  g_object_set (fixture->window, "log-visible", FALSE, NULL);
+  g_object_set (fixture->window, "log-visible", FALSE, "timeline-visible", TRUE, NULL);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 600);
   /* The window stays, as it would for a person doing one thing after another; GTK 4.8
    * also warns when a pending tooltip outlives its window. */
@@ -689,6 +720,65 @@ test_event_log_follows (Fixture       *fixture,
   g_assert_true (log_at_end (adjustment));
 }
 
+
+static gboolean
+view_shows_download (gpointer data)
+{
+  MwTimelineView *view = data;
+  guint n = 0;
+  const MwTimelineSegment *segments = mw_timeline_view_get_segments (view, &n);
+  gboolean receiving = FALSE, marked = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      receiving |= segments[i].lane == MW_TIMELINE_NETWORK &&
+                   g_strcmp0 (segments[i].label, "Receiving · timeline.bin") == 0;
+      marked |= segments[i].lane == MW_TIMELINE_MARKERS &&
+                g_strcmp0 (segments[i].label, "timeline.bin — Finished (callback)") == 0;
+    }
+  return receiving && marked;
+}
+
+static gboolean
+view_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+view_unmapped (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+static void
+test_timeline (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (200000, 9);
+  GtkWidget *view = find_widget (GTK_WIDGET (fixture->window), MW_TYPE_TIMELINE_VIEW, NULL, NULL);
+  gboolean visible = FALSE;
+  MwDownload *download;
+
+  /* Shown unless someone hides it, with the download's network phase and its log line. */
+  g_assert_nonnull (view);
+  g_assert_true (gtk_widget_get_mapped (view));
+  mw_test_server_add (fixture->server, "/timeline.bin", body);
+  download = add_through_action (fixture, "/timeline.bin");
+  wait_for_state (download, MW_DOWNLOAD_COMPLETED);
+  wait_until (view_shows_download, view, 20000, "the timeline to show the download");
+
+  /* The main menu's item hides it, and out of sight it draws nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-timeline", NULL);
+  g_object_get (fixture->window, "timeline-visible", &visible, NULL);
+  g_assert_false (visible);
+  wait_until (view_unmapped, view, 20000, "the timeline to be hidden");
+  g_assert_false (mw_timeline_view_is_ticking (MW_TIMELINE_VIEW (view)));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-timeline", NULL);
+  wait_until (view_mapped, view, 20000, "the timeline to be shown again");
+}
+
 static void
 test_drop (Fixture       *fixture,
            gconstpointer  user_data)
@@ -981,35 +1071,7 @@ test_feed_subscribe_read_download (Fixture       *fixture,
 
 /* --- Feeds: many articles, and finding one --------------------------------------- */
 
-typedef gboolean (*Condition) (gpointer data);
 
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until COND holds; after TIMEOUT_MS the test fails, naming WHAT it
- * waited for. */
-static void
-wait_until (Condition   cond,
-            gpointer    data,
-            guint       timeout_ms,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint timeout = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
-
-  while (!cond (data))
-    {
-      if (timed_out)
-        g_error ("Waited %u ms for %s, in vain", timeout_ms, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  if (!timed_out)
-    g_source_remove (timeout);
-}
 
 static void
 subscribed_cb (GObject      *source_object,
@@ -1323,6 +1385,7 @@ main (int   argc,
   ADD ("/window/freezing-mode-stalls", test_freezing_mode_stalls);
   ADD ("/window/event-log", test_event_log);
   ADD ("/window/event-log-follows", test_event_log_follows);
+  ADD ("/window/timeline", test_timeline);
   ADD ("/window/drop", test_drop);
   ADD ("/window/icon-buttons-labelled", test_icon_buttons_labelled);
   ADD ("/window/preferences", test_preferences);

@@ -12,12 +12,14 @@
 
 #include <errno.h>
 #include <gio/gfiledescriptorbased.h>
+#include <glib/gi18n-lib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "mw-download-run-private.h"
 #include "mw-error.h"
 #include "mw-filename.h"
+#include "mw-timeline.h"
 
 #define HASH_BUFFER_SIZE   (256 * 1024)
 #define MAX_NAME_ATTEMPTS  1000
@@ -27,7 +29,29 @@ typedef struct
   GTask    *task;
   StepFunc  func;
   StepDone  done;
+  char      label[MW_TIMELINE_LABEL_SIZE];
 } Step;
+
+/* What the timeline calls a step: "Writing a chunk · ubuntu.iso". Main thread. */
+static void
+step_label (char     *label,
+            Run      *run,
+            StepFunc  func)
+{
+  g_autofree char *name = NULL;
+  const char *what = func == _mw_part_write_chunk ? _("Writing a chunk")
+                   : func == _mw_part_measure ? _("Measuring the partial file")
+                   : func == _mw_part_pick_name ? _("Choosing a file name")
+                   : func == _mw_part_open ? _("Opening the file")
+                   : func == _mw_part_close ? _("Closing the file")
+                   : _("Checking and renaming the file");
+
+  label[0] = '\0';
+  if (!mw_timeline_get_recording (mw_timeline_get_default ()))
+    return;
+  name = mw_download_dup_display_name (run->download);
+  mw_timeline_copy_label (label, what, name);
+}
 
 static void
 step_thread (GTask        *subtask,
@@ -38,6 +62,7 @@ step_thread (GTask        *subtask,
   Step *step = task_data;
   Run *run = g_task_get_task_data (step->task);
   GError *error = NULL;
+  g_auto(MwTimelineSpan) span = mw_timeline_span_begin (MW_TIMELINE_WORKERS, step->label, NULL);
 
   if (step->func (run, &error))
     g_task_return_boolean (subtask, TRUE);
@@ -74,8 +99,14 @@ _mw_run_step (GTask    *task,
   if (run->config->blocking)
     {
       GError *error = NULL;
+      char label[MW_TIMELINE_LABEL_SIZE];
+      MwTimelineSpan span;
 
+      /* The lesson of freezing mode: the same step, on the main loop's lane. */
+      step_label (label, run, func);
+      span = mw_timeline_span_begin (MW_TIMELINE_MAIN, label, NULL);
       func (run, &error);
+      mw_timeline_span_end (&span);
       done (task, error);
       return;
     }
@@ -84,6 +115,7 @@ _mw_run_step (GTask    *task,
   step->task = g_object_ref (task);
   step->func = func;
   step->done = done;
+  step_label (step->label, run, func);
 
   subtask = g_task_new (NULL, NULL, step_done_cb, step);
   g_task_set_source_tag (subtask, _mw_run_step);

@@ -44,6 +44,7 @@ struct _MwDownload
   guint64          speed_sample_bytes;
   gint64           last_progress_notify;
   gboolean         awaiting_response;
+  guint64          network_segment;  /* on the timeline, while connecting or receiving */
 };
 
 /* The targets the downloads of one list hold; safe to read from worker threads. */

@@ -13,6 +13,7 @@
 #include "mw-string-private.h"
 #include "mw-download-private.h"
 #include "mw-error.h"
+#include "mw-timeline.h"
 
 /* Progress may arrive thousands of times a second; nobody needs more than this many
  * notifications of it, and each one costs every bound widget some work. */
@@ -165,6 +166,7 @@ mw_download_finalize (GObject *object)
   g_free (self->etag);
   g_free (self->last_modified);
   g_clear_pointer (&self->added, g_date_time_unref);
+  mw_timeline_end (mw_timeline_get_default (), self->network_segment);
 
   G_OBJECT_CLASS (mw_download_parent_class)->finalize (object);
 }
@@ -768,6 +770,20 @@ _mw_download_set_state (MwDownload      *self,
   self->state = state;
   if (state != MW_DOWNLOAD_DOWNLOADING)
     self->speed = 0;
+
+  /* The network's part of a transfer, for the timeline: waiting for an answer, then
+   * receiving it. Every state change passes here, whatever the mode. */
+  mw_timeline_end (mw_timeline_get_default (), self->network_segment);
+  self->network_segment = 0;
+  if (state == MW_DOWNLOAD_CONNECTING || state == MW_DOWNLOAD_DOWNLOADING)
+    {
+      g_autofree char *name = mw_download_dup_display_name (self);
+
+      self->network_segment = mw_timeline_begin (mw_timeline_get_default (), MW_TIMELINE_NETWORK,
+                                                 state == MW_DOWNLOAD_CONNECTING ? _("Waiting for the server")
+                                                                                 : _("Receiving"),
+                                                 name);
+    }
 
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);

@@ -21,6 +21,7 @@
 #include "mw-opml.h"
 #include "mw-state-file.h"
 #include "mw-url.h"
+#include "mw-timeline.h"
 
 #define MAX_REDIRECTS      5
 /* Feeds asked of one server at a time: as many connections as browsers open to a host,
@@ -549,6 +550,10 @@ parse_run (Parse   *parse,
 {
   gsize length = 0;
   const guint8 *data = g_bytes_get_data (parse->data, &length);
+  g_autoptr(GUri) uri = g_uri_parse (parse->base_url, G_URI_FLAGS_NONE, NULL);
+  /* On the workers' lane, or the main loop's in freezing mode, where it runs inline. */
+  g_auto(MwTimelineSpan) span = mw_timeline_span_begin (mw_timeline_lane_here (), _("Parsing a feed"),
+                                                        uri != NULL ? g_uri_get_host (uri) : NULL);
 
   if (parse->html)
     {

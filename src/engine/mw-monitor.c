@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "mw-monitor.h"
+#include "mw-timeline.h"
 
 #define DEFAULT_STALL_THRESHOLD_US (100 * 1000)
 /* Percentiles cover this many of the latest ticks (a few minutes at the default rate). */
@@ -94,7 +95,12 @@ record (MwMonitor *self,
 
   g_signal_emit (self, signals[TICK], 0, lateness);
   if (lateness >= self->stall_threshold)
-    g_signal_emit (self, signals[STALL], 0, lateness);
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      mw_timeline_add_stall (mw_timeline_get_default (), now - lateness, now);
+      g_signal_emit (self, signals[STALL], 0, lateness);
+    }
 }
 
 static gboolean

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "mw-state-file.h"
+#include "mw-timeline.h"
 
 /* Changes come in bursts (ten downloads finishing together); one save covers them. */
 #define SAVE_DELAY_MS 300
@@ -322,8 +323,10 @@ save_write (Save    *save,
             GError **error)
 {
   g_autofree char *dir = g_path_get_dirname (save->path);
+  g_autofree char *base = g_path_get_basename (save->path);
   g_autofree char *data = NULL;
   gsize length = 0;
+  g_auto(MwTimelineSpan) span = mw_timeline_span_begin (mw_timeline_lane_here (), _("Saving state"), base);
 
   data = save->serialize (save->snapshot, &length);
 

@@ -16,6 +16,7 @@
 #include "mw-freeze-banner.h"
 #include "mw-ghost-layer.h"
 #include "mw-meter.h"
+#include "mw-timeline-view.h"
 #include "mw-window.h"
 
 /* The log is for reading, not an archive: the oldest lines go beyond this. */
@@ -54,6 +55,7 @@ struct _MwWindow
   gboolean              log_visible;
   gboolean              log_follows;      /* at the bottom: new lines stay in view */
   gulong                first_paint_handler;
+  gboolean              timeline_visible;
 };
 
 G_DEFINE_FINAL_TYPE (MwWindow, mw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -61,6 +63,7 @@ G_DEFINE_FINAL_TYPE (MwWindow, mw_window, ADW_TYPE_APPLICATION_WINDOW)
 enum {
   PROP_0,
   PROP_LOG_VISIBLE,
+  PROP_TIMELINE_VISIBLE,
   N_PROPS
 };
 
@@ -110,17 +113,15 @@ log_line (MwWindow   *self,
 {
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (time / G_USEC_PER_SEC);
   g_autofree char *clock = when ? g_date_time_format (when, "%H:%M:%S") : g_strdup ("");
-  g_autofree char *line = NULL;
+  g_autofree char *event = subject != NULL ? g_strdup_printf ("%s — %s", subject, text) : g_strdup (text);
+  g_autofree char *line = g_strdup_printf ("%s.%03d  %s", clock, (int) ((time / 1000) % 1000), event);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->log_lines));
-
-  if (subject != NULL)
-    line = g_strdup_printf ("%s.%03d  %s — %s", clock, (int) ((time / 1000) % 1000), subject, text);
-  else
-    line = g_strdup_printf ("%s.%03d  %s", clock, (int) ((time / 1000) % 1000), text);
 
   if (n >= MAX_LOG_LINES)
     gtk_string_list_splice (self->log_lines, 0, n - MAX_LOG_LINES + 1, NULL);
   gtk_string_list_append (self->log_lines, line);
+  /* The same event as a marker on the timeline, whose clock is the monotonic one. */
+  mw_timeline_mark (mw_timeline_get_default (), g_get_monotonic_time () - (g_get_real_time () - time), event);
 }
 
 static void
@@ -701,6 +702,9 @@ mw_window_get_property (GObject    *object,
     case PROP_LOG_VISIBLE:
       g_value_set_boolean (value, MW_WINDOW (object)->log_visible);
       break;
+    case PROP_TIMELINE_VISIBLE:
+      g_value_set_boolean (value, MW_WINDOW (object)->timeline_visible);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -716,6 +720,13 @@ mw_window_set_property (GObject      *object,
     {
     case PROP_LOG_VISIBLE:
       mw_window_set_log_visible (MW_WINDOW (object), g_value_get_boolean (value));
+      break;
+    case PROP_TIMELINE_VISIBLE:
+      if (MW_WINDOW (object)->timeline_visible != g_value_get_boolean (value))
+        {
+          MW_WINDOW (object)->timeline_visible = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -736,6 +747,9 @@ mw_window_class_init (MwWindowClass *klass)
   properties[PROP_LOG_VISIBLE] =
     g_param_spec_boolean ("log-visible", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_TIMELINE_VISIBLE] =
+    g_param_spec_boolean ("timeline-visible", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   object_class->dispose = mw_window_dispose;
@@ -744,6 +758,7 @@ mw_window_class_init (MwWindowClass *klass)
   g_type_ensure (MW_TYPE_FEEDS_PAGE);
   g_type_ensure (MW_TYPE_FREEZE_BANNER);
   g_type_ensure (MW_TYPE_GHOST_LAYER);
+  g_type_ensure (MW_TYPE_TIMELINE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/mw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MwWindow, toast_overlay);
@@ -775,6 +790,7 @@ mw_window_class_init (MwWindowClass *klass)
   /* Stateful: the toggle buttons and the menu item show whether the log is open. */
   gtk_widget_class_install_property_action (widget_class, "win.show-log", "log-visible");
   gtk_widget_class_install_action (widget_class, "win.clear-log", NULL, clear_log_action);
+  gtk_widget_class_install_property_action (widget_class, "win.show-timeline", "timeline-visible");
 
   /* Accelerators, all in one place. Ctrl+V here only fires when no text field took it. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.add-download", NULL);
@@ -790,6 +806,7 @@ mw_window_init (MwWindow *self)
   GtkAdjustment *adjustment;
   GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_STRING };
 
+  self->timeline_visible = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 

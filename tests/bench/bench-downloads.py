@@ -8,7 +8,8 @@ SPDX-License-Identifier: GPL-3.0-or-later
                     time, CPU time, peak RSS, and how much the peak RSS grows with the size
   eight-at-once     eight files of 256 MiB at once: the engine vs eight parallel curls;
                     aggregate throughput, and the engine's main-loop lateness in
-                    responsive and in freezing mode, and of the same program idle
+                    responsive and in freezing mode, and of the same program idle; and
+                    what recording the timeline costs (the engine with it and without)
   thousand-at-once  1,000 downloads at once from nginx's throttled /slow/ location: peak
                     RSS per download and the process's thread count, at 1, 10 and 1,000
 
@@ -190,6 +191,7 @@ def large_file(ws):
 # --- 2. Eight at once -------------------------------------------------------------------
 
 IDLE = "Meanwhile, idle (no download)"
+TIMELINE_OFF = "Meanwhile, timeline off"
 IDLE_SECONDS = 3
 
 def eight_at_once(ws):
@@ -206,6 +208,9 @@ def eight_at_once(ws):
             "8 x curl, in parallel": ["sh", "-c", curl_script, "sh", ws.output("curl")],
             "Meanwhile": [DRIVER, "--folder", ws.output("mw"), "--max-concurrent", "8",
                           "--expect-size", str(EIGHT_SIZE)] + urls,
+            # The app always records the timeline: without it, what recording costs.
+            TIMELINE_OFF: [DRIVER, "--folder", ws.output("mw-no-timeline"), "--max-concurrent", "8",
+                           "--no-timeline", "--expect-size", str(EIGHT_SIZE)] + urls,
             "Meanwhile, freezing mode": [DRIVER, "--folder", ws.output("mw-freezing"),
                                          "--max-concurrent", "8", "--freezing",
                                          "--expect-size", str(EIGHT_SIZE)] + urls,
@@ -235,6 +240,26 @@ def eight_at_once(ws):
     table("Eight at once: the engine's main-loop lateness (ms; timer every 10 ms)",
           ["contender", "p50", "p99", "max (median)", "max (worst)", "ticks"],
           lateness_rows(results))
+    timeline_cost(results)
+
+
+def timeline_cost(results):
+    """The engine with the timeline recording (as in the app) and without."""
+    rows = []
+    for name in ("Meanwhile", TIMELINE_OFF):
+        rs = results[name]
+        rows.append([name, f"{median_of(rs, 'cpu'):.2f}", f"{median_of(rs, 'wall'):.2f}",
+                     f"{median_of(rs, 'lateness_p50_us') / 1000:.2f}",
+                     f"{median_of(rs, 'lateness_p99_us') / 1000:.2f}",
+                     f"{median_of(rs, 'lateness_max_us') / 1000:.1f}"])
+        mwbench.record({"benchmark": "eight at once, timeline cost", "contender": name,
+                        "cpu": median_of(rs, "cpu"), "wall": median_of(rs, "wall"),
+                        "p50_ms": median_of(rs, "lateness_p50_us") / 1000,
+                        "p99_ms": median_of(rs, "lateness_p99_us") / 1000})
+    table("Eight at once: what recording the timeline costs (medians; lateness in ms)",
+          ["contender", "cpu s", "wall s", "p50", "p99", "max"], rows)
+    ns = median_of(results["Meanwhile"], "timeline_ns_per_segment")
+    log(f"   one segment recorded (begin and end, one thread, uncontended): {ns:.0f} ns")
 
 
 # --- 3. A thousand at once --------------------------------------------------------------

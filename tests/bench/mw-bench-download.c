@@ -13,6 +13,10 @@
  *   peak RSS              VmHWM from /proc/self/status at the end
  *   bytes, failures       what reached the disk, and how many downloads did not
  *
+ * The engine records its work on the timeline, as in the app; --no-timeline turns that
+ * off, so that the two runs tell what recording costs. Before the run the driver times
+ * recording itself, uncontended, on a timeline of its own (timeline_ns_per_segment).
+ *
  * With --idle it downloads nothing and only measures the main loop for a while: the
  * lateness an idle program sees on this machine at this moment, the floor under every
  * other figure.
@@ -35,6 +39,7 @@
 #include "mw-http.h"
 #include "mw-bench-stats.h"
 #include "mw-monitor.h"
+#include "mw-timeline.h"
 
 typedef struct
 {
@@ -60,6 +65,7 @@ static int opt_monitor_interval = 10;
 static int opt_sample_interval = 50;
 static char *opt_label = NULL;
 static double opt_idle = 0;
+static gboolean opt_no_timeline = FALSE;
 
 static const GOptionEntry options[] = {
   { "folder", 'o', 0, G_OPTION_ARG_FILENAME, &opt_folder,
@@ -78,6 +84,8 @@ static const GOptionEntry options[] = {
     "How often to count threads, in ms (default 50)", "MS" },
   { "label", 0, 0, G_OPTION_ARG_STRING, &opt_label,
     "A name to put in the JSON line", "TEXT" },
+  { "no-timeline", 0, 0, G_OPTION_ARG_NONE, &opt_no_timeline,
+    "Record nothing on the timeline (the app always records)", NULL },
   { "idle", 0, 0, G_OPTION_ARG_DOUBLE, &opt_idle,
     "Download nothing: measure the idle main loop for SECONDS, the machine's own noise",
     "SECONDS" },
@@ -260,10 +268,25 @@ count_bad_files (Bench   *bench,
   return bad;
 }
 
+/* Nanoseconds one segment (a begin and an end) costs, one thread recording. */
+static double
+time_timeline (void)
+{
+  g_autoptr(MwTimeline) timeline = mw_timeline_new (MW_TIMELINE_DEFAULT_CAPACITY, MW_TIMELINE_FRAME_CAPACITY);
+  const guint n = 200000;
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = 0; i < n; i++)
+    mw_timeline_end (timeline, mw_timeline_begin (timeline, MW_TIMELINE_WORKERS, "Writing a chunk",
+                                                  (i & 1) ? "part1.bin" : "part2.bin"));
+  return (g_get_monotonic_time () - start) * 1000.0 / n;
+}
+
 static void
 print_figures (Bench   *bench,
                guint    n_failed,
-               guint64  bytes)
+               guint64  bytes,
+               double   timeline_ns)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -282,6 +305,13 @@ print_figures (Bench   *bench,
     }
   json_builder_set_member_name (builder, "mode");
   json_builder_add_string_value (builder, opt_freezing ? "freezing" : "responsive");
+  json_builder_set_member_name (builder, "timeline");
+  json_builder_add_boolean_value (builder, !opt_no_timeline);
+  /* Each begin, end, stall or marker counts once. */
+  json_builder_set_member_name (builder, "timeline_records");
+  json_builder_add_int_value (builder, (gint64) mw_timeline_get_generation (mw_timeline_get_default ()));
+  json_builder_set_member_name (builder, "timeline_ns_per_segment");
+  json_builder_add_double_value (builder, timeline_ns);
   json_builder_set_member_name (builder, "downloads");
   json_builder_add_int_value (builder, bench->n_downloads);
   json_builder_set_member_name (builder, "max_concurrent");
@@ -330,6 +360,7 @@ main (int   argc,
   guint64 bytes = 0;
   guint n_failed;
   guint sample_source;
+  double timeline_ns;
 
   context = g_option_context_new ("URL… — download with Meanwhile's engine and print figures");
   g_option_context_add_main_entries (context, options, NULL);
@@ -347,6 +378,8 @@ main (int   argc,
     }
 
   mw_http_raise_open_files_limit ();
+  timeline_ns = time_timeline ();
+  mw_timeline_set_recording (mw_timeline_get_default (), !opt_no_timeline);
 
   state_dir = g_dir_make_tmp ("mw-bench-state-XXXXXX", &error);
   if (state_dir == NULL)
@@ -401,7 +434,7 @@ main (int   argc,
   g_main_loop_run (bench.loop);
 
   n_failed = count_bad_files (&bench, &bytes);
-  print_figures (&bench, n_failed, bytes);
+  print_figures (&bench, n_failed, bytes, timeline_ns);
 
   g_clear_object (&bench.monitor);
   g_clear_object (&bench.list);
