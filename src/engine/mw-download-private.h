@@ -44,6 +44,9 @@ struct _MwDownload
   guint64          speed_sample_bytes;
   gint64           last_progress_notify;
   gboolean         awaiting_response;
+
+  guint            part_deletions;  /* of a cancelled run's .part, under way */
+  GArray          *deletion_waiters;
 };
 
 /* The targets the downloads of one list hold; safe to read from worker threads. */
@@ -106,6 +109,12 @@ char     *_mw_download_dup_host      (MwDownload      *self);
 gboolean  _mw_check_url              (const char      *url,
                                       GError         **error);
 gboolean  _mw_check_sha256           (const char      *sha256);
+
+typedef void (*MwPartDeletedFunc) (gpointer user_data);
+
+gboolean  _mw_download_when_part_deleted (MwDownload        *self,
+                                          MwPartDeletedFunc  func,
+                                          gpointer           user_data);
 
 void      _mw_download_event         (MwDownload      *self,
                                       const char      *format,

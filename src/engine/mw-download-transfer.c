@@ -920,6 +920,18 @@ attempt_failed (GTask  *task,
 
 /* --- The run -------------------------------------------------------------------- */
 
+static void
+part_deleted_cb (gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+
+  if (g_cancellable_is_cancelled (run->run_cancellable))
+    run_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
+  else
+    attempt_begin (task);
+}
+
 void
 _mw_download_run_async (MwDownload             *self,
                         const MwTransferConfig *config,
@@ -945,7 +957,10 @@ _mw_download_run_async (MwDownload             *self,
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
 
   _mw_download_set_attempt (self, 0);
-  attempt_begin (task);
+  /* A cancelled download tried again at once: its old .part must be gone before the new
+   * run looks for one, or creates one under the same name. */
+  if (!_mw_download_when_part_deleted (self, part_deleted_cb, g_object_ref (task)))
+    attempt_begin (task);
 }
 
 gboolean

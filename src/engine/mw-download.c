@@ -19,6 +19,9 @@
 #define PROGRESS_NOTIFY_INTERVAL_US (G_USEC_PER_SEC / 40)
 #define SPEED_SAMPLE_INTERVAL_US    (G_USEC_PER_SEC / 2)
 
+/* Partial files being deleted, all downloads together; only the main thread counts. */
+static guint n_part_deletions;
+
 G_DEFINE_FINAL_TYPE (MwDownload, mw_download, G_TYPE_OBJECT)
 
 enum {
@@ -165,6 +168,7 @@ mw_download_finalize (GObject *object)
   g_free (self->etag);
   g_free (self->last_modified);
   g_clear_pointer (&self->added, g_date_time_unref);
+  g_clear_pointer (&self->deletion_waiters, g_array_unref);
 
   G_OBJECT_CLASS (mw_download_parent_class)->finalize (object);
 }
@@ -603,25 +607,80 @@ mw_download_can_cancel (MwDownload *self)
   return !mw_download_is_finished (self) || self->state == MW_DOWNLOAD_FAILED;
 }
 
+typedef struct
+{
+  MwPartDeletedFunc func;
+  gpointer          user_data;
+} DeletionWaiter;
+
 static void
 delete_part_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
+  g_autoptr(MwDownload) self = user_data;
+  g_autoptr(GArray) waiters = NULL;
   g_autoptr(GError) error = NULL;
 
   if (!g_file_delete_finish (G_FILE (object), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     g_warning ("Could not delete a cancelled download's partial file: %s", error->message);
+
+  g_assert (self->part_deletions > 0 && n_part_deletions > 0);
+  self->part_deletions--;
+  n_part_deletions--;
+  if (self->part_deletions > 0 || self->deletion_waiters == NULL)
+    return;
+
+  waiters = g_steal_pointer (&self->deletion_waiters);
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      DeletionWaiter *waiter = &g_array_index (waiters, DeletionWaiter, i);
+      waiter->func (waiter->user_data);
+    }
 }
 
+/* The deletion runs in a worker thread; until it is done the download knows, so that a
+ * new run never meets the old .part, half deleted. */
 static void
 delete_part_file (MwDownload *self)
 {
   g_autoptr(GFile) part = _mw_download_dup_part_file (self);
 
-  if (part != NULL)
-    g_file_delete_async (part, G_PRIORITY_DEFAULT, NULL, delete_part_cb, NULL);
+  if (part == NULL)
+    return;
+  self->part_deletions++;
+  n_part_deletions++;
+  g_file_delete_async (part, G_PRIORITY_DEFAULT, NULL, delete_part_cb, g_object_ref (self));
+}
+
+/* Returns: FALSE when no partial file of SELF is being deleted; otherwise TRUE, and FUNC
+ * is called with USER_DATA once it is gone. */
+gboolean
+_mw_download_when_part_deleted (MwDownload        *self,
+                                MwPartDeletedFunc  func,
+                                gpointer           user_data)
+{
+  DeletionWaiter waiter = { func, user_data };
+
+  if (self->part_deletions == 0)
+    return FALSE;
+  if (self->deletion_waiters == NULL)
+    self->deletion_waiters = g_array_new (FALSE, FALSE, sizeof (DeletionWaiter));
+  g_array_append_val (self->deletion_waiters, waiter);
+  return TRUE;
+}
+
+/**
+ * mw_download_get_n_part_deletions:
+ *
+ * Returns: how many partial files of cancelled downloads this process is still
+ * deleting; a process about to exit waits for them, so that none is left behind
+ */
+guint
+mw_download_get_n_part_deletions (void)
+{
+  return n_part_deletions;
 }
 
 void

@@ -1,0 +1,392 @@
+/* test-download-sequences.c: what happens when people do several things in a row to downloads
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-download-sequences"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mw-download-list.h"
+#include "mw-test-server.h"
+
+#define TIMEOUT_MS 20000
+
+typedef MwTestDownloads Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  mw_test_downloads_set_up (fixture);
+  /* Quick retries keep the suite short; the policy itself is what is under test. */
+  mw_download_list_set_retry_policy (fixture->list, 4, 20, 200);
+  mw_download_list_set_network_timeout (fixture->list, 5);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  mw_test_downloads_tear_down (fixture);
+}
+
+/* --- Waiting, always for a while only ------------------------------------------------ */
+
+typedef gboolean (*Condition) (gconstpointer data);
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until COND holds; fails, saying what it waited for, after
+ * TIMEOUT_MS milliseconds. */
+static void
+wait_until (Condition      cond,
+            gconstpointer  data,
+            guint          timeout_ms,
+            const char    *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Waited %u ms in vain for %s", timeout_ms, what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake);
+}
+
+static gboolean
+is_settled (gconstpointer data)
+{
+  MwDownload *download = (MwDownload *) data;
+
+  return mw_download_is_finished (download) && !mw_download_is_active (download);
+}
+
+static void
+wait_until_finished (MwDownload *download)
+{
+  g_autofree char *what = g_strdup_printf ("the download of %s to finish", mw_download_get_url (download));
+
+  wait_until (is_settled, download, TIMEOUT_MS, what);
+}
+
+typedef struct
+{
+  MwDownload      *download;
+  MwDownloadState  state;
+  guint64          bytes;
+} Expectation;
+
+static gboolean
+is_in_state (gconstpointer data)
+{
+  const Expectation *expectation = data;
+
+  return mw_download_get_state (expectation->download) == expectation->state &&
+         !mw_download_is_active (expectation->download);
+}
+
+static void
+wait_for_state (MwDownload      *download,
+                MwDownloadState  state)
+{
+  Expectation expectation = { download, state, 0 };
+  g_autofree char *what = g_strdup_printf ("the download of %s to be %s and at rest",
+                                           mw_download_get_url (download),
+                                           mw_download_state_to_string (state));
+
+  wait_until (is_in_state, &expectation, TIMEOUT_MS, what);
+}
+
+static gboolean
+has_bytes (gconstpointer data)
+{
+  const Expectation *expectation = data;
+
+  return mw_download_get_received_bytes (expectation->download) >= expectation->bytes;
+}
+
+static void
+wait_for_bytes (MwDownload *download,
+                guint64     bytes)
+{
+  Expectation expectation = { download, 0, bytes };
+  g_autofree char *what = g_strdup_printf ("%" G_GUINT64_FORMAT " bytes of %s", bytes,
+                                           mw_download_get_url (download));
+
+  wait_until (has_bytes, &expectation, TIMEOUT_MS, what);
+}
+
+static gboolean
+path_is_gone (gconstpointer data)
+{
+  return !g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+G_GNUC_UNUSED static void
+wait_until_gone (Fixture    *fixture,
+                 const char *name)
+{
+  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
+  g_autofree char *what = g_strdup_printf ("%s to be deleted", name);
+
+  wait_until (path_is_gone, path, TIMEOUT_MS, what);
+}
+
+typedef struct
+{
+  Fixture        *fixture;
+  MwTestResource *resource;
+  guint           requests;
+} RequestCount;
+
+static gboolean
+has_requests (gconstpointer data)
+{
+  const RequestCount *count = data;
+  gboolean reached;
+
+  mw_test_server_lock (count->fixture->server);
+  reached = count->resource->requests >= count->requests;
+  mw_test_server_unlock (count->fixture->server);
+  return reached;
+}
+
+G_GNUC_UNUSED static void
+wait_for_requests (Fixture        *fixture,
+                   MwTestResource *resource,
+                   guint           requests)
+{
+  RequestCount count = { fixture, resource, requests };
+  g_autofree char *what = g_strdup_printf ("the server to have answered %u requests", requests);
+
+  wait_until (has_requests, &count, TIMEOUT_MS, what);
+}
+
+G_GNUC_UNUSED static guint
+requests_of (Fixture        *fixture,
+             MwTestResource *resource)
+{
+  guint requests;
+
+  mw_test_server_lock (fixture->server);
+  requests = resource->requests;
+  mw_test_server_unlock (fixture->server);
+  return requests;
+}
+
+/* --- What a person finds on disk -------------------------------------------------- */
+
+static MwDownload *
+add_download (Fixture    *fixture,
+              const char *path)
+{
+  g_autofree char *url = mw_test_server_url (fixture->server, path);
+  g_autoptr(GError) error = NULL;
+  MwDownload *download = mw_download_list_add (fixture->list, url, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (download);
+  return download;
+}
+
+static gboolean
+file_exists (Fixture    *fixture,
+             const char *name)
+{
+  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+assert_file_equals (Fixture    *fixture,
+                    const char *name,
+                    GBytes     *expected)
+{
+  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (contents, length, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+}
+
+/* No partial file anywhere: everything Meanwhile wrote is finished or gone. */
+static void
+assert_no_part_files (Fixture *fixture)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->folder_path, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".part"))
+      g_error ("%s was left in the download folder", name);
+}
+
+static guint
+count_files (Fixture *fixture)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->folder_path, 0, NULL);
+  guint n = 0;
+
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static void
+assert_completed_as (Fixture    *fixture,
+                     MwDownload *download,
+                     const char *name,
+                     GBytes     *expected)
+{
+  g_assert_cmpstr (mw_download_get_error_message (download), ==, NULL);
+  g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_COMPLETED);
+  g_assert_cmpstr (mw_download_get_filename (download), ==, name);
+  g_assert_cmpuint (mw_download_get_received_bytes (download), ==, g_bytes_get_size (expected));
+  assert_file_equals (fixture, name, expected);
+}
+
+/* --- A busy worker pool ------------------------------------------------------------ */
+
+/* Occupies every thread GIO lends to asynchronous file operations, as a disk that is slow
+ * to answer does: work handed to them waits until release_workers(). */
+typedef struct
+{
+  GMutex   mutex;
+  GCond    cond;
+  guint    running;
+  gboolean released;
+} Workers;
+
+#define N_WORKERS 10   /* GTask's pool size; it adds one more thread only every so often */
+
+static void
+occupy_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Workers *workers = task_data;
+
+  g_mutex_lock (&workers->mutex);
+  workers->running++;
+  g_cond_broadcast (&workers->cond);
+  while (!workers->released)
+    g_cond_wait (&workers->cond, &workers->mutex);
+  workers->running--;
+  g_cond_broadcast (&workers->cond);
+  g_mutex_unlock (&workers->mutex);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+occupy_workers (Workers *workers)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * 1000;
+
+  g_mutex_init (&workers->mutex);
+  g_cond_init (&workers->cond);
+  workers->running = 0;
+  workers->released = FALSE;
+
+  for (guint i = 0; i < N_WORKERS; i++)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+      g_task_set_task_data (task, workers, NULL);
+      g_task_run_in_thread (task, occupy_thread);
+    }
+
+  g_mutex_lock (&workers->mutex);
+  while (workers->running < N_WORKERS)
+    if (!g_cond_wait_until (&workers->cond, &workers->mutex, deadline))
+      g_error ("Waited in vain for %u worker threads to be busy", N_WORKERS);
+  g_mutex_unlock (&workers->mutex);
+}
+
+static void
+release_workers (Workers *workers)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * 1000;
+
+  g_mutex_lock (&workers->mutex);
+  workers->released = TRUE;
+  g_cond_broadcast (&workers->cond);
+  while (workers->running > 0)
+    if (!g_cond_wait_until (&workers->cond, &workers->mutex, deadline))
+      g_error ("Waited in vain for the worker threads to be free again");
+  g_mutex_unlock (&workers->mutex);
+  g_mutex_clear (&workers->mutex);
+  g_cond_clear (&workers->cond);
+}
+
+/* --- Cancel, add again, try again --------------------------------------------------- */
+
+static void
+test_cancel_retry_at_once (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (300000, 102);
+  MwTestResource *resource = mw_test_server_add (fixture->server, "/again.bin", body);
+  Workers workers;
+  MwDownload *download;
+
+  resource->etag = g_strdup ("\"again\"");
+  resource->hold_after = 100000;
+  resource->held = TRUE;
+
+  download = add_download (fixture, "/again.bin");
+  wait_for_bytes (download, 100000);
+  mw_download_pause (download);
+  wait_for_state (download, MW_DOWNLOAD_PAUSED);
+  g_assert_true (file_exists (fixture, "again.bin.part"));
+  mw_test_server_release (fixture->server, resource);
+
+  /* In freezing mode the next run does its disk work right on the main thread, while the
+   * deletion of the old .part waits for a worker thread. */
+  mw_download_list_set_blocking_mode (fixture->list, TRUE);
+  occupy_workers (&workers);
+  mw_download_cancel (download);
+  g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_CANCELLED);
+  mw_download_retry (download);
+  wait_until_finished (download);
+  release_workers (&workers);
+
+  /* The retry started clean, after the old .part was gone: from the first byte, under the
+   * name that is free again. */
+  assert_completed_as (fixture, download, "again.bin", body);
+  g_assert_cmpuint (resource->requests, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (resource->ranges, 1), ==, "");
+  assert_no_part_files (fixture);
+  g_assert_cmpuint (count_files (fixture), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/download/sequence/cancel-retry-at-once", test_cancel_retry_at_once);
+
+  return g_test_run ();
+}
