@@ -135,7 +135,7 @@ path_is_gone (gconstpointer data)
   return !g_file_test (data, G_FILE_TEST_EXISTS);
 }
 
-G_GNUC_UNUSED static void
+static void
 wait_until_gone (Fixture    *fixture,
                  const char *name)
 {
@@ -164,7 +164,7 @@ has_requests (gconstpointer data)
   return reached;
 }
 
-G_GNUC_UNUSED static void
+static void
 wait_for_requests (Fixture        *fixture,
                    MwTestResource *resource,
                    guint           requests)
@@ -175,7 +175,7 @@ wait_for_requests (Fixture        *fixture,
   wait_until (has_requests, &count, TIMEOUT_MS, what);
 }
 
-G_GNUC_UNUSED static guint
+static guint
 requests_of (Fixture        *fixture,
              MwTestResource *resource)
 {
@@ -339,6 +339,46 @@ release_workers (Workers *workers)
 /* --- Cancel, add again, try again --------------------------------------------------- */
 
 static void
+test_cancel_readd_retry (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (300000, 101);
+  MwTestResource *resource = mw_test_server_add (fixture->server, "/same.bin", body);
+  MwDownload *first, *second;
+
+  resource->etag = g_strdup ("\"same\"");
+  resource->hold_after = 100000;
+  resource->held = TRUE;
+
+  first = add_download (fixture, "/same.bin");
+  wait_for_bytes (first, 100000);
+  mw_download_cancel (first);
+  wait_for_state (first, MW_DOWNLOAD_CANCELLED);
+  wait_until_gone (fixture, "same.bin.part");
+
+  /* The same address again, while the cancelled row is still there… */
+  second = add_download (fixture, "/same.bin");
+  wait_for_bytes (second, 100000);
+  g_assert_cmpstr (mw_download_get_filename (second), ==, "same.bin");
+
+  /* …and then Try again on the cancelled one. */
+  g_assert_true (mw_download_can_retry (first));
+  mw_download_retry (first);
+  wait_for_requests (fixture, resource, 3);
+  mw_test_server_release (fixture->server, resource);
+  wait_until_finished (first);
+  wait_until_finished (second);
+
+  /* Two rows of one address: two files, both whole, never one .part shared. */
+  assert_completed_as (fixture, second, "same.bin", body);
+  assert_completed_as (fixture, first, "same (1).bin", body);
+  g_assert_cmpuint (requests_of (fixture, resource), ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (resource->ranges, 2), ==, "");
+  assert_no_part_files (fixture);
+  g_assert_cmpuint (count_files (fixture), ==, 2);
+}
+
+static void
 test_cancel_retry_at_once (Fixture       *fixture,
                            gconstpointer  user_data)
 {
@@ -386,6 +426,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
+  ADD ("/download/sequence/cancel-readd-retry", test_cancel_readd_retry);
   ADD ("/download/sequence/cancel-retry-at-once", test_cancel_retry_at_once);
 
   return g_test_run ();

@@ -722,7 +722,14 @@ mw_download_retry (MwDownload *self)
     return;
 
   if (self->state == MW_DOWNLOAD_CANCELLED)
-    _mw_download_set_received (self, 0, TRUE);
+    {
+      /* Cancelling gave the name up, and another download may hold it by now: this one
+       * starts over as if new, and the server names its file again. */
+      _mw_download_set_file (self, NULL);
+      _mw_download_set_validators (self, NULL, NULL);
+      _mw_download_set_total (self, -1);
+      _mw_download_set_received (self, 0, TRUE);
+    }
   _mw_download_set_error (self, NULL);
   _mw_download_set_attempt (self, 0);
   _mw_download_set_state (self, MW_DOWNLOAD_QUEUED);
