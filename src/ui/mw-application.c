@@ -613,9 +613,15 @@ mw_application_shutdown (GApplication *app)
   MwApplication *self = MW_APPLICATION (app);
   gboolean done = FALSE;
 
-  /* The window is gone; waiting here for the last saves costs nobody a frame. */
+  /* A removal that could still be undone is final once Meanwhile quits. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (MW_IS_WINDOW (l->data))
+      mw_window_finish_removals (l->data);
+
+  /* The window is gone; waiting here for the last saves, and for the partial files of
+   * cancelled downloads to be deleted, costs nobody a frame. */
   mw_download_list_save_async (self->downloads, NULL, save_done_cb, &done);
-  while (!done)
+  while (!done || mw_download_get_n_part_deletions () > 0)
     g_main_context_iteration (NULL, TRUE);
   done = FALSE;
   mw_feed_list_save_async (self->feeds, NULL, feeds_saved_cb, &done);
