@@ -417,6 +417,231 @@ test_cancel_retry_at_once (Fixture       *fixture,
   g_assert_cmpuint (count_files (fixture), ==, 1);
 }
 
+/* --- Waiting for a retry ------------------------------------------------------------ */
+
+static MwTestResource *
+add_busy_resource (Fixture    *fixture,
+                   const char *path,
+                   GBytes     *body,
+                   const char *retry_after)
+{
+  MwTestResource *resource = mw_test_server_add (fixture->server, path, body);
+  guint status = 503;
+
+  resource->statuses = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_val (resource->statuses, status);
+  resource->retry_after = g_strdup (retry_after);
+  return resource;
+}
+
+/* The server said when to come back, and the download is waiting for that moment. */
+static gboolean
+is_waiting_to_retry (gconstpointer data)
+{
+  MwDownload *download = (MwDownload *) data;
+
+  return mw_download_is_active (download) && mw_download_get_error_message (download) != NULL;
+}
+
+static void
+wait_until_waiting (MwDownload *download)
+{
+  g_autofree char *what = g_strdup_printf ("the download of %s to wait before its next attempt",
+                                           mw_download_get_url (download));
+
+  wait_until (is_waiting_to_retry, download, TIMEOUT_MS, what);
+}
+
+typedef struct
+{
+  MwDownloadList *list;
+  guint           max_active;
+} ActiveWatch;
+
+static void
+n_active_cb (MwDownloadList *list,
+             GParamSpec     *pspec,
+             ActiveWatch    *watch)
+{
+  watch->max_active = MAX (watch->max_active, mw_download_list_get_n_active (list));
+}
+
+static void
+test_waiting_gives_slot (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (50000, 103);
+  MwTestResource *busy[2];
+  MwDownload *waiting[2], *others[2];
+
+  /* Two slots, both taken by downloads told "503, come back in an hour". */
+  mw_download_list_set_max_concurrent (fixture->list, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/busy-%u.bin", i);
+
+      busy[i] = add_busy_resource (fixture, path, body, "3600");
+      waiting[i] = add_download (fixture, path);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/free-%u.bin", i);
+
+      mw_test_server_add (fixture->server, path, body);
+      others[i] = add_download (fixture, path);
+    }
+
+  /* The downloads behind them do not wait an hour: they get the slots. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("free-%u.bin", i);
+
+      wait_until_finished (others[i]);
+      assert_completed_as (fixture, others[i], name, body);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (is_waiting_to_retry (waiting[i]));
+      g_assert_cmpuint (requests_of (fixture, busy[i]), ==, 1);
+    }
+  g_assert_cmpuint (mw_download_list_get_n_active (fixture->list), ==, 0);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      mw_download_cancel (waiting[i]);
+      wait_for_state (waiting[i], MW_DOWNLOAD_CANCELLED);
+    }
+  g_assert_cmpuint (mw_download_list_get_n_active (fixture->list), ==, 0);
+}
+
+typedef struct
+{
+  const char *prefix;
+  gboolean    seen;
+} EventWatch;
+
+static void
+event_cb (MwDownload *download,
+          gint64      time,
+          const char *text,
+          EventWatch *watch)
+{
+  if (g_str_has_prefix (text, watch->prefix))
+    watch->seen = TRUE;
+}
+
+static gboolean
+event_seen (gconstpointer data)
+{
+  return ((const EventWatch *) data)->seen;
+}
+
+static void
+test_wait_over_takes_slot (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (200000, 104);
+  MwTestResource *busy, *held;
+  EventWatch watch = { "Waiting for a free place in the queue", FALSE };
+  ActiveWatch active = { fixture->list, 0 };
+  MwDownload *waiting, *other;
+
+  mw_download_list_set_max_concurrent (fixture->list, 1);
+  g_signal_connect (fixture->list, "notify::n-active", G_CALLBACK (n_active_cb), &active);
+  busy = add_busy_resource (fixture, "/busy.bin", body, "1");
+  held = mw_test_server_add (fixture->server, "/held.bin", body);
+  held->hold_after = 100000;
+  held->held = TRUE;
+
+  waiting = add_download (fixture, "/busy.bin");
+  g_signal_connect (waiting, "event", G_CALLBACK (event_cb), &watch);
+  other = add_download (fixture, "/held.bin");
+
+  /* While the first waits out its second, the other one runs in its slot… */
+  wait_for_bytes (other, 100000);
+  g_assert_true (is_waiting_to_retry (waiting));
+
+  /* …and keeps it: when the second is over, the first waits for the slot. */
+  wait_until (event_seen, &watch, TIMEOUT_MS, "the waiting download to ask for a slot again");
+  mw_test_run_loop_for (200);
+  g_assert_cmpuint (requests_of (fixture, busy), ==, 1);
+  g_assert_true (mw_download_is_active (waiting));
+
+  /* A slot free again is the first one's. */
+  mw_test_server_release (fixture->server, held);
+  wait_until_finished (other);
+  wait_until_finished (waiting);
+  assert_completed_as (fixture, other, "held.bin", body);
+  assert_completed_as (fixture, waiting, "busy.bin", body);
+  g_assert_cmpuint (requests_of (fixture, busy), ==, 2);
+  g_assert_cmpuint (active.max_active, ==, 1);
+  g_assert_cmpuint (mw_test_server_get_max_concurrent (fixture->server), ==, 1);
+  g_signal_handlers_disconnect_by_data (fixture->list, &active);
+}
+
+/* --- Switching modes ------------------------------------------------------------------ */
+
+static void
+test_switch_keeps_wait (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (70000, 105);
+  MwTestResource *resource = add_busy_resource (fixture, "/later.bin", body, "3");
+  EventWatch watch = { "Request sent — the main loop is blocked", FALSE };
+  MwDownload *download;
+
+  download = add_download (fixture, "/later.bin");
+  g_signal_connect (download, "event", G_CALLBACK (event_cb), &watch);
+  wait_until_waiting (download);
+
+  /* The switch does not cut the wait short… */
+  mw_download_list_set_blocking_mode (fixture->list, TRUE);
+  mw_test_run_loop_for (500);
+  g_assert_cmpuint (requests_of (fixture, resource), ==, 1);
+  g_assert_true (is_waiting_to_retry (download));
+
+  /* …and the attempt after it is made in the new mode. */
+  wait_until_finished (download);
+  assert_completed_as (fixture, download, "later.bin", body);
+  g_assert_cmpuint (requests_of (fixture, resource), ==, 2);
+  g_assert_true (watch.seen);
+}
+
+static void
+test_switch_keeps_pause (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (400000, 106);
+  MwTestResource *resource = mw_test_server_add (fixture->server, "/paused.bin", body);
+  MwDownload *download;
+
+  resource->etag = g_strdup ("\"paused\"");
+  resource->throttle_chunk = 16384;
+  resource->throttle_delay_ms = 20;
+
+  download = add_download (fixture, "/paused.bin");
+  wait_for_bytes (download, 50000);
+
+  /* Pause, and the switch right after, before the transfer has even stopped. */
+  mw_download_pause (download);
+  g_assert_true (mw_download_is_active (download));
+  mw_download_list_set_blocking_mode (fixture->list, TRUE);
+  wait_for_state (download, MW_DOWNLOAD_PAUSED);
+  mw_test_run_loop_for (300);
+
+  g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_PAUSED);
+  g_assert_false (mw_download_is_active (download));
+  g_assert_cmpuint (requests_of (fixture, resource), ==, 1);
+  g_assert_true (file_exists (fixture, "paused.bin.part"));
+
+  /* It resumes when asked, in the new mode, from where it was. */
+  resource->throttle_delay_ms = 0;
+  mw_download_resume (download);
+  wait_until_finished (download);
+  assert_completed_as (fixture, download, "paused.bin", body);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (resource->ranges, 1), "bytes="));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -428,6 +653,10 @@ main (int   argc,
 
   ADD ("/download/sequence/cancel-readd-retry", test_cancel_readd_retry);
   ADD ("/download/sequence/cancel-retry-at-once", test_cancel_retry_at_once);
+  ADD ("/download/sequence/waiting-gives-slot", test_waiting_gives_slot);
+  ADD ("/download/sequence/wait-over-takes-slot", test_wait_over_takes_slot);
+  ADD ("/download/sequence/switch-mode-keeps-wait", test_switch_keeps_wait);
+  ADD ("/download/sequence/switch-mode-keeps-pause", test_switch_keeps_pause);
 
   return g_test_run ();
 }

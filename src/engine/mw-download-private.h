@@ -16,6 +16,7 @@ typedef enum
   MW_STOP_NONE,
   MW_STOP_PAUSE,
   MW_STOP_CANCEL,
+  MW_STOP_REQUEUE,    /* stop, and wait in the queue to start again */
 } MwStopRequest;
 
 struct _MwDownload
@@ -39,6 +40,7 @@ struct _MwDownload
 
   /* While a transfer runs */
   GCancellable    *run_cancellable;
+  GTask           *run_task;        /* the run, not a reference */
   MwStopRequest    stop_request;
   gint64           speed_sample_time;
   guint64          speed_sample_bytes;
@@ -75,6 +77,16 @@ typedef struct
   guint        retry_max_ms;
   MwReservedNames *reserved;        /* targets of the other downloads in the list */
   MwStateSaver *saver;              /* the list's state file; NULL when kept in memory */
+
+  /* A run waiting out a back-off or a Retry-After gives its transfer slot back with
+   * release_slot, and asks for one with request_slot when the wait is over: TRUE grants
+   * it at once, FALSE means the owner calls _mw_download_run_take_slot() later. Without
+   * them a run keeps its slot while it waits. The owner outlives its runs. */
+  void       (*release_slot) (gpointer    owner,
+                              MwDownload *download);
+  gboolean   (*request_slot) (gpointer    owner,
+                              MwDownload *download);
+  gpointer     slot_owner;
 } MwTransferConfig;
 
 MwTransferConfig *_mw_transfer_config_copy (const MwTransferConfig *config);
@@ -130,5 +142,10 @@ void      _mw_download_run_async     (MwDownload             *self,
 gboolean  _mw_download_run_finish    (MwDownload             *self,
                                       GAsyncResult           *result,
                                       GError                **error);
+gboolean  _mw_download_run_is_waiting (MwDownload            *self);
+void      _mw_download_run_set_blocking (MwDownload          *self,
+                                         gboolean             blocking);
+gboolean  _mw_download_run_take_slot (MwDownload             *self);
+void      _mw_download_requeue       (MwDownload             *self);
 
 G_END_DECLS

@@ -755,6 +755,17 @@ mw_download_cancel (MwDownload *self)
   _mw_download_set_state (self, MW_DOWNLOAD_CANCELLED);
 }
 
+/* Stops the run so that the list starts it again: in the other mode, or at the next start
+ * of Meanwhile. A pause or a cancel asked for already wins. */
+void
+_mw_download_requeue (MwDownload *self)
+{
+  if (!mw_download_is_active (self) || self->stop_request != MW_STOP_NONE)
+    return;
+  self->stop_request = MW_STOP_REQUEUE;
+  g_cancellable_cancel (self->run_cancellable);
+}
+
 /* Called by the list when a transfer has returned: turns its outcome, or the pause or
  * cancel that interrupted it, into the download's new state. */
 void
@@ -779,6 +790,11 @@ _mw_download_finish_run (MwDownload *self,
       _mw_download_set_error (self, NULL);
       _mw_download_set_received (self, 0, TRUE);
       _mw_download_set_state (self, MW_DOWNLOAD_CANCELLED);
+    }
+  else if (stop == MW_STOP_REQUEUE)
+    {
+      _mw_download_set_error (self, NULL);
+      _mw_download_set_state (self, MW_DOWNLOAD_QUEUED);
     }
   else if (stop == MW_STOP_PAUSE ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
