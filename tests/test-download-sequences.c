@@ -642,6 +642,164 @@ test_switch_keeps_pause (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (g_ptr_array_index (resource->ranges, 1), "bytes="));
 }
 
+/* --- Shutting down ------------------------------------------------------------------ */
+
+static void
+async_done_cb (GObject      *source_object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gconstpointer data)
+{
+  return *(GAsyncResult * const *) data != NULL;
+}
+
+static void
+save_list (MwDownloadList *list)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  mw_download_list_save_async (list, NULL, async_done_cb, &result);
+  wait_until (has_result, &result, TIMEOUT_MS, "the list of downloads to be saved");
+  g_assert_true (mw_download_list_save_finish (list, result, &error));
+  g_assert_no_error (error);
+}
+
+static MwDownloadList *
+load_list (Fixture *fixture,
+           GFile   *state)
+{
+  MwDownloadList *list = mw_download_list_new (state);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  mw_download_list_set_download_folder (list, fixture->folder);
+  mw_download_list_set_retry_policy (list, 4, 20, 200);
+  mw_download_list_load_async (list, NULL, async_done_cb, &result);
+  wait_until (has_result, &result, TIMEOUT_MS, "the list of downloads to be read");
+  g_assert_true (mw_download_list_load_finish (list, result, &error));
+  g_assert_no_error (error);
+  return list;
+}
+
+static gboolean
+is_at_rest (gconstpointer data)
+{
+  return !mw_download_is_active ((MwDownload *) data);
+}
+
+static void
+finalize_list (MwDownloadList *list)
+{
+  /* The stopped transfers' last callbacks (closing streams) run first. */
+  mw_test_run_loop_for (50);
+  g_assert_finalize_object (list);
+}
+
+static void
+test_shutdown_starts_nothing (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  const char *names[] = { "running.bin", "queued-1.bin", "queued-2.bin" };
+  g_autoptr(GBytes) body = mw_test_make_bytes (200000, 107);
+  g_autofree char *state_path = g_build_filename (fixture->folder_path, "downloads.json", NULL);
+  g_autoptr(GFile) state = g_file_new_for_path (state_path);
+  MwTestResource *resources[3];
+  MwDownload *downloads[3];
+  MwDownloadList *list;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *path = g_strconcat ("/", names[i], NULL);
+
+      resources[i] = mw_test_server_add (fixture->server, path, body);
+      resources[i]->etag = g_strdup ("\"s\"");
+    }
+  resources[0]->hold_after = 50000;
+  resources[0]->held = TRUE;
+
+  list = load_list (fixture, state);
+  mw_download_list_set_max_concurrent (list, 1);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *path = g_strconcat ("/", names[i], NULL);
+      g_autofree char *url = mw_test_server_url (fixture->server, path);
+
+      downloads[i] = mw_download_list_add (list, url, NULL, NULL);
+    }
+  wait_for_bytes (downloads[0], 50000);
+
+  /* Meanwhile quits: the running transfer stops, and while the main loop still turns
+   * (saving, the last callbacks) nothing else starts. */
+  mw_download_list_shutdown (list);
+  wait_until (is_at_rest, downloads[0], TIMEOUT_MS, "the running transfer to stop");
+  mw_download_list_set_max_concurrent (list, 3);
+  mw_test_run_loop_for (300);
+  g_assert_cmpuint (requests_of (fixture, resources[0]), ==, 1);
+  g_assert_cmpuint (requests_of (fixture, resources[1]), ==, 0);
+  g_assert_cmpuint (requests_of (fixture, resources[2]), ==, 0);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (mw_download_get_state (downloads[i]), ==, MW_DOWNLOAD_QUEUED);
+  save_list (list);
+  finalize_list (list);
+
+  /* The next start has all three, queued, and goes on from where the first one was. */
+  mw_test_server_release (fixture->server, resources[0]);
+  list = load_list (fixture, state);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(MwDownload) download = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      wait_until_finished (download);
+      assert_completed_as (fixture, download, names[i], body);
+    }
+  g_assert_cmpuint (requests_of (fixture, resources[0]), ==, 2);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (resources[0]->ranges, 1), "bytes="));
+  assert_no_part_files (fixture);
+  save_list (list);
+  finalize_list (list);
+}
+
+static void
+test_shutdown_starts_nothing_freezing (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (20000, 108);
+  g_autofree char *state_path = g_build_filename (fixture->folder_path, "downloads.json", NULL);
+  g_autofree char *url = mw_test_server_url (fixture->server, "/frozen.bin");
+  g_autoptr(GFile) state = g_file_new_for_path (state_path);
+  MwTestResource *resource = mw_test_server_add (fixture->server, "/frozen.bin", body);
+  MwDownloadList *list;
+  MwDownload *download;
+
+  /* Queued in freezing mode just before quitting: the transfer would block the main loop
+   * of a process whose window is gone. */
+  list = load_list (fixture, state);
+  mw_download_list_set_blocking_mode (list, TRUE);
+  download = mw_download_list_add (list, url, NULL, NULL);
+  mw_download_list_shutdown (list);
+  mw_test_run_loop_for (300);
+  g_assert_cmpuint (requests_of (fixture, resource), ==, 0);
+  g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_QUEUED);
+  save_list (list);
+  finalize_list (list);
+
+  list = load_list (fixture, state);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+  download = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  wait_until_finished (download);
+  assert_completed_as (fixture, download, "frozen.bin", body);
+  g_object_unref (download);
+  save_list (list);
+  finalize_list (list);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -657,6 +815,8 @@ main (int   argc,
   ADD ("/download/sequence/wait-over-takes-slot", test_wait_over_takes_slot);
   ADD ("/download/sequence/switch-mode-keeps-wait", test_switch_keeps_wait);
   ADD ("/download/sequence/switch-mode-keeps-pause", test_switch_keeps_pause);
+  ADD ("/download/sequence/shutdown-starts-nothing", test_shutdown_starts_nothing);
+  ADD ("/download/sequence/shutdown-starts-nothing-freezing", test_shutdown_starts_nothing_freezing);
 
   return g_test_run ();
 }

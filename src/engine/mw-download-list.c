@@ -552,6 +552,25 @@ mw_download_list_set_blocking_mode (MwDownloadList *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKING_MODE]);
 }
 
+/**
+ * mw_download_list_shutdown:
+ *
+ * For a process about to exit: the list starts no transfer any more, not even one that
+ * is queued or whose wait is over, and stops those that run. Stopped ones are queued
+ * again, so the state file has them resume at the next start.
+ */
+void
+mw_download_list_shutdown (MwDownloadList *self)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
+
+  self->shut_down = TRUE;
+  g_clear_handle_id (&self->pump_source, g_source_remove);
+  g_hash_table_remove_all (self->want_slot);
+  for (guint i = 0; i < self->items->len; i++)
+    _mw_download_requeue (g_ptr_array_index (self->items, i));
+}
+
 /* Returns: (nullable) (transfer none): the folder, or NULL for the XDG download folder */
 GFile *
 mw_download_list_get_download_folder (MwDownloadList *self)
