@@ -1041,7 +1041,9 @@ _mw_download_run_async (MwDownload             *self,
   _mw_download_set_attempt (self, 0);
   /* A cancelled download tried again at once: its old .part must be gone before the new
    * run looks for one, or creates one under the same name. */
-  if (!_mw_download_when_part_deleted (self, part_deleted_cb, g_object_ref (task)))
+  if (_mw_download_when_part_deleted (self, part_deleted_cb, task))
+    g_object_ref (task);   /* held until part_deleted_cb() */
+  else
     attempt_begin (task);
 }
 
