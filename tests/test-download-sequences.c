@@ -800,6 +800,118 @@ test_shutdown_starts_nothing_freezing (Fixture       *fixture,
   finalize_list (list);
 }
 
+/* --- The final name ------------------------------------------------------------------ */
+
+static void
+test_target_appears_while_held (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (200000, 109);
+  g_autoptr(GBytes) mine = g_bytes_new_static ("the user's own report", 21);
+  g_autofree char *path = g_build_filename (fixture->folder_path, "report.pdf", NULL);
+  MwTestResource *resource = mw_test_server_add (fixture->server, "/report.pdf", body);
+  g_autoptr(GError) error = NULL;
+  MwDownload *download;
+
+  resource->hold_after = 100000;
+  resource->held = TRUE;
+  download = add_download (fixture, "/report.pdf");
+  wait_for_bytes (download, 100000);
+  g_assert_cmpstr (mw_download_get_filename (download), ==, "report.pdf");
+
+  /* The name was free when the download took it; now a file of the user's has it. */
+  g_file_set_contents (path, g_bytes_get_data (mine, NULL), g_bytes_get_size (mine), &error);
+  g_assert_no_error (error);
+  mw_test_server_release (fixture->server, resource);
+  wait_until_finished (download);
+
+  assert_completed_as (fixture, download, "report (1).pdf", body);
+  assert_file_equals (fixture, "report.pdf", mine);
+  assert_no_part_files (fixture);
+}
+
+/* Another program that takes a name, looks whether it is still its file, and gives the
+ * name up again, over and over, as fast as it can. */
+typedef struct
+{
+  char    *path;
+  GThread *thread;
+  gint     stop;
+  gint     overwritten;
+} Racer;
+
+static gpointer
+race_thread (gpointer data)
+{
+  Racer *racer = data;
+
+  while (!g_atomic_int_get (&racer->stop))
+    {
+      struct stat mine, there;
+      int fd = open (racer->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+      if (fd < 0)
+        {
+          /* The download has the name now, and keeps it. */
+          if (errno == EEXIST)
+            break;
+          continue;
+        }
+      g_assert_cmpint (fstat (fd, &mine), ==, 0);
+      g_assert_cmpint (write (fd, "mine", 4), ==, 4);
+      if (stat (racer->path, &there) != 0 || there.st_ino != mine.st_ino)
+        {
+          /* The download's rename replaced the file this program had just made. */
+          g_atomic_int_set (&racer->overwritten, 1);
+          close (fd);
+          break;
+        }
+      g_unlink (racer->path);
+      close (fd);
+    }
+  return NULL;
+}
+
+#define N_RACES 40
+
+static void
+test_target_appears_at_rename (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (40000, 110);
+
+  for (guint i = 0; i < N_RACES; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/race-%u.bin", i);
+      g_autofree char *name = g_strdup_printf ("race-%u.bin", i);
+      MwTestResource *resource = mw_test_server_add (fixture->server, path, body);
+      Racer racer = { g_build_filename (fixture->folder_path, name, NULL), NULL, 0, 0 };
+      MwDownload *download;
+
+      resource->hold_after = 20000;
+      resource->held = TRUE;
+      download = add_download (fixture, path);
+      wait_for_bytes (download, 20000);
+      g_assert_cmpstr (mw_download_get_filename (download), ==, name);
+
+      /* From the moment the name is taken until the file is renamed to it, another
+       * program keeps creating a file under that name. */
+      racer.thread = g_thread_new ("racer", race_thread, &racer);
+      mw_test_server_release (fixture->server, resource);
+      wait_until_finished (download);
+      g_atomic_int_set (&racer.stop, 1);
+      g_thread_join (racer.thread);
+
+      /* Whoever got the name first keeps it; the download is whole under its own. */
+      if (g_atomic_int_get (&racer.overwritten))
+        g_error ("Round %u: the download was renamed over a file another program had just made", i);
+      g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_COMPLETED);
+      assert_file_equals (fixture, mw_download_get_filename (download), body);
+      g_free (racer.path);
+    }
+  assert_no_part_files (fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -817,6 +929,8 @@ main (int   argc,
   ADD ("/download/sequence/switch-mode-keeps-pause", test_switch_keeps_pause);
   ADD ("/download/sequence/shutdown-starts-nothing", test_shutdown_starts_nothing);
   ADD ("/download/sequence/shutdown-starts-nothing-freezing", test_shutdown_starts_nothing_freezing);
+  ADD ("/download/sequence/target-appears-while-held", test_target_appears_while_held);
+  ADD ("/download/sequence/target-appears-at-rename", test_target_appears_at_rename);
 
   return g_test_run ();
 }
