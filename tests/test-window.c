@@ -352,7 +352,7 @@ remove_failed_download (Fixture    *fixture,
   resource->cut_after = 50000;
   resource->cut_times = 1;
   mw_download_list_set_retry_policy (list, 1, 10, 10);
-  download = add_through_action (fixture, path);
+  download = g_object_ref (add_through_action (fixture, path));
   row = wait_for_row (fixture, download);
   wait_for_state (download, MW_DOWNLOAD_FAILED);
   mw_download_list_set_retry_policy (list, 6, 1000, 60000);
