@@ -396,6 +396,96 @@ test_remove_and_undo (Fixture       *fixture,
   g_object_unref (download);
 }
 
+static gboolean
+is_gone (gpointer path)
+{
+  return !g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+
+static gboolean
+not_undo (GtkWidget     *widget,
+          gconstpointer  data)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Undo") != 0;
+}
+
+/* A download that failed for good half way, its .part kept for Try again, removed from
+ * the list with the row's button: the toast offers to undo. */
+static MwDownload *
+remove_failed_download (Fixture    *fixture,
+                        const char *path,
+                        const char *part,
+                        GtkWidget **undo)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (200000, 4);
+  MwTestResource *resource = mw_test_server_add (fixture->server, path, body);
+  MwDownloadList *list = mw_application_get_downloads (fixture->app);
+  g_autoptr(MwDownload) download = NULL;
+  MwDownloadRow *row;
+
+  resource->cut_after = 50000;
+  resource->cut_times = 1;
+  mw_download_list_set_retry_policy (list, 1, 10, 10);
+  download = g_object_ref (add_through_action (fixture, path));
+  row = wait_for_row (fixture, download);
+  wait_for_state (download, MW_DOWNLOAD_FAILED);
+  mw_download_list_set_retry_policy (list, 6, 1000, 60000);
+  g_assert_true (g_file_test (part, G_FILE_TEST_EXISTS));
+
+  mw_download_row_update_now (row);
+  click_row_button (row, "row.remove");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+  while ((*undo = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, label_is, "_Undo")) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  /* Once the toast has slid in, as a person would see it. */
+  iterate_for (500);
+  /* Still there while the removal can be undone. */
+  g_assert_true (g_file_test (part, G_FILE_TEST_EXISTS));
+  return g_steal_pointer (&download);
+}
+
+static void
+test_remove_failed_deletes_part (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autofree char *part = g_build_filename (fixture->folder, "broken.bin.part", NULL);
+  g_autoptr(MwDownload) download = NULL;
+  GtkWidget *undo, *toast, *close;
+
+  download = remove_failed_download (fixture, "/broken.bin", part, &undo);
+
+  /* The toast's own close button: the removal is final now. */
+  toast = gtk_widget_get_ancestor (undo, g_type_from_name ("AdwToastWidget"));
+  g_assert_nonnull (toast);
+  close = find_widget (toast, GTK_TYPE_BUTTON, not_undo, NULL);
+  g_assert_nonnull (close);
+  g_signal_emit_by_name (close, "clicked");
+  wait_until (is_gone, part, 20000, "the removed failed download's .part to be deleted");
+  g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_CANCELLED);
+}
+
+static void
+test_close_with_removal_pending (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autofree char *part = g_build_filename (fixture->folder, "lost.bin.part", NULL);
+  g_autoptr(MwDownload) download = NULL;
+  GtkWidget *undo;
+
+  download = remove_failed_download (fixture, "/lost.bin", part, &undo);
+
+  /* The window goes while its toast still offers to undo: the removal is final. */
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  wait_until (is_gone, part, 20000, "the .part of a removal pending when the window closed to be deleted");
+
+  /* The next test gets a window again, as a person reopening Meanwhile would. */
+  g_application_activate (G_APPLICATION (fixture->app));
+  fixture->window = MW_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
+  g_assert_nonnull (fixture->window);
+  mw_window_show_page (fixture->window, "downloads");
+}
+
 static void
 test_bad_input (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -1395,6 +1485,8 @@ main (int   argc,
   ADD ("/window/screenshot", test_screenshot);
   ADD ("/window/feeds/mark-all-read", test_feeds_mark_all_read);
   ADD ("/window/feeds/search", test_feeds_search);
+  ADD ("/window/remove-failed-deletes-part", test_remove_failed_deletes_part);
+  ADD ("/window/close-with-removal-pending", test_close_with_removal_pending);
 
   status = g_test_run ();
   mw_test_remove_tree (data_home);

@@ -45,7 +45,9 @@ struct _MwDownloadList
 
   guint         pump_source;
   gboolean      held_back;      /* queued downloads wait for others' responses */
-  GHashTable   *requeue;        /* downloads to restart once their run returns */
+  gboolean      shut_down;      /* starts nothing any more */
+  GHashTable   *slotless;       /* runs waiting out a back-off, their slot given back… */
+  GHashTable   *want_slot;      /* …and those of them whose wait is over */
   MwReservedNames *reserved;    /* the paths the downloads' files hold… */
   GHashTable   *held;           /* …and which download holds which */
 
@@ -166,17 +168,56 @@ run_cb (GObject      *source_object,
   g_autoptr(GError) error = NULL;
 
   _mw_download_run_finish (download, result, &error);
-  self->n_active--;
+  g_hash_table_remove (self->want_slot, download);
+  if (!g_hash_table_remove (self->slotless, download))
+    self->n_active--;
   _mw_download_finish_run (download, error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACTIVE]);
-
-  if (g_hash_table_remove (self->requeue, download))
-    mw_download_resume (download);
 
   if (mw_download_is_finished (download))
     g_signal_emit (self, signals[DOWNLOAD_FINISHED], 0, download);
 
   schedule_pump (self);
+}
+
+static void
+release_slot_cb (gpointer    owner,
+                 MwDownload *download)
+{
+  MwDownloadList *self = owner;
+
+  g_hash_table_add (self->slotless, download);
+  self->n_active--;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACTIVE]);
+  schedule_pump (self);
+}
+
+static void
+take_slot (MwDownloadList *self,
+           MwDownload     *download)
+{
+  g_hash_table_remove (self->want_slot, download);
+  g_hash_table_remove (self->slotless, download);
+  self->n_active++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACTIVE]);
+}
+
+/* A run's wait is over: a free slot is its at once, else it waits for the pump. */
+static gboolean
+request_slot_cb (gpointer    owner,
+                 MwDownload *download)
+{
+  MwDownloadList *self = owner;
+
+  if (self->shut_down)
+    return FALSE;
+  if (self->n_active < self->max_concurrent)
+    {
+      take_slot (self, download);
+      return TRUE;
+    }
+  g_hash_table_add (self->want_slot, download);
+  return FALSE;
 }
 
 static void
@@ -193,6 +234,9 @@ start_download (MwDownloadList *self,
     .retry_max_ms = self->retry_max_ms,
     .reserved = self->reserved,
     .saver = self->saver,
+    .release_slot = release_slot_cb,
+    .request_slot = request_slot_cb,
+    .slot_owner = self,
   };
 
   self->n_active++;
@@ -209,6 +253,8 @@ pump_cb (gpointer user_data)
 
   self->pump_source = 0;
   self->held_back = FALSE;
+  if (self->shut_down)
+    return G_SOURCE_REMOVE;
 
   for (guint i = 0; i < self->items->len; i++)
     if (MW_DOWNLOAD (g_ptr_array_index (self->items, i))->awaiting_response)
@@ -219,8 +265,16 @@ pump_cb (gpointer user_data)
     {
       MwDownload *download = g_ptr_array_index (self->items, i);
 
-      if (mw_download_get_state (download) == MW_DOWNLOAD_QUEUED &&
-          !mw_download_is_active (download))
+      /* A run whose wait is over takes its turn in the list's order too. */
+      if (g_hash_table_contains (self->want_slot, download))
+        {
+          take_slot (self, download);
+          _mw_download_run_take_slot (download);
+          if (self->blocking_mode)
+            i = (guint) -1;
+        }
+      else if (mw_download_get_state (download) == MW_DOWNLOAD_QUEUED &&
+               !mw_download_is_active (download))
         {
           if (awaiting >= MAX_AWAITING_RESPONSE)
             {
@@ -245,7 +299,7 @@ pump_cb (gpointer user_data)
 static void
 schedule_pump (MwDownloadList *self)
 {
-  if (self->pump_source == 0)
+  if (self->pump_source == 0 && !self->shut_down)
     self->pump_source = g_idle_add_full (G_PRIORITY_DEFAULT, pump_cb, self, NULL);
 }
 
@@ -469,7 +523,9 @@ mw_download_list_get_blocking_mode (MwDownloadList *self)
 }
 
 /* Switching modes restarts the running transfers in the new mode; they resume from their
- * .part files, so nothing is downloaded twice. */
+ * .part files, so nothing is downloaded twice. A download waiting before its next attempt
+ * waits out the rest in the same run and makes that attempt in the new mode; one asked to
+ * pause or to cancel just before stays so. */
 void
 mw_download_list_set_blocking_mode (MwDownloadList *self,
                                     gboolean        blocking_mode)
@@ -485,14 +541,34 @@ mw_download_list_set_blocking_mode (MwDownloadList *self,
     {
       MwDownload *download = g_ptr_array_index (self->items, i);
 
-      if (mw_download_is_active (download) && mw_download_can_pause (download))
-        {
-          g_hash_table_add (self->requeue, download);
-          mw_download_pause (download);
-        }
+      if (!mw_download_is_active (download))
+        continue;
+      if (_mw_download_run_is_waiting (download))
+        _mw_download_run_set_blocking (download, blocking_mode);
+      else
+        _mw_download_requeue (download);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKING_MODE]);
+}
+
+/**
+ * mw_download_list_shutdown:
+ *
+ * For a process about to exit: the list starts no transfer any more, not even one that
+ * is queued or whose wait is over, and stops those that run. Stopped ones are queued
+ * again, so the state file has them resume at the next start.
+ */
+void
+mw_download_list_shutdown (MwDownloadList *self)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
+
+  self->shut_down = TRUE;
+  g_clear_handle_id (&self->pump_source, g_source_remove);
+  g_hash_table_remove_all (self->want_slot);
+  for (guint i = 0; i < self->items->len; i++)
+    _mw_download_requeue (g_ptr_array_index (self->items, i));
 }
 
 /* Returns: (nullable) (transfer none): the folder, or NULL for the XDG download folder */
@@ -766,7 +842,8 @@ mw_download_list_dispose (GObject *object)
   g_clear_object (&self->folder);
   g_clear_object (&self->state_file);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->requeue, g_hash_table_unref);
+  g_clear_pointer (&self->slotless, g_hash_table_unref);
+  g_clear_pointer (&self->want_slot, g_hash_table_unref);
   g_clear_pointer (&self->held, g_hash_table_unref);
 
   G_OBJECT_CLASS (mw_download_list_parent_class)->dispose (object);
@@ -917,7 +994,8 @@ mw_download_list_init (MwDownloadList *self)
   self->retry_base_ms = DEFAULT_RETRY_BASE_MS;
   self->retry_max_ms = DEFAULT_RETRY_MAX_MS;
   self->session = mw_http_session_new (self->timeout_seconds);
-  self->requeue = g_hash_table_new (NULL, NULL);
+  self->slotless = g_hash_table_new (NULL, NULL);
+  self->want_slot = g_hash_table_new (NULL, NULL);
   self->reserved = _mw_reserved_names_new ();
   self->held = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->cancellable = g_cancellable_new ();

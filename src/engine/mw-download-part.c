@@ -8,12 +8,21 @@
  */
 #define G_LOG_DOMAIN "mw-download-part"
 
+/* renameat2() and RENAME_NOREPLACE, where the C library has them */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gfiledescriptorbased.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "mw-download-run-private.h"
@@ -443,6 +452,125 @@ _mw_part_close (Run     *run,
   return TRUE;
 }
 
+static gboolean
+sync_fd (int          fd,
+         const char  *what,
+         GError     **error)
+{
+  int errsv;
+
+  if (fsync (fd) == 0)
+    return TRUE;
+  errsv = errno;
+  /* A file system that has nothing to sync (some special ones) is no failure. */
+  if (errsv == EINVAL || errsv == EROFS)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+               "Could not write %s to the disk: %s", what, g_strerror (errsv));
+  return FALSE;
+}
+
+/* Worker: the bytes of the .part are on the disk itself, not only in the page cache, so
+ * that a file shown as completed survives a power cut. Flushing the stream is not
+ * enough: that only hands the bytes to the kernel. */
+static gboolean
+sync_part (Run     *run,
+           GError **error)
+{
+  g_autofree char *path = NULL;
+  gboolean synced;
+  int fd;
+
+  if (run->out != NULL && !g_output_stream_is_closed (run->out) &&
+      G_IS_FILE_DESCRIPTOR_BASED (run->out))
+    return sync_fd (g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (run->out)),
+                    "the partial file", error);
+
+  /* Written by an earlier run: synced through a descriptor of its own. */
+  path = g_file_get_path (run->part);
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int errsv = errno;
+
+      if (errsv == ENOENT)
+        g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_PART_GONE,
+                     "The partial file is gone: %s", g_strerror (errsv));
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                     "Could not open the partial file: %s", g_strerror (errsv));
+      return FALSE;
+    }
+  synced = sync_fd (fd, "the partial file", error);
+  close (fd);
+  return synced;
+}
+
+/* The rename itself is a change to the folder: it reaches the disk with the folder. A
+ * failure here leaves a complete file, at worst under its old name after a power cut,
+ * where the next start finds and finishes it. */
+static void
+sync_folder (GFile *folder)
+{
+  g_autofree char *path = g_file_get_path (folder);
+  g_autoptr(GError) error = NULL;
+  int fd = g_open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return;
+  if (!sync_fd (fd, "the download folder", &error))
+    g_debug ("%s", error->message);
+  close (fd);
+}
+
+static int
+rename_noreplace (const char *from,
+                  const char *to)
+{
+#if defined(RENAME_NOREPLACE)
+  return renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+#elif defined(SYS_renameat2)
+  /* The C library has no wrapper; the kernel has the call. 1 is RENAME_NOREPLACE. */
+  return (int) syscall (SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 1);
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+/* Gives FROM the name TO only if nothing has that name, in one step: looking first and
+ * renaming after would replace a file that appears in between. Where the file system
+ * cannot rename so, a hard link, which refuses a taken name as well, and then the old
+ * name's removal. Returns: 0, or an errno value (EEXIST when TO is taken). */
+static int
+move_without_replacing (const char *from,
+                        const char *to)
+{
+  struct stat st;
+  int errsv;
+
+  if (rename_noreplace (from, to) == 0)
+    return 0;
+  errsv = errno;
+  if (errsv != EINVAL && errsv != ENOSYS)
+    return errsv;
+
+  if (link (from, to) == 0)
+    {
+      if (g_unlink (from) != 0)
+        g_warning ("Could not remove the partial file %s after naming it: %s", from, g_strerror (errno));
+      return 0;
+    }
+  errsv = errno;
+  if (errsv != EPERM && errsv != EOPNOTSUPP && errsv != EMLINK)
+    return errsv;
+
+  /* No hard links either (FAT): the last resort is to look first. */
+  if (g_lstat (to, &st) == 0)
+    return EEXIST;
+  return g_rename (from, to) == 0 ? 0 : errno;
+}
+
 /* Worker: the body is complete. Close, verify, and only then give it its real name. */
 gboolean
 _mw_part_finish (Run     *run,
@@ -450,8 +578,9 @@ _mw_part_finish (Run     *run,
 {
   g_autoptr(GFile) folder = g_file_get_parent (run->target);
   g_autofree char *base = g_file_get_basename (run->target);
+  g_autofree char *part_path = g_file_get_path (run->part);
 
-  if (!_mw_part_close (run, error))
+  if (!sync_part (run, error) || !_mw_part_close (run, error))
     return FALSE;
 
   if (run->checksum != NULL)
@@ -472,31 +601,32 @@ _mw_part_finish (Run     *run,
     {
       g_autofree char *name = mw_filename_with_index (base, i);
       g_autoptr(GFile) target = g_file_get_child (folder, name);
-      GError *local_error = NULL;
+      g_autofree char *target_path = g_file_get_path (target);
+      int errsv;
 
       if (i > 0 && is_reserved (run, target))
         continue;
 
       /* Never overwrite: a file that appeared under our name meanwhile keeps it. */
-      if (g_file_move (run->part, target, G_FILE_COPY_NONE, NULL, NULL, NULL, &local_error))
+      errsv = move_without_replacing (part_path, target_path);
+      if (errsv == 0)
         {
+          sync_folder (folder);
           run->chosen_file = g_steal_pointer (&target);
           return TRUE;
         }
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
-          !g_file_query_exists (run->part, NULL))
+      if (errsv == ENOENT && !g_file_test (part_path, G_FILE_TEST_EXISTS))
         {
           g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_PART_GONE,
-                       "The partial file is gone: %s", local_error->message);
-          g_clear_error (&local_error);
+                       "The partial file is gone: %s", g_strerror (errsv));
           return FALSE;
         }
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+      if (errsv != EEXIST)
         {
-          g_propagate_error (error, local_error);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                       "Could not give the file its name: %s", g_strerror (errsv));
           return FALSE;
         }
-      g_clear_error (&local_error);
     }
 
   g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_NO_NAME, "No free file name");

@@ -16,6 +16,7 @@ typedef enum
   MW_STOP_NONE,
   MW_STOP_PAUSE,
   MW_STOP_CANCEL,
+  MW_STOP_REQUEUE,    /* stop, and wait in the queue to start again */
 } MwStopRequest;
 
 struct _MwDownload
@@ -39,12 +40,16 @@ struct _MwDownload
 
   /* While a transfer runs */
   GCancellable    *run_cancellable;
+  GTask           *run_task;        /* the run, not a reference */
   MwStopRequest    stop_request;
   gint64           speed_sample_time;
   guint64          speed_sample_bytes;
   gint64           last_progress_notify;
   gboolean         awaiting_response;
   guint64          network_segment;  /* on the timeline, while connecting or receiving */
+
+  guint            part_deletions;  /* of a cancelled run's .part, under way */
+  GArray          *deletion_waiters;
 };
 
 /* The targets the downloads of one list hold; safe to read from worker threads. */
@@ -73,6 +78,16 @@ typedef struct
   guint        retry_max_ms;
   MwReservedNames *reserved;        /* targets of the other downloads in the list */
   MwStateSaver *saver;              /* the list's state file; NULL when kept in memory */
+
+  /* A run waiting out a back-off or a Retry-After gives its transfer slot back with
+   * release_slot, and asks for one with request_slot when the wait is over: TRUE grants
+   * it at once, FALSE means the owner calls _mw_download_run_take_slot() later. Without
+   * them a run keeps its slot while it waits. The owner outlives its runs. */
+  void       (*release_slot) (gpointer    owner,
+                              MwDownload *download);
+  gboolean   (*request_slot) (gpointer    owner,
+                              MwDownload *download);
+  gpointer     slot_owner;
 } MwTransferConfig;
 
 MwTransferConfig *_mw_transfer_config_copy (const MwTransferConfig *config);
@@ -108,6 +123,12 @@ gboolean  _mw_check_url              (const char      *url,
                                       GError         **error);
 gboolean  _mw_check_sha256           (const char      *sha256);
 
+typedef void (*MwPartDeletedFunc) (gpointer user_data);
+
+gboolean  _mw_download_when_part_deleted (MwDownload        *self,
+                                          MwPartDeletedFunc  func,
+                                          gpointer           user_data);
+
 void      _mw_download_event         (MwDownload      *self,
                                       const char      *format,
                                       ...) G_GNUC_PRINTF (2, 3);
@@ -122,5 +143,10 @@ void      _mw_download_run_async     (MwDownload             *self,
 gboolean  _mw_download_run_finish    (MwDownload             *self,
                                       GAsyncResult           *result,
                                       GError                **error);
+gboolean  _mw_download_run_is_waiting (MwDownload            *self);
+void      _mw_download_run_set_blocking (MwDownload          *self,
+                                         gboolean             blocking);
+gboolean  _mw_download_run_take_slot (MwDownload             *self);
+void      _mw_download_requeue       (MwDownload             *self);
 
 G_END_DECLS

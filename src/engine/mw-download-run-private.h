@@ -32,6 +32,8 @@ typedef struct
   gint64            retry_after_ms;
   GSource          *wait_source;
   GSource          *wait_cancel_source;
+  gboolean          slot_released;  /* gave its transfer slot back for the wait… */
+  gboolean          wants_slot;     /* …which is over: waits for one to be free */
 
   /* One attempt */
   GCancellable     *cancellable;

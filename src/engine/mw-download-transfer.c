@@ -95,6 +95,8 @@ run_return (GTask  *task,
   Run *run = g_task_get_task_data (task);
 
   attempt_clear (run);
+  if (run->download->run_task == task)
+    run->download->run_task = NULL;
   if (error != NULL)
     g_task_return_error (task, error);
   else
@@ -754,20 +756,47 @@ attempt_begin (GTask *task)
     _mw_run_step (task, _mw_part_measure, measure_part_done);
 }
 
+static void
+stop_waiting (Run *run)
+{
+  if (run->wait_source != NULL)
+    g_source_destroy (run->wait_source);
+  g_clear_pointer (&run->wait_source, g_source_unref);
+  if (run->wait_cancel_source != NULL)
+    g_source_destroy (run->wait_cancel_source);
+  g_clear_pointer (&run->wait_cancel_source, g_source_unref);
+}
+
 static gboolean
 wait_over_cb (gpointer user_data)
 {
   GTask *task = user_data;
   Run *run = g_task_get_task_data (task);
 
-  g_source_destroy (run->wait_cancel_source);
-  g_clear_pointer (&run->wait_cancel_source, g_source_unref);
   g_clear_pointer (&run->wait_source, g_source_unref);
 
   if (g_cancellable_is_cancelled (run->run_cancellable))
-    run_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
-  else
-    attempt_begin (task);
+    {
+      stop_waiting (run);
+      run_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
+      return G_SOURCE_REMOVE;
+    }
+
+  /* The slot went to another download meanwhile; until one is free again the wait goes
+   * on, and a pause or a cancel still ends it. */
+  if (run->slot_released &&
+      !run->config->request_slot (run->config->slot_owner, run->download))
+    {
+      /* Held while it waits for a slot: the timer's reference goes now. */
+      run->wants_slot = TRUE;
+      g_object_ref (task);
+      _mw_download_event (run->download, _("Waiting for a free place in the queue to try again"));
+      return G_SOURCE_REMOVE;
+    }
+
+  run->slot_released = FALSE;
+  stop_waiting (run);
+  attempt_begin (task);
   return G_SOURCE_REMOVE;
 }
 
@@ -778,11 +807,56 @@ wait_cancelled_cb (GCancellable *cancellable,
   g_autoptr(GTask) task = g_object_ref (user_data);
   Run *run = g_task_get_task_data (task);
 
-  g_source_destroy (run->wait_source);
-  g_clear_pointer (&run->wait_source, g_source_unref);
-  g_clear_pointer (&run->wait_cancel_source, g_source_unref);
+  stop_waiting (run);
+  if (run->wants_slot)
+    {
+      run->wants_slot = FALSE;
+      g_object_unref (task);
+    }
   run_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
   return G_SOURCE_REMOVE;
+}
+
+/* The list grants the slot a run asked for when its wait was over. Returns: whether the
+ * run took it; FALSE when it has ended (or is ending) meanwhile. */
+gboolean
+_mw_download_run_take_slot (MwDownload *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Run *run;
+
+  if (self->run_task == NULL)
+    return FALSE;
+  run = g_task_get_task_data (self->run_task);
+  /* A cancelled one ends from its cancellable's source, soon. */
+  if (!run->wants_slot || g_cancellable_is_cancelled (run->run_cancellable))
+    return FALSE;
+
+  task = self->run_task;   /* the reference held while it waited for a slot */
+  run->wants_slot = FALSE;
+  run->slot_released = FALSE;
+  stop_waiting (run);
+  attempt_begin (task);
+  return TRUE;
+}
+
+/* Returns: whether the run waits before its next attempt: nothing of it is in flight. */
+gboolean
+_mw_download_run_is_waiting (MwDownload *self)
+{
+  Run *run = self->run_task ? g_task_get_task_data (self->run_task) : NULL;
+
+  return run != NULL && (run->wait_source != NULL || run->wants_slot);
+}
+
+/* A waiting run makes its next attempts in the new mode, after the rest of its wait. */
+void
+_mw_download_run_set_blocking (MwDownload *self,
+                               gboolean    blocking)
+{
+  g_return_if_fail (_mw_download_run_is_waiting (self));
+
+  ((Run *) g_task_get_task_data (self->run_task))->config->blocking = blocking;
 }
 
 static guint
@@ -815,6 +889,13 @@ wait_then_retry (GTask *task,
   g_source_set_callback (run->wait_cancel_source, G_SOURCE_FUNC (wait_cancelled_cb),
                          task, NULL);
   g_source_attach (run->wait_cancel_source, g_main_context_get_thread_default ());
+
+  /* Waiting needs no connection: the next download in the queue may use the slot. */
+  if (run->config->release_slot != NULL && !run->slot_released)
+    {
+      run->slot_released = TRUE;
+      run->config->release_slot (run->config->slot_owner, run->download);
+    }
 }
 
 static void
@@ -920,6 +1001,18 @@ attempt_failed (GTask  *task,
 
 /* --- The run -------------------------------------------------------------------- */
 
+static void
+part_deleted_cb (gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+
+  if (g_cancellable_is_cancelled (run->run_cancellable))
+    run_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
+  else
+    attempt_begin (task);
+}
+
 void
 _mw_download_run_async (MwDownload             *self,
                         const MwTransferConfig *config,
@@ -943,9 +1036,15 @@ _mw_download_run_async (MwDownload             *self,
   run->run_cancellable = g_object_ref (self->run_cancellable);
   run->total = -1;
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
+  self->run_task = task;
 
   _mw_download_set_attempt (self, 0);
-  attempt_begin (task);
+  /* A cancelled download tried again at once: its old .part must be gone before the new
+   * run looks for one, or creates one under the same name. */
+  if (_mw_download_when_part_deleted (self, part_deleted_cb, task))
+    g_object_ref (task);   /* held until part_deleted_cb() */
+  else
+    attempt_begin (task);
 }
 
 gboolean

@@ -20,6 +20,9 @@
 #define PROGRESS_NOTIFY_INTERVAL_US (G_USEC_PER_SEC / 40)
 #define SPEED_SAMPLE_INTERVAL_US    (G_USEC_PER_SEC / 2)
 
+/* Partial files being deleted, all downloads together; only the main thread counts. */
+static guint n_part_deletions;
+
 G_DEFINE_FINAL_TYPE (MwDownload, mw_download, G_TYPE_OBJECT)
 
 enum {
@@ -167,6 +170,7 @@ mw_download_finalize (GObject *object)
   g_free (self->last_modified);
   g_clear_pointer (&self->added, g_date_time_unref);
   mw_timeline_end (mw_timeline_get_default (), self->network_segment);
+  g_clear_pointer (&self->deletion_waiters, g_array_unref);
 
   G_OBJECT_CLASS (mw_download_parent_class)->finalize (object);
 }
@@ -605,25 +609,80 @@ mw_download_can_cancel (MwDownload *self)
   return !mw_download_is_finished (self) || self->state == MW_DOWNLOAD_FAILED;
 }
 
+typedef struct
+{
+  MwPartDeletedFunc func;
+  gpointer          user_data;
+} DeletionWaiter;
+
 static void
 delete_part_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
+  g_autoptr(MwDownload) self = user_data;
+  g_autoptr(GArray) waiters = NULL;
   g_autoptr(GError) error = NULL;
 
   if (!g_file_delete_finish (G_FILE (object), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     g_warning ("Could not delete a cancelled download's partial file: %s", error->message);
+
+  g_assert (self->part_deletions > 0 && n_part_deletions > 0);
+  self->part_deletions--;
+  n_part_deletions--;
+  if (self->part_deletions > 0 || self->deletion_waiters == NULL)
+    return;
+
+  waiters = g_steal_pointer (&self->deletion_waiters);
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      DeletionWaiter *waiter = &g_array_index (waiters, DeletionWaiter, i);
+      waiter->func (waiter->user_data);
+    }
 }
 
+/* The deletion runs in a worker thread; until it is done the download knows, so that a
+ * new run never meets the old .part, half deleted. */
 static void
 delete_part_file (MwDownload *self)
 {
   g_autoptr(GFile) part = _mw_download_dup_part_file (self);
 
-  if (part != NULL)
-    g_file_delete_async (part, G_PRIORITY_DEFAULT, NULL, delete_part_cb, NULL);
+  if (part == NULL)
+    return;
+  self->part_deletions++;
+  n_part_deletions++;
+  g_file_delete_async (part, G_PRIORITY_DEFAULT, NULL, delete_part_cb, g_object_ref (self));
+}
+
+/* Returns: FALSE when no partial file of SELF is being deleted; otherwise TRUE, and FUNC
+ * is called with USER_DATA once it is gone. */
+gboolean
+_mw_download_when_part_deleted (MwDownload        *self,
+                                MwPartDeletedFunc  func,
+                                gpointer           user_data)
+{
+  DeletionWaiter waiter = { func, user_data };
+
+  if (self->part_deletions == 0)
+    return FALSE;
+  if (self->deletion_waiters == NULL)
+    self->deletion_waiters = g_array_new (FALSE, FALSE, sizeof (DeletionWaiter));
+  g_array_append_val (self->deletion_waiters, waiter);
+  return TRUE;
+}
+
+/**
+ * mw_download_get_n_part_deletions:
+ *
+ * Returns: how many partial files of cancelled downloads this process is still
+ * deleting; a process about to exit waits for them, so that none is left behind
+ */
+guint
+mw_download_get_n_part_deletions (void)
+{
+  return n_part_deletions;
 }
 
 void
@@ -665,7 +724,14 @@ mw_download_retry (MwDownload *self)
     return;
 
   if (self->state == MW_DOWNLOAD_CANCELLED)
-    _mw_download_set_received (self, 0, TRUE);
+    {
+      /* Cancelling gave the name up, and another download may hold it by now: this one
+       * starts over as if new, and the server names its file again. */
+      _mw_download_set_file (self, NULL);
+      _mw_download_set_validators (self, NULL, NULL);
+      _mw_download_set_total (self, -1);
+      _mw_download_set_received (self, 0, TRUE);
+    }
   _mw_download_set_error (self, NULL);
   _mw_download_set_attempt (self, 0);
   _mw_download_set_state (self, MW_DOWNLOAD_QUEUED);
@@ -689,6 +755,17 @@ mw_download_cancel (MwDownload *self)
   delete_part_file (self);
   _mw_download_set_received (self, 0, TRUE);
   _mw_download_set_state (self, MW_DOWNLOAD_CANCELLED);
+}
+
+/* Stops the run so that the list starts it again: in the other mode, or at the next start
+ * of Meanwhile. A pause or a cancel asked for already wins. */
+void
+_mw_download_requeue (MwDownload *self)
+{
+  if (!mw_download_is_active (self) || self->stop_request != MW_STOP_NONE)
+    return;
+  self->stop_request = MW_STOP_REQUEUE;
+  g_cancellable_cancel (self->run_cancellable);
 }
 
 /* Called by the list when a transfer has returned: turns its outcome, or the pause or
@@ -715,6 +792,11 @@ _mw_download_finish_run (MwDownload *self,
       _mw_download_set_error (self, NULL);
       _mw_download_set_received (self, 0, TRUE);
       _mw_download_set_state (self, MW_DOWNLOAD_CANCELLED);
+    }
+  else if (stop == MW_STOP_REQUEUE)
+    {
+      _mw_download_set_error (self, NULL);
+      _mw_download_set_state (self, MW_DOWNLOAD_QUEUED);
     }
   else if (stop == MW_STOP_PAUSE ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

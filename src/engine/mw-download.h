@@ -64,4 +64,6 @@ void             mw_download_resume             (MwDownload  *self);
 void             mw_download_retry              (MwDownload  *self);
 void             mw_download_cancel             (MwDownload  *self);
 
+guint            mw_download_get_n_part_deletions (void);
+
 G_END_DECLS

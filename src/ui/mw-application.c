@@ -624,9 +624,23 @@ mw_application_shutdown (GApplication *app)
   MwApplication *self = MW_APPLICATION (app);
   gboolean done = FALSE;
 
-  /* The window is gone; waiting here for the last saves costs nobody a frame. */
+  /* The main loop turns below only to finish what is under way: nothing new may start
+   * there, least of all a transfer in freezing mode, blocking a process whose window is
+   * gone. Running transfers stop and are queued again, to resume at the next start. */
+  mw_download_list_shutdown (self->downloads);
+  g_clear_handle_id (&self->load_timeout, g_source_remove);
+  g_signal_handlers_disconnect_by_func (self->settings, refresh_interval_changed_cb, self);
+  mw_feed_list_set_refresh_interval (self->feeds, 0);
+
+  /* A removal that could still be undone is final once Meanwhile quits. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (MW_IS_WINDOW (l->data))
+      mw_window_finish_removals (l->data);
+
+  /* The window is gone; waiting here for the last saves, and for the partial files of
+   * cancelled downloads to be deleted, costs nobody a frame. */
   mw_download_list_save_async (self->downloads, NULL, save_done_cb, &done);
-  while (!done)
+  while (!done || mw_download_get_n_part_deletions () > 0)
     g_main_context_iteration (NULL, TRUE);
   done = FALSE;
   mw_feed_list_save_async (self->feeds, NULL, feeds_saved_cb, &done);

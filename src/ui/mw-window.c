@@ -51,6 +51,7 @@ struct _MwWindow
   GtkLabel             *choices_label;
   GtkListBox           *choices_box;
   GCancellable         *cancellable;
+  GPtrArray            *removals;     /* Removal, each with its toast showing */
 
   gboolean              log_visible;
   gboolean              log_follows;      /* at the bottom: new lines stay in view */
@@ -495,9 +496,12 @@ drop_cb (GtkDropTarget *target,
 
 /* --- Removing, with undo ---------------------------------------------------------- */
 
+/* Owned by the window's list of removals, so that whatever still waits for its toast is
+ * finished when the window goes, not left to a toast that may never be dismissed. */
 typedef struct
 {
   MwWindow   *window;
+  AdwToast   *toast;
   MwDownload *download;
   guint       position;
   gboolean    was_running;
@@ -507,9 +511,19 @@ typedef struct
 static void
 removal_free (Removal *removal)
 {
-  g_object_unref (removal->window);
+  g_signal_handlers_disconnect_by_data (removal->toast, removal);
+  g_object_unref (removal->toast);
   g_object_unref (removal->download);
   g_free (removal);
+}
+
+/* Undo is no longer possible: the partial file of an unfinished or failed download is
+ * thrown away now, nothing Meanwhile has forgotten keeps one on disk. */
+static void
+finish_removal (Removal *removal)
+{
+  if (!removal->undone && mw_download_can_cancel (removal->download))
+    mw_download_cancel (removal->download);
 }
 
 static void
@@ -526,9 +540,24 @@ static void
 removal_dismissed_cb (AdwToast *toast,
                       Removal  *removal)
 {
-  /* Only now, when undo is no longer possible, is a partial file thrown away. */
-  if (!removal->undone && !mw_download_is_finished (removal->download))
-    mw_download_cancel (removal->download);
+  finish_removal (removal);
+  g_ptr_array_remove_fast (removal->window->removals, removal);
+}
+
+/* Completes every removal whose toast still offers an undo, as when the window closes or
+ * the application quits. */
+void
+mw_window_finish_removals (MwWindow *self)
+{
+  g_return_if_fail (MW_IS_WINDOW (self));
+
+  while (self->removals->len > 0)
+    {
+      Removal *removal = g_ptr_array_index (self->removals, self->removals->len - 1);
+
+      finish_removal (removal);
+      g_ptr_array_remove_index_fast (self->removals, self->removals->len - 1);
+    }
 }
 
 void
@@ -538,35 +567,35 @@ mw_window_remove_download (MwWindow   *self,
   g_autofree char *title = NULL;
   g_autofree char *name = NULL;
   Removal *removal;
-  AdwToast *toast;
   guint position;
+  gboolean was_running;
 
   g_return_if_fail (MW_IS_WINDOW (self));
 
-  removal = g_new0 (Removal, 1);
-  removal->window = g_object_ref (self);
-  removal->was_running = mw_download_can_pause (download);
-  if (removal->was_running)
+  was_running = mw_download_can_pause (download);
+  if (was_running)
     mw_download_pause (download);
-  removal->download = mw_download_list_take (self->downloads, download, &position);
-  if (removal->download == NULL)
-    {
-      g_object_unref (removal->window);
-      g_free (removal);
-      return;
-    }
-  removal->position = position;
+  download = mw_download_list_take (self->downloads, download, &position);
+  if (download == NULL)
+    return;
 
   name = mw_download_dup_display_name (download);
   /* Translators: a toast after removing a download from the list */
   title = g_strdup_printf (_("“%s” removed"), name);
-  toast = mw_toast_new_literal (title);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_signal_connect (toast, "button-clicked", G_CALLBACK (undo_removal_cb), removal);
-  g_signal_connect_data (toast, "dismissed", G_CALLBACK (removal_dismissed_cb), removal,
-                         (GClosureNotify) removal_free, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+
+  removal = g_new0 (Removal, 1);
+  removal->window = self;
+  removal->toast = g_object_ref (mw_toast_new_literal (title));
+  removal->download = download;
+  removal->position = position;
+  removal->was_running = was_running;
+  g_ptr_array_add (self->removals, removal);
+
+  adw_toast_set_button_label (removal->toast, _("_Undo"));
+  adw_toast_set_priority (removal->toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect (removal->toast, "button-clicked", G_CALLBACK (undo_removal_cb), removal);
+  g_signal_connect (removal->toast, "dismissed", G_CALLBACK (removal_dismissed_cb), removal);
+  adw_toast_overlay_add_toast (self->toast_overlay, removal->toast);
 }
 
 static void
@@ -685,6 +714,10 @@ mw_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  /* A toast is not dismissed when its window goes: what it offered to undo is done now. */
+  if (self->removals != NULL)
+    mw_window_finish_removals (self);
+  g_clear_pointer (&self->removals, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), MW_TYPE_WINDOW);
   g_clear_object (&self->downloads);
 
@@ -809,6 +842,7 @@ mw_window_init (MwWindow *self)
   self->timeline_visible = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->removals = g_ptr_array_new_with_free_func ((GDestroyNotify) removal_free);
 
   self->log_follows = TRUE;
   adjustment = gtk_scrolled_window_get_vadjustment (self->log_scroller);

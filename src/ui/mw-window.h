@@ -20,6 +20,7 @@ void            mw_window_show_message     (MwWindow      *self,
                                             const char    *message);
 void            mw_window_remove_download  (MwWindow      *self,
                                             MwDownload    *download);
+void            mw_window_finish_removals  (MwWindow      *self);
 gboolean        mw_window_add_url          (MwWindow      *self,
                                             const char    *text,
                                             GError       **error);

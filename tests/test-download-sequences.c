@@ -1,0 +1,936 @@
+/* test-download-sequences.c: what happens when people do several things in a row to downloads
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-download-sequences"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mw-download-list.h"
+#include "mw-test-server.h"
+
+#define TIMEOUT_MS 20000
+
+typedef MwTestDownloads Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  mw_test_downloads_set_up (fixture);
+  /* Quick retries keep the suite short; the policy itself is what is under test. */
+  mw_download_list_set_retry_policy (fixture->list, 4, 20, 200);
+  mw_download_list_set_network_timeout (fixture->list, 5);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  mw_test_downloads_tear_down (fixture);
+}
+
+/* --- Waiting, always for a while only ------------------------------------------------ */
+
+typedef gboolean (*Condition) (gconstpointer data);
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until COND holds; fails, saying what it waited for, after
+ * TIMEOUT_MS milliseconds. */
+static void
+wait_until (Condition      cond,
+            gconstpointer  data,
+            guint          timeout_ms,
+            const char    *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Waited %u ms in vain for %s", timeout_ms, what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake);
+}
+
+static gboolean
+is_settled (gconstpointer data)
+{
+  MwDownload *download = (MwDownload *) data;
+
+  return mw_download_is_finished (download) && !mw_download_is_active (download);
+}
+
+static void
+wait_until_finished (MwDownload *download)
+{
+  g_autofree char *what = g_strdup_printf ("the download of %s to finish", mw_download_get_url (download));
+
+  wait_until (is_settled, download, TIMEOUT_MS, what);
+}
+
+typedef struct
+{
+  MwDownload      *download;
+  MwDownloadState  state;
+  guint64          bytes;
+} Expectation;
+
+static gboolean
+is_in_state (gconstpointer data)
+{
+  const Expectation *expectation = data;
+
+  return mw_download_get_state (expectation->download) == expectation->state &&
+         !mw_download_is_active (expectation->download);
+}
+
+static void
+wait_for_state (MwDownload      *download,
+                MwDownloadState  state)
+{
+  Expectation expectation = { download, state, 0 };
+  g_autofree char *what = g_strdup_printf ("the download of %s to be %s and at rest",
+                                           mw_download_get_url (download),
+                                           mw_download_state_to_string (state));
+
+  wait_until (is_in_state, &expectation, TIMEOUT_MS, what);
+}
+
+static gboolean
+has_bytes (gconstpointer data)
+{
+  const Expectation *expectation = data;
+
+  return mw_download_get_received_bytes (expectation->download) >= expectation->bytes;
+}
+
+static void
+wait_for_bytes (MwDownload *download,
+                guint64     bytes)
+{
+  Expectation expectation = { download, 0, bytes };
+  g_autofree char *what = g_strdup_printf ("%" G_GUINT64_FORMAT " bytes of %s", bytes,
+                                           mw_download_get_url (download));
+
+  wait_until (has_bytes, &expectation, TIMEOUT_MS, what);
+}
+
+static gboolean
+path_is_gone (gconstpointer data)
+{
+  return !g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+static void
+wait_until_gone (Fixture    *fixture,
+                 const char *name)
+{
+  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
+  g_autofree char *what = g_strdup_printf ("%s to be deleted", name);
+
+  wait_until (path_is_gone, path, TIMEOUT_MS, what);
+}
+
+typedef struct
+{
+  Fixture        *fixture;
+  MwTestResource *resource;
+  guint           requests;
+} RequestCount;
+
+static gboolean
+has_requests (gconstpointer data)
+{
+  const RequestCount *count = data;
+  gboolean reached;
+
+  mw_test_server_lock (count->fixture->server);
+  reached = count->resource->requests >= count->requests;
+  mw_test_server_unlock (count->fixture->server);
+  return reached;
+}
+
+static void
+wait_for_requests (Fixture        *fixture,
+                   MwTestResource *resource,
+                   guint           requests)
+{
+  RequestCount count = { fixture, resource, requests };
+  g_autofree char *what = g_strdup_printf ("the server to have answered %u requests", requests);
+
+  wait_until (has_requests, &count, TIMEOUT_MS, what);
+}
+
+static guint
+requests_of (Fixture        *fixture,
+             MwTestResource *resource)
+{
+  guint requests;
+
+  mw_test_server_lock (fixture->server);
+  requests = resource->requests;
+  mw_test_server_unlock (fixture->server);
+  return requests;
+}
+
+/* --- What a person finds on disk -------------------------------------------------- */
+
+static MwDownload *
+add_download (Fixture    *fixture,
+              const char *path)
+{
+  g_autofree char *url = mw_test_server_url (fixture->server, path);
+  g_autoptr(GError) error = NULL;
+  MwDownload *download = mw_download_list_add (fixture->list, url, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (download);
+  return download;
+}
+
+static gboolean
+file_exists (Fixture    *fixture,
+             const char *name)
+{
+  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+assert_file_equals (Fixture    *fixture,
+                    const char *name,
+                    GBytes     *expected)
+{
+  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (contents, length, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+}
+
+/* No partial file anywhere: everything Meanwhile wrote is finished or gone. */
+static void
+assert_no_part_files (Fixture *fixture)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->folder_path, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".part"))
+      g_error ("%s was left in the download folder", name);
+}
+
+static guint
+count_files (Fixture *fixture)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->folder_path, 0, NULL);
+  guint n = 0;
+
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static void
+assert_completed_as (Fixture    *fixture,
+                     MwDownload *download,
+                     const char *name,
+                     GBytes     *expected)
+{
+  g_assert_cmpstr (mw_download_get_error_message (download), ==, NULL);
+  g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_COMPLETED);
+  g_assert_cmpstr (mw_download_get_filename (download), ==, name);
+  g_assert_cmpuint (mw_download_get_received_bytes (download), ==, g_bytes_get_size (expected));
+  assert_file_equals (fixture, name, expected);
+}
+
+/* --- A busy worker pool ------------------------------------------------------------ */
+
+/* Occupies every thread GIO lends to asynchronous file operations, as a disk that is slow
+ * to answer does: work handed to them waits until release_workers(). */
+typedef struct
+{
+  GMutex   mutex;
+  GCond    cond;
+  guint    running;
+  gboolean released;
+} Workers;
+
+#define N_WORKERS 10   /* GTask's pool size; it adds one more thread only every so often */
+
+static void
+occupy_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Workers *workers = task_data;
+
+  g_mutex_lock (&workers->mutex);
+  workers->running++;
+  g_cond_broadcast (&workers->cond);
+  while (!workers->released)
+    g_cond_wait (&workers->cond, &workers->mutex);
+  workers->running--;
+  g_cond_broadcast (&workers->cond);
+  g_mutex_unlock (&workers->mutex);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+occupy_workers (Workers *workers)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * 1000;
+
+  g_mutex_init (&workers->mutex);
+  g_cond_init (&workers->cond);
+  workers->running = 0;
+  workers->released = FALSE;
+
+  for (guint i = 0; i < N_WORKERS; i++)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+      g_task_set_task_data (task, workers, NULL);
+      g_task_run_in_thread (task, occupy_thread);
+    }
+
+  g_mutex_lock (&workers->mutex);
+  while (workers->running < N_WORKERS)
+    if (!g_cond_wait_until (&workers->cond, &workers->mutex, deadline))
+      g_error ("Waited in vain for %u worker threads to be busy", N_WORKERS);
+  g_mutex_unlock (&workers->mutex);
+}
+
+static void
+release_workers (Workers *workers)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * 1000;
+
+  g_mutex_lock (&workers->mutex);
+  workers->released = TRUE;
+  g_cond_broadcast (&workers->cond);
+  while (workers->running > 0)
+    if (!g_cond_wait_until (&workers->cond, &workers->mutex, deadline))
+      g_error ("Waited in vain for the worker threads to be free again");
+  g_mutex_unlock (&workers->mutex);
+  g_mutex_clear (&workers->mutex);
+  g_cond_clear (&workers->cond);
+}
+
+/* --- Cancel, add again, try again --------------------------------------------------- */
+
+static void
+test_cancel_readd_retry (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (300000, 101);
+  MwTestResource *resource = mw_test_server_add (fixture->server, "/same.bin", body);
+  MwDownload *first, *second;
+
+  resource->etag = g_strdup ("\"same\"");
+  resource->hold_after = 100000;
+  resource->held = TRUE;
+
+  first = add_download (fixture, "/same.bin");
+  wait_for_bytes (first, 100000);
+  mw_download_cancel (first);
+  wait_for_state (first, MW_DOWNLOAD_CANCELLED);
+  wait_until_gone (fixture, "same.bin.part");
+
+  /* The same address again, while the cancelled row is still there… */
+  second = add_download (fixture, "/same.bin");
+  wait_for_bytes (second, 100000);
+  g_assert_cmpstr (mw_download_get_filename (second), ==, "same.bin");
+
+  /* …and then Try again on the cancelled one. */
+  g_assert_true (mw_download_can_retry (first));
+  mw_download_retry (first);
+  wait_for_requests (fixture, resource, 3);
+  mw_test_server_release (fixture->server, resource);
+  wait_until_finished (first);
+  wait_until_finished (second);
+
+  /* Two rows of one address: two files, both whole, never one .part shared. */
+  assert_completed_as (fixture, second, "same.bin", body);
+  assert_completed_as (fixture, first, "same (1).bin", body);
+  g_assert_cmpuint (requests_of (fixture, resource), ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (resource->ranges, 2), ==, "");
+  assert_no_part_files (fixture);
+  g_assert_cmpuint (count_files (fixture), ==, 2);
+}
+
+static void
+test_cancel_retry_at_once (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (300000, 102);
+  MwTestResource *resource = mw_test_server_add (fixture->server, "/again.bin", body);
+  Workers workers;
+  MwDownload *download;
+
+  resource->etag = g_strdup ("\"again\"");
+  resource->hold_after = 100000;
+  resource->held = TRUE;
+
+  download = add_download (fixture, "/again.bin");
+  wait_for_bytes (download, 100000);
+  mw_download_pause (download);
+  wait_for_state (download, MW_DOWNLOAD_PAUSED);
+  g_assert_true (file_exists (fixture, "again.bin.part"));
+  mw_test_server_release (fixture->server, resource);
+
+  /* In freezing mode the next run does its disk work right on the main thread, while the
+   * deletion of the old .part waits for a worker thread. */
+  mw_download_list_set_blocking_mode (fixture->list, TRUE);
+  occupy_workers (&workers);
+  mw_download_cancel (download);
+  g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_CANCELLED);
+  mw_download_retry (download);
+  wait_until_finished (download);
+  release_workers (&workers);
+
+  /* The retry started clean, after the old .part was gone: from the first byte, under the
+   * name that is free again. */
+  assert_completed_as (fixture, download, "again.bin", body);
+  g_assert_cmpuint (resource->requests, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (resource->ranges, 1), ==, "");
+  assert_no_part_files (fixture);
+  g_assert_cmpuint (count_files (fixture), ==, 1);
+}
+
+/* --- Waiting for a retry ------------------------------------------------------------ */
+
+static MwTestResource *
+add_busy_resource (Fixture    *fixture,
+                   const char *path,
+                   GBytes     *body,
+                   const char *retry_after)
+{
+  MwTestResource *resource = mw_test_server_add (fixture->server, path, body);
+  guint status = 503;
+
+  resource->statuses = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_val (resource->statuses, status);
+  resource->retry_after = g_strdup (retry_after);
+  return resource;
+}
+
+/* The server said when to come back, and the download is waiting for that moment. */
+static gboolean
+is_waiting_to_retry (gconstpointer data)
+{
+  MwDownload *download = (MwDownload *) data;
+
+  return mw_download_is_active (download) && mw_download_get_error_message (download) != NULL;
+}
+
+static void
+wait_until_waiting (MwDownload *download)
+{
+  g_autofree char *what = g_strdup_printf ("the download of %s to wait before its next attempt",
+                                           mw_download_get_url (download));
+
+  wait_until (is_waiting_to_retry, download, TIMEOUT_MS, what);
+}
+
+typedef struct
+{
+  MwDownloadList *list;
+  guint           max_active;
+} ActiveWatch;
+
+static void
+n_active_cb (MwDownloadList *list,
+             GParamSpec     *pspec,
+             ActiveWatch    *watch)
+{
+  watch->max_active = MAX (watch->max_active, mw_download_list_get_n_active (list));
+}
+
+static void
+test_waiting_gives_slot (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (50000, 103);
+  MwTestResource *busy[2];
+  MwDownload *waiting[2], *others[2];
+
+  /* Two slots, both taken by downloads told "503, come back in an hour". */
+  mw_download_list_set_max_concurrent (fixture->list, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/busy-%u.bin", i);
+
+      busy[i] = add_busy_resource (fixture, path, body, "3600");
+      waiting[i] = add_download (fixture, path);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/free-%u.bin", i);
+
+      mw_test_server_add (fixture->server, path, body);
+      others[i] = add_download (fixture, path);
+    }
+
+  /* The downloads behind them do not wait an hour: they get the slots. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("free-%u.bin", i);
+
+      wait_until_finished (others[i]);
+      assert_completed_as (fixture, others[i], name, body);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (is_waiting_to_retry (waiting[i]));
+      g_assert_cmpuint (requests_of (fixture, busy[i]), ==, 1);
+    }
+  g_assert_cmpuint (mw_download_list_get_n_active (fixture->list), ==, 0);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      mw_download_cancel (waiting[i]);
+      wait_for_state (waiting[i], MW_DOWNLOAD_CANCELLED);
+    }
+  g_assert_cmpuint (mw_download_list_get_n_active (fixture->list), ==, 0);
+}
+
+typedef struct
+{
+  const char *prefix;
+  gboolean    seen;
+} EventWatch;
+
+static void
+event_cb (MwDownload *download,
+          gint64      time,
+          const char *text,
+          EventWatch *watch)
+{
+  if (g_str_has_prefix (text, watch->prefix))
+    watch->seen = TRUE;
+}
+
+static gboolean
+event_seen (gconstpointer data)
+{
+  return ((const EventWatch *) data)->seen;
+}
+
+static void
+test_wait_over_takes_slot (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (200000, 104);
+  MwTestResource *busy, *held;
+  EventWatch watch = { "Waiting for a free place in the queue", FALSE };
+  ActiveWatch active = { fixture->list, 0 };
+  MwDownload *waiting, *other;
+
+  mw_download_list_set_max_concurrent (fixture->list, 1);
+  g_signal_connect (fixture->list, "notify::n-active", G_CALLBACK (n_active_cb), &active);
+  busy = add_busy_resource (fixture, "/busy.bin", body, "1");
+  held = mw_test_server_add (fixture->server, "/held.bin", body);
+  held->hold_after = 100000;
+  held->held = TRUE;
+
+  waiting = add_download (fixture, "/busy.bin");
+  g_signal_connect (waiting, "event", G_CALLBACK (event_cb), &watch);
+  other = add_download (fixture, "/held.bin");
+
+  /* While the first waits out its second, the other one runs in its slot… */
+  wait_for_bytes (other, 100000);
+  g_assert_true (is_waiting_to_retry (waiting));
+
+  /* …and keeps it: when the second is over, the first waits for the slot. */
+  wait_until (event_seen, &watch, TIMEOUT_MS, "the waiting download to ask for a slot again");
+  mw_test_run_loop_for (200);
+  g_assert_cmpuint (requests_of (fixture, busy), ==, 1);
+  g_assert_true (mw_download_is_active (waiting));
+
+  /* A slot free again is the first one's. */
+  mw_test_server_release (fixture->server, held);
+  wait_until_finished (other);
+  wait_until_finished (waiting);
+  assert_completed_as (fixture, other, "held.bin", body);
+  assert_completed_as (fixture, waiting, "busy.bin", body);
+  g_assert_cmpuint (requests_of (fixture, busy), ==, 2);
+  g_assert_cmpuint (active.max_active, ==, 1);
+  g_assert_cmpuint (mw_test_server_get_max_concurrent (fixture->server), ==, 1);
+  g_signal_handlers_disconnect_by_data (fixture->list, &active);
+}
+
+/* --- Switching modes ------------------------------------------------------------------ */
+
+static void
+test_switch_keeps_wait (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (70000, 105);
+  MwTestResource *resource = add_busy_resource (fixture, "/later.bin", body, "3");
+  EventWatch watch = { "Request sent — the main loop is blocked", FALSE };
+  MwDownload *download;
+
+  download = add_download (fixture, "/later.bin");
+  g_signal_connect (download, "event", G_CALLBACK (event_cb), &watch);
+  wait_until_waiting (download);
+
+  /* The switch does not cut the wait short… */
+  mw_download_list_set_blocking_mode (fixture->list, TRUE);
+  mw_test_run_loop_for (500);
+  g_assert_cmpuint (requests_of (fixture, resource), ==, 1);
+  g_assert_true (is_waiting_to_retry (download));
+
+  /* …and the attempt after it is made in the new mode. */
+  wait_until_finished (download);
+  assert_completed_as (fixture, download, "later.bin", body);
+  g_assert_cmpuint (requests_of (fixture, resource), ==, 2);
+  g_assert_true (watch.seen);
+}
+
+static void
+test_switch_keeps_pause (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (400000, 106);
+  MwTestResource *resource = mw_test_server_add (fixture->server, "/paused.bin", body);
+  MwDownload *download;
+
+  resource->etag = g_strdup ("\"paused\"");
+  resource->throttle_chunk = 16384;
+  resource->throttle_delay_ms = 20;
+
+  download = add_download (fixture, "/paused.bin");
+  wait_for_bytes (download, 50000);
+
+  /* Pause, and the switch right after, before the transfer has even stopped. */
+  mw_download_pause (download);
+  g_assert_true (mw_download_is_active (download));
+  mw_download_list_set_blocking_mode (fixture->list, TRUE);
+  wait_for_state (download, MW_DOWNLOAD_PAUSED);
+  mw_test_run_loop_for (300);
+
+  g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_PAUSED);
+  g_assert_false (mw_download_is_active (download));
+  g_assert_cmpuint (requests_of (fixture, resource), ==, 1);
+  g_assert_true (file_exists (fixture, "paused.bin.part"));
+
+  /* It resumes when asked, in the new mode, from where it was. */
+  resource->throttle_delay_ms = 0;
+  mw_download_resume (download);
+  wait_until_finished (download);
+  assert_completed_as (fixture, download, "paused.bin", body);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (resource->ranges, 1), "bytes="));
+}
+
+/* --- Shutting down ------------------------------------------------------------------ */
+
+static void
+async_done_cb (GObject      *source_object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gconstpointer data)
+{
+  return *(GAsyncResult * const *) data != NULL;
+}
+
+static void
+save_list (MwDownloadList *list)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  mw_download_list_save_async (list, NULL, async_done_cb, &result);
+  wait_until (has_result, &result, TIMEOUT_MS, "the list of downloads to be saved");
+  g_assert_true (mw_download_list_save_finish (list, result, &error));
+  g_assert_no_error (error);
+}
+
+static MwDownloadList *
+load_list (Fixture *fixture,
+           GFile   *state)
+{
+  MwDownloadList *list = mw_download_list_new (state);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  mw_download_list_set_download_folder (list, fixture->folder);
+  mw_download_list_set_retry_policy (list, 4, 20, 200);
+  mw_download_list_load_async (list, NULL, async_done_cb, &result);
+  wait_until (has_result, &result, TIMEOUT_MS, "the list of downloads to be read");
+  g_assert_true (mw_download_list_load_finish (list, result, &error));
+  g_assert_no_error (error);
+  return list;
+}
+
+static gboolean
+is_at_rest (gconstpointer data)
+{
+  return !mw_download_is_active ((MwDownload *) data);
+}
+
+static void
+finalize_list (MwDownloadList *list)
+{
+  /* The stopped transfers' last callbacks (closing streams) run first. */
+  mw_test_run_loop_for (50);
+  g_assert_finalize_object (list);
+}
+
+static void
+test_shutdown_starts_nothing (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  const char *names[] = { "running.bin", "queued-1.bin", "queued-2.bin" };
+  g_autoptr(GBytes) body = mw_test_make_bytes (200000, 107);
+  g_autofree char *state_path = g_build_filename (fixture->folder_path, "downloads.json", NULL);
+  g_autoptr(GFile) state = g_file_new_for_path (state_path);
+  MwTestResource *resources[3];
+  MwDownload *downloads[3];
+  MwDownloadList *list;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *path = g_strconcat ("/", names[i], NULL);
+
+      resources[i] = mw_test_server_add (fixture->server, path, body);
+      resources[i]->etag = g_strdup ("\"s\"");
+    }
+  resources[0]->hold_after = 50000;
+  resources[0]->held = TRUE;
+
+  list = load_list (fixture, state);
+  mw_download_list_set_max_concurrent (list, 1);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *path = g_strconcat ("/", names[i], NULL);
+      g_autofree char *url = mw_test_server_url (fixture->server, path);
+
+      downloads[i] = mw_download_list_add (list, url, NULL, NULL);
+    }
+  wait_for_bytes (downloads[0], 50000);
+
+  /* Meanwhile quits: the running transfer stops, and while the main loop still turns
+   * (saving, the last callbacks) nothing else starts. */
+  mw_download_list_shutdown (list);
+  wait_until (is_at_rest, downloads[0], TIMEOUT_MS, "the running transfer to stop");
+  mw_download_list_set_max_concurrent (list, 3);
+  mw_test_run_loop_for (300);
+  g_assert_cmpuint (requests_of (fixture, resources[0]), ==, 1);
+  g_assert_cmpuint (requests_of (fixture, resources[1]), ==, 0);
+  g_assert_cmpuint (requests_of (fixture, resources[2]), ==, 0);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (mw_download_get_state (downloads[i]), ==, MW_DOWNLOAD_QUEUED);
+  save_list (list);
+  finalize_list (list);
+
+  /* The next start has all three, queued, and goes on from where the first one was. */
+  mw_test_server_release (fixture->server, resources[0]);
+  list = load_list (fixture, state);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(MwDownload) download = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      wait_until_finished (download);
+      assert_completed_as (fixture, download, names[i], body);
+    }
+  g_assert_cmpuint (requests_of (fixture, resources[0]), ==, 2);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (resources[0]->ranges, 1), "bytes="));
+  assert_no_part_files (fixture);
+  save_list (list);
+  finalize_list (list);
+}
+
+static void
+test_shutdown_starts_nothing_freezing (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (20000, 108);
+  g_autofree char *state_path = g_build_filename (fixture->folder_path, "downloads.json", NULL);
+  g_autofree char *url = mw_test_server_url (fixture->server, "/frozen.bin");
+  g_autoptr(GFile) state = g_file_new_for_path (state_path);
+  MwTestResource *resource = mw_test_server_add (fixture->server, "/frozen.bin", body);
+  MwDownloadList *list;
+  MwDownload *download;
+
+  /* Queued in freezing mode just before quitting: the transfer would block the main loop
+   * of a process whose window is gone. */
+  list = load_list (fixture, state);
+  mw_download_list_set_blocking_mode (list, TRUE);
+  download = mw_download_list_add (list, url, NULL, NULL);
+  mw_download_list_shutdown (list);
+  mw_test_run_loop_for (300);
+  g_assert_cmpuint (requests_of (fixture, resource), ==, 0);
+  g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_QUEUED);
+  save_list (list);
+  finalize_list (list);
+
+  list = load_list (fixture, state);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+  download = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  wait_until_finished (download);
+  assert_completed_as (fixture, download, "frozen.bin", body);
+  g_object_unref (download);
+  save_list (list);
+  finalize_list (list);
+}
+
+/* --- The final name ------------------------------------------------------------------ */
+
+static void
+test_target_appears_while_held (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (200000, 109);
+  g_autoptr(GBytes) mine = g_bytes_new_static ("the user's own report", 21);
+  g_autofree char *path = g_build_filename (fixture->folder_path, "report.pdf", NULL);
+  MwTestResource *resource = mw_test_server_add (fixture->server, "/report.pdf", body);
+  g_autoptr(GError) error = NULL;
+  MwDownload *download;
+
+  resource->hold_after = 100000;
+  resource->held = TRUE;
+  download = add_download (fixture, "/report.pdf");
+  wait_for_bytes (download, 100000);
+  g_assert_cmpstr (mw_download_get_filename (download), ==, "report.pdf");
+
+  /* The name was free when the download took it; now a file of the user's has it. */
+  g_file_set_contents (path, g_bytes_get_data (mine, NULL), g_bytes_get_size (mine), &error);
+  g_assert_no_error (error);
+  mw_test_server_release (fixture->server, resource);
+  wait_until_finished (download);
+
+  assert_completed_as (fixture, download, "report (1).pdf", body);
+  assert_file_equals (fixture, "report.pdf", mine);
+  assert_no_part_files (fixture);
+}
+
+/* Another program that takes a name, looks whether it is still its file, and gives the
+ * name up again, over and over, as fast as it can. */
+typedef struct
+{
+  char    *path;
+  GThread *thread;
+  gint     stop;
+  gint     overwritten;
+} Racer;
+
+static gpointer
+race_thread (gpointer data)
+{
+  Racer *racer = data;
+
+  while (!g_atomic_int_get (&racer->stop))
+    {
+      struct stat mine, there;
+      int fd = open (racer->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+      if (fd < 0)
+        {
+          /* The download has the name now, and keeps it. */
+          if (errno == EEXIST)
+            break;
+          continue;
+        }
+      g_assert_cmpint (fstat (fd, &mine), ==, 0);
+      g_assert_cmpint (write (fd, "mine", 4), ==, 4);
+      if (stat (racer->path, &there) != 0 || there.st_ino != mine.st_ino)
+        {
+          /* The download's rename replaced the file this program had just made. */
+          g_atomic_int_set (&racer->overwritten, 1);
+          close (fd);
+          break;
+        }
+      g_unlink (racer->path);
+      close (fd);
+    }
+  return NULL;
+}
+
+#define N_RACES 40
+
+static void
+test_target_appears_at_rename (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (40000, 110);
+
+  for (guint i = 0; i < N_RACES; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/race-%u.bin", i);
+      g_autofree char *name = g_strdup_printf ("race-%u.bin", i);
+      MwTestResource *resource = mw_test_server_add (fixture->server, path, body);
+      Racer racer = { g_build_filename (fixture->folder_path, name, NULL), NULL, 0, 0 };
+      MwDownload *download;
+
+      resource->hold_after = 20000;
+      resource->held = TRUE;
+      download = add_download (fixture, path);
+      wait_for_bytes (download, 20000);
+      g_assert_cmpstr (mw_download_get_filename (download), ==, name);
+
+      /* From the moment the name is taken until the file is renamed to it, another
+       * program keeps creating a file under that name. */
+      racer.thread = g_thread_new ("racer", race_thread, &racer);
+      mw_test_server_release (fixture->server, resource);
+      wait_until_finished (download);
+      g_atomic_int_set (&racer.stop, 1);
+      g_thread_join (racer.thread);
+
+      /* Whoever got the name first keeps it; the download is whole under its own. */
+      if (g_atomic_int_get (&racer.overwritten))
+        g_error ("Round %u: the download was renamed over a file another program had just made", i);
+      g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_COMPLETED);
+      assert_file_equals (fixture, mw_download_get_filename (download), body);
+      g_free (racer.path);
+    }
+  assert_no_part_files (fixture);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/download/sequence/cancel-readd-retry", test_cancel_readd_retry);
+  ADD ("/download/sequence/cancel-retry-at-once", test_cancel_retry_at_once);
+  ADD ("/download/sequence/waiting-gives-slot", test_waiting_gives_slot);
+  ADD ("/download/sequence/wait-over-takes-slot", test_wait_over_takes_slot);
+  ADD ("/download/sequence/switch-mode-keeps-wait", test_switch_keeps_wait);
+  ADD ("/download/sequence/switch-mode-keeps-pause", test_switch_keeps_pause);
+  ADD ("/download/sequence/shutdown-starts-nothing", test_shutdown_starts_nothing);
+  ADD ("/download/sequence/shutdown-starts-nothing-freezing", test_shutdown_starts_nothing_freezing);
+  ADD ("/download/sequence/target-appears-while-held", test_target_appears_while_held);
+  ADD ("/download/sequence/target-appears-at-rename", test_target_appears_at_rename);
+
+  return g_test_run ();
+}
