@@ -16,6 +16,7 @@
 #include "mw-application.h"
 #include "mw-freeze-banner.h"
 #include "mw-ghost-layer.h"
+#include "mw-test-gtk-utils.h"
 #include "mw-test-server.h"
 #include "mw-window.h"
 
@@ -28,34 +29,6 @@ typedef struct
 } Fixture;
 
 static MwApplication *app;
-
-static void
-iterate_for (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Iterates the main loop until @condition holds, or fails saying what it waited for. */
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            guint       timeout_ms,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Waited %u ms for %s, in vain", timeout_ms, what);
-      g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
-    }
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -71,7 +44,7 @@ fixture_set_up (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 600);
   while (!mw_download_list_get_loaded (mw_application_get_downloads (app)))
     g_main_context_iteration (NULL, TRUE);
-  iterate_for (200);
+  mw_test_iterate_for (200);
 }
 
 static void
@@ -89,27 +62,10 @@ fixture_tear_down (Fixture       *fixture,
       while (mw_download_is_active (download))
         g_main_context_iteration (NULL, TRUE);
     }
-  iterate_for (50);
+  mw_test_iterate_for (50);
   mw_test_server_free (fixture->server);
   mw_test_remove_tree (fixture->folder);
   g_free (fixture->folder);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      found = find_widget (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static gboolean
@@ -156,7 +112,7 @@ static void
 test_banner_before_and_after (Fixture       *fixture,
                               gconstpointer  user_data)
 {
-  MwFreezeBanner *banner = MW_FREEZE_BANNER (find_widget (GTK_WIDGET (fixture->window), MW_TYPE_FREEZE_BANNER));
+  MwFreezeBanner *banner = MW_FREEZE_BANNER (mw_test_find_widget (GTK_WIDGET (fixture->window), MW_TYPE_FREEZE_BANNER, NULL, NULL));
   g_autoptr(GBytes) body = mw_test_make_bytes (500000, 3);
   MwTestResource *resource = mw_test_server_add (fixture->server, "/slow.bin", body);
   g_autofree char *url = mw_test_server_url (fixture->server, "/slow.bin");
@@ -170,7 +126,7 @@ test_banner_before_and_after (Fixture       *fixture,
   g_assert_false (mw_freeze_banner_get_revealed (banner));
 
   g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode", g_variant_new_boolean (TRUE));
-  iterate_for (50);
+  mw_test_iterate_for (50);
   g_assert_true (mw_freeze_banner_get_revealed (banner));
   g_assert_nonnull (strstr (mw_freeze_banner_get_text (banner), "nothing is running"));
 
@@ -180,11 +136,11 @@ test_banner_before_and_after (Fixture       *fixture,
   clicker = click_later (fixture->window, 300, 600);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "download", g_variant_new_string (url));
   download = g_list_model_get_item (G_LIST_MODEL (list), 0);
-  wait_until (download_done, download, 60000, "the download in freezing mode to complete");
+  mw_test_wait_until (download_done, download, 60000, "the download in freezing mode to complete");
   g_subprocess_wait_check (clicker, NULL, &error);
   g_assert_no_error (error);
 
-  wait_until (banner_reports_freeze, banner, 10000, "the banner to report the freeze");
+  mw_test_wait_until (banner_reports_freeze, banner, 10000, "the banner to report the freeze");
   g_test_message ("Banner: %s", mw_freeze_banner_get_text (banner));
   g_assert_cmpuint (mw_freeze_banner_get_waited_inputs (banner), ==, 2);
   g_assert_nonnull (strstr (mw_freeze_banner_get_text (banner), "2 clicks or key presses waited"));
@@ -192,7 +148,7 @@ test_banner_before_and_after (Fixture       *fixture,
 
   /* Each click is replayed where it landed, with how long it waited. */
   {
-    MwGhostLayer *ghosts = MW_GHOST_LAYER (find_widget (GTK_WIDGET (fixture->window), MW_TYPE_GHOST_LAYER));
+    MwGhostLayer *ghosts = MW_GHOST_LAYER (mw_test_find_widget (GTK_WIDGET (fixture->window), MW_TYPE_GHOST_LAYER, NULL, NULL));
 
     g_assert_cmpuint (mw_ghost_layer_get_n_ghosts (ghosts), ==, 2);
     for (guint i = 0; i < 2; i++)
@@ -208,11 +164,9 @@ test_banner_before_and_after (Fixture       *fixture,
   g_object_get (fixture->window, "log-visible", &log_visible, NULL);
   g_assert_false (log_visible);
   {
-    GtkWidget *button = NULL;
+    GtkWidget *button = mw_test_find_widget (GTK_WIDGET (banner), GTK_TYPE_BUTTON, mw_test_button_labelled,
+                                             "_What Happened");
 
-    for (GtkWidget *w = find_widget (GTK_WIDGET (banner), GTK_TYPE_BUTTON); w; w = gtk_widget_get_next_sibling (w))
-      if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), "_What Happened") == 0)
-        button = w;
     g_assert_nonnull (button);
     g_assert_true (gtk_widget_get_visible (button));
     g_signal_emit_by_name (button, "clicked");
@@ -223,7 +177,7 @@ test_banner_before_and_after (Fixture       *fixture,
 
   /* The report stays after the switch goes off, until it is dismissed. */
   g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode", g_variant_new_boolean (FALSE));
-  iterate_for (50);
+  mw_test_iterate_for (50);
   g_assert_true (banner_reports_freeze (banner));
 }
 

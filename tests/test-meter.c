@@ -17,6 +17,7 @@
 #include "mw-meter.h"
 #include "mw-monitor.h"
 #include "mw-test-server.h"
+#include "mw-test-utils.h"
 
 #define MS (G_GINT64_CONSTANT (1000))
 
@@ -31,33 +32,6 @@
 #define PATIENCE_MS       20000
 
 /* --- The main loop ------------------------------------------------------------------ */
-
-static gboolean
-set_flag_cb (gpointer user_data)
-{
-  gboolean *flag = user_data;
-
-  *flag = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Lets the main loop run until CONDITION holds; fails if it never does. */
-static void
-run_loop_until (Condition   condition,
-                gpointer    data,
-                const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add (PATIENCE_MS, set_flag_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("Gave up waiting until %s", what);
-  g_source_remove (timeout_id);
-}
 
 static gboolean
 block_cb (gpointer user_data)
@@ -210,7 +184,7 @@ show_meter (MwMeter *meter)
   gtk_window_present (GTK_WINDOW (window));
 
   /* The heartbeat reports frame gaps as soon as it has drawn two frames. */
-  run_loop_until (frames_flow, monitor, "the window draws frames");
+  mw_test_wait_until (frames_flow, monitor, PATIENCE_MS, "the window draws frames");
   mw_monitor_reset (monitor);
   mw_monitor_start (monitor);
   return window;
@@ -309,7 +283,7 @@ test_meter_reports_stall (void)
   g_assert_cmpint (mw_monitor_get_worst_frame_gap (monitor), >=, MIN_FRAME_GAP_US);
 
   /* After a while the notice gives way to the running figures, which keep the block. */
-  run_loop_until (stall_notice_gone, meter, "the stall notice goes");
+  mw_test_wait_until (stall_notice_gone, meter, PATIENCE_MS, "the stall notice goes");
   g_test_message ("Later: \"%s\"", mw_meter_get_text (meter));
   parse_running_text (mw_meter_get_text (meter), &now, &worst);
   g_assert_cmpint (worst, >=, MIN_STALL_US);

@@ -16,6 +16,7 @@
 #include "mw-format.h"
 #include "mw-monitor.h"
 #include "mw-test-server.h"
+#include "mw-test-utils.h"
 #include "mw-timeline-view.h"
 
 #define MS           (G_GINT64_CONSTANT (1000))
@@ -23,33 +24,6 @@
 /* The monitor's tick before the block may have run up to one 10 ms interval before it. */
 #define MIN_STALL_US ((BLOCK_MS - 10) * MS)
 #define PATIENCE_MS  20000
-
-static gboolean
-set_flag_cb (gpointer user_data)
-{
-  gboolean *flag = user_data;
-
-  *flag = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Lets the main loop run until CONDITION holds; fails, saying what for, if it never does. */
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add (PATIENCE_MS, set_flag_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("Gave up waiting for %s", what);
-  g_source_remove (timeout_id);
-}
 
 static gboolean
 block_cb (gpointer user_data)
@@ -172,7 +146,7 @@ test_stall_and_comb (void)
   /* Something in progress keeps the view drawing, frame after frame. */
   running = mw_timeline_begin (timeline, MW_TIMELINE_NETWORK, "Receiving", "comb.bin");
   window = show_view (view);
-  wait_until (many_frames, view, "the window to draw frames");
+  mw_test_wait_until (many_frames, view, PATIENCE_MS, "the window to draw frames");
 
   responsive_from = g_get_monotonic_time ();
   mw_test_run_loop_for (1000);
@@ -186,7 +160,7 @@ test_stall_and_comb (void)
 
   block_started = g_get_monotonic_time ();
   g_idle_add (block_cb, &block_ended);
-  wait_until (shows_stall, view, "the timeline view to show the stall");
+  mw_test_wait_until (shows_stall, view, PATIENCE_MS, "the timeline view to show the stall");
 
   segments = mw_timeline_view_get_segments (view, &n_segments);
   for (guint i = 0; i < n_segments; i++)
@@ -214,18 +188,18 @@ test_stall_and_comb (void)
   gtk_test_accessible_assert_property (view, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected_summary);
 
   /* Not one frame while the main loop was blocked. */
-  wait_until (shows_frame_after, &(FrameAfter) { view, block_ended },
-              "the view to show a frame drawn after the block");
+  mw_test_wait_until (shows_frame_after, &(FrameAfter) { view, block_ended }, PATIENCE_MS,
+                      "the view to show a frame drawn after the block");
   g_assert_cmpuint (count_frames (view, block_started + 20 * MS, block_ended - 20 * MS), ==, 0);
   g_assert_cmpint (longest_frame_gap (view, responsive_from, G_MAXINT64), >=, (BLOCK_MS - 50) * MS);
 
   /* Once nothing runs and nothing new comes, the view stops redrawing. */
   mw_timeline_end (timeline, running);
-  wait_until (not_ticking, view, "the view to stop redrawing once nothing changes");
+  mw_test_wait_until (not_ticking, view, PATIENCE_MS, "the view to stop redrawing once nothing changes");
 
   /* And starts again as soon as something is recorded. */
   mw_timeline_mark (timeline, g_get_monotonic_time (), "A line of the log");
-  wait_until ((Condition) mw_timeline_view_is_ticking, view, "the view to wake up for a new marker");
+  mw_test_wait_until ((MwTestCondition) mw_timeline_view_is_ticking, view, PATIENCE_MS, "the view to wake up for a new marker");
 
   mw_monitor_stop (monitor);
   destroy_window (window);
@@ -245,7 +219,7 @@ test_hidden (void)
 
   running = mw_timeline_begin (timeline, MW_TIMELINE_WORKERS, "Parsing a feed", "example.org");
   window = show_view (view);
-  wait_until (many_frames, view, "the window to draw frames");
+  mw_test_wait_until (many_frames, view, PATIENCE_MS, "the window to draw frames");
   g_assert_true (mw_timeline_view_is_ticking (view));
 
   gtk_widget_set_visible (GTK_WIDGET (view), FALSE);

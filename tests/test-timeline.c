@@ -16,37 +16,11 @@
 #include "mw-monitor.h"
 #include "mw-state-file.h"
 #include "mw-test-server.h"
+#include "mw-test-utils.h"
 #include "mw-timeline.h"
 
 #define MS          (G_GINT64_CONSTANT (1000))
 #define PATIENCE_MS 20000
-
-static gboolean
-set_flag_cb (gpointer user_data)
-{
-  gboolean *flag = user_data;
-
-  *flag = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Lets the main loop run until CONDITION holds; fails, saying what for, if it never does. */
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add (PATIENCE_MS, set_flag_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("Gave up waiting for %s", what);
-  g_source_remove (timeout_id);
-}
 
 /* Everything the timeline holds, oldest first. */
 static guint
@@ -411,7 +385,7 @@ test_wake (void)
   g_assert_cmpuint (n_dispatched, ==, 0);
 
   g_thread_join (g_thread_new ("marker", mark_thread, timeline));
-  wait_until (dispatched, &n_dispatched, "the timeline to wake its reader");
+  mw_test_wait_until (dispatched, &n_dispatched, PATIENCE_MS, "the timeline to wake its reader");
   g_assert_cmpuint (n_dispatched, ==, 1);
 
   /* Once: the next record wakes no one until the reader asks again. */
@@ -506,7 +480,7 @@ test_monitor_stall (void)
 
   before = g_get_monotonic_time ();
   g_idle_add (block_cb, &blocked);
-  wait_until (stall_recorded, NULL, "the monitor to record the stall on the timeline");
+  mw_test_wait_until (stall_recorded, NULL, PATIENCE_MS, "the monitor to record the stall on the timeline");
   after = g_get_monotonic_time ();
   g_assert_true (blocked);
 
@@ -568,7 +542,7 @@ test_download_steps (gconstpointer user_data)
   url = mw_test_server_url (fixture.server, "/steps.iso");
   download = mw_download_list_add (fixture.list, url, NULL, &error);
   g_assert_no_error (error);
-  wait_until (finished, download, "the download to finish");
+  mw_test_wait_until (finished, download, PATIENCE_MS, "the download to finish");
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_COMPLETED);
 
   n = copy_all (mw_timeline_get_default (), segments, MW_TIMELINE_DEFAULT_CAPACITY);
@@ -631,7 +605,7 @@ test_feed_parse (gconstpointer user_data)
   mw_timeline_clear (mw_timeline_get_default ());
 
   mw_feed_list_subscribe_async (list, url, NULL, result_cb, &result);
-  wait_until (has_result, &result, "the subscription to finish");
+  mw_test_wait_until (has_result, &result, PATIENCE_MS, "the subscription to finish");
   feed = mw_feed_list_subscribe_finish (list, result, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (feed);
@@ -672,7 +646,7 @@ test_state_save (void)
   mw_timeline_clear (mw_timeline_get_default ());
   mw_state_saver_set_enabled (saver, TRUE);
   mw_state_saver_save_async (saver, NULL, result_cb, &result);
-  wait_until (has_result, &result, "the state file to be saved");
+  mw_test_wait_until (has_result, &result, PATIENCE_MS, "the state file to be saved");
   g_assert_true (mw_state_saver_save_finish (saver, result, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));

@@ -1,0 +1,87 @@
+/* mw-test-gtk-utils.c: finding widgets in a real window, and pictures of it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs on the test's main thread, against a real window under Xvfb.
+ */
+#define G_LOG_DOMAIN "mw-test-gtk-utils"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "mw-test-gtk-utils.h"
+
+/* Returns: (transfer none) (nullable): the first widget below @root, depth first, of
+ * @type for which @match (if any) holds */
+GtkWidget *
+mw_test_find_widget (GtkWidget         *root,
+                     GType              type,
+                     MwTestWidgetMatch  match,
+                     gconstpointer      data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && (match == NULL || match (child, data)))
+        return child;
+      found = mw_test_find_widget (child, type, match, data);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A match for mw_test_find_widget(): an actionable widget bound to @action_name. */
+gboolean
+mw_test_has_action (GtkWidget     *widget,
+                    gconstpointer  action_name)
+{
+  return GTK_IS_ACTIONABLE (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
+}
+
+/* A match for mw_test_find_widget(): a button whose label is @label, mnemonic and all. */
+gboolean
+mw_test_button_labelled (GtkWidget     *widget,
+                         gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* Saves what @widget shows as $MW_BUILD_DIR/screenshots/@name, once it has drawn a
+ * frame at its present size. */
+void
+mw_test_save_screenshot (GtkWidget  *widget,
+                         const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("MW_BUILD_DIR") ? g_getenv ("MW_BUILD_DIR") : ".",
+                                           "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  gint64 deadline = g_get_monotonic_time () + MW_TEST_PATIENCE_MS * 1000;
+
+  /* The paintable is empty until the window has drawn a frame at its new size. */
+  while (TRUE)
+    {
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node != NULL)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Waited in vain for the window to draw a frame for the screenshot %s", name);
+      snapshot = gtk_snapshot_new ();
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+    }
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s", path);
+}

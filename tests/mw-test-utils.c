@@ -1,0 +1,50 @@
+/* mw-test-utils.c: what every test program needs to wait and to make its files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs on the test's main thread. A wait never hangs until meson's timeout: it fails with
+ * a sentence naming what it waited for, so that a failing run reads like a story.
+ */
+#define G_LOG_DOMAIN "mw-test-utils"
+
+#include "config.h"
+
+#include "mw-test-utils.h"
+
+/* Lets the main loop run for @ms milliseconds, whether or not anything happens. */
+void
+mw_test_iterate_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+}
+
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets the main loop run until @condition holds; after @timeout_ms the test fails,
+ * saying "Waited 20000 ms for @what, in vain". */
+void
+mw_test_wait_until (MwTestCondition  condition,
+                    gpointer         data,
+                    guint            timeout_ms,
+                    const char      *what)
+{
+  gboolean timed_out = FALSE;
+  guint timeout = g_timeout_add (timeout_ms, set_flag_cb, &timed_out);
+
+  while (!condition (data))
+    {
+      if (timed_out)
+        g_error ("Waited %u ms for %s, in vain", timeout_ms, what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  if (!timed_out)
+    g_source_remove (timeout);
+}
