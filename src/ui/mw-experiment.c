@@ -126,27 +126,6 @@ fill_results (MwExperiment *self)
     }
 }
 
-static char *
-dup_result_text (MwExperiment *self)
-{
-  const MwExperimentRun *responsive = &self->runs[0];
-  const MwExperimentRun *freezing = &self->runs[1];
-  g_autofree char *frozen = mw_format_duration (MAX (freezing->frozen_total, freezing->worst_lateness));
-  g_autofree char *worst = mw_format_duration (responsive->worst_lateness);
-  g_autofree char *first = NULL;
-
-  /* Translators: %s is a duration, "16.7 s"; %u counts clicks and key presses */
-  first = g_strdup_printf (ngettext ("In freezing mode the window was frozen for %s, and %u click or key press "
-                                     "waited for it.",
-                                     "In freezing mode the window was frozen for %s, and %u clicks or key "
-                                     "presses waited for it.",
-                                     freezing->waited_inputs),
-                           frozen, freezing->waited_inputs);
-  /* Translators: the first %s is the sentence before, the second a duration, "3 ms" */
-  return g_strdup_printf (_("%s With the same downloads in responsive mode, it never waited more than %s."),
-                          first, worst);
-}
-
 static void
 update (MwExperiment *self)
 {
@@ -242,16 +221,13 @@ update (MwExperiment *self)
       break;
 
     case MW_EXPERIMENT_RESULT:
-      {
-        g_autofree char *text = dup_result_text (self);
-
-        gtk_label_set_label (self->title_label, _("Result"));
-        gtk_label_set_label (self->why_label, text);
-        fill_results (self);
-        set_note (self, _("Both runs downloaded the same files. Only where the waiting happened changed: "
-                          "beside the main loop, or in it."));
-        set_step_button (self, NULL, NULL);
-      }
+      gtk_label_set_label (self->title_label, _("Result"));
+      gtk_label_set_label (self->why_label,
+                           _("Same files, same work. In freezing mode the main loop itself waited for the "
+                             "network, so it could neither draw nor answer."));
+      fill_results (self);
+      set_note (self, NULL);
+      set_step_button (self, NULL, NULL);
       break;
 
     default:
