@@ -141,14 +141,16 @@ mw_application_handle_local_options (GApplication *app,
   return -1;
 }
 
-static void
+/* Starts the demo server unless it runs already; says why when it cannot.
+ * Returns: whether it runs */
+static gboolean
 start_demo (MwApplication *self)
 {
   g_autoptr(GError) error = NULL;
   GAction *action;
 
   if (self->demo_server != NULL)
-    return;
+    return TRUE;
 
   self->demo_server = mw_demo_server_new ();
   if (!mw_demo_server_start (self->demo_server, &error))
@@ -156,7 +158,7 @@ start_demo (MwApplication *self)
       g_autofree char *text = g_strdup_printf (_("The demo server could not start: %s"), error->message);
       g_clear_object (&self->demo_server);
       mw_window_show_message (ensure_window (self), text);
-      return;
+      return FALSE;
     }
 
   self->demo_urls = mw_demo_server_dup_download_urls (self->demo_server);
@@ -169,6 +171,7 @@ start_demo (MwApplication *self)
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (MW_IS_WINDOW (l->data))
       mw_window_set_demo_available (l->data, TRUE);
+  return TRUE;
 }
 
 static int
@@ -240,6 +243,20 @@ demo_downloads_action (GSimpleAction *action,
 
   for (guint i = 0; self->demo_urls != NULL && self->demo_urls[i] != NULL; i++)
     mw_download_list_add (self->downloads, self->demo_urls[i], NULL, NULL);
+}
+
+/* The experiment downloads the demo's sample files: it needs no --demo. */
+static void
+try_it_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  MwApplication *self = user_data;
+  MwWindow *window = ensure_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (start_demo (self))
+    mw_window_open_experiment (window);
 }
 
 static void
@@ -433,6 +450,7 @@ static const GActionEntry app_actions[] = {
   { "download", download_action, "s" },
   { "blocking-mode", NULL, NULL, "false", blocking_mode_change_state },
   { "demo-downloads", demo_downloads_action },
+  { "try-it", try_it_action },
   { "subscribe", subscribe_action, "s" },
   { "demo-feeds", demo_feeds_action },
   { "import-subscriptions", import_action },

@@ -57,10 +57,17 @@ struct _MwFreezeBanner
 G_DEFINE_FINAL_TYPE (MwFreezeBanner, mw_freeze_banner, GTK_TYPE_WIDGET)
 
 enum {
+  PROP_0,
+  PROP_WAITED_INPUTS,
+  N_PROPS
+};
+
+enum {
   INPUT_WAITED,
   N_SIGNALS
 };
 
+static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static gboolean
@@ -150,6 +157,8 @@ update (MwFreezeBanner *self)
     }
   g_free (self->text);
   self->text = g_steal_pointer (&text);
+  /* Hidden, it takes no room at all: a crossfading revealer would keep its height. */
+  gtk_widget_set_visible (GTK_WIDGET (self), self->text != NULL);
   gtk_revealer_set_reveal_child (self->revealer, self->text != NULL);
 }
 
@@ -194,7 +203,11 @@ stall_cb (MwMonitor      *monitor,
     {
       self->report_stalls = 0;
       self->report_total = 0;
-      self->report_inputs = 0;
+      if (self->report_inputs != 0)
+        {
+          self->report_inputs = 0;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITED_INPUTS]);
+        }
     }
   self->report_stalls++;
   self->report_total += duration;
@@ -240,6 +253,7 @@ input_cb (GtkEventControllerLegacy *controller,
       double x, y;
 
       self->report_inputs++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITED_INPUTS]);
       if (self->reporting && self->report_source == 0)
         update (self);
       if (type != GDK_KEY_PRESS && gdk_event_get_position (event, &x, &y))
@@ -373,6 +387,22 @@ mw_freeze_banner_finalize (GObject *object)
 }
 
 static void
+mw_freeze_banner_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_WAITED_INPUTS:
+      g_value_set_uint (value, MW_FREEZE_BANNER (object)->report_inputs);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 mw_freeze_banner_class_init (MwFreezeBannerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -380,6 +410,18 @@ mw_freeze_banner_class_init (MwFreezeBannerClass *klass)
 
   object_class->dispose = mw_freeze_banner_dispose;
   object_class->finalize = mw_freeze_banner_finalize;
+  object_class->get_property = mw_freeze_banner_get_property;
+
+  /**
+   * MwFreezeBanner:waited-inputs:
+   *
+   * The clicks and key presses that waited for the freeze being reported; it goes back
+   * to 0 when the next freeze starts a report of its own.
+   */
+  properties[PROP_WAITED_INPUTS] =
+    g_param_spec_uint ("waited-inputs", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->root = mw_freeze_banner_root;
   widget_class->unroot = mw_freeze_banner_unroot;
 

@@ -10,6 +10,7 @@
 
 #include "mw-compat.h"
 #include "mw-download-row.h"
+#include "mw-experiment.h"
 #include "mw-feed-discovery.h"
 #include "mw-feeds-page.h"
 #include "mw-format.h"
@@ -43,6 +44,9 @@ struct _MwWindow
   GtkBox               *meter_slot;
   MwFreezeBanner       *freeze_banner;
   MwGhostLayer         *ghost_layer;
+  MwExperiment         *experiment;
+  GtkWidget            *blocking_switch;
+  GtkWidget            *blocking_switch_compact;
   AdwViewStack         *view_stack;
   MwFeedsPage          *feeds_page;
   GtkPopover           *subscribe_popover;
@@ -365,6 +369,16 @@ subscribe_from_entry_action (GtkWidget  *widget,
   subscribe_to (self, gtk_editable_get_text (GTK_EDITABLE (self->feed_entry)));
 }
 
+/* Opens the experiment's card on the Downloads page, where its runs show. */
+void
+mw_window_open_experiment (MwWindow *self)
+{
+  g_return_if_fail (MW_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "downloads");
+  mw_experiment_open (self->experiment);
+}
+
 MwFeedsPage *
 mw_window_get_feeds_page (MwWindow *self)
 {
@@ -657,6 +671,9 @@ setup (MwWindow      *self,
   gtk_box_append (self->meter_slot, meter);
   mw_freeze_banner_set_application (self->freeze_banner, application);
   g_signal_connect_object (self->freeze_banner, "input-waited", G_CALLBACK (input_waited_cb), self, 0);
+  mw_experiment_set_application (self->experiment, application, self->freeze_banner);
+  mw_experiment_point_at (self->experiment, self->blocking_switch);
+  mw_experiment_point_at (self->experiment, self->blocking_switch_compact);
 
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
@@ -788,6 +805,7 @@ mw_window_class_init (MwWindowClass *klass)
   object_class->dispose = mw_window_dispose;
 
   g_type_ensure (MW_TYPE_DOWNLOAD_ROW);
+  g_type_ensure (MW_TYPE_EXPERIMENT);
   g_type_ensure (MW_TYPE_FEEDS_PAGE);
   g_type_ensure (MW_TYPE_FREEZE_BANNER);
   g_type_ensure (MW_TYPE_GHOST_LAYER);
@@ -808,6 +826,9 @@ mw_window_class_init (MwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwWindow, meter_slot);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, freeze_banner);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, ghost_layer);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, experiment);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, blocking_switch);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, blocking_switch_compact);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, feeds_page);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, subscribe_popover);

@@ -32,5 +32,6 @@ void            mw_window_subscribe        (MwWindow      *self,
 void            mw_window_show_page        (MwWindow      *self,
                                             const char    *name);
 MwFeedsPage    *mw_window_get_feeds_page   (MwWindow      *self);
+void            mw_window_open_experiment  (MwWindow      *self);
 
 G_END_DECLS

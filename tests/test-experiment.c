@@ -1,0 +1,462 @@
+/* test-experiment.c: the guided experiment, responsive and then frozen, in a real window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The arithmetic of a run on its own, then the whole experiment in a real window under
+ * Xvfb, driven through its actions, downloading throttled files from a loopback server,
+ * with real clicks sent by xdotool while the main loop is frozen. Both runs are measured
+ * in the same test, so the only thresholds compare one with the other.
+ */
+#define G_LOG_DOMAIN "test-experiment"
+
+#include "config.h"
+
+#include <gdk/x11/gdkx.h>
+#include <string.h>
+
+#include "mw-application.h"
+#include "mw-experiment.h"
+#include "mw-experiment-run.h"
+#include "mw-format.h"
+#include "mw-test-server.h"
+#include "mw-window.h"
+
+#define N_FILES 3
+
+typedef struct
+{
+  MwApplication *app;
+  MwWindow      *window;
+  MwExperiment  *experiment;
+  MwTestServer  *server;
+  char          *folder;
+} Fixture;
+
+static MwApplication *app;
+
+static void
+iterate_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Iterates the main loop until @condition holds, or fails saying what it waited for. */
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            guint       timeout_ms,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Waited %u ms for %s, in vain", timeout_ms, what);
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+    }
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      found = find_widget (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The visible button that activates @action, or NULL. */
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && gtk_widget_is_visible (child) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
+        return child;
+      found = find_button (child, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_label (GtkWidget  *root,
+           const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_is_visible (child) &&
+          strstr (gtk_label_get_label (GTK_LABEL (child)), text) != NULL)
+        return TRUE;
+      if (has_label (child, text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  fixture->app = app;
+  fixture->server = mw_test_server_new ();
+  fixture->folder = g_dir_make_tmp ("meanwhile-experiment-XXXXXX", NULL);
+  g_settings_set_string (mw_application_get_settings (app), "download-folder", fixture->folder);
+  g_application_activate (G_APPLICATION (app));
+  fixture->window = MW_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (fixture->window);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 700);
+  while (!mw_download_list_get_loaded (mw_application_get_downloads (app)))
+    g_main_context_iteration (NULL, TRUE);
+  iterate_for (200);
+  fixture->experiment = MW_EXPERIMENT (find_widget (GTK_WIDGET (fixture->window), MW_TYPE_EXPERIMENT));
+  g_assert_nonnull (fixture->experiment);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  MwDownloadList *list = mw_application_get_downloads (app);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.close", NULL);
+  mw_experiment_set_urls (fixture->experiment, NULL);
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "blocking-mode", g_variant_new_boolean (FALSE));
+  while (g_list_model_get_n_items (G_LIST_MODEL (list)) > 0)
+    {
+      g_autoptr(MwDownload) download = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+      mw_download_list_remove (list, download, FALSE);
+      while (mw_download_is_active (download))
+        g_main_context_iteration (NULL, TRUE);
+    }
+  iterate_for (50);
+  mw_test_server_free (fixture->server);
+  mw_test_remove_tree (fixture->folder);
+  g_free (fixture->folder);
+}
+
+/* Clicks a harmless spot of the window (the empty end of the header bar) with XTEST, as
+ * a person would, @delay_ms from now and again @gap_ms later, from another process. */
+static GSubprocess *
+click_later (MwWindow *window,
+             guint     delay_ms,
+             guint     gap_ms)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  g_autofree char *delay = g_strdup_printf ("%.3f", delay_ms / 1000.0);
+  g_autofree char *gap = g_strdup_printf ("%.3f", gap_ms / 1000.0);
+  g_autofree char *x = g_strdup_printf ("%d", gtk_widget_get_width (GTK_WIDGET (window)) - 140);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_assert_nonnull (g_getenv ("MW_XDOTOOL"));
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("MW_XDOTOOL"),
+                              "sleep", delay, "mousemove", "--window", xid, x, "20", "click", "1",
+                              "sleep", gap, "click", "1", NULL);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* N_FILES files of 500 kB, each sent in chunks of 20 kB 20 ms apart: about half a second
+ * each, all at once when responsive, one after the other when frozen. */
+static GStrv
+add_throttled_files (Fixture *fixture)
+{
+  GStrv urls = g_new0 (char *, N_FILES + 1);
+
+  for (guint i = 0; i < N_FILES; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/sample-%u.bin", i);
+      g_autoptr(GBytes) body = mw_test_make_bytes (500000, 10 + i);
+      MwTestResource *resource = mw_test_server_add (fixture->server, path, body);
+
+      resource->throttle_chunk = 20000;
+      resource->throttle_delay_ms = 20;
+      urls[i] = mw_test_server_url (fixture->server, path);
+    }
+  return urls;
+}
+
+static guint
+count_complete_files (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (!g_str_has_suffix (name, ".part"))
+      n++;
+  return n;
+}
+
+static const char *
+cell (GtkGrid *grid,
+      int      column,
+      int      row)
+{
+  GtkWidget *label = gtk_grid_get_child_at (grid, column, row);
+
+  g_assert_true (GTK_IS_LABEL (label));
+  return gtk_label_get_label (GTK_LABEL (label));
+}
+
+static gboolean
+at_step_switch (gpointer data)
+{
+  return mw_experiment_get_step (data) == MW_EXPERIMENT_SWITCH;
+}
+
+static gboolean
+at_step_result (gpointer data)
+{
+  return mw_experiment_get_step (data) == MW_EXPERIMENT_RESULT;
+}
+
+/* The arithmetic: a gap of whole frames misses all but one of them, a late frame does
+ * not miss one, and only stalls add up to the frozen time. */
+static void
+test_run_arithmetic (void)
+{
+  MwExperimentRun run;
+  gint64 interval = mw_experiment_frame_interval (60000);
+
+  g_assert_cmpint (interval, ==, 16666);
+  g_assert_cmpint (mw_experiment_frame_interval (0), ==, interval);
+  g_assert_cmpint (mw_experiment_frame_interval (144000), ==, 6944);
+
+  g_assert_cmpuint (mw_experiment_frames_missed (0, interval), ==, 0);
+  g_assert_cmpuint (mw_experiment_frames_missed (-5, interval), ==, 0);
+  g_assert_cmpuint (mw_experiment_frames_missed (interval, interval), ==, 0);
+  g_assert_cmpuint (mw_experiment_frames_missed (20000, interval), ==, 0);
+  g_assert_cmpuint (mw_experiment_frames_missed (2 * interval, interval), ==, 1);
+  g_assert_cmpuint (mw_experiment_frames_missed (G_USEC_PER_SEC, interval), ==, 59);
+  g_assert_cmpuint (mw_experiment_frames_missed (G_USEC_PER_SEC, 0), ==, 0);
+
+  /* A frozen start counts from the start, before any frame came. */
+  mw_experiment_run_start (&run, 1000000, 60000);
+  mw_experiment_run_add_frame (&run, 1000000 + G_USEC_PER_SEC);
+  g_assert_cmpuint (run.frames_missed, ==, 59);
+  mw_experiment_run_add_frame (&run, 1000000 + G_USEC_PER_SEC + 16000);
+  mw_experiment_run_add_frame (&run, 1000000 + G_USEC_PER_SEC + 34000);
+  g_assert_cmpuint (run.frames_missed, ==, 59);
+  mw_experiment_run_add_frame (&run, 1000000);
+  g_assert_cmpuint (run.frames_missed, ==, 59);
+  mw_experiment_run_add_frame (&run, 1000000 + G_USEC_PER_SEC + 34000 + 4 * interval);
+  g_assert_cmpuint (run.frames_missed, ==, 62);
+
+  mw_experiment_run_add_lateness (&run, 3000, 100000);
+  g_assert_cmpint (run.worst_lateness, ==, 3000);
+  g_assert_cmpint (run.frozen_total, ==, 0);
+  mw_experiment_run_add_lateness (&run, 500000, 100000);
+  mw_experiment_run_add_lateness (&run, 200000, 100000);
+  mw_experiment_run_add_lateness (&run, 99999, 100000);
+  g_assert_cmpint (run.worst_lateness, ==, 500000);
+  g_assert_cmpint (run.frozen_total, ==, 700000);
+
+  g_assert_cmpint (mw_experiment_run_get_duration (&run), ==, 0);
+  run.ended = run.started + 1500000;
+  g_assert_cmpint (mw_experiment_run_get_duration (&run), ==, 1500000);
+}
+
+/* The empty list offers the experiment, which starts the demo server it needs: this
+ * program never passed --demo. */
+static void
+test_entry_point (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  GtkWidget *button = find_button (GTK_WIDGET (fixture->window), "app.try-it");
+
+  g_assert_null (mw_application_get_demo_urls (fixture->app));
+  g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_CLOSED);
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Try It");
+
+  g_signal_emit_by_name (button, "clicked");
+  iterate_for (50);
+  g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_RESPONSIVE);
+  g_assert_nonnull (mw_application_get_demo_urls (fixture->app));
+  g_assert_true (has_label (GTK_WIDGET (fixture->experiment), "Download the demo files in responsive mode"));
+  g_assert_nonnull (find_button (GTK_WIDGET (fixture->experiment), "experiment.start-run"));
+
+  /* Closing it leaves the list as it was. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.close", NULL);
+  g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_CLOSED);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mw_application_get_downloads (fixture->app))), ==, 0);
+}
+
+/* The first step needs freezing mode off, says so, and offers to turn it off; it does
+ * not download anything until then. */
+static void
+test_first_step_needs_responsive_mode (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  g_auto(GStrv) urls = add_throttled_files (fixture);
+  MwDownloadList *list = mw_application_get_downloads (fixture->app);
+
+  mw_experiment_set_urls (fixture->experiment, (const char * const *) urls);
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode", g_variant_new_boolean (TRUE));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "try-it", NULL);
+  iterate_for (50);
+
+  g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_RESPONSIVE);
+  g_assert_true (has_label (GTK_WIDGET (fixture->experiment), "this step needs it off"));
+  g_assert_null (find_button (GTK_WIDGET (fixture->experiment), "experiment.start-run"));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.start-run", NULL);
+  iterate_for (100);
+  g_assert_false (mw_experiment_is_running (fixture->experiment));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+
+  g_signal_emit_by_name (find_button (GTK_WIDGET (fixture->experiment), "experiment.turn-off-freezing"), "clicked");
+  iterate_for (50);
+  g_assert_false (mw_download_list_get_blocking_mode (list));
+  g_assert_nonnull (find_button (GTK_WIDGET (fixture->experiment), "experiment.start-run"));
+}
+
+/* The whole experiment: the responsive run, the switch, the frozen run with two real
+ * clicks during it, and the result with both runs side by side. */
+static void
+test_responsive_then_freezing (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_auto(GStrv) urls = add_throttled_files (fixture);
+  MwDownloadList *list = mw_application_get_downloads (fixture->app);
+  GtkWidget *freezing_switch = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_SWITCH);
+  g_autoptr(GSubprocess) clicker = NULL;
+  g_autoptr(GError) error = NULL;
+  const MwExperimentRun *responsive, *freezing;
+  g_autofree char *worst = NULL;
+  GtkGrid *grid;
+
+  mw_experiment_set_urls (fixture->experiment, (const char * const *) urls);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "try-it", NULL);
+  iterate_for (50);
+  g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_RESPONSIVE);
+
+  /* Step 1 */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.start-run", NULL));
+  g_assert_true (mw_experiment_is_running (fixture->experiment));
+  g_assert_true (has_label (GTK_WIDGET (fixture->experiment), "it answers"));
+  wait_until (at_step_switch, fixture->experiment, 60000, "the responsive run to be measured");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_FILES);
+  g_assert_cmpuint (count_complete_files (fixture->folder), ==, N_FILES);
+  responsive = mw_experiment_get_run (fixture->experiment, FALSE);
+  g_assert_nonnull (responsive);
+  g_assert_cmpint (mw_experiment_run_get_duration (responsive), >, 0);
+  g_assert_true (has_label (GTK_WIDGET (fixture->experiment), "Responsive run: the window never waited"));
+
+  /* Step 2: the switch is pointed at until it is on. */
+  g_assert_nonnull (freezing_switch);
+  g_assert_true (gtk_widget_has_css_class (freezing_switch, "experiment-pulse"));
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode", g_variant_new_boolean (TRUE));
+  iterate_for (50);
+  g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_FREEZING);
+  g_assert_false (gtk_widget_has_css_class (freezing_switch, "experiment-pulse"));
+
+  /* Step 3, with two clicks while the window is frozen */
+  clicker = click_later (fixture->window, 300, 600);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.start-run", NULL));
+  wait_until (at_step_result, fixture->experiment, 60000, "the freezing run to be measured");
+  g_subprocess_wait_check (clicker, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_complete_files (fixture->folder), ==, 2 * N_FILES);
+
+  responsive = mw_experiment_get_run (fixture->experiment, FALSE);
+  freezing = mw_experiment_get_run (fixture->experiment, TRUE);
+  g_assert_nonnull (freezing);
+  g_test_message ("Responsive: %" G_GINT64_FORMAT " us worst, %" G_GINT64_FORMAT " us frozen, %u frames missed, "
+                  "%u inputs waited, %" G_GINT64_FORMAT " us in all",
+                  responsive->worst_lateness, responsive->frozen_total, responsive->frames_missed,
+                  responsive->waited_inputs, mw_experiment_run_get_duration (responsive));
+  g_test_message ("Freezing: %" G_GINT64_FORMAT " us worst, %" G_GINT64_FORMAT " us frozen, %u frames missed, "
+                  "%u inputs waited, %" G_GINT64_FORMAT " us in all",
+                  freezing->worst_lateness, freezing->frozen_total, freezing->frames_missed,
+                  freezing->waited_inputs, mw_experiment_run_get_duration (freezing));
+
+  g_assert_cmpint (freezing->worst_lateness, >, 5 * responsive->worst_lateness);
+  g_assert_cmpint (freezing->worst_lateness, >, 500 * 1000);
+  /* Frozen for most of the transfers, not only for a moment of them. */
+  g_assert_cmpint (2 * freezing->frozen_total, >=, mw_experiment_run_get_duration (freezing));
+  g_assert_cmpuint (freezing->frames_missed, >, responsive->frames_missed);
+  g_assert_cmpuint (freezing->waited_inputs, ==, 2);
+  g_assert_cmpuint (responsive->waited_inputs, ==, 0);
+
+  /* What the result card shows: both runs side by side. */
+  grid = GTK_GRID (find_widget (GTK_WIDGET (fixture->experiment), GTK_TYPE_GRID));
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (grid)));
+  g_assert_cmpstr (cell (grid, 1, 0), ==, "Responsive");
+  g_assert_cmpstr (cell (grid, 2, 0), ==, "Freezing");
+  worst = mw_format_duration (responsive->worst_lateness);
+  g_assert_cmpstr (cell (grid, 1, 1), ==, worst);
+  g_clear_pointer (&worst, g_free);
+  worst = mw_format_duration (freezing->worst_lateness);
+  g_assert_cmpstr (cell (grid, 2, 1), ==, worst);
+  g_assert_true (g_str_has_suffix (cell (grid, 2, 2), " s"));
+  g_assert_cmpuint (g_ascii_strtoull (cell (grid, 2, 3), NULL, 10), ==, freezing->frames_missed);
+  g_assert_cmpstr (cell (grid, 1, 4), ==, "0");
+  g_assert_cmpstr (cell (grid, 2, 4), ==, "2");
+
+  /* Its buttons */
+  g_assert_nonnull (find_button (GTK_WIDGET (fixture->experiment), "experiment.turn-off-freezing"));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.turn-off-freezing", NULL);
+  iterate_for (50);
+  g_assert_false (mw_download_list_get_blocking_mode (list));
+  g_assert_null (find_button (GTK_WIDGET (fixture->experiment), "experiment.turn-off-freezing"));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.run-again", NULL);
+  g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_RESPONSIVE);
+  g_assert_null (mw_experiment_get_run (fixture->experiment, TRUE));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.close", NULL);
+  g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_CLOSED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_home = g_dir_make_tmp ("meanwhile-data-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = mw_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/experiment/run-arithmetic", test_run_arithmetic);
+  g_test_add ("/experiment/entry-point", Fixture, NULL, fixture_set_up, test_entry_point, fixture_tear_down);
+  g_test_add ("/experiment/first-step-needs-responsive-mode", Fixture, NULL, fixture_set_up,
+              test_first_step_needs_responsive_mode, fixture_tear_down);
+  g_test_add ("/experiment/responsive-then-freezing", Fixture, NULL, fixture_set_up,
+              test_responsive_then_freezing, fixture_tear_down);
+
+  status = g_test_run ();
+  mw_test_remove_tree (data_home);
+  return status;
+}
