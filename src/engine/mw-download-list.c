@@ -989,7 +989,8 @@ mw_download_list_class_init (MwDownloadListClass *klass)
   /**
    * MwDownloadList::download-event:
    * @download: the download
-   * @time: wall-clock microseconds since the epoch
+   * @time: wall-clock microseconds since the epoch; minus
+   *   mw_download_get_run_started(), the time since the download's run began
    * @text: what happened
    *
    * Every #MwDownload::event of the downloads in the list, for the event log.
