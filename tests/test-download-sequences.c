@@ -642,6 +642,177 @@ test_switch_keeps_pause (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (g_ptr_array_index (resource->ranges, 1), "bytes="));
 }
 
+/* --- Freezing one transfer at a time --------------------------------------------------- */
+
+#define BLOCKED_REQUEST "Request sent — the main loop is blocked"
+#define FREE_REQUEST    "Request sent — the main loop is free"
+
+typedef struct
+{
+  MwDownloadList *list;
+  GHashTable     *requests;     /* MwDownload → GPtrArray of its "Request sent" lines */
+  guint           switch_off;   /* an idle queued during the first blocking request */
+} SwitchWatch;
+
+static gboolean
+switch_off_cb (gpointer user_data)
+{
+  SwitchWatch *watch = user_data;
+
+  watch->switch_off = 0;
+  mw_download_list_set_blocking_mode (watch->list, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+switch_watch_event_cb (MwDownloadList *list,
+                       MwDownload     *download,
+                       gint64          time,
+                       const char     *text,
+                       SwitchWatch    *watch)
+{
+  GPtrArray *lines;
+
+  if (!g_str_has_prefix (text, "Request sent"))
+    return;
+  lines = g_hash_table_lookup (watch->requests, download);
+  if (lines == NULL)
+    {
+      lines = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_insert (watch->requests, download, lines);
+    }
+  g_ptr_array_add (lines, g_strdup (text));
+
+  /* A person's click on the switch, made while the window is frozen: it reaches the
+   * main loop as a callback at input's priority, as soon as the loop runs again. */
+  if (g_str_has_prefix (text, BLOCKED_REQUEST) && watch->switch_off == 0 &&
+      mw_download_list_get_blocking_mode (list))
+    watch->switch_off = g_idle_add_full (G_PRIORITY_DEFAULT, switch_off_cb, watch, NULL);
+}
+
+static void
+assert_requests (SwitchWatch *watch,
+                 MwDownload  *download,
+                 const char  *prefix)
+{
+  GPtrArray *lines = g_hash_table_lookup (watch->requests, download);
+
+  if (lines == NULL || lines->len == 0)
+    g_error ("The download of %s sent no request", mw_download_get_url (download));
+  for (guint i = 0; i < lines->len; i++)
+    if (!g_str_has_prefix (g_ptr_array_index (lines, i), prefix))
+      g_error ("The download of %s logged “%s” where “%s…” was expected",
+               mw_download_get_url (download), (char *) g_ptr_array_index (lines, i), prefix);
+}
+
+/* Three downloads queued in freezing mode, the switch turned off while the first one
+ * blocks: the click counts at the end of that transfer, and the other two run
+ * responsive. */
+static void
+test_switch_off_between_freezes (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  SwitchWatch watch = { fixture->list, g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref), 0 };
+  GBytes *bodies[3];
+  MwDownload *downloads[3];
+
+  mw_download_list_set_blocking_mode (fixture->list, TRUE);
+  g_signal_connect (fixture->list, "download-event", G_CALLBACK (switch_watch_event_cb), &watch);
+  for (guint i = 0; i < G_N_ELEMENTS (downloads); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/frozen-%u.bin", i);
+      MwTestResource *resource;
+
+      bodies[i] = mw_test_make_bytes (120000 + i, 111 + i);
+      resource = mw_test_server_add (fixture->server, path, bodies[i]);
+      resource->throttle_chunk = 20000;
+      resource->throttle_delay_ms = 10;
+      downloads[i] = add_download (fixture, path);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (downloads); i++)
+    wait_until_finished (downloads[i]);
+  g_signal_handlers_disconnect_by_data (fixture->list, &watch);
+
+  g_assert_false (mw_download_list_get_blocking_mode (fixture->list));
+  assert_requests (&watch, downloads[0], BLOCKED_REQUEST);
+  assert_requests (&watch, downloads[1], FREE_REQUEST);
+  assert_requests (&watch, downloads[2], FREE_REQUEST);
+  for (guint i = 0; i < G_N_ELEMENTS (downloads); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("frozen-%u.bin", i);
+
+      assert_completed_as (fixture, downloads[i], name, bodies[i]);
+      g_bytes_unref (bodies[i]);
+    }
+  g_hash_table_unref (watch.requests);
+}
+
+/* GDK draws a frame from a source of this priority: below input, above idle work. */
+#define FRAME_PRIORITY (G_PRIORITY_HIGH_IDLE + 20)
+
+typedef struct
+{
+  guint   frame;        /* a frame asked for during the last blocking request */
+  guint   n_blocked;
+  guint   n_undrawn;    /* blocking requests made before the frame asked for earlier */
+} FrameWatch;
+
+static gboolean
+frame_cb (gpointer user_data)
+{
+  ((FrameWatch *) user_data)->frame = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+frame_watch_event_cb (MwDownloadList *list,
+                      MwDownload     *download,
+                      gint64          time,
+                      const char     *text,
+                      FrameWatch     *watch)
+{
+  if (!g_str_has_prefix (text, BLOCKED_REQUEST))
+    return;
+  watch->n_blocked++;
+  if (watch->frame != 0)
+    watch->n_undrawn++;
+  else
+    watch->frame = g_idle_add_full (FRAME_PRIORITY, frame_cb, watch, NULL);
+}
+
+/* In freezing mode each transfer blocks on its own, its retries too: a frame the window
+ * asks for during one is drawn before the next one starts. */
+static void
+test_frame_between_freezes (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (60000, 115);
+  FrameWatch watch = { 0, 0, 0 };
+  MwTestResource *busy;
+  MwDownload *retried, *other;
+
+  mw_download_list_set_blocking_mode (fixture->list, TRUE);
+  g_signal_connect (fixture->list, "download-event", G_CALLBACK (frame_watch_event_cb), &watch);
+  busy = add_busy_resource (fixture, "/busy.bin", body, "0");
+  mw_test_server_add (fixture->server, "/other.bin", body);
+  retried = add_download (fixture, "/busy.bin");
+  other = add_download (fixture, "/other.bin");
+
+  wait_until_finished (retried);
+  wait_until_finished (other);
+  g_signal_handlers_disconnect_by_data (fixture->list, &watch);
+  g_clear_handle_id (&watch.frame, g_source_remove);
+
+  assert_completed_as (fixture, retried, "busy.bin", body);
+  assert_completed_as (fixture, other, "other.bin", body);
+  g_assert_cmpuint (requests_of (fixture, busy), ==, 2);
+  g_assert_cmpuint (watch.n_blocked, ==, 3);
+  if (watch.n_undrawn > 0)
+    g_error ("%u of %u blocking requests started before the frame asked for during the one before",
+             watch.n_undrawn, watch.n_blocked);
+}
+
 /* --- Shutting down ------------------------------------------------------------------ */
 
 static void
@@ -927,6 +1098,8 @@ main (int   argc,
   ADD ("/download/sequence/wait-over-takes-slot", test_wait_over_takes_slot);
   ADD ("/download/sequence/switch-mode-keeps-wait", test_switch_keeps_wait);
   ADD ("/download/sequence/switch-mode-keeps-pause", test_switch_keeps_pause);
+  ADD ("/download/sequence/switch-off-between-freezes", test_switch_off_between_freezes);
+  ADD ("/download/sequence/frame-between-freezes", test_frame_between_freezes);
   ADD ("/download/sequence/shutdown-starts-nothing", test_shutdown_starts_nothing);
   ADD ("/download/sequence/shutdown-starts-nothing-freezing", test_shutdown_starts_nothing_freezing);
   ADD ("/download/sequence/target-appears-while-held", test_target_appears_while_held);

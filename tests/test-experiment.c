@@ -396,7 +396,8 @@ test_responsive_then_freezing (Fixture       *fixture,
                   freezing->waited_inputs, mw_experiment_run_get_duration (freezing));
 
   g_assert_cmpint (freezing->worst_lateness, >, 5 * responsive->worst_lateness);
-  g_assert_cmpint (freezing->worst_lateness, >, 500 * 1000);
+  /* Each file blocks on its own, about 0.5 s of throttled transfer. */
+  g_assert_cmpint (freezing->worst_lateness, >, 300 * 1000);
   /* Frozen for most of the transfers, not only for a moment of them. */
   g_assert_cmpint (2 * freezing->frozen_total, >=, mw_experiment_run_get_duration (freezing));
   g_assert_cmpuint (freezing->frames_missed, >, responsive->frames_missed);

@@ -678,11 +678,12 @@ test_freezing_while_host_busy (Fixture       *fixture,
   mw_test_run_loop_for (50);
 
   mw_feed_list_set_blocking_mode (fixture->list, TRUE);
+  /* The blocking fetch waits for its turn in the main loop: the watchdog watches both. */
   thread = watchdog_start (&watchdog, 15, "subscribing to a feed of a busy server");
   mw_feed_list_subscribe_async (fixture->list, fresh_url, NULL, result_cb, &result);
+  wait_result (&result, "the subscription to end");
   watchdog_stop (&watchdog, thread);
-  fresh = mw_feed_list_subscribe_finish (fixture->list, wait_result (&result, "the subscription to end"),
-                                         NULL, &error);
+  fresh = mw_feed_list_subscribe_finish (fixture->list, result, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (mw_feed_get_title (fresh), ==, "Fresh");
 
@@ -699,6 +700,107 @@ test_freezing_while_host_busy (Fixture       *fixture,
       g_assert_null (mw_feed_get_error_message (feed));
     }
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, n + 1);
+}
+
+/* --- Freezing one feed at a time ---------------------------------------------------------- */
+
+typedef struct
+{
+  MwFeedList *list;
+  GHashTable *parses;       /* MwFeed → its parse line */
+  guint       switch_off;   /* an idle queued during the first blocking request */
+} SwitchWatch;
+
+static gboolean
+switch_off_cb (gpointer user_data)
+{
+  SwitchWatch *watch = user_data;
+
+  watch->switch_off = 0;
+  mw_feed_list_set_blocking_mode (watch->list, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+switch_watch_event_cb (MwFeedList  *list,
+                       MwFeed      *feed,
+                       const char  *address,
+                       gint64       time,
+                       gint64       elapsed,
+                       const char  *text,
+                       SwitchWatch *watch)
+{
+  g_assert_cmpint (elapsed, >=, 0);
+  if (g_str_has_prefix (text, "Parsing"))
+    {
+      g_assert_nonnull (feed);
+      g_assert_false (g_hash_table_contains (watch->parses, feed));
+      g_hash_table_insert (watch->parses, feed, g_strdup (text));
+    }
+  /* A person's click on the switch, made while the window is frozen: it reaches the
+   * main loop as a callback at input's priority, as soon as the loop runs again. */
+  if (g_str_has_prefix (text, "Request sent — the main loop is blocked") && watch->switch_off == 0 &&
+      mw_feed_list_get_blocking_mode (list))
+    watch->switch_off = g_idle_add_full (G_PRIORITY_DEFAULT, switch_off_cb, watch, NULL);
+}
+
+static void
+assert_parse (SwitchWatch *watch,
+              MwFeed      *feed,
+              const char  *prefix)
+{
+  const char *line = g_hash_table_lookup (watch->parses, feed);
+
+  if (line == NULL)
+    g_error ("%s was not parsed", mw_feed_get_url (feed));
+  if (!g_str_has_prefix (line, prefix))
+    g_error ("%s logged “%s” where “%s…” was expected", mw_feed_get_url (feed), line, prefix);
+}
+
+/* All feeds refreshed in freezing mode, the switch turned off while the first one
+ * blocks: the click counts once that feed is done, and the others are parsed in a
+ * worker thread. */
+static void
+test_switch_off_between_freezes (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  SwitchWatch watch = { fixture->list, g_hash_table_new_full (NULL, NULL, NULL, g_free), 0 };
+  MwFeed *feeds[3];
+  guint counts[2] = { 0, G_N_ELEMENTS (feeds) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (feeds); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/frozen-%u.xml", i);
+      g_autofree char *title = g_strdup_printf ("Frozen %u", i);
+      g_autoptr(GError) error = NULL;
+
+      serve (fixture, path, title)->answer_delay_ms = 50;
+      feeds[i] = subscribe (fixture, path, NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  /* What the window's Refresh does, in freezing mode. */
+  mw_feed_list_set_blocking_mode (fixture->list, TRUE);
+  g_signal_connect (fixture->list, "event", G_CALLBACK (switch_watch_event_cb), &watch);
+  for (guint i = 0; i < G_N_ELEMENTS (feeds); i++)
+    mw_feed_list_refresh_async (fixture->list, feeds[i], NULL, refreshed_cb, &counts[0]);
+  wait_until (reached, counts, 20000, "every feed to be refreshed");
+  g_signal_handlers_disconnect_by_data (fixture->list, &watch);
+
+  g_assert_false (mw_feed_list_get_blocking_mode (fixture->list));
+  assert_parse (&watch, feeds[0], "Parsing on the main loop");
+  assert_parse (&watch, feeds[1], "Parsing in a worker thread");
+  assert_parse (&watch, feeds[2], "Parsing in a worker thread");
+  for (guint i = 0; i < G_N_ELEMENTS (feeds); i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Frozen %u", i);
+
+      g_assert_cmpstr (mw_feed_get_title (feeds[i]), ==, title);
+      g_assert_cmpuint (g_list_model_get_n_items (mw_feed_get_items (feeds[i])), ==, 2);
+      g_assert_null (mw_feed_get_error_message (feeds[i]));
+      g_object_unref (feeds[i]);
+    }
+  g_hash_table_unref (watch.parses);
 }
 
 int
@@ -721,6 +823,7 @@ main (int   argc,
   ADD ("/feeds/sequence/redirect-onto-subscribed/308", test_redirect_onto_subscribed, GUINT_TO_POINTER (308));
   ADD ("/feeds/sequence/refresh-redirects-onto-subscribed", test_refresh_redirects_onto_subscribed, NULL);
   ADD ("/feeds/sequence/freezing-while-host-busy", test_freezing_while_host_busy, NULL);
+  ADD ("/feeds/sequence/switch-off-between-freezes", test_switch_off_between_freezes, NULL);
 
   return g_test_run ();
 }

@@ -164,6 +164,19 @@ label_is (GtkWidget     *widget,
   return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0;
 }
 
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+menu_button_labelled (GtkWidget     *widget,
+                      gconstpointer  data)
+{
+  return g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)), data) == 0;
+}
+
 static MwDownloadRow *
 wait_for_row (Fixture    *fixture,
               MwDownload *download)
@@ -740,11 +753,134 @@ test_event_log (Fixture       *fixture,
   download = add_through_action (fixture, "/log.txt");
   wait_for_state (download, MW_DOWNLOAD_COMPLETED);
 
-  /* The lines come in the order the main loop did things. */
+  /* The lines come in the order the main loop did things, the first at the start of
+   * the download's run. */
   for (guint i = 0; i < g_list_model_get_n_items (log) && next < G_N_ELEMENTS (expected); i++)
-    if (strstr (gtk_string_list_get_string (GTK_STRING_LIST (log), i), expected[next]) != NULL)
+    {
+      const char *line = gtk_string_list_get_string (GTK_STRING_LIST (log), i);
+
+      if (strstr (line, expected[next]) == NULL)
+        continue;
+      if (next == 0 && strstr (line, "  +0.0 s  log.txt — Download started") == NULL)
+        g_error ("The download's first line does not start at +0.0 s: %s", line);
+      if (strstr (line, " s  log.txt — ") == NULL)
+        g_error ("A line of the download has no time since its request: %s", line);
       next++;
+    }
   g_assert_cmpuint (next, ==, G_N_ELEMENTS (expected));
+
+  /* The log explains itself in a sentence; the rest is a click away. */
+  {
+    GtkWidget *button = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_MENU_BUTTON,
+                                     menu_button_labelled, "_Learn More");
+    GtkPopover *popover;
+    GtkWidget *details;
+
+    g_assert_nonnull (button);
+    wait_until (is_mapped, button, 5000, "the event log's Learn More button to be shown");
+    gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+    iterate_for (50);
+    popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+    wait_until (is_mapped, popover, 5000, "the Learn More popover to open");
+    details = gtk_popover_get_child (popover);
+    g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (details)), "blocks on its own"));
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+    iterate_for (50);
+  }
+}
+
+static gboolean
+log_has (gpointer data)
+{
+  const char **words = data;
+  GListModel *log = mw_window_get_log (MW_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app))));
+
+  for (guint i = 0; i < g_list_model_get_n_items (log); i++)
+    {
+      const char *line = gtk_string_list_get_string (GTK_STRING_LIST (log), i);
+      gboolean all = TRUE;
+
+      for (guint j = 0; words[j] != NULL; j++)
+        all = all && strstr (line, words[j]) != NULL;
+      if (all)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+refreshed_cb (GObject      *source_object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  mw_feed_list_refresh_finish (MW_FEED_LIST (source_object), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* A feed's work is in the log too: a subscription by its address, a refresh by the
+ * feed's title, with where it was parsed and what was merged. */
+static void
+test_event_log_feeds (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  static const char rss[] =
+    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Logged Feed</title>"
+    "<item><title>One</title><guid>l1</guid><description>One</description></item>"
+    "</channel></rss>";
+  g_autoptr(GBytes) body = g_bytes_new_static (rss, strlen (rss));
+  g_autofree char *url = mw_test_server_url (fixture->server, "/logged.xml");
+  MwFeedList *feeds = mw_application_get_feeds (fixture->app);
+  MwTestResource *resource = mw_test_server_add (fixture->server, "/logged.xml", body);
+  const char *subscribed[] = { url, "+", " s  ", "Parsing in a worker thread", NULL };
+  const char *merged[] = { "Logged Feed — Subscribed, with 1 article", NULL };
+  const char *sent[] = { "Logged Feed — Request sent — the main loop is blocked", NULL };
+  const char *parsed[] = { "+", " s  Logged Feed — Parsing on the main loop", NULL };
+  const char *not_modified[] = { "Logged Feed — 304 Not Modified", NULL };
+  g_autoptr(MwFeed) feed = NULL;
+  gboolean refreshed = FALSE;
+
+  resource->content_type = g_strdup ("application/rss+xml");
+  resource->etag = g_strdup ("\"logged\"");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-log", NULL);
+
+  mw_window_subscribe (fixture->window, url);
+  wait_until (log_has, subscribed, 10000, "the subscription's parse line in the event log");
+  wait_until (log_has, merged, 10000, "the subscription's merge line in the event log");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (feeds)), ==, 1);
+  feed = g_list_model_get_item (G_LIST_MODEL (feeds), 0);
+
+  /* Refreshed in freezing mode: the same feed, parsed on the main loop. */
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode",
+                                      g_variant_new_boolean (TRUE));
+  mw_feed_list_refresh_async (feeds, feed, NULL, refreshed_cb, &refreshed);
+  wait_until (flag_is_set, &refreshed, 10000, "the refresh in freezing mode to end");
+  g_assert_true (log_has (sent));
+  g_assert_true (log_has (parsed));
+
+  /* Refreshed again with nothing new: nothing to parse, and the log says so. */
+  mw_test_server_lock (fixture->server);
+  resource->conditional = TRUE;
+  mw_test_server_unlock (fixture->server);
+  refreshed = FALSE;
+  mw_feed_list_refresh_async (feeds, feed, NULL, refreshed_cb, &refreshed);
+  wait_until (flag_is_set, &refreshed, 10000, "the conditional refresh to end");
+  g_assert_true (log_has (not_modified));
+
+  g_clear_object (&feed);
+  while (g_list_model_get_n_items (G_LIST_MODEL (feeds)) > 0)
+    {
+      g_autoptr(MwFeed) first = g_list_model_get_item (G_LIST_MODEL (feeds), 0);
+      g_autoptr(MwFeed) taken = mw_feed_list_take (feeds, first, NULL);
+    }
 }
 
 static gboolean
@@ -1474,6 +1610,7 @@ main (int   argc,
   ADD ("/window/responsive-while-downloading", test_responsive_while_downloading);
   ADD ("/window/freezing-mode-stalls", test_freezing_mode_stalls);
   ADD ("/window/event-log", test_event_log);
+  ADD ("/window/event-log/feeds", test_event_log_feeds);
   ADD ("/window/event-log-follows", test_event_log_follows);
   ADD ("/window/timeline", test_timeline);
   ADD ("/window/drop", test_drop);

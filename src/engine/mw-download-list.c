@@ -202,7 +202,9 @@ take_slot (MwDownloadList *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACTIVE]);
 }
 
-/* A run's wait is over: a free slot is its at once, else it waits for the pump. */
+/* A run's wait is over: a free slot is its at once, else it waits for the pump. In
+ * freezing mode it always waits for the pump: its attempt blocks, and only the pump
+ * starts blocking work, one transfer a turn. */
 static gboolean
 request_slot_cb (gpointer    owner,
                  MwDownload *download)
@@ -211,12 +213,13 @@ request_slot_cb (gpointer    owner,
 
   if (self->shut_down)
     return FALSE;
-  if (self->n_active < self->max_concurrent)
+  if (self->n_active < self->max_concurrent && !self->blocking_mode)
     {
       take_slot (self, download);
       return TRUE;
     }
   g_hash_table_add (self->want_slot, download);
+  schedule_pump (self);
   return FALSE;
 }
 
@@ -249,6 +252,7 @@ static gboolean
 pump_cb (gpointer user_data)
 {
   MwDownloadList *self = user_data;
+  gboolean took_turn = FALSE;
   guint awaiting = 0;
 
   self->pump_source = 0;
@@ -264,14 +268,17 @@ pump_cb (gpointer user_data)
   for (guint i = 0; i < self->items->len && self->n_active < self->max_concurrent; i++)
     {
       MwDownload *download = g_ptr_array_index (self->items, i);
+      gboolean blocking = self->blocking_mode;
 
       /* A run whose wait is over takes its turn in the list's order too. */
       if (g_hash_table_contains (self->want_slot, download))
         {
           take_slot (self, download);
-          _mw_download_run_take_slot (download);
-          if (self->blocking_mode)
-            i = (guint) -1;
+          if (_mw_download_run_take_slot (download) && blocking)
+            {
+              took_turn = TRUE;
+              break;
+            }
         }
       else if (mw_download_get_state (download) == MW_DOWNLOAD_QUEUED &&
                !mw_download_is_active (download))
@@ -284,12 +291,20 @@ pump_cb (gpointer user_data)
           start_download (self, download);
           if (download->awaiting_response)
             awaiting++;
-          /* In freezing mode a transfer may have run to its end already, and changed the
-           * list as it went: look again from the start. */
-          if (self->blocking_mode)
-            i = (guint) -1;
+          if (blocking)
+            {
+              took_turn = TRUE;
+              break;
+            }
         }
     }
+
+  /* In freezing mode a turn is one transfer, which has run to its end (or to a wait)
+   * by now. The next one starts from a later dispatch of the main loop, at a priority
+   * below input and drawing: the window takes the clicks that waited and draws a frame
+   * first, and a switch turned off meanwhile has the rest run responsive. */
+  if (took_turn)
+    schedule_pump (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -299,8 +314,10 @@ pump_cb (gpointer user_data)
 static void
 schedule_pump (MwDownloadList *self)
 {
+  int priority = self->blocking_mode ? G_PRIORITY_DEFAULT_IDLE : G_PRIORITY_DEFAULT;
+
   if (self->pump_source == 0 && !self->shut_down)
-    self->pump_source = g_idle_add_full (G_PRIORITY_DEFAULT, pump_cb, self, NULL);
+    self->pump_source = g_idle_add_full (priority, pump_cb, self, NULL);
 }
 
 static void
@@ -536,6 +553,13 @@ mw_download_list_set_blocking_mode (MwDownloadList *self,
   if (self->blocking_mode == blocking_mode)
     return;
   self->blocking_mode = blocking_mode;
+
+  /* A pump already scheduled moves to the new mode's priority. */
+  if (self->pump_source != 0)
+    {
+      g_clear_handle_id (&self->pump_source, g_source_remove);
+      schedule_pump (self);
+    }
 
   for (guint i = 0; i < self->items->len; i++)
     {
@@ -965,7 +989,8 @@ mw_download_list_class_init (MwDownloadListClass *klass)
   /**
    * MwDownloadList::download-event:
    * @download: the download
-   * @time: wall-clock microseconds since the epoch
+   * @time: wall-clock microseconds since the epoch; minus
+   *   mw_download_get_run_started(), the time since the download's run began
    * @text: what happened
    *
    * Every #MwDownload::event of the downloads in the list, for the event log.

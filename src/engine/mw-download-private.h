@@ -46,6 +46,8 @@ struct _MwDownload
   guint64          speed_sample_bytes;
   gint64           last_progress_notify;
   gboolean         awaiting_response;
+  gint64           run_started;      /* wall clock, when the last run began… */
+  gint64           run_started_monotonic;  /* …and the same moment on the monotonic clock */
   guint64          network_segment;  /* on the timeline, while connecting or receiving */
 
   guint            part_deletions;  /* of a cancelled run's .part, under way */

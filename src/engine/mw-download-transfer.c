@@ -790,7 +790,10 @@ wait_over_cb (gpointer user_data)
       /* Held while it waits for a slot: the timer's reference goes now. */
       run->wants_slot = TRUE;
       g_object_ref (task);
-      _mw_download_event (run->download, _("Waiting for a free place in the queue to try again"));
+      if (run->config->blocking)
+        _mw_download_event (run->download, _("Waiting for its turn: the window draws and answers clicks before the next blocking attempt"));
+      else
+        _mw_download_event (run->download, _("Waiting for a free place in the queue to try again"));
       return G_SOURCE_REMOVE;
     }
 

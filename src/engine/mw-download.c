@@ -305,7 +305,9 @@ mw_download_class_init (MwDownloadClass *klass)
 
   /**
    * MwDownload::event:
-   * @time: the wall-clock time it happened, in microseconds since the epoch
+   * @time: the wall-clock time it happened, in microseconds since the epoch; after a
+   *   run has begun, mw_download_get_run_started() plus the time since, as the monotonic
+   *   clock measures it
    * @text: what the transfer just did, as a sentence for the event log
    *
    * Emitted as it happens: in freezing mode during the block, so a window only shows
@@ -322,12 +324,32 @@ _mw_download_event (MwDownload *self,
 {
   g_autofree char *text = NULL;
   va_list args;
+  gint64 time;
 
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_signal_emit (self, signals[EVENT], 0, g_get_real_time (), text);
+  /* Measured from the run's start on the monotonic clock, so that "+1.5 s" in the log
+   * means a second and a half even when the wall clock is set meanwhile. */
+  if (self->run_started != 0)
+    time = self->run_started + (g_get_monotonic_time () - self->run_started_monotonic);
+  else
+    time = g_get_real_time ();
+  g_signal_emit (self, signals[EVENT], 0, time, text);
+}
+
+/**
+ * mw_download_get_run_started:
+ *
+ * Returns: when the download's current (or last) run began, in wall-clock microseconds
+ *   since the epoch, the clock of #MwDownload::event's time; 0 if it never ran
+ */
+gint64
+mw_download_get_run_started (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), 0);
+  return self->run_started;
 }
 
 static void
@@ -836,6 +858,8 @@ _mw_download_begin_run (MwDownload *self)
   g_assert (self->run_cancellable == NULL);
 
   self->run_cancellable = g_cancellable_new ();
+  self->run_started = g_get_real_time ();
+  self->run_started_monotonic = g_get_monotonic_time ();
   self->stop_request = MW_STOP_NONE;
   self->speed = 0;
   self->speed_sample_time = 0;

@@ -52,6 +52,7 @@ const char      *mw_download_get_last_modified  (MwDownload  *self);
 guint            mw_download_get_attempt        (MwDownload  *self);
 GDateTime       *mw_download_get_added          (MwDownload  *self);
 gboolean         mw_download_is_active          (MwDownload  *self);
+gint64           mw_download_get_run_started    (MwDownload  *self);
 gboolean         mw_download_is_finished        (MwDownload  *self);
 
 gboolean         mw_download_can_pause          (MwDownload  *self);

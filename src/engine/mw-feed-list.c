@@ -4,7 +4,9 @@
  *
  * Fetching is libsoup's async API on the main thread; parsing a document (and finding the
  * feeds an HTML page links to) runs in a worker thread, and its result is merged into
- * the feed on the main thread in one batch. In freezing mode both run inline, blocking.
+ * the feed on the main thread in one batch. In freezing mode both run inline, blocking,
+ * one feed at a time: each blocking fetch waits for a turn of its own, and the main loop
+ * runs between two turns.
  */
 #define G_LOG_DOMAIN "mw-feed-list"
 
@@ -49,6 +51,8 @@ struct _MwFeedList
   guint         refresh_source;
   GHashTable   *host_active;    /* host → number of requests under way */
   GQueue       *host_waiting;   /* GTask of fetches waiting for their host */
+  GQueue       *turn_waiting;   /* GTask of blocking fetches waiting for their turn */
+  guint         turn_source;    /* the idle that gives the next turn */
   GHashTable   *subscribing;    /* address → GTask (owned) of its subscription under way */
 };
 
@@ -65,7 +69,41 @@ enum {
   N_PROPS
 };
 
+enum {
+  EVENT,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* A line for the event log about the work on FEED (or on ADDRESS, before there is a
+ * feed), begun at STARTED on the monotonic clock. Main thread only. */
+static void emit_event (MwFeedList *self,
+                        MwFeed     *feed,
+                        const char *address,
+                        gint64      started,
+                        const char *format,
+                        ...) G_GNUC_PRINTF (5, 6);
+
+static void
+emit_event (MwFeedList *self,
+            MwFeed     *feed,
+            const char *address,
+            gint64      started,
+            const char *format,
+            ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_signal_emit (self, signals[EVENT], 0, feed, address, g_get_real_time (),
+                 g_get_monotonic_time () - started, text);
+}
 
 static GType
 mw_feed_list_get_item_type (GListModel *model)
@@ -103,6 +141,9 @@ mw_feed_list_model_init (GListModelInterface *iface)
 typedef struct
 {
   char         *url;
+  char         *address;         /* the one asked for, before any redirect… */
+  MwFeed       *feed;            /* …and the feed it is for, if it is one yet */
+  gint64        started;         /* when the work it is part of began, monotonic */
   char         *host;            /* whose connections it counts against */
   gboolean      holds_slot;
   char         *permanent_url;   /* where 301/308 moved it, all hops permanent */
@@ -130,6 +171,8 @@ fetch_free (Fetch *fetch)
   g_clear_object (&fetch->caller);
   g_clear_object (&fetch->cancellable);
   g_free (fetch->url);
+  g_free (fetch->address);
+  g_clear_object (&fetch->feed);
   g_free (fetch->host);
   g_free (fetch->permanent_url);
   g_free (fetch->etag);
@@ -143,6 +186,9 @@ fetch_free (Fetch *fetch)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_free)
 
 static void fetch_send (GTask *task);
+
+#define fetch_event(self, fetch, ...) \
+  emit_event ((self), (fetch)->feed, (fetch)->address, (fetch)->started, __VA_ARGS__)
 
 static char *
 host_of (const char *url)
@@ -205,8 +251,18 @@ fetch_return (GTask  *task,
               GError *error)
 {
   Fetch *fetch = g_task_get_task_data (task);
+  MwFeedList *self = g_task_get_source_object (task);
 
-  release_slot (g_task_get_source_object (task), fetch);
+  release_slot (self, fetch);
+  if (error == NULL && SOUP_STATUS_IS_SUCCESSFUL (fetch->status))
+    {
+      g_autofree char *size = g_format_size (fetch->data->len);
+
+      if (fetch->blocking)
+        fetch_event (self, fetch, _("Body received: %s (blocking reads)"), size);
+      else
+        fetch_event (self, fetch, _("Body received: %s (callbacks)"), size);
+    }
 
   if (fetch->body != NULL && !fetch->blocking)
     g_input_stream_close_async (fetch->body, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
@@ -318,6 +374,7 @@ got_response (GTask        *task,
           g_free (fetch->permanent_url);
           fetch->permanent_url = g_strdup (next_url);
         }
+      fetch_event (g_task_get_source_object (task), fetch, _("Redirected (HTTP %u) to %s"), status, next_url);
       g_free (fetch->url);
       fetch->url = g_steal_pointer (&next_url);
       if (!fetch->blocking)
@@ -439,13 +496,65 @@ fetch_send (GTask *task)
        * by answers that only the main loop, blocked here, could read to their end, and
        * this request would wait for one of them for ever. Only one blocking request is
        * ever under way, so a host sees at most one connection more than the limit. */
-      GInputStream *body = soup_session_send (blocking_session (self), fetch->message,
-                                              g_task_get_cancellable (task), &error);
+      GInputStream *body;
+
+      fetch_event (self, fetch, _("Request sent — the main loop is blocked until the server answers"));
+      body = soup_session_send (blocking_session (self), fetch->message,
+                                g_task_get_cancellable (task), &error);
       got_response (task, body, error);
     }
   else
-    soup_session_send_async (self->session, fetch->message, G_PRIORITY_DEFAULT,
-                             g_task_get_cancellable (task), send_cb, g_object_ref (task));
+    {
+      soup_session_send_async (self->session, fetch->message, G_PRIORITY_DEFAULT,
+                               g_task_get_cancellable (task), send_cb, g_object_ref (task));
+      fetch_event (self, fetch, _("Request sent — the main loop is free while the server answers"));
+    }
+}
+
+static void schedule_turn (MwFeedList *self);
+
+/* Starts a fetch that may go now, or queues it behind its host's others. */
+static void
+fetch_start_or_wait (MwFeedList *self,
+                     GTask      *task)
+{
+  if (take_slot (self, g_task_get_task_data (task)))
+    fetch_send (task);
+  else
+    g_queue_push_tail (self->host_waiting, g_object_ref (task));
+}
+
+/* In freezing mode each feed blocks on its own: one blocking fetch a turn, with the
+ * parse that follows it, and the next turn only after the main loop has taken input
+ * and drawn a frame. Once the switch is off, whatever still waits goes out responsive. */
+static gboolean
+turn_cb (gpointer user_data)
+{
+  MwFeedList *self = user_data;
+  g_autoptr(GTask) task = NULL;
+
+  self->turn_source = 0;
+  while ((task = g_queue_pop_head (self->turn_waiting)) != NULL)
+    {
+      Fetch *fetch = g_task_get_task_data (task);
+
+      fetch->blocking = self->blocking_mode;
+      fetch_start_or_wait (self, task);
+      g_clear_object (&task);
+      if (self->blocking_mode)
+        break;
+    }
+  if (!g_queue_is_empty (self->turn_waiting))
+    schedule_turn (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Below the priority of input and of drawing: both come before the next turn. */
+static void
+schedule_turn (MwFeedList *self)
+{
+  if (self->turn_source == 0)
+    self->turn_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, turn_cb, self, NULL);
 }
 
 static void
@@ -458,6 +567,8 @@ caller_cancelled_cb (GCancellable *caller,
 static void
 fetch_async (MwFeedList          *self,
              const char          *url,
+             MwFeed              *feed,
+             gint64               started,
              const char          *etag,
              const char          *last_modified,
              GCancellable        *cancellable,
@@ -477,6 +588,9 @@ fetch_async (MwFeedList          *self,
                                                      g_object_ref (fetch->cancellable), g_object_unref);
     }
   fetch->url = g_strdup (url);
+  fetch->address = g_strdup (url);
+  fetch->feed = feed ? g_object_ref (feed) : NULL;
+  fetch->started = started;
   fetch->host = host_of (url);
   fetch->etag = g_strdup (etag);
   fetch->last_modified = g_strdup (last_modified);
@@ -487,10 +601,13 @@ fetch_async (MwFeedList          *self,
   g_task_set_source_tag (task, fetch_async);
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
-  if (take_slot (self, fetch))
-    fetch_send (task);
+  if (fetch->blocking)
+    {
+      g_queue_push_tail (self->turn_waiting, g_steal_pointer (&task));
+      schedule_turn (self);
+    }
   else
-    g_queue_push_tail (self->host_waiting, g_steal_pointer (&task));
+    fetch_start_or_wait (self, task);
 }
 
 /* Returns: (transfer none): the fetch, valid while RESULT is alive */
@@ -604,10 +721,14 @@ parse_async (MwFeedList          *self,
   g_task_set_source_tag (task, parse_async);
   g_task_set_task_data (task, parse, (GDestroyNotify) parse_free);
 
-  if (self->blocking_mode)
+  /* A feed fetched blocking is parsed blocking, in the same turn: the switch turned off
+   * meanwhile counts from the next feed on. */
+  if (fetch->blocking)
     {
       /* Freezing mode: the same parse, right here on the main thread. */
       GError *error = NULL;
+
+      fetch_event (self, fetch, _("Parsing on the main loop — the window is blocked"));
 
       if (parse_run (parse, &error))
         g_task_return_boolean (task, TRUE);
@@ -615,6 +736,7 @@ parse_async (MwFeedList          *self,
         g_task_return_error (task, error);
       return;
     }
+  fetch_event (self, fetch, _("Parsing in a worker thread — the main loop stays free"));
   g_task_run_in_thread (task, parse_thread);
 }
 
@@ -714,6 +836,7 @@ typedef struct
   GAsyncResult *fetched;
   GPtrArray    *choices;
   gboolean      followed_page;
+  gint64        started;        /* monotonic, for the event log */
   GCancellable *cancellable;    /* cancelled once every request has been */
   GPtrArray    *requests;       /* Request*: who waits for the outcome */
 } Subscribe;
@@ -794,6 +917,7 @@ subscribe_parsed_cb (GObject      *source_object,
   g_autoptr(MwFeed) feed = NULL;
   MwFeed *known;
   const char *url;
+  guint added;
 
   if (parse == NULL)
     {
@@ -842,10 +966,12 @@ subscribe_parsed_cb (GObject      *source_object,
     }
 
   feed = mw_feed_new (url);
-  mw_feed_apply (feed, parse->parsed, g_get_real_time () / G_USEC_PER_SEC);
+  added = mw_feed_apply (feed, parse->parsed, g_get_real_time () / G_USEC_PER_SEC);
   mw_feed_set_validators (feed, fetch->etag, fetch->last_modified);
   mw_feed_set_error_message (feed, parse->parsed->problem);
   mw_feed_list_insert (self, self->feeds->len, feed);
+  emit_event (self, feed, subscribe->key, subscribe->started,
+              ngettext ("Subscribed, with %u article", "Subscribed, with %u articles", added), added);
   g_task_return_pointer (task, g_object_ref (feed), g_object_unref);
 }
 
@@ -885,7 +1011,7 @@ subscribe_fetch (GTask *task)
 {
   Subscribe *subscribe = g_task_get_task_data (task);
 
-  fetch_async (g_task_get_source_object (task), subscribe->url, NULL, NULL,
+  fetch_async (g_task_get_source_object (task), subscribe->url, NULL, subscribe->started, NULL, NULL,
                g_task_get_cancellable (task), subscribe_fetched_cb, g_object_ref (task));
 }
 
@@ -922,6 +1048,8 @@ subscribe_done_cb (GObject      *source_object,
   g_autoptr(MwFeed) feed = g_task_propagate_pointer (job, &error);
 
   subscribe->requests = g_ptr_array_new ();
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    emit_event (self, NULL, subscribe->key, subscribe->started, _("Failed: %s"), error->message);
   /* Unless a job for the same address took its place when this one was cancelled. GTask
    * holds the job while this callback runs. */
   if (g_hash_table_lookup (self->subscribing, subscribe->key) == job)
@@ -993,6 +1121,7 @@ mw_feed_list_subscribe_async (MwFeedList          *self,
       subscribe->url = g_steal_pointer (&normal);
       subscribe->cancellable = g_cancellable_new ();
       subscribe->requests = g_ptr_array_new ();
+      subscribe->started = g_get_monotonic_time ();
       job = g_task_new (self, subscribe->cancellable, subscribe_done_cb, NULL);
       g_task_set_source_tag (job, subscribe_fetch);
       g_task_set_task_data (job, subscribe, (GDestroyNotify) subscribe_free);
@@ -1040,6 +1169,7 @@ typedef struct
 {
   MwFeed       *feed;
   GAsyncResult *fetched;
+  gint64        started;        /* monotonic, for the event log */
 } Refresh;
 
 static void
@@ -1060,6 +1190,9 @@ refresh_return (GTask  *task,
   if (error != NULL)
     {
       g_autofree char *message = describe (error, mw_feed_get_url (refresh->feed));
+
+      emit_event (g_task_get_source_object (task), refresh->feed, mw_feed_get_url (refresh->feed),
+                  refresh->started, _("Failed: %s"), message);
       mw_feed_set_error_message (refresh->feed, message);
       g_task_return_error (task, error);
     }
@@ -1117,6 +1250,7 @@ refresh_parsed_cb (GObject      *source_object,
   Fetch *fetch = g_task_get_task_data (G_TASK (refresh->fetched));
   GError *error = NULL;
   Parse *parse = parse_finish (result, &error);
+  guint added;
 
   if (parse == NULL)
     {
@@ -1125,7 +1259,10 @@ refresh_parsed_cb (GObject      *source_object,
     }
 
   /* One batch on the main thread: the whole document merged at once. */
-  mw_feed_apply (refresh->feed, parse->parsed, g_get_real_time () / G_USEC_PER_SEC);
+  added = mw_feed_apply (refresh->feed, parse->parsed, g_get_real_time () / G_USEC_PER_SEC);
+  emit_event (g_task_get_source_object (task), refresh->feed, mw_feed_get_url (refresh->feed),
+              refresh->started,
+              ngettext ("Merged: %u new article", "Merged: %u new articles", added), added);
   mw_feed_set_validators (refresh->feed, fetch->etag, fetch->last_modified);
   mw_feed_set_error_message (refresh->feed, parse->parsed->problem);
   refresh_return (task, NULL);
@@ -1168,6 +1305,7 @@ refresh_fetched_cb (GObject      *source_object,
     {
     case SOUP_STATUS_NOT_MODIFIED:
       /* Nothing new, and nothing downloaded to find that out. */
+      fetch_event (self, fetch, _("304 Not Modified — nothing new, nothing to parse"));
       mw_feed_set_error_message (refresh->feed, NULL);
       refresh_return (task, NULL);
       return;
@@ -1207,7 +1345,8 @@ refresh_start (GTask *task)
   MwFeedList *self = g_task_get_source_object (task);
   Refresh *refresh = g_task_get_task_data (task);
 
-  fetch_async (self, mw_feed_get_url (refresh->feed), mw_feed_get_etag (refresh->feed),
+  fetch_async (self, mw_feed_get_url (refresh->feed), refresh->feed, refresh->started,
+               mw_feed_get_etag (refresh->feed),
                mw_feed_get_last_modified (refresh->feed), g_task_get_cancellable (task),
                refresh_fetched_cb, g_object_ref (task));
 }
@@ -1231,6 +1370,7 @@ mw_feed_list_refresh_async (MwFeedList          *self,
   g_task_set_source_tag (task, mw_feed_list_refresh_async);
   refresh = g_new0 (Refresh, 1);
   refresh->feed = g_object_ref (feed);
+  refresh->started = g_get_monotonic_time ();
   g_task_set_task_data (task, refresh, (GDestroyNotify) refresh_free);
 
   if (mw_feed_get_gone (feed) || mw_feed_get_refreshing (feed) ||
@@ -1455,6 +1595,12 @@ mw_feed_list_set_blocking_mode (MwFeedList *self,
   if (self->blocking_mode == blocking_mode)
     return;
   self->blocking_mode = blocking_mode;
+  /* Fetches waiting for a blocking turn go out responsive now, not after an idle. */
+  if (!blocking_mode && self->turn_source != 0)
+    {
+      g_clear_handle_id (&self->turn_source, g_source_remove);
+      turn_cb (self);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKING_MODE]);
 }
 
@@ -1667,6 +1813,9 @@ mw_feed_list_dispose (GObject *object)
         }
       g_clear_pointer (&self->feeds, g_ptr_array_unref);
     }
+  g_clear_handle_id (&self->turn_source, g_source_remove);
+  if (self->turn_waiting != NULL)
+    g_queue_free_full (g_steal_pointer (&self->turn_waiting), g_object_unref);
   if (self->host_waiting != NULL)
     g_queue_free_full (g_steal_pointer (&self->host_waiting), g_object_unref);
   g_clear_pointer (&self->host_active, g_hash_table_unref);
@@ -1742,6 +1891,20 @@ mw_feed_list_class_init (MwFeedListClass *klass)
   properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, ro);
   properties[PROP_LOAD_ERROR] = g_param_spec_string ("load-error", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * MwFeedList::event:
+   * @feed: (nullable): the feed, or %NULL for a subscription that has none yet
+   * @address: the address asked for
+   * @time: the wall-clock time it happened, in microseconds since the epoch
+   * @elapsed: microseconds since the refresh or subscription began, on the monotonic clock
+   * @text: what the list just did, as a sentence for the event log
+   *
+   * Emitted on the main thread as it happens: in freezing mode during the block.
+   */
+  signals[EVENT] = g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 5, MW_TYPE_FEED, G_TYPE_STRING,
+                                 G_TYPE_INT64, G_TYPE_INT64, G_TYPE_STRING);
 }
 
 static void
@@ -1750,6 +1913,7 @@ mw_feed_list_init (MwFeedList *self)
   self->feeds = g_ptr_array_new_with_free_func (g_object_unref);
   self->host_active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->host_waiting = g_queue_new ();
+  self->turn_waiting = g_queue_new ();
   self->subscribing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->session = new_session ();
 }

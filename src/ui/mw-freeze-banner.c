@@ -27,8 +27,8 @@
 /* Input queued during a stall is handled right after the monitor's first tick; the
  * report waits this long so that it can count it. */
 #define REPORT_DELAY_MS               300
-/* An event handled this much later than it happened waited for the main loop. */
-#define INPUT_WAITED_MS               100
+/* Slack for the display server's coarse clock, when placing input inside a freeze. */
+#define INPUT_CLOCK_SLACK_US          (20 * G_USEC_PER_SEC / 1000)
 
 struct _MwFreezeBanner
 {
@@ -49,6 +49,7 @@ struct _MwFreezeBanner
   guint               report_source;
   guint               report_stalls;
   gint64              report_total;
+  gint64              report_start;
   gint64              report_end;
   guint               report_inputs;
   double              frame_rate;
@@ -203,6 +204,7 @@ stall_cb (MwMonitor      *monitor,
     {
       self->report_stalls = 0;
       self->report_total = 0;
+      self->report_start = now - duration;
       if (self->report_inputs != 0)
         {
           self->report_inputs = 0;
@@ -237,7 +239,7 @@ input_cb (GtkEventControllerLegacy *controller,
           MwFreezeBanner           *self)
 {
   GdkEventType type = gdk_event_get_event_type (event);
-  gint64 waited;
+  gint64 waited, now, happened;
 
   /* A click is counted by its release: of two presses queued during one stall, GTK 4.8
    * was seen to hand the window's controllers only the first, but both releases. */
@@ -245,10 +247,14 @@ input_cb (GtkEventControllerLegacy *controller,
     return GDK_EVENT_PROPAGATE;
 
   waited = input_waited_ms (event);
-  /* Only input that waited for a stall being reported: not one the clock cannot place. */
-  if (self->report_stalls > 0 && waited >= INPUT_WAITED_MS &&
-      waited * 1000 <= self->report_total + REPORT_JOIN_US &&
-      g_get_monotonic_time () - self->report_end < REPORT_JOIN_US)
+  now = g_get_monotonic_time ();
+  happened = now - waited * 1000;
+  /* Input that happened while the window was frozen (from the first stall of the freeze
+   * being reported to the end of its latest), not input the clock cannot place. */
+  if (self->report_stalls > 0 && waited >= 0 &&
+      happened >= self->report_start - INPUT_CLOCK_SLACK_US &&
+      happened <= self->report_end + INPUT_CLOCK_SLACK_US &&
+      now - self->report_end < REPORT_JOIN_US)
     {
       double x, y;
 

@@ -110,16 +110,24 @@ mw_window_set_demo_available (MwWindow *self,
   mw_feeds_page_set_demo_available (self->feeds_page, available);
 }
 
+/* A line of the log: the clock time, then, for the work of a download or a feed, the
+ * time since its request began ("+1.5 s"; ELAPSED < 0 for none), then what happened. */
 static void
 log_line (MwWindow   *self,
           gint64      time,
+          gint64      elapsed,
           const char *subject,
           const char *text)
 {
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (time / G_USEC_PER_SEC);
   g_autofree char *clock = when ? g_date_time_format (when, "%H:%M:%S") : g_strdup ("");
   g_autofree char *event = subject != NULL ? g_strdup_printf ("%s — %s", subject, text) : g_strdup (text);
-  g_autofree char *line = g_strdup_printf ("%s.%03d  %s", clock, (int) ((time / 1000) % 1000), event);
+  /* TRANSLATORS: seconds since a download or feed sent its request, in the event log */
+  g_autofree char *since = elapsed >= 0 ? g_strdup_printf (_("+%.1f s"), elapsed / (double) G_USEC_PER_SEC)
+                                        : NULL;
+  g_autofree char *line = since != NULL
+                          ? g_strdup_printf ("%s.%03d  %s  %s", clock, (int) ((time / 1000) % 1000), since, event)
+                          : g_strdup_printf ("%s.%03d  %s", clock, (int) ((time / 1000) % 1000), event);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->log_lines));
 
   if (n >= MAX_LOG_LINES)
@@ -137,8 +145,23 @@ download_event_cb (MwDownloadList *list,
                    MwWindow       *self)
 {
   g_autofree char *name = mw_download_dup_display_name (download);
+  gint64 started = mw_download_get_run_started (download);
 
-  log_line (self, time, name, text);
+  log_line (self, time, started > 0 && time >= started ? time - started : -1, name, text);
+}
+
+static void
+feed_event_cb (MwFeedList *list,
+               MwFeed     *feed,
+               const char *address,
+               gint64      time,
+               gint64      elapsed,
+               const char *text,
+               MwWindow   *self)
+{
+  g_autofree char *title = feed != NULL ? mw_feed_dup_display_title (feed) : g_strdup (address);
+
+  log_line (self, time, elapsed, title, text);
 }
 
 static void
@@ -150,7 +173,7 @@ stall_cb (MwMonitor *monitor,
   g_autofree char *text = g_strdup_printf (_("The main loop was blocked for %s: nothing could be drawn or clicked meanwhile"),
                                            length);
 
-  log_line (self, g_get_real_time (), NULL, text);
+  log_line (self, g_get_real_time (), -1, NULL, text);
 }
 
 /* The log follows new lines, as a terminal does, until the person scrolls up to read;
@@ -664,6 +687,7 @@ setup (MwWindow      *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->downloads, "download-event", G_CALLBACK (download_event_cb), self, 0);
   g_signal_connect_object (self->downloads, "download-finished", G_CALLBACK (download_finished_cb), self, 0);
+  g_signal_connect_object (mw_application_get_feeds (application), "event", G_CALLBACK (feed_event_cb), self, 0);
   g_signal_connect_object (monitor, "stall", G_CALLBACK (stall_cb), self, 0);
   update_empty_state (self);
 
