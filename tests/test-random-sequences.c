@@ -159,6 +159,55 @@ op_add_again (World *world)
   return TRUE;
 }
 
+/* With the checksum of the file the server will send (or, one time in four, of
+ * something else: that download must fail and say why). */
+static gboolean
+op_add_checked (World *world)
+{
+  FileRes *res = pick_file (world);
+  g_autoptr(GBytes) body = file_res_next_body (res);
+  g_autofree char *sha256 = NULL;
+  g_autoptr(GError) error = NULL;
+  MwDownload *download;
+  Tracked *tracked;
+
+  if (chance (world, 4))
+    {
+      g_autoptr(GBytes) other = mw_test_make_bytes (100, world->step);
+      sha256 = sha256_of (other);
+    }
+  else
+    sha256 = sha256_of (body);
+  download = mw_download_list_add (world->downloads, res->url, sha256, &error);
+  if (download == NULL)
+    {
+      world_broke (world, "adding %s with a checksum failed: %s", res->url, error->message);
+      return TRUE;
+    }
+  tracked = world_track (world, download, res);
+  tracked->sha256 = g_steal_pointer (&sha256);
+  world_say (world, "add d%u: %s, with the SHA-256 %s", tracked->id, res->path, tracked->sha256);
+  return TRUE;
+}
+
+static gboolean
+op_add_redirected (World *world)
+{
+  FileRes *res = pick_file (world);
+  g_autoptr(GError) error = NULL;
+  MwDownload *download = mw_download_list_add (world->downloads, res->alias_url, NULL, &error);
+  Tracked *tracked;
+
+  if (download == NULL)
+    {
+      world_broke (world, "adding %s failed: %s", res->alias_url, error->message);
+      return TRUE;
+    }
+  tracked = world_track (world, download, res);
+  world_say (world, "add d%u: %s, which redirects to %s", tracked->id, res->alias_url, res->path);
+  return TRUE;
+}
+
 static gboolean
 listed (World   *world,
         Tracked *tracked)
@@ -362,6 +411,90 @@ op_dismiss_remove (World *world)
   return TRUE;
 }
 
+/* Remove without undo: an unfinished download is cancelled at once. */
+static gboolean
+op_remove_for_good (World *world)
+{
+  Tracked *tracked = pick_tracked (world, listed);
+  g_autofree char *what = NULL;
+
+  if (tracked == NULL)
+    return FALSE;
+  what = tracked_describe (tracked);
+  world_say (world, "remove %s for good", what);
+  if (mw_download_get_state (tracked->download) != MW_DOWNLOAD_COMPLETED)
+    tracked->want = WANT_CANCELLED;
+  tracked->dropped = TRUE;
+  mw_download_list_remove (world->downloads, tracked->download, FALSE);
+  return TRUE;
+}
+
+static gboolean
+can_cancel_idle (World   *world,
+                 Tracked *tracked)
+{
+  return can_cancel (world, tracked) && !mw_download_is_active (tracked->download);
+}
+
+/* Two clicks in a row, as people make them. */
+static gboolean
+op_cancel_then_retry (World *world)
+{
+  Tracked *tracked = pick_tracked (world, can_cancel_idle);
+  g_autofree char *what = NULL;
+
+  if (tracked == NULL)
+    return FALSE;
+  what = tracked_describe (tracked);
+  mw_download_cancel (tracked->download);
+  tracked->want = WANT_CANCELLED;
+  if (!can_retry (world, tracked))
+    {
+      world_say (world, "cancel %s", what);
+      return TRUE;
+    }
+  world_say (world, "cancel %s and try it again at once", what);
+  mw_download_retry (tracked->download);
+  tracked->want = WANT_RUN;
+  return TRUE;
+}
+
+static gboolean
+op_cancel_then_add_again (World *world)
+{
+  Tracked *tracked = pick_tracked (world, can_cancel);
+  g_autofree char *what = NULL;
+  Tracked *again;
+
+  if (tracked == NULL)
+    return FALSE;
+  what = tracked_describe (tracked);
+  mw_download_cancel (tracked->download);
+  tracked->want = WANT_CANCELLED;
+  again = add_download (world, tracked->res);
+  if (again != NULL)
+    world_say (world, "cancel %s and add its address again, as d%u", what, again->id);
+  return TRUE;
+}
+
+static gboolean
+op_pause_then_resume (World *world)
+{
+  Tracked *tracked = pick_tracked (world, can_pause);
+  g_autofree char *what = NULL;
+
+  if (tracked == NULL)
+    return FALSE;
+  what = tracked_describe (tracked);
+  world_say (world, "pause %s and resume it at once", what);
+  mw_download_pause (tracked->download);
+  if (mw_download_can_resume (tracked->download))
+    mw_download_resume (tracked->download);
+  else
+    tracked->want = WANT_PAUSED;
+  return TRUE;
+}
+
 static gboolean
 op_folder (World *world)
 {
@@ -427,6 +560,29 @@ op_mode (World *world)
     return FALSE;
   world_say (world, "turn freezing mode %s", world->blocking ? "off" : "on");
   set_blocking (world, !world->blocking);
+  return TRUE;
+}
+
+static gboolean
+op_mode_then_pause (World *world)
+{
+  Tracked *tracked;
+  g_autofree char *what = NULL;
+
+  if (avoid[AVOID_PAUSE_RIGHT_AFTER_MODE_SWITCH] ||
+      (!world->blocking && avoid[AVOID_FREEZING_WITH_FETCHES_IN_FLIGHT] && world->pending->len > 0))
+    return FALSE;
+  tracked = pick_tracked (world, can_pause);
+  if (tracked == NULL || !mw_download_is_active (tracked->download))
+    return FALSE;
+  what = tracked_describe (tracked);
+  world_say (world, "turn freezing mode %s and pause %s at once", world->blocking ? "off" : "on", what);
+  set_blocking (world, !world->blocking);
+  if (mw_download_can_pause (tracked->download))
+    {
+      mw_download_pause (tracked->download);
+      tracked->want = WANT_PAUSED;
+    }
   return TRUE;
 }
 
@@ -565,7 +721,9 @@ srv_change (World *world)
   mw_test_server_lock (res->server);
   size = g_bytes_get_size (resource->body);
   mw_test_server_unlock (res->server);
-  size = MAX (size + pick (world, 20000), 10000) - pick (world, 10000);
+  /* Another size too, a little larger or smaller (MAX would evaluate pick() twice). */
+  size += pick (world, 20000);
+  size = size > 10000 ? size - pick (world, 10000) : size;
   res->n_versions++;
   body = mw_test_make_bytes (size, world->seed * 7919u + res->index * 97u + res->n_versions);
   etag = g_strdup_printf ("\"f%u-v%u\"", res->index, res->n_versions);
@@ -717,19 +875,20 @@ static gboolean
 op_subscribe (World *world)
 {
   FeedRes *res = pick_feed_res (world);
-  const char *urls[] = { res->url, res->moved_to, NULL };
+  const char *urls[] = { res->url, res->leads_to, NULL };
   g_autofree char *what = g_strdup_printf ("subscribe to %s", res->path);
   Pending *pending;
 
   if (avoid[AVOID_SAME_FEED_TWICE_AT_ONCE] &&
-      (url_is_pending (world, res->url) || (res->moved_to != NULL && url_is_pending (world, res->moved_to)) ||
-       (res->moved_to != NULL && followed (world, res->moved_to))))
+      (url_is_pending (world, res->url) || (res->leads_to != NULL && url_is_pending (world, res->leads_to)) ||
+       (res->leads_to != NULL && !res->page && followed (world, res->leads_to))))
     return FALSE;
 
-  world_say (world, "%s%s%s", what, res->moved_to ? " (moved for good)" : "",
+  world_say (world, "%s%s%s%s", what, res->page ? " (a page that links a feed)" : "",
+             res->leads_to && !res->page ? " (moved for good)" : "",
              res->oversize ? " (over the size limit)" : "");
   pending = pending_new (world, what, urls);
-  pending->must_fail = followed (world, res->url) || res->oversize;
+  pending->must_fail = followed (world, res->url) || followed (world, res->leads_to) || res->oversize;
   mw_feed_list_subscribe_async (world->feeds, res->url, NULL, subscribed_cb, pending);
   return TRUE;
 }
@@ -901,13 +1060,13 @@ op_import (World *world)
 
       if (avoid[AVOID_SAME_FEED_TWICE_AT_ONCE])
         {
-          FeedRes *target = res->moved_to ? world_feed_res_for_url (world, res->moved_to) : res;
-          gboolean clash = res->moved_to != NULL && followed (world, res->moved_to);
+          FeedRes *target = res->leads_to ? world_feed_res_for_url (world, res->leads_to) : res;
+          gboolean clash = res->leads_to != NULL && followed (world, res->leads_to);
 
           for (guint j = 0; j < urls->len && !clash; j++)
             {
               FeedRes *other = world_feed_res_for_url (world, g_ptr_array_index (urls, j));
-              FeedRes *other_target = other->moved_to ? world_feed_res_for_url (world, other->moved_to) : other;
+              FeedRes *other_target = other->leads_to ? world_feed_res_for_url (world, other->leads_to) : other;
 
               clash = other_target == target;
             }
@@ -915,8 +1074,8 @@ op_import (World *world)
             continue;
         }
       g_ptr_array_add (urls, res->url);
-      if (res->moved_to != NULL)
-        g_ptr_array_add (urls, res->moved_to);
+      if (res->leads_to != NULL)
+        g_ptr_array_add (urls, res->leads_to);
       g_string_append_printf (opml, "<outline type=\"rss\" text=\"Feed\" xmlUrl=\"%s\"/>\n", res->url);
     }
   g_string_append (opml, "</body></opml>\n");
@@ -1020,7 +1179,7 @@ pick_plain_feed_res (World *world)
 {
   FeedRes *res = pick_feed_res (world);
 
-  return res->moved_to == NULL && !res->oversize ? res : NULL;
+  return res->leads_to == NULL && !res->oversize ? res : NULL;
 }
 
 static gboolean
@@ -1073,6 +1232,13 @@ static const struct
 } ops[] = {
   { 10, op_add },
   { 3, op_add_again },
+  { 2, op_add_checked },
+  { 2, op_add_redirected },
+  { 1, op_remove_for_good },
+  { 2, op_cancel_then_retry },
+  { 2, op_cancel_then_add_again },
+  { 2, op_pause_then_resume },
+  { 1, op_mode_then_pause },
   { 8, op_pause },
   { 8, op_resume },
   { 5, op_cancel },
@@ -1267,6 +1433,19 @@ finale (World *world)
         continue;
       if (state == MW_DOWNLOAD_COMPLETED)
         world->n_completed++;
+      else if (state == MW_DOWNLOAD_FAILED && tracked->sha256 != NULL)
+        {
+          /* Added with a checksum of another file, or the file changed since. */
+          g_autoptr(GBytes) body = file_res_next_body (tracked->res);
+          g_autofree char *sha256 = sha256_of (body);
+
+          if (g_ascii_strcasecmp (sha256, tracked->sha256) == 0)
+            {
+              g_autofree char *what = tracked_describe (tracked);
+              world_broke (world, "%s did not complete, and the server sends what its checksum "
+                           "says: %s", what, mw_download_get_error_message (tracked->download));
+            }
+        }
       else
         {
           g_autofree char *what = tracked_describe (tracked);

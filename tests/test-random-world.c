@@ -162,6 +162,13 @@ file_res_new (World  *world,
   res->server = on_door ? world->door : world->server;
   res->url = mw_test_server_url (res->server, res->path);
   res->resource = mw_test_server_add (res->server, res->path, body);
+  {
+    g_autofree char *alias = g_strdup_printf ("/go/%u", index);
+    MwTestResource *redirect = mw_test_server_add (res->server, alias, body);
+
+    redirect->redirect_to = g_strdup (res->path);
+    res->alias_url = mw_test_server_url (res->server, alias);
+  }
   res->resource->etag = g_strdup_printf ("\"f%u-v1\"", index);
   res->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   g_hash_table_insert (res->versions, g_strdup (res->resource->etag), g_bytes_ref (body));
@@ -181,8 +188,30 @@ file_res_free (FileRes *res)
   g_free (res->path);
   g_free (res->name);
   g_free (res->url);
+  g_free (res->alias_url);
   g_hash_table_unref (res->versions);
   g_free (res);
+}
+
+/* Returns: (transfer full): the body the next request gets */
+GBytes *
+file_res_next_body (FileRes *res)
+{
+  GBytes *body;
+
+  mw_test_server_lock (res->server);
+  if (res->resource->change_at > res->resource->requests)
+    body = g_bytes_ref (res->resource->next_body);
+  else
+    body = g_bytes_ref (res->resource->body);
+  mw_test_server_unlock (res->server);
+  return body;
+}
+
+char *
+sha256_of (GBytes *bytes)
+{
+  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
 }
 
 /* The document of a feed: its last ten items, newest last, the titles of the version. */
@@ -229,7 +258,7 @@ feed_res_free (FeedRes *res)
 {
   g_free (res->path);
   g_free (res->url);
-  g_free (res->moved_to);
+  g_free (res->leads_to);
   g_free (res);
 }
 
@@ -253,6 +282,7 @@ static void
 tracked_free (Tracked *tracked)
 {
   g_clear_object (&tracked->download);
+  g_free (tracked->sha256);
   g_free (tracked->verified);
   g_free (tracked);
 }
@@ -278,12 +308,15 @@ tracked_describe (Tracked *tracked)
   MwDownload *download = tracked->download;
   g_autofree char *name = mw_download_dup_display_name (download);
 
-  return g_strdup_printf ("d%u (%s, %s%s, %" G_GUINT64_FORMAT " of %" G_GINT64_FORMAT " bytes)",
+  const char *message = mw_download_get_error_message (download);
+
+  return g_strdup_printf ("d%u (%s, %s%s, %" G_GUINT64_FORMAT " of %" G_GINT64_FORMAT " bytes%s%s%s)",
                           tracked->id, name,
                           mw_download_state_to_string (mw_download_get_state (download)),
                           mw_download_is_active (download) ? " and active" : "",
                           mw_download_get_received_bytes (download),
-                          mw_download_get_total_bytes (download));
+                          mw_download_get_total_bytes (download),
+                          message ? ": “" : "", message ? message : "", message ? "”" : "");
 }
 
 static void
@@ -436,18 +469,36 @@ world_new (guint32  seed,
   for (guint i = 0; i < 4; i++)
     g_ptr_array_add (world->feed_resources, feed_res_new (world, i));
   {
-    /* A feed that moved for good to the address of the first. */
+    /* A feed that moved for good to the address of the first, and a page that links
+     * the second. */
     FeedRes *moved = feed_res_new (world, 4);
+    FeedRes *page = feed_res_new (world, 5);
     FeedRes *first = g_ptr_array_index (world->feed_resources, 0);
+    FeedRes *second = g_ptr_array_index (world->feed_resources, 1);
+    g_autofree char *html = g_strdup_printf ("<!DOCTYPE html><html><head><title>Site</title>"
+                                             "<link rel=\"alternate\" type=\"application/rss+xml\" "
+                                             "title=\"Posts\" href=\"%s\"></head><body>Hello</body></html>",
+                                             second->path);
+    g_autoptr(GBytes) body = g_bytes_new (html, strlen (html));
 
     moved->resource->redirect_to = g_strdup (first->path);
     moved->resource->redirect_status = 301;
-    moved->moved_to = g_strdup (first->url);
+    moved->leads_to = g_strdup (first->url);
     g_ptr_array_add (world->feed_resources, moved);
+
+    mw_test_server_lock (world->server);
+    g_bytes_unref (page->resource->body);
+    page->resource->body = g_bytes_ref (body);
+    g_free (page->resource->content_type);
+    page->resource->content_type = g_strdup ("text/html; charset=utf-8");
+    mw_test_server_unlock (world->server);
+    page->page = TRUE;
+    page->leads_to = g_strdup (second->url);
+    g_ptr_array_add (world->feed_resources, page);
   }
   if (!avoid[AVOID_OVERSIZE_FEED])
     {
-      FeedRes *huge = feed_res_new (world, 5);
+      FeedRes *huge = feed_res_new (world, 6);
       g_autoptr(GBytes) body = mw_test_make_bytes (MW_FEED_MAX_BYTES + 1024, seed);
 
       mw_test_server_lock (world->server);
@@ -619,6 +670,17 @@ check_completed_file (World   *world,
                    " bytes for a file of %zu", what, mw_download_get_received_bytes (download),
                    mw_download_get_total_bytes (download), size);
       return;
+    }
+  if (tracked->sha256 != NULL)
+    {
+      g_autofree char *actual = sha256_of (expected);
+
+      if (g_ascii_strcasecmp (actual, tracked->sha256) != 0)
+        {
+          world_broke (world, "%s completed, but its SHA-256 is %s, not the %s it was added with",
+                       what, actual, tracked->sha256);
+          return;
+        }
     }
   g_free (tracked->verified);
   tracked->verified = g_steal_pointer (&key);

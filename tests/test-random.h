@@ -46,6 +46,7 @@ typedef struct
   char           *path;        /* on the server */
   char           *name;        /* the file name the download gets */
   char           *url;
+  char           *alias_url;   /* redirects to url */
   MwTestServer   *server;      /* the steady one, or the one that refuses at times */
   MwTestResource *resource;    /* owned by the server */
   GHashTable     *versions;    /* ETag → GBytes: every body served under that ETag */
@@ -66,6 +67,7 @@ typedef struct
   guint        id;
   MwDownload  *download;
   FileRes     *res;
+  char        *sha256;         /* the checksum it was added with, or NULL */
   Want         want;
   gboolean     taken;          /* removed, with its undo still possible */
   guint        taken_position;
@@ -86,7 +88,8 @@ typedef struct
   MwTestResource *resource;
   guint           version;
   guint           n_items;     /* its document lists items 1 … n_items (the last ten) */
-  char           *moved_to;    /* a feed that moved for good to another one's address */
+  char           *leads_to;    /* a feed that moved for good, or a page that links a feed */
+  gboolean        page;
   gboolean        oversize;
 } FeedRes;
 
@@ -182,6 +185,8 @@ void      world_restart        (World        *world);
 Tracked  *world_track          (World        *world,
                                 MwDownload   *download,
                                 FileRes      *res);
+GBytes   *file_res_next_body   (FileRes      *res);
+char     *sha256_of            (GBytes       *bytes);
 char     *tracked_describe     (Tracked      *tracked);
 TrackedFeed *world_find_tracked_feed (World  *world,
                                       MwFeed *feed);
