@@ -488,10 +488,9 @@ op_pause_then_resume (World *world)
   what = tracked_describe (tracked);
   world_say (world, "pause %s and resume it at once", what);
   mw_download_pause (tracked->download);
-  if (mw_download_can_resume (tracked->download))
-    mw_download_resume (tracked->download);
-  else
-    tracked->want = WANT_PAUSED;
+  /* Resumed before the pause has landed, it goes on once the transfer has returned. */
+  mw_download_resume (tracked->download);
+  tracked->want = WANT_RUN;
   return TRUE;
 }
 
@@ -1533,6 +1532,83 @@ test_soak (gconstpointer data)
   g_test_message ("soak: %u seeds", n);
 }
 
+/* --- Sequences the generator once found, kept as tests of their own ------------------ */
+
+typedef gboolean (*Condition) (MwDownload *download);
+
+static void
+wait_for (MwDownload  *download,
+          Condition    condition,
+          guint        timeout_ms,
+          const char  *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (download))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Waited %u s for %s", timeout_ms / 1000, what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+has_some_bytes (MwDownload *download)
+{
+  return mw_download_get_received_bytes (download) >= 50000;
+}
+
+static gboolean
+settled (MwDownload *download)
+{
+  return !mw_download_is_active (download) &&
+         (mw_download_is_finished (download) || mw_download_get_state (download) == MW_DOWNLOAD_PAUSED);
+}
+
+/* Removing a running download pauses it; undoing the removal at once resumes it, while
+ * the pause has not landed yet. The last click wins: it downloads on, and completes. */
+static void
+test_undo_remove_while_running (void)
+{
+  MwTestDownloads fixture;
+  g_autoptr(GBytes) body = mw_test_make_bytes (400000, 41);
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwDownload) taken = NULL;
+  MwTestResource *resource;
+  MwDownload *download;
+  guint position = 0;
+
+  mw_test_downloads_set_up (&fixture);
+  resource = mw_test_server_add (fixture.server, "/slow.bin", body);
+  resource->etag = g_strdup ("\"s1\"");
+  resource->throttle_chunk = 16 * 1024;
+  resource->throttle_delay_ms = 20;
+  url = mw_test_server_url (fixture.server, "/slow.bin");
+  download = mw_download_list_add (fixture.list, url, NULL, &error);
+  g_assert_no_error (error);
+  wait_for (download, has_some_bytes, 20000, "the first bytes of the download");
+
+  /* As the window removes, then undoes. */
+  g_assert_true (mw_download_can_pause (download));
+  mw_download_pause (download);
+  taken = mw_download_list_take (fixture.list, download, &position);
+  g_assert_true (taken == download);
+  mw_download_list_insert (fixture.list, position, download);
+  mw_download_resume (download);
+
+  mw_test_server_lock (fixture.server);
+  resource->throttle_delay_ms = 0;
+  mw_test_server_unlock (fixture.server);
+  wait_for (download, settled, 20000, "the download to complete (or stop)");
+  g_assert_cmpstr (mw_download_state_to_string (mw_download_get_state (download)), ==, "completed");
+  g_assert_cmpstr (mw_download_get_error_message (download), ==, NULL);
+
+  g_clear_object (&taken);
+  mw_test_downloads_tear_down (&fixture);
+}
+
 static guint32
 parse_number (const char *text,
               const char *what)
@@ -1606,6 +1682,8 @@ main (int   argc,
             g_error ("MW_RANDOM_TRY: no sequence is called “%s”", names[i]);
         }
     }
+
+  g_test_add_func ("/random-sequences/found/undo-remove-while-running", test_undo_remove_while_running);
 
   if (seed != NULL)
     {

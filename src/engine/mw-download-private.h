@@ -40,6 +40,7 @@ struct _MwDownload
   /* While a transfer runs */
   GCancellable    *run_cancellable;
   MwStopRequest    stop_request;
+  gboolean         resume_after_stop; /* resumed while a pause was on its way */
   gint64           speed_sample_time;
   guint64          speed_sample_bytes;
   gint64           last_progress_notify;
