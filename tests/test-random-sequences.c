@@ -54,6 +54,9 @@ gboolean avoid[N_AVOID] = {
   /* Undoing an unsubscription after subscribing to the same address again: two
    * subscriptions to one address. */
   [AVOID_UNDO_UNSUBSCRIBE_AFTER_RESUBSCRIBE] = TRUE,
+  /* Being killed after starring or unstarring an article, with no other change since
+   * the last save: a star alone is never saved by itself. */
+  [AVOID_KILL_WITH_ONLY_A_STAR_UNSAVED] = TRUE,
 };
 
 const char *avoid_names[N_AVOID] = {
@@ -66,6 +69,7 @@ const char *avoid_names[N_AVOID] = {
   [AVOID_FREEZING_WITH_FETCHES_IN_FLIGHT] = "freezing-with-fetches-in-flight",
   [AVOID_OVERSIZE_FEED] = "oversize-feed",
   [AVOID_UNDO_UNSUBSCRIBE_AFTER_RESUBSCRIBE] = "undo-unsubscribe-after-resubscribe",
+  [AVOID_KILL_WITH_ONLY_A_STAR_UNSAVED] = "kill-with-only-a-star-unsaved",
 };
 
 typedef gboolean (*OpFunc) (World *world);
@@ -589,7 +593,17 @@ static gboolean
 op_restart (World *world)
 {
   world_say (world, "quit and start again");
-  world_restart (world);
+  world_restart (world, FALSE);
+  return TRUE;
+}
+
+static gboolean
+op_kill (World *world)
+{
+  if (avoid[AVOID_KILL_WITH_ONLY_A_STAR_UNSAVED] && world->star_unsaved)
+    return FALSE;
+  world_say (world, "be killed a while after the last change, and start again");
+  world_restart (world, TRUE);
   return TRUE;
 }
 
@@ -1148,6 +1162,7 @@ op_star (World *world)
   world_say (world, "%s %s", mw_feed_item_get_starred (item) ? "unstar" : "star", mw_feed_item_get_id (item));
   mw_feed_item_set_starred (item, !mw_feed_item_get_starred (item));
   remember_marks (tracked, item);
+  world->star_unsaved = TRUE;
   return TRUE;
 }
 
@@ -1249,6 +1264,7 @@ static const struct
   { 2, op_concurrency },
   { 3, op_mode },
   { 1, op_restart },
+  { 1, op_kill },
   { 3, op_wait },
   { 3, srv_throttle },
   { 2, srv_hold },
@@ -1470,7 +1486,7 @@ finale (World *world)
     return;
   world_check (world, TRUE);
   if (!world->failed)
-    world_restart (world);
+    world_restart (world, FALSE);
   world_check (world, TRUE);
 }
 

@@ -12,6 +12,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "mw-download-store.h"
+#include "mw-feed-store.h"
 #include "test-random.h"
 
 /* A cancelled or dropped download's .part is deleted asynchronously: it may be seen for
@@ -1016,6 +1018,26 @@ saved_feed_free (SavedFeed *saved)
   g_free (saved);
 }
 
+static SavedFeed *
+saved_feed_new (const char *url)
+{
+  SavedFeed *one = g_new0 (SavedFeed, 1);
+
+  one->url = g_strdup (url);
+  one->items = g_ptr_array_new_with_free_func (g_free);
+  return one;
+}
+
+static void
+saved_feed_add_item (SavedFeed  *one,
+                     const char *id,
+                     gboolean    read,
+                     gboolean    starred)
+{
+  g_ptr_array_add (one->items, g_strdup_printf ("%s %s %s", id, read ? "read" : "unread",
+                                                starred ? "starred" : "unstarred"));
+}
+
 static GPtrArray *
 remember_downloads (World *world)
 {
@@ -1048,34 +1070,27 @@ remember_feeds (World *world)
     {
       g_autoptr(MwFeed) feed = g_list_model_get_item (model, i);
       GListModel *items = mw_feed_get_items (feed);
-      SavedFeed *one = g_new0 (SavedFeed, 1);
+      SavedFeed *one = saved_feed_new (mw_feed_get_url (feed));
 
-      one->url = g_strdup (mw_feed_get_url (feed));
-      one->items = g_ptr_array_new_with_free_func (g_free);
       for (guint j = 0; j < g_list_model_get_n_items (items); j++)
         {
           g_autoptr(MwFeedItem) item = g_list_model_get_item (items, j);
 
-          g_ptr_array_add (one->items, g_strdup_printf ("%s %s %s", mw_feed_item_get_id (item),
-                                                        mw_feed_item_get_read (item) ? "read" : "unread",
-                                                        mw_feed_item_get_starred (item) ? "starred" : "unstarred"));
+          saved_feed_add_item (one, mw_feed_item_get_id (item), mw_feed_item_get_read (item),
+                               mw_feed_item_get_starred (item));
         }
       g_ptr_array_add (saved, one);
     }
   return saved;
 }
 
-static void
-compare_downloads (World     *world,
-                   GPtrArray *before,
-                   GPtrArray *after)
+/* Returns: (nullable): how BEFORE and AFTER differ, or NULL if they do not */
+static char *
+diff_downloads (GPtrArray *before,
+                GPtrArray *after)
 {
   if (before->len != after->len)
-    {
-      world_broke (world, "the list held %u downloads, and %u came back after a restart",
-                   before->len, after->len);
-      return;
-    }
+    return g_strdup_printf ("%u downloads before, %u after", before->len, after->len);
   for (guint i = 0; i < before->len; i++)
     {
       SavedDownload *a = g_ptr_array_index (before, i);
@@ -1084,57 +1099,152 @@ compare_downloads (World     *world,
       if (g_strcmp0 (a->url, b->url) != 0 || g_strcmp0 (a->path, b->path) != 0 ||
           a->state != b->state || a->received != b->received ||
           (a->error == NULL) != (b->error == NULL))
-        {
-          world_broke (world, "download %u came back different after a restart: "
-                       "%s, %s, %s, %" G_GUINT64_FORMAT " bytes%s before; "
-                       "%s, %s, %s, %" G_GUINT64_FORMAT " bytes%s after", i,
-                       a->url, a->path ? a->path : "no file", mw_download_state_to_string (a->state),
-                       a->received, a->error ? ", with an error" : "",
-                       b->url, b->path ? b->path : "no file", mw_download_state_to_string (b->state),
-                       b->received, b->error ? ", with an error" : "");
-          return;
-        }
+        return g_strdup_printf ("download %u is %s, %s, %s, %" G_GUINT64_FORMAT " bytes%s before; "
+                                "%s, %s, %s, %" G_GUINT64_FORMAT " bytes%s after", i,
+                                a->url, a->path ? a->path : "no file", mw_download_state_to_string (a->state),
+                                a->received, a->error ? ", with an error" : "",
+                                b->url, b->path ? b->path : "no file", mw_download_state_to_string (b->state),
+                                b->received, b->error ? ", with an error" : "");
     }
+  return NULL;
 }
 
-static void
-compare_feeds (World     *world,
-               GPtrArray *before,
-               GPtrArray *after)
+static gint
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+static char *
+diff_feeds (GPtrArray *before,
+            GPtrArray *after)
 {
   if (before->len != after->len)
-    {
-      world_broke (world, "the list held %u feeds, and %u came back after a restart",
-                   before->len, after->len);
-      return;
-    }
+    return g_strdup_printf ("%u feeds before, %u after", before->len, after->len);
   for (guint i = 0; i < before->len; i++)
     {
       SavedFeed *a = g_ptr_array_index (before, i);
       SavedFeed *b = g_ptr_array_index (after, i);
 
       if (g_strcmp0 (a->url, b->url) != 0 || a->items->len != b->items->len)
-        {
-          world_broke (world, "feed %u came back different after a restart: %s with %u items "
-                       "before, %s with %u after", i, a->url, a->items->len, b->url, b->items->len);
-          return;
-        }
+        return g_strdup_printf ("feed %u is %s with %u items before, %s with %u after", i,
+                                a->url, a->items->len, b->url, b->items->len);
+      /* The order of articles is the dates', not under test here. */
+      g_ptr_array_sort (a->items, compare_strings);
+      g_ptr_array_sort (b->items, compare_strings);
       for (guint j = 0; j < a->items->len; j++)
         if (g_strcmp0 (g_ptr_array_index (a->items, j), g_ptr_array_index (b->items, j)) != 0)
-          {
-            world_broke (world, "an item of %s came back different after a restart: %s before, %s after",
-                         a->url, (char *) g_ptr_array_index (a->items, j),
-                         (char *) g_ptr_array_index (b->items, j));
-            return;
-          }
+          return g_strdup_printf ("an item of %s is %s before, %s after", a->url,
+                                  (char *) g_ptr_array_index (a->items, j),
+                                  (char *) g_ptr_array_index (b->items, j));
     }
+  return NULL;
+}
+
+/* What the state files on disk hold, as the lists would read them. */
+static GPtrArray *
+read_saved_downloads (World *world)
+{
+  GPtrArray *saved = g_ptr_array_new_with_free_func ((GDestroyNotify) saved_download_free);
+  g_autofree char *data = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  gsize length = 0;
+  guint n_skipped = 0;
+
+  if (!g_file_load_contents (world->downloads_state, NULL, &data, &length, NULL, NULL))
+    return saved;
+  records = mw_download_store_parse (data, length, &n_skipped, NULL);
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    {
+      MwDownloadRecord *record = g_ptr_array_index (records, i);
+      SavedDownload *one = g_new0 (SavedDownload, 1);
+
+      one->url = g_strdup (record->url);
+      one->path = g_strdup (record->path);
+      one->state = record->state;
+      one->received = record->received;
+      one->error = g_strdup (record->error);
+      g_ptr_array_add (saved, one);
+    }
+  return saved;
+}
+
+static GPtrArray *
+read_saved_feeds (World *world)
+{
+  GPtrArray *saved = g_ptr_array_new_with_free_func ((GDestroyNotify) saved_feed_free);
+  g_autofree char *data = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  gsize length = 0;
+  guint n_skipped = 0;
+
+  if (!g_file_load_contents (world->feeds_state, NULL, &data, &length, NULL, NULL))
+    return saved;
+  records = mw_feed_store_parse (data, length, &n_skipped, NULL);
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    {
+      MwFeedRecord *record = g_ptr_array_index (records, i);
+      SavedFeed *one = saved_feed_new (record->url);
+
+      for (guint j = 0; j < record->items->len; j++)
+        {
+          MwItemRecord *item = g_ptr_array_index (record->items, j);
+          saved_feed_add_item (one, item->item->id, item->read, item->starred);
+        }
+      g_ptr_array_add (saved, one);
+    }
+  return saved;
+}
+
+typedef struct
+{
+  char   *difference;
+  gint64  deadline;
+  gint64  next_read;
+} Caught;
+
+/* Whether the state files hold what the lists hold; if not, DATA says how they differ. */
+static gboolean
+files_caught_up (World    *world,
+                 gpointer  data)
+{
+  Caught *caught = data;
+  g_autoptr(GPtrArray) downloads_live = remember_downloads (world);
+  g_autoptr(GPtrArray) feeds_live = remember_feeds (world);
+  g_autoptr(GPtrArray) downloads_file = read_saved_downloads (world);
+  g_autoptr(GPtrArray) feeds_file = read_saved_feeds (world);
+  g_autofree char *downloads = diff_downloads (downloads_live, downloads_file);
+  g_autofree char *feeds = diff_feeds (feeds_live, feeds_file);
+
+  g_clear_pointer (&caught->difference, g_free);
+  if (downloads != NULL)
+    caught->difference = g_strdup_printf ("downloads.json: %s", downloads);
+  else if (feeds != NULL)
+    caught->difference = g_strdup_printf ("feeds.json: %s", feeds);
+  return caught->difference == NULL;
+}
+
+static gboolean
+caught_up_or_late (World    *world,
+                   gpointer  data)
+{
+  Caught *caught = data;
+
+  /* Read at most every 50 ms, not on every iteration. */
+  if (g_get_monotonic_time () < caught->next_read)
+    return FALSE;
+  caught->next_read = g_get_monotonic_time () + 50000;
+  return files_caught_up (world, data) || g_get_monotonic_time () > caught->deadline;
 }
 
 /* Quits as the application does (what was removed with an undo still possible goes for
  * good, everything is paused and saved), starts again from the state files, compares,
- * and resumes what was moving. */
+ * and resumes what was moving. With KILLED, nothing is saved on the way out: the process
+ * is killed a while after the last change, and the files must hold it already. */
 void
-world_restart (World *world)
+world_restart (World    *world,
+               gboolean  killed)
 {
   g_autoptr(GPtrArray) moving = g_ptr_array_new ();
   g_autoptr(GPtrArray) downloads_before = NULL;
@@ -1188,21 +1298,37 @@ world_restart (World *world)
     return;
   world_check (world, FALSE);
 
-  mw_download_list_save_async (world->downloads, NULL, result_cb, &downloads_saved);
-  mw_feed_list_save_async (world->feeds, NULL, result_cb, &feeds_saved);
-  if (!world_wait (world, have_result, &downloads_saved, 20000, "the list of downloads to be saved") ||
-      !world_wait (world, have_result, &feeds_saved, 20000, "the list of feeds to be saved"))
-    return;
-  if (!mw_download_list_save_finish (world->downloads, downloads_saved, &error) ||
-      !mw_feed_list_save_finish (world->feeds, feeds_saved, &error))
+  if (killed)
     {
-      world_broke (world, "saving before quitting failed: %s", error->message);
-      return;
-    }
+      /* Saves follow changes a moment later by themselves; a few seconds is plenty. */
+      Caught caught = { NULL, g_get_monotonic_time () + 5 * G_USEC_PER_SEC, 0 };
 
-  /* The results hold their lists. */
-  g_clear_object (&downloads_saved);
-  g_clear_object (&feeds_saved);
+      world_wait (world, caught_up_or_late, &caught, 10000, "the state files to catch up");
+      if (caught.difference != NULL)
+        world_broke (world, "5 s after the last change the state files still lag behind the lists, "
+                     "so a kill would lose it: %s", caught.difference);
+      g_free (caught.difference);
+      if (world->failed)
+        return;
+    }
+  else
+    {
+      mw_download_list_save_async (world->downloads, NULL, result_cb, &downloads_saved);
+      mw_feed_list_save_async (world->feeds, NULL, result_cb, &feeds_saved);
+      if (!world_wait (world, have_result, &downloads_saved, 20000, "the list of downloads to be saved") ||
+          !world_wait (world, have_result, &feeds_saved, 20000, "the list of feeds to be saved"))
+        return;
+      if (!mw_download_list_save_finish (world->downloads, downloads_saved, &error) ||
+          !mw_feed_list_save_finish (world->feeds, feeds_saved, &error))
+        {
+          world_broke (world, "saving before quitting failed: %s", error->message);
+          return;
+        }
+      /* The results hold their lists. */
+      g_clear_object (&downloads_saved);
+      g_clear_object (&feeds_saved);
+      world->star_unsaved = FALSE;
+    }
 
   downloads_before = remember_downloads (world);
   feeds_before = remember_feeds (world);
@@ -1234,8 +1360,15 @@ world_restart (World *world)
 
   downloads_after = remember_downloads (world);
   feeds_after = remember_feeds (world);
-  compare_downloads (world, downloads_before, downloads_after);
-  compare_feeds (world, feeds_before, feeds_after);
+  {
+    g_autofree char *downloads = diff_downloads (downloads_before, downloads_after);
+    g_autofree char *feeds = diff_feeds (feeds_before, feeds_after);
+
+    if (downloads != NULL)
+      world_broke (world, "the downloads came back different after a restart: %s", downloads);
+    else if (feeds != NULL)
+      world_broke (world, "the feeds came back different after a restart: %s", feeds);
+  }
   if (world->failed)
     return;
 

@@ -26,6 +26,7 @@ typedef enum
   AVOID_FREEZING_WITH_FETCHES_IN_FLIGHT,
   AVOID_OVERSIZE_FEED,
   AVOID_UNDO_UNSUBSCRIBE_AFTER_RESUBSCRIBE,
+  AVOID_KILL_WITH_ONLY_A_STAR_UNSAVED,
   N_AVOID
 } Avoid;
 
@@ -181,7 +182,8 @@ gboolean  world_wait           (World        *world,
                                 const char   *what);
 void      world_check          (World        *world,
                                 gboolean      final);
-void      world_restart        (World        *world);
+void      world_restart        (World        *world,
+                                gboolean      killed);
 Tracked  *world_track          (World        *world,
                                 MwDownload   *download,
                                 FileRes      *res);
