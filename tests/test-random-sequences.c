@@ -74,6 +74,8 @@ const char *avoid_names[N_AVOID] = {
 
 typedef gboolean (*OpFunc) (World *world);
 
+static void refresh (World *world, MwFeed *feed);
+
 static guint
 pick (World *world,
       guint  n)
@@ -590,6 +592,24 @@ op_mode_then_pause (World *world)
 }
 
 static gboolean
+op_refresh_all_then_freeze (World *world)
+{
+  GListModel *model = G_LIST_MODEL (world->feeds);
+
+  if (world->blocking || avoid[AVOID_FREEZING_WITH_FETCHES_IN_FLIGHT] ||
+      g_list_model_get_n_items (model) < 2)
+    return FALSE;
+  world_say (world, "refresh all %u feeds and turn freezing mode on at once", g_list_model_get_n_items (model));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(MwFeed) feed = g_list_model_get_item (model, i);
+      refresh (world, feed);
+    }
+  set_blocking (world, TRUE);
+  return TRUE;
+}
+
+static gboolean
 op_restart (World *world)
 {
   world_say (world, "quit and start again");
@@ -754,6 +774,37 @@ srv_change (World *world)
 }
 
 static gboolean
+paused_with_part (World   *world,
+                  Tracked *tracked)
+{
+  return can_resume (world, tracked) && part_exists (tracked);
+}
+
+/* The file is taken off the server while its download is paused; the person resumes. */
+static gboolean
+srv_gone_then_resume (World *world)
+{
+  Tracked *tracked = pick_tracked (world, paused_with_part);
+  MwTestResource *resource;
+  g_autofree char *what = NULL;
+  guint status = 404;
+
+  if (tracked == NULL)
+    return FALSE;
+  resource = tracked->res->resource;
+  what = tracked_describe (tracked);
+  mw_test_server_lock (tracked->res->server);
+  if (resource->statuses == NULL)
+    resource->statuses = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_prepend_val (resource->statuses, status);
+  mw_test_server_unlock (tracked->res->server);
+  world_say (world, "server: %s answers its next request with 404; resume %s", tracked->res->path, what);
+  mw_download_resume (tracked->download);
+  tracked->want = WANT_RUN;
+  return TRUE;
+}
+
+static gboolean
 srv_hang (World *world)
 {
   FileRes *res = pick_file (world);
@@ -902,7 +953,8 @@ op_subscribe (World *world)
              res->oversize ? " (over the size limit)" : "");
   pending = pending_new (world, what, urls);
   pending->must_fail = followed (world, res->url) || followed (world, res->leads_to) || res->oversize;
-  mw_feed_list_subscribe_async (world->feeds, res->url, NULL, subscribed_cb, pending);
+  /* As the window does, with the one cancellable it cancels when it closes. */
+  mw_feed_list_subscribe_async (world->feeds, res->url, world->window_cancellable, subscribed_cb, pending);
   return TRUE;
 }
 
@@ -1239,54 +1291,67 @@ srv_feed_status (World *world)
 
 /* --- The generator ------------------------------------------------------------------ */
 
+/* Each step's weight; one that can make a sequence listed in MW_RANDOM_TRY weighs more,
+ * so that a soak finds out soon whether that sequence is fixed. */
 static const struct
 {
   guint  weight;
   OpFunc func;
+  Avoid  makes;
 } ops[] = {
-  { 10, op_add },
-  { 3, op_add_again },
-  { 2, op_add_checked },
-  { 2, op_add_redirected },
-  { 1, op_remove_for_good },
-  { 2, op_cancel_then_retry },
-  { 2, op_cancel_then_add_again },
-  { 2, op_pause_then_resume },
-  { 1, op_mode_then_pause },
-  { 8, op_pause },
-  { 8, op_resume },
-  { 5, op_cancel },
-  { 6, op_retry },
-  { 4, op_remove },
-  { 3, op_undo_remove },
-  { 3, op_dismiss_remove },
-  { 2, op_folder },
-  { 2, op_concurrency },
-  { 3, op_mode },
-  { 1, op_restart },
-  { 1, op_kill },
-  { 3, op_wait },
-  { 3, srv_throttle },
-  { 2, srv_hold },
-  { 3, srv_release },
-  { 4, srv_cut },
-  { 4, srv_status },
-  { 3, srv_change },
-  { 1, srv_hang },
-  { 1, srv_door },
-  { 5, op_subscribe },
-  { 4, op_refresh },
-  { 1, op_refresh_all },
-  { 2, op_unsubscribe },
-  { 2, op_undo_unsubscribe },
-  { 1, op_dismiss_unsubscribe },
-  { 1, op_import },
-  { 4, op_mark_read },
-  { 3, op_star },
-  { 1, op_mark_all_read },
-  { 2, srv_feed_changes },
-  { 2, srv_feed_status },
+  { 10, op_add, N_AVOID },
+  { 3, op_add_again, N_AVOID },
+  { 2, op_add_checked, N_AVOID },
+  { 2, op_add_redirected, N_AVOID },
+  { 1, op_remove_for_good, N_AVOID },
+  { 2, op_cancel_then_retry, AVOID_RETRY_RIGHT_AFTER_CANCEL },
+  { 2, op_cancel_then_add_again, AVOID_RETRY_CANCELLED_AFTER_READD },
+  { 2, op_pause_then_resume, N_AVOID },
+  { 1, op_mode_then_pause, AVOID_PAUSE_RIGHT_AFTER_MODE_SWITCH },
+  { 1, op_refresh_all_then_freeze, AVOID_FREEZING_WITH_FETCHES_IN_FLIGHT },
+  { 1, srv_gone_then_resume, AVOID_REMOVE_FAILED },
+  { 8, op_pause, N_AVOID },
+  { 8, op_resume, N_AVOID },
+  { 5, op_cancel, N_AVOID },
+  { 6, op_retry, AVOID_RETRY_CANCELLED_AFTER_READD },
+  { 4, op_remove, AVOID_REMOVE_FAILED },
+  { 3, op_undo_remove, N_AVOID },
+  { 3, op_dismiss_remove, AVOID_REMOVE_FAILED },
+  { 2, op_folder, N_AVOID },
+  { 2, op_concurrency, N_AVOID },
+  { 3, op_mode, N_AVOID },
+  { 1, op_restart, N_AVOID },
+  { 1, op_kill, AVOID_KILL_WITH_ONLY_A_STAR_UNSAVED },
+  { 3, op_wait, N_AVOID },
+  { 3, srv_throttle, N_AVOID },
+  { 2, srv_hold, N_AVOID },
+  { 3, srv_release, N_AVOID },
+  { 4, srv_cut, N_AVOID },
+  { 4, srv_status, AVOID_LONG_RETRY_AFTER },
+  { 3, srv_change, N_AVOID },
+  { 1, srv_hang, N_AVOID },
+  { 1, srv_door, N_AVOID },
+  { 5, op_subscribe, AVOID_SAME_FEED_TWICE_AT_ONCE },
+  { 4, op_refresh, N_AVOID },
+  { 1, op_refresh_all, N_AVOID },
+  { 2, op_unsubscribe, N_AVOID },
+  { 2, op_undo_unsubscribe, AVOID_UNDO_UNSUBSCRIBE_AFTER_RESUBSCRIBE },
+  { 1, op_dismiss_unsubscribe, N_AVOID },
+  { 1, op_import, AVOID_SAME_FEED_TWICE_AT_ONCE },
+  { 4, op_mark_read, N_AVOID },
+  { 3, op_star, AVOID_KILL_WITH_ONLY_A_STAR_UNSAVED },
+  { 1, op_mark_all_read, N_AVOID },
+  { 2, srv_feed_changes, N_AVOID },
+  { 2, srv_feed_status, N_AVOID },
 };
+
+static gboolean tried[N_AVOID];
+
+static guint
+weight_of (guint i)
+{
+  return ops[i].makes != N_AVOID && tried[ops[i].makes] ? 5 * ops[i].weight : ops[i].weight;
+}
 
 static void
 random_step (World *world)
@@ -1294,7 +1359,7 @@ random_step (World *world)
   guint total = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
-    total += ops[i].weight;
+    total += weight_of (i);
 
   /* Something that applies: most do, a few need a download in the right state. */
   for (guint tries = 0; tries < 20; tries++)
@@ -1303,13 +1368,13 @@ random_step (World *world)
 
       for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
         {
-          if (at < ops[i].weight)
+          if (at < weight_of (i))
             {
               if (ops[i].func (world))
                 return;
               break;
             }
-          at -= ops[i].weight;
+          at -= weight_of (i);
         }
     }
   op_wait (world);
@@ -1692,6 +1757,7 @@ main (int   argc,
             if (g_str_equal (names[i], avoid_names[j]) || g_str_equal (names[i], "all"))
               {
                 avoid[j] = FALSE;
+                tried[j] = TRUE;
                 known = TRUE;
               }
           if (!known)

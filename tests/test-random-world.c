@@ -391,6 +391,8 @@ world_make_lists (World *world)
   g_autoptr(GError) error = NULL;
 
   world->blocking = FALSE;
+  g_clear_object (&world->window_cancellable);
+  world->window_cancellable = g_cancellable_new ();
   world->downloads = mw_download_list_new (world->downloads_state);
   mw_download_list_set_download_folder (world->downloads, folder);
   /* Quick retries and a short time-out keep the steps short; the policy is not what is
@@ -470,6 +472,13 @@ world_new (guint32  seed,
 
   for (guint i = 0; i < 4; i++)
     g_ptr_array_add (world->feed_resources, feed_res_new (world, i));
+  /* More feeds on the one host than it gets connections (six), a little slow to answer,
+   * so that a refresh of all has fetches waiting for their turn. */
+  for (guint i = 7; i < 10; i++)
+    g_ptr_array_add (world->feed_resources, feed_res_new (world, i));
+  for (guint i = 0; i < world->feed_resources->len; i++)
+    ((FeedRes *) g_ptr_array_index (world->feed_resources, i))->resource->answer_delay_ms =
+      g_rand_int_range (world->rand, 0, 40);
   {
     /* A feed that moved for good to the address of the first, and a page that links
      * the second. */
@@ -593,6 +602,7 @@ world_free (World *world)
   g_ptr_array_unref (world->pending);
   g_object_unref (world->downloads_state);
   g_object_unref (world->feeds_state);
+  g_clear_object (&world->window_cancellable);
   g_free (world->root);
   g_free (world->folder_a);
   g_free (world->folder_b);

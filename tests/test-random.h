@@ -139,6 +139,7 @@ struct _World
 
   MwDownloadList *downloads;
   MwFeedList     *feeds;
+  GCancellable   *window_cancellable;  /* what the window passes when it subscribes */
   gboolean        blocking;
   guint           max_concurrent;
   GPtrArray      *tracked;     /* Tracked */
