@@ -36,8 +36,9 @@ gboolean avoid[N_AVOID] = {
   [AVOID_REMOVE_FAILED] = TRUE,
   /* Retry-After longer than a second: the download waiting it out keeps its slot. */
   [AVOID_LONG_RETRY_AFTER] = TRUE,
-  /* Pausing a download while a switch of freezing mode restarts it: the restart undoes
-   * the pause (and waiting downloads retry at once). */
+  /* Pausing a download while a switch of freezing mode restarts it (or switching while
+   * a pause is on its way): the restart undoes the pause (and waiting downloads retry
+   * at once). */
   [AVOID_PAUSE_RIGHT_AFTER_MODE_SWITCH] = TRUE,
   /* Retrying a cancelled download before its NAME.part is deleted: the deletion races
    * the new transfer. */
@@ -544,10 +545,28 @@ calm_servers_for_freezing (World *world)
     }
 }
 
+static gboolean
+pauses_landed (World    *world,
+               gpointer  data)
+{
+  for (guint i = 0; i < world->tracked->len; i++)
+    {
+      Tracked *tracked = g_ptr_array_index (world->tracked, i);
+
+      if (tracked->want == WANT_PAUSED && mw_download_is_active (tracked->download))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 set_blocking (World    *world,
               gboolean  blocking)
 {
+  /* A switch restarts the running transfers, a pausing one too (and so undoes its
+   * pause): the pauses land first. */
+  if (avoid[AVOID_PAUSE_RIGHT_AFTER_MODE_SWITCH])
+    world_wait (world, pauses_landed, NULL, 30000, "the pauses to land before switching modes");
   if (blocking)
     calm_servers_for_freezing (world);
   world->blocking = blocking;
@@ -774,17 +793,18 @@ srv_change (World *world)
 }
 
 static gboolean
-paused_with_part (World   *world,
-                  Tracked *tracked)
+stoppable_with_part (World   *world,
+                     Tracked *tracked)
 {
-  return can_resume (world, tracked) && part_exists (tracked);
+  return (can_resume (world, tracked) || can_pause (world, tracked)) && part_exists (tracked);
 }
 
-/* The file is taken off the server while its download is paused; the person resumes. */
+/* The file is taken off the server while its download is paused (or the person pauses
+ * it now); the person resumes. */
 static gboolean
 srv_gone_then_resume (World *world)
 {
-  Tracked *tracked = pick_tracked (world, paused_with_part);
+  Tracked *tracked = pick_tracked (world, stoppable_with_part);
   MwTestResource *resource;
   g_autofree char *what = NULL;
   guint status = 404;
@@ -798,7 +818,9 @@ srv_gone_then_resume (World *world)
     resource->statuses = g_array_new (FALSE, FALSE, sizeof (guint));
   g_array_prepend_val (resource->statuses, status);
   mw_test_server_unlock (tracked->res->server);
-  world_say (world, "server: %s answers its next request with 404; resume %s", tracked->res->path, what);
+  world_say (world, "server: %s answers its next request with 404; pause and resume %s",
+             tracked->res->path, what);
+  mw_download_pause (tracked->download);
   mw_download_resume (tracked->download);
   tracked->want = WANT_RUN;
   return TRUE;
@@ -1502,7 +1524,7 @@ finale (World *world)
     }
   if (!world_wait (world, nothing_moving, NULL, 120000, "every download to complete or fail"))
     return;
-  world_check (world, TRUE);
+  world_check (world);
 
   for (guint i = 0; i < world->tracked->len && !world->failed; i++)
     {
@@ -1536,7 +1558,7 @@ finale (World *world)
   if (world->failed ||
       !world_wait (world, no_parts, NULL, 10000, "the partial files of cancelled downloads to go"))
     return;
-  world_check (world, TRUE);
+  world_check (world);
 
   {
     GListModel *model = G_LIST_MODEL (world->feeds);
@@ -1549,10 +1571,10 @@ finale (World *world)
   }
   if (!world_wait (world, no_feed_pending, NULL, 60000, "the last refresh of every feed"))
     return;
-  world_check (world, TRUE);
+  world_check (world);
   if (!world->failed)
     world_restart (world, FALSE);
-  world_check (world, TRUE);
+  world_check (world);
 }
 
 static void
@@ -1570,7 +1592,7 @@ run_sequence (guint32  seed,
       if (world->failed)
         break;
       world_run_loop (world, pick (world, 40));
-      world_check (world, FALSE);
+      world_check (world);
     }
   if (!world->failed)
     {

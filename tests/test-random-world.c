@@ -894,8 +894,7 @@ check_feeds (World  *world,
 }
 
 void
-world_check (World    *world,
-             gboolean  final)
+world_check (World *world)
 {
   gint64 now = g_get_monotonic_time ();
 
@@ -932,7 +931,6 @@ world_check (World    *world,
       if (tracked->dropped && tracked->quiet_since != 0 && now > tracked->quiet_since + PART_GRACE_US)
         g_ptr_array_remove_index (world->tracked, i - 1);
     }
-  (void) final;
 }
 
 /* Switching modes restarts the running transfers; until each has come back, a pause
@@ -1306,7 +1304,7 @@ world_restart (World    *world,
     }
   if (!world_wait (world, world_downloads_quiet, NULL, 30000, "the transfers to pause before quitting"))
     return;
-  world_check (world, FALSE);
+  world_check (world);
 
   if (killed)
     {

@@ -157,7 +157,6 @@ struct _World
 
   /* What happened, for the summary */
   guint           n_completed;
-  guint           n_failed;
   guint           n_restarts;
   guint           n_subscribed;
 };
@@ -181,8 +180,7 @@ gboolean  world_wait           (World        *world,
                                 gpointer      data,
                                 guint         timeout_ms,
                                 const char   *what);
-void      world_check          (World        *world,
-                                gboolean      final);
+void      world_check          (World        *world);
 void      world_restart        (World        *world,
                                 gboolean      killed);
 Tracked  *world_track          (World        *world,
