@@ -1,4 +1,4 @@
-/* test-random-world.c: the servers, lists and model of the random-sequence test, and its invariants
+/* test-random-world.c: the servers, lists and model of the random-sequence test, and its main loop
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -12,15 +12,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "mw-download-store.h"
-#include "mw-feed-store.h"
 #include "test-random.h"
 
-/* A cancelled or dropped download's .part is deleted asynchronously: it may be seen for
- * a moment after the transfer ended, never for longer than this. */
-#define PART_GRACE_US    (3 * G_USEC_PER_SEC)
-/* Feed fetches time out after 30 s; anything under way longer than this hangs. */
-#define FEED_OP_LIMIT_US (45 * G_USEC_PER_SEC)
 #define METER_INTERVAL_MS 10
 
 /* --- The story --------------------------------------------------------------------- */
@@ -278,6 +271,20 @@ world_feed_res_for_url (World      *world,
   return NULL;
 }
 
+guint
+world_pick (World *world,
+            guint  n)
+{
+  return n > 0 ? (guint) g_rand_int_range (world->rand, 0, (gint32) n) : 0;
+}
+
+gboolean
+world_chance (World *world,
+              guint  one_in)
+{
+  return world_pick (world, one_in) == 0;
+}
+
 /* --- Tracking ------------------------------------------------------------------------ */
 
 static void
@@ -366,16 +373,16 @@ world_sync_feeds (World *world)
 
 /* --- The lists ------------------------------------------------------------------------ */
 
-static void
-result_cb (GObject      *source_object,
+void
+world_result_cb (GObject      *source_object,
            GAsyncResult *result,
            gpointer      user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-static gboolean
-have_result (World    *world,
+gboolean
+world_have_result (World    *world,
              gpointer  data)
 {
   return *(GAsyncResult **) data != NULL;
@@ -402,10 +409,10 @@ world_make_lists (World *world)
   mw_download_list_set_max_concurrent (world->downloads, world->max_concurrent);
   world->feeds = mw_feed_list_new (world->feeds_state);
 
-  mw_download_list_load_async (world->downloads, NULL, result_cb, &downloads_loaded);
-  mw_feed_list_load_async (world->feeds, NULL, result_cb, &feeds_loaded);
-  if (!world_wait (world, have_result, &downloads_loaded, 20000, "the list of downloads to load") ||
-      !world_wait (world, have_result, &feeds_loaded, 20000, "the list of feeds to load"))
+  mw_download_list_load_async (world->downloads, NULL, world_result_cb, &downloads_loaded);
+  mw_feed_list_load_async (world->feeds, NULL, world_result_cb, &feeds_loaded);
+  if (!world_wait (world, world_have_result, &downloads_loaded, 20000, "the list of downloads to load") ||
+      !world_wait (world, world_have_result, &feeds_loaded, 20000, "the list of feeds to load"))
     return;
   if (!mw_download_list_load_finish (world->downloads, downloads_loaded, &error))
     world_broke (world, "the list of downloads did not load: %s", error->message);
@@ -525,8 +532,8 @@ world_new (guint32  seed,
   return world;
 }
 
-static gboolean
-no_pending (World    *world,
+gboolean
+world_no_pending (World    *world,
             gpointer  data)
 {
   return world->pending->len == 0;
@@ -541,8 +548,8 @@ world_downloads_quiet (World    *world,
 
 /* Lets the lists go as the application does when it quits, and fails if something
  * still holds them afterwards. */
-static void
-drop_lists (World *world)
+void
+world_drop_lists (World *world)
 {
   GObject *downloads = G_OBJECT (world->downloads);
   GObject *feeds = G_OBJECT (world->feeds);
@@ -571,7 +578,7 @@ world_free (World *world)
   /* Callbacks still to come would find the world gone: wait for them, and keep the
    * world (a leak, in a test that failed anyway) if they never come. */
   if (world->pending->len > 0 &&
-      !world_wait (world, no_pending, NULL, 60000, "the feed operations under way to end"))
+      !world_wait (world, world_no_pending, NULL, 60000, "the feed operations under way to end"))
     return;
 
   g_clear_handle_id (&world->meter_source, g_source_remove);
@@ -590,7 +597,7 @@ world_free (World *world)
   g_ptr_array_set_size (world->tracked, 0);
   g_ptr_array_set_size (world->tracked_feeds, 0);
   if (world->downloads != NULL)
-    drop_lists (world);
+    world_drop_lists (world);
 
   mw_test_server_free (world->server);
   mw_test_server_free (world->door);
@@ -608,329 +615,6 @@ world_free (World *world)
   g_free (world->folder_b);
   g_rand_free (world->rand);
   g_free (world);
-}
-
-/* --- Invariants --------------------------------------------------------------------- */
-
-static gboolean
-in_list (World      *world,
-         MwDownload *download)
-{
-  return mw_download_list_find (world->downloads, download, NULL);
-}
-
-static gboolean
-is_moving (MwDownloadState state)
-{
-  return state == MW_DOWNLOAD_QUEUED || state == MW_DOWNLOAD_CONNECTING ||
-         state == MW_DOWNLOAD_DOWNLOADING || state == MW_DOWNLOAD_VERIFYING;
-}
-
-/* A completed download's file holds exactly what the server served under the ETag the
- * download ended with. */
-static void
-check_completed_file (World   *world,
-                      Tracked *tracked)
-{
-  MwDownload *download = tracked->download;
-  GFile *file = mw_download_get_file (download);
-  const char *etag = mw_download_get_etag (download);
-  g_autofree char *path = file ? g_file_get_path (file) : NULL;
-  g_autofree char *key = g_strdup_printf ("%s %s", path, etag);
-  g_autofree char *contents = NULL;
-  g_autofree char *what = tracked_describe (tracked);
-  g_autoptr(GError) error = NULL;
-  GBytes *expected;
-  const guint8 *want;
-  gsize length = 0, size = 0;
-
-  if (g_strcmp0 (tracked->verified, key) == 0)
-    return;
-  if (path == NULL)
-    {
-      world_broke (world, "%s completed without a file", what);
-      return;
-    }
-  expected = etag ? g_hash_table_lookup (tracked->res->versions, etag) : NULL;
-  if (expected == NULL)
-    {
-      world_broke (world, "%s completed with the ETag %s, which the server never sent for %s",
-                   what, etag ? etag : "(none)", tracked->res->path);
-      return;
-    }
-  if (!g_file_get_contents (path, &contents, &length, &error))
-    {
-      world_broke (world, "%s completed, but its file cannot be read: %s", what, error->message);
-      return;
-    }
-  want = g_bytes_get_data (expected, &size);
-  if (length != size || memcmp (contents, want, size) != 0)
-    {
-      gsize at = 0;
-
-      while (at < MIN (length, size) && (guint8) contents[at] == want[at])
-        at++;
-      world_broke (world, "%s completed, but %s is not what the server served under %s: "
-                   "%zu bytes instead of %zu, the first difference at byte %zu",
-                   what, path, etag, length, size, at);
-      return;
-    }
-  if (mw_download_get_total_bytes (download) != (gint64) size ||
-      mw_download_get_received_bytes (download) != size)
-    {
-      world_broke (world, "%s completed, but says %" G_GUINT64_FORMAT " of %" G_GINT64_FORMAT
-                   " bytes for a file of %zu", what, mw_download_get_received_bytes (download),
-                   mw_download_get_total_bytes (download), size);
-      return;
-    }
-  if (tracked->sha256 != NULL)
-    {
-      g_autofree char *actual = sha256_of (expected);
-
-      if (g_ascii_strcasecmp (actual, tracked->sha256) != 0)
-        {
-          world_broke (world, "%s completed, but its SHA-256 is %s, not the %s it was added with",
-                       what, actual, tracked->sha256);
-          return;
-        }
-    }
-  g_free (tracked->verified);
-  tracked->verified = g_steal_pointer (&key);
-}
-
-/* What the person asked for is what the download does: nothing pauses, resumes or
- * cancels by itself, and a failure says why. */
-static void
-check_download (World   *world,
-                Tracked *tracked)
-{
-  MwDownload *download = tracked->download;
-  MwDownloadState state = mw_download_get_state (download);
-  gboolean active = mw_download_is_active (download);
-  g_autofree char *what = tracked_describe (tracked);
-  const char *message = mw_download_get_error_message (download);
-
-  if (!tracked->dropped && !tracked->taken && !in_list (world, download))
-    {
-      world_broke (world, "%s left the list by itself", what);
-      return;
-    }
-  if (state == MW_DOWNLOAD_FAILED && (message == NULL || *message == '\0'))
-    world_broke (world, "%s failed without a sentence that says why", what);
-
-  if (active)
-    return;
-  switch (tracked->want)
-    {
-    case WANT_RUN:
-      if (state == MW_DOWNLOAD_PAUSED)
-        world_broke (world, "%s paused by itself", what);
-      else if (state == MW_DOWNLOAD_CANCELLED)
-        world_broke (world, "%s was cancelled by itself", what);
-      break;
-    case WANT_PAUSED:
-      if (is_moving (state))
-        world_broke (world, "%s was paused, but it is moving again", what);
-      break;
-    case WANT_CANCELLED:
-      if (state != MW_DOWNLOAD_CANCELLED && state != MW_DOWNLOAD_COMPLETED)
-        world_broke (world, "%s was cancelled, but it is not", what);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-
-  if (state == MW_DOWNLOAD_COMPLETED)
-    check_completed_file (world, tracked);
-}
-
-/* Whether TRACKED may have its NAME.part on disk now. */
-static gboolean
-may_have_part (Tracked *tracked,
-               gint64   now)
-{
-  MwDownload *download = tracked->download;
-  MwDownloadState state = mw_download_get_state (download);
-
-  if (mw_download_is_active (download))
-    return TRUE;
-  if (tracked->dropped || state == MW_DOWNLOAD_CANCELLED)
-    return tracked->quiet_since == 0 || now < tracked->quiet_since + PART_GRACE_US;
-  return state != MW_DOWNLOAD_COMPLETED;
-}
-
-static void
-check_parts_in (World      *world,
-                const char *folder,
-                gint64      now)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      g_autoptr(GString) owners = NULL;
-      gboolean owned = FALSE;
-
-      if (!g_str_has_suffix (name, ".part"))
-        continue;
-      path = g_build_filename (folder, name, NULL);
-      owners = g_string_new (NULL);
-      for (guint i = 0; i < world->tracked->len && !owned; i++)
-        {
-          Tracked *tracked = g_ptr_array_index (world->tracked, i);
-          GFile *file = mw_download_get_file (tracked->download);
-          g_autofree char *file_path = file ? g_file_get_path (file) : NULL;
-          g_autofree char *part_path = file_path ? g_strconcat (file_path, ".part", NULL) : NULL;
-
-          if (g_strcmp0 (part_path, path) != 0)
-            continue;
-          if (may_have_part (tracked, now))
-            owned = TRUE;
-          else
-            {
-              g_autofree char *what = tracked_describe (tracked);
-              g_string_append_printf (owners, "%s%s%s", owners->len ? ", " : "", what,
-                                      tracked->dropped ? " (removed)" : "");
-            }
-        }
-      if (!owned)
-        world_broke (world, "%s belongs to no download that may have it%s%s%s", path,
-                     owners->len ? " (its name is that of " : "", owners->str,
-                     owners->len ? ")" : "");
-    }
-}
-
-/* No two downloads that hold a name (all but the cancelled) hold the same one. */
-static void
-check_owners (World *world)
-{
-  g_autoptr(GHashTable) owners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint i = 0; i < world->tracked->len; i++)
-    {
-      Tracked *tracked = g_ptr_array_index (world->tracked, i);
-      GFile *file = mw_download_get_file (tracked->download);
-      Tracked *other;
-      g_autofree char *path = NULL;
-
-      if (tracked->dropped || file == NULL ||
-          mw_download_get_state (tracked->download) == MW_DOWNLOAD_CANCELLED)
-        continue;
-      path = g_file_get_path (file);
-      other = g_hash_table_lookup (owners, path);
-      if (other != NULL)
-        {
-          g_autofree char *a = tracked_describe (other);
-          g_autofree char *b = tracked_describe (tracked);
-
-          world_broke (world, "%s and %s both own %s (and its .part)", a, b, path);
-          return;
-        }
-      g_hash_table_insert (owners, g_steal_pointer (&path), tracked);
-    }
-}
-
-static void
-check_feeds (World  *world,
-             gint64  now)
-{
-  GListModel *model = G_LIST_MODEL (world->feeds);
-  g_autoptr(GHashTable) urls = g_hash_table_new (g_str_hash, g_str_equal);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(MwFeed) feed = g_list_model_get_item (model, i);
-
-      if (!g_hash_table_add (urls, (gpointer) mw_feed_get_url (feed)))
-        {
-          world_broke (world, "two subscriptions to one address, %s", mw_feed_get_url (feed));
-          return;
-        }
-    }
-
-  world_sync_feeds (world);
-  for (guint i = 0; i < world->tracked_feeds->len; i++)
-    {
-      TrackedFeed *tracked = g_ptr_array_index (world->tracked_feeds, i);
-      GHashTableIter iter;
-      gpointer id, marks;
-
-      g_hash_table_iter_init (&iter, tracked->marks);
-      while (g_hash_table_iter_next (&iter, &id, &marks))
-        {
-          MwFeedItem *item = mw_feed_find_item (tracked->feed, id);
-          guint want = GPOINTER_TO_UINT (marks);
-
-          if (item == NULL)
-            {
-              world_broke (world, "item %s of %s was marked, and is gone", (char *) id,
-                           mw_feed_get_url (tracked->feed));
-              return;
-            }
-          if (mw_feed_item_get_read (item) != !!(want & MARK_READ) ||
-              mw_feed_item_get_starred (item) != !!(want & MARK_STARRED))
-            {
-              world_broke (world, "item %s of %s should be %s and %s, and is %s and %s",
-                           (char *) id, mw_feed_get_url (tracked->feed),
-                           want & MARK_READ ? "read" : "unread",
-                           want & MARK_STARRED ? "starred" : "not starred",
-                           mw_feed_item_get_read (item) ? "read" : "unread",
-                           mw_feed_item_get_starred (item) ? "starred" : "not starred");
-              return;
-            }
-        }
-    }
-
-  for (guint i = 0; i < world->pending->len; i++)
-    {
-      Pending *pending = g_ptr_array_index (world->pending, i);
-
-      if (now - pending->started > FEED_OP_LIMIT_US)
-        world_broke (world, "%s (from step %u) has not ended after %" G_GINT64_FORMAT " s",
-                     pending->what, pending->step, (now - pending->started) / G_USEC_PER_SEC);
-    }
-}
-
-void
-world_check (World *world)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  if (world->failed)
-    return;
-
-  for (guint i = 0; i < world->tracked->len && !world->failed; i++)
-    {
-      Tracked *tracked = g_ptr_array_index (world->tracked, i);
-      MwDownload *download = tracked->download;
-      gboolean quiet = !mw_download_is_active (download) &&
-                       (tracked->dropped || mw_download_get_state (download) == MW_DOWNLOAD_CANCELLED);
-
-      if (!quiet)
-        tracked->quiet_since = 0;
-      else if (tracked->quiet_since == 0)
-        tracked->quiet_since = now;
-      check_download (world, tracked);
-    }
-  if (!world->failed)
-    check_owners (world);
-  if (!world->failed)
-    check_parts_in (world, world->folder_a, now);
-  if (!world->failed)
-    check_parts_in (world, world->folder_b, now);
-  if (!world->failed)
-    check_feeds (world, now);
-
-  /* Removed downloads whose .part had its time to go are of no more interest. */
-  for (guint i = world->tracked->len; i > 0 && !world->failed; i--)
-    {
-      Tracked *tracked = g_ptr_array_index (world->tracked, i - 1);
-
-      if (tracked->dropped && tracked->quiet_since != 0 && now > tracked->quiet_since + PART_GRACE_US)
-        g_ptr_array_remove_index (world->tracked, i - 1);
-    }
 }
 
 /* Switching modes restarts the running transfers; until each has come back, a pause
@@ -990,425 +674,4 @@ world_settle_mode_switch (World *world)
       g_signal_handler_disconnect (g_ptr_array_index (settle.downloads, i), settle.handlers[i]);
   g_free (settle.handlers);
   g_ptr_array_unref (settle.downloads);
-}
-
-/* --- Restarting ------------------------------------------------------------------------ */
-
-typedef struct
-{
-  char            *url;
-  char            *path;
-  MwDownloadState  state;
-  guint64          received;
-  char            *error;
-} SavedDownload;
-
-static void
-saved_download_free (SavedDownload *saved)
-{
-  g_free (saved->url);
-  g_free (saved->path);
-  g_free (saved->error);
-  g_free (saved);
-}
-
-typedef struct
-{
-  char      *url;
-  GPtrArray *items;   /* "id read starred" */
-} SavedFeed;
-
-static void
-saved_feed_free (SavedFeed *saved)
-{
-  g_free (saved->url);
-  g_ptr_array_unref (saved->items);
-  g_free (saved);
-}
-
-static SavedFeed *
-saved_feed_new (const char *url)
-{
-  SavedFeed *one = g_new0 (SavedFeed, 1);
-
-  one->url = g_strdup (url);
-  one->items = g_ptr_array_new_with_free_func (g_free);
-  return one;
-}
-
-static void
-saved_feed_add_item (SavedFeed  *one,
-                     const char *id,
-                     gboolean    read,
-                     gboolean    starred)
-{
-  g_ptr_array_add (one->items, g_strdup_printf ("%s %s %s", id, read ? "read" : "unread",
-                                                starred ? "starred" : "unstarred"));
-}
-
-static GPtrArray *
-remember_downloads (World *world)
-{
-  GListModel *model = G_LIST_MODEL (world->downloads);
-  GPtrArray *saved = g_ptr_array_new_with_free_func ((GDestroyNotify) saved_download_free);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(MwDownload) download = g_list_model_get_item (model, i);
-      SavedDownload *one = g_new0 (SavedDownload, 1);
-      GFile *file = mw_download_get_file (download);
-
-      one->url = g_strdup (mw_download_get_url (download));
-      one->path = file ? g_file_get_path (file) : NULL;
-      one->state = mw_download_get_state (download);
-      one->received = mw_download_get_received_bytes (download);
-      one->error = g_strdup (mw_download_get_error_message (download));
-      g_ptr_array_add (saved, one);
-    }
-  return saved;
-}
-
-static GPtrArray *
-remember_feeds (World *world)
-{
-  GListModel *model = G_LIST_MODEL (world->feeds);
-  GPtrArray *saved = g_ptr_array_new_with_free_func ((GDestroyNotify) saved_feed_free);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(MwFeed) feed = g_list_model_get_item (model, i);
-      GListModel *items = mw_feed_get_items (feed);
-      SavedFeed *one = saved_feed_new (mw_feed_get_url (feed));
-
-      for (guint j = 0; j < g_list_model_get_n_items (items); j++)
-        {
-          g_autoptr(MwFeedItem) item = g_list_model_get_item (items, j);
-
-          saved_feed_add_item (one, mw_feed_item_get_id (item), mw_feed_item_get_read (item),
-                               mw_feed_item_get_starred (item));
-        }
-      g_ptr_array_add (saved, one);
-    }
-  return saved;
-}
-
-/* Returns: (nullable): how BEFORE and AFTER differ, or NULL if they do not */
-static char *
-diff_downloads (GPtrArray *before,
-                GPtrArray *after)
-{
-  if (before->len != after->len)
-    return g_strdup_printf ("%u downloads before, %u after", before->len, after->len);
-  for (guint i = 0; i < before->len; i++)
-    {
-      SavedDownload *a = g_ptr_array_index (before, i);
-      SavedDownload *b = g_ptr_array_index (after, i);
-
-      if (g_strcmp0 (a->url, b->url) != 0 || g_strcmp0 (a->path, b->path) != 0 ||
-          a->state != b->state || a->received != b->received ||
-          (a->error == NULL) != (b->error == NULL))
-        return g_strdup_printf ("download %u is %s, %s, %s, %" G_GUINT64_FORMAT " bytes%s before; "
-                                "%s, %s, %s, %" G_GUINT64_FORMAT " bytes%s after", i,
-                                a->url, a->path ? a->path : "no file", mw_download_state_to_string (a->state),
-                                a->received, a->error ? ", with an error" : "",
-                                b->url, b->path ? b->path : "no file", mw_download_state_to_string (b->state),
-                                b->received, b->error ? ", with an error" : "");
-    }
-  return NULL;
-}
-
-static gint
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return g_strcmp0 (*(const char **) a, *(const char **) b);
-}
-
-static char *
-diff_feeds (GPtrArray *before,
-            GPtrArray *after)
-{
-  if (before->len != after->len)
-    return g_strdup_printf ("%u feeds before, %u after", before->len, after->len);
-  for (guint i = 0; i < before->len; i++)
-    {
-      SavedFeed *a = g_ptr_array_index (before, i);
-      SavedFeed *b = g_ptr_array_index (after, i);
-
-      if (g_strcmp0 (a->url, b->url) != 0 || a->items->len != b->items->len)
-        return g_strdup_printf ("feed %u is %s with %u items before, %s with %u after", i,
-                                a->url, a->items->len, b->url, b->items->len);
-      /* The order of articles is the dates', not under test here. */
-      g_ptr_array_sort (a->items, compare_strings);
-      g_ptr_array_sort (b->items, compare_strings);
-      for (guint j = 0; j < a->items->len; j++)
-        if (g_strcmp0 (g_ptr_array_index (a->items, j), g_ptr_array_index (b->items, j)) != 0)
-          return g_strdup_printf ("an item of %s is %s before, %s after", a->url,
-                                  (char *) g_ptr_array_index (a->items, j),
-                                  (char *) g_ptr_array_index (b->items, j));
-    }
-  return NULL;
-}
-
-/* What the state files on disk hold, as the lists would read them. */
-static GPtrArray *
-read_saved_downloads (World *world)
-{
-  GPtrArray *saved = g_ptr_array_new_with_free_func ((GDestroyNotify) saved_download_free);
-  g_autofree char *data = NULL;
-  g_autoptr(GPtrArray) records = NULL;
-  gsize length = 0;
-  guint n_skipped = 0;
-
-  if (!g_file_load_contents (world->downloads_state, NULL, &data, &length, NULL, NULL))
-    return saved;
-  records = mw_download_store_parse (data, length, &n_skipped, NULL);
-  for (guint i = 0; records != NULL && i < records->len; i++)
-    {
-      MwDownloadRecord *record = g_ptr_array_index (records, i);
-      SavedDownload *one = g_new0 (SavedDownload, 1);
-
-      one->url = g_strdup (record->url);
-      one->path = g_strdup (record->path);
-      one->state = record->state;
-      one->received = record->received;
-      one->error = g_strdup (record->error);
-      g_ptr_array_add (saved, one);
-    }
-  return saved;
-}
-
-static GPtrArray *
-read_saved_feeds (World *world)
-{
-  GPtrArray *saved = g_ptr_array_new_with_free_func ((GDestroyNotify) saved_feed_free);
-  g_autofree char *data = NULL;
-  g_autoptr(GPtrArray) records = NULL;
-  gsize length = 0;
-  guint n_skipped = 0;
-
-  if (!g_file_load_contents (world->feeds_state, NULL, &data, &length, NULL, NULL))
-    return saved;
-  records = mw_feed_store_parse (data, length, &n_skipped, NULL);
-  for (guint i = 0; records != NULL && i < records->len; i++)
-    {
-      MwFeedRecord *record = g_ptr_array_index (records, i);
-      SavedFeed *one = saved_feed_new (record->url);
-
-      for (guint j = 0; j < record->items->len; j++)
-        {
-          MwItemRecord *item = g_ptr_array_index (record->items, j);
-          saved_feed_add_item (one, item->item->id, item->read, item->starred);
-        }
-      g_ptr_array_add (saved, one);
-    }
-  return saved;
-}
-
-typedef struct
-{
-  char   *difference;
-  gint64  deadline;
-  gint64  next_read;
-} Caught;
-
-/* Whether the state files hold what the lists hold; if not, DATA says how they differ. */
-static gboolean
-files_caught_up (World    *world,
-                 gpointer  data)
-{
-  Caught *caught = data;
-  g_autoptr(GPtrArray) downloads_live = remember_downloads (world);
-  g_autoptr(GPtrArray) feeds_live = remember_feeds (world);
-  g_autoptr(GPtrArray) downloads_file = read_saved_downloads (world);
-  g_autoptr(GPtrArray) feeds_file = read_saved_feeds (world);
-  g_autofree char *downloads = diff_downloads (downloads_live, downloads_file);
-  g_autofree char *feeds = diff_feeds (feeds_live, feeds_file);
-
-  g_clear_pointer (&caught->difference, g_free);
-  if (downloads != NULL)
-    caught->difference = g_strdup_printf ("downloads.json: %s", downloads);
-  else if (feeds != NULL)
-    caught->difference = g_strdup_printf ("feeds.json: %s", feeds);
-  return caught->difference == NULL;
-}
-
-static gboolean
-caught_up_or_late (World    *world,
-                   gpointer  data)
-{
-  Caught *caught = data;
-
-  /* Read at most every 50 ms, not on every iteration. */
-  if (g_get_monotonic_time () < caught->next_read)
-    return FALSE;
-  caught->next_read = g_get_monotonic_time () + 50000;
-  return files_caught_up (world, data) || g_get_monotonic_time () > caught->deadline;
-}
-
-/* Quits as the application does (what was removed with an undo still possible goes for
- * good, everything is paused and saved), starts again from the state files, compares,
- * and resumes what was moving. With KILLED, nothing is saved on the way out: the process
- * is killed a while after the last change, and the files must hold it already. */
-void
-world_restart (World    *world,
-               gboolean  killed)
-{
-  g_autoptr(GPtrArray) moving = g_ptr_array_new ();
-  g_autoptr(GPtrArray) downloads_before = NULL;
-  g_autoptr(GPtrArray) feeds_before = NULL;
-  g_autoptr(GPtrArray) downloads_after = NULL;
-  g_autoptr(GPtrArray) feeds_after = NULL;
-  g_autoptr(GPtrArray) order = g_ptr_array_new ();
-  g_autoptr(GPtrArray) feed_order = g_ptr_array_new ();
-  g_autoptr(GAsyncResult) downloads_saved = NULL;
-  g_autoptr(GAsyncResult) feeds_saved = NULL;
-  g_autoptr(GError) error = NULL;
-  GListModel *model;
-
-  /* The window closes: its undo toasts are dismissed. */
-  for (guint i = 0; i < world->tracked->len; i++)
-    {
-      Tracked *tracked = g_ptr_array_index (world->tracked, i);
-
-      if (tracked->taken)
-        {
-          tracked->taken = FALSE;
-          tracked->dropped = TRUE;
-          if (!mw_download_is_finished (tracked->download))
-            {
-              mw_download_cancel (tracked->download);
-              tracked->want = WANT_CANCELLED;
-            }
-        }
-    }
-  for (guint i = world->tracked_feeds->len; i > 0; i--)
-    if (((TrackedFeed *) g_ptr_array_index (world->tracked_feeds, i - 1))->taken)
-      g_ptr_array_remove_index (world->tracked_feeds, i - 1);
-
-  if (!world_wait (world, no_pending, NULL, 60000, "the feed operations under way to end before quitting"))
-    return;
-
-  for (guint i = 0; i < world->tracked->len; i++)
-    {
-      Tracked *tracked = g_ptr_array_index (world->tracked, i);
-
-      if (tracked->dropped || !mw_download_can_pause (tracked->download))
-        continue;
-      if (tracked->want == WANT_RUN)
-        {
-          g_ptr_array_add (moving, tracked);
-          tracked->want = WANT_PAUSED;
-        }
-      mw_download_pause (tracked->download);
-    }
-  if (!world_wait (world, world_downloads_quiet, NULL, 30000, "the transfers to pause before quitting"))
-    return;
-  world_check (world);
-
-  if (killed)
-    {
-      /* Saves follow changes a moment later by themselves; a few seconds is plenty. */
-      Caught caught = { NULL, g_get_monotonic_time () + 5 * G_USEC_PER_SEC, 0 };
-
-      world_wait (world, caught_up_or_late, &caught, 10000, "the state files to catch up");
-      if (caught.difference != NULL)
-        world_broke (world, "5 s after the last change the state files still lag behind the lists, "
-                     "so a kill would lose it: %s", caught.difference);
-      g_free (caught.difference);
-      if (world->failed)
-        return;
-    }
-  else
-    {
-      mw_download_list_save_async (world->downloads, NULL, result_cb, &downloads_saved);
-      mw_feed_list_save_async (world->feeds, NULL, result_cb, &feeds_saved);
-      if (!world_wait (world, have_result, &downloads_saved, 20000, "the list of downloads to be saved") ||
-          !world_wait (world, have_result, &feeds_saved, 20000, "the list of feeds to be saved"))
-        return;
-      if (!mw_download_list_save_finish (world->downloads, downloads_saved, &error) ||
-          !mw_feed_list_save_finish (world->feeds, feeds_saved, &error))
-        {
-          world_broke (world, "saving before quitting failed: %s", error->message);
-          return;
-        }
-      /* The results hold their lists. */
-      g_clear_object (&downloads_saved);
-      g_clear_object (&feeds_saved);
-      world->star_unsaved = FALSE;
-    }
-
-  downloads_before = remember_downloads (world);
-  feeds_before = remember_feeds (world);
-  model = G_LIST_MODEL (world->downloads);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(MwDownload) download = g_list_model_get_item (model, i);
-      Tracked *tracked = NULL;
-
-      for (guint j = 0; j < world->tracked->len && tracked == NULL; j++)
-        if (((Tracked *) g_ptr_array_index (world->tracked, j))->download == download)
-          tracked = g_ptr_array_index (world->tracked, j);
-      g_ptr_array_add (order, tracked);
-    }
-  model = G_LIST_MODEL (world->feeds);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(MwFeed) feed = g_list_model_get_item (model, i);
-      g_ptr_array_add (feed_order, world_find_tracked_feed (world, feed));
-    }
-
-  drop_lists (world);
-  if (world->failed)
-    return;
-  world_make_lists (world);
-  if (world->failed)
-    return;
-  world->n_restarts++;
-
-  downloads_after = remember_downloads (world);
-  feeds_after = remember_feeds (world);
-  {
-    g_autofree char *downloads = diff_downloads (downloads_before, downloads_after);
-    g_autofree char *feeds = diff_feeds (feeds_before, feeds_after);
-
-    if (downloads != NULL)
-      world_broke (world, "the downloads came back different after a restart: %s", downloads);
-    else if (feeds != NULL)
-      world_broke (world, "the feeds came back different after a restart: %s", feeds);
-  }
-  if (world->failed)
-    return;
-
-  /* The model follows the new objects, place by place. */
-  model = G_LIST_MODEL (world->downloads);
-  for (guint i = 0; i < order->len; i++)
-    {
-      Tracked *tracked = g_ptr_array_index (order, i);
-
-      if (tracked != NULL)
-        {
-          g_clear_object (&tracked->download);
-          tracked->download = g_list_model_get_item (model, i);
-        }
-    }
-  model = G_LIST_MODEL (world->feeds);
-  for (guint i = 0; i < feed_order->len; i++)
-    {
-      TrackedFeed *tracked = g_ptr_array_index (feed_order, i);
-
-      if (tracked != NULL)
-        {
-          g_clear_object (&tracked->feed);
-          tracked->feed = g_list_model_get_item (model, i);
-        }
-    }
-
-  for (guint i = 0; i < moving->len; i++)
-    {
-      Tracked *tracked = g_ptr_array_index (moving, i);
-
-      mw_download_resume (tracked->download);
-      tracked->want = WANT_RUN;
-    }
 }

@@ -161,6 +161,27 @@ struct _World
   guint           n_subscribed;
 };
 
+/* One kind of step: what it does (FALSE when it does not apply now), how often it comes,
+ * and the avoided sequence it can make (N_AVOID for none). */
+typedef struct
+{
+  guint      weight;
+  gboolean (*func) (World *world);
+  Avoid      makes;
+} RandomStep;
+
+/* test-random-downloads.c */
+extern const RandomStep random_download_steps[];
+extern const guint      random_n_download_steps;
+void      world_set_blocking   (World        *world,
+                                gboolean      blocking);
+
+/* test-random-feeds.c */
+extern const RandomStep random_feed_steps[];
+extern const guint      random_n_feed_steps;
+void      world_refresh        (World        *world,
+                                MwFeed       *feed);
+
 /* test-random-world.c */
 void      world_say            (World        *world,
                                 const char   *format,
@@ -173,6 +194,7 @@ World    *world_new            (guint32       seed,
                                 gboolean      quiet);
 void      world_free           (World        *world);
 void      world_make_lists     (World        *world);
+void      world_drop_lists     (World        *world);
 void      world_run_loop       (World        *world,
                                 guint         ms);
 gboolean  world_wait           (World        *world,
@@ -180,23 +202,38 @@ gboolean  world_wait           (World        *world,
                                 gpointer      data,
                                 guint         timeout_ms,
                                 const char   *what);
-void      world_check          (World        *world);
-void      world_restart        (World        *world,
-                                gboolean      killed);
+guint     world_pick           (World        *world,
+                                guint         n);
+gboolean  world_chance         (World        *world,
+                                guint         one_in);
+void      world_result_cb      (GObject      *source_object,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+gboolean  world_have_result    (World        *world,
+                                gpointer      data);
+gboolean  world_no_pending     (World        *world,
+                                gpointer      data);
+gboolean  world_downloads_quiet (World       *world,
+                                 gpointer     data);
+void      world_settle_mode_switch (World    *world);
 Tracked  *world_track          (World        *world,
                                 MwDownload   *download,
                                 FileRes      *res);
-GBytes   *file_res_next_body   (FileRes      *res);
-char     *sha256_of            (GBytes       *bytes);
 char     *tracked_describe     (Tracked      *tracked);
 TrackedFeed *world_find_tracked_feed (World  *world,
                                       MwFeed *feed);
 void      world_sync_feeds     (World        *world);
 FeedRes  *world_feed_res_for_url (World      *world,
                                   const char *url);
-gboolean  world_downloads_quiet (World       *world,
-                                 gpointer     data);
-void      world_settle_mode_switch (World    *world);
+GBytes   *file_res_next_body   (FileRes      *res);
+char     *sha256_of            (GBytes       *bytes);
 GBytes   *feed_document        (FeedRes      *res);
+
+/* test-random-checks.c */
+void      world_check          (World        *world);
+
+/* test-random-restart.c */
+void      world_restart        (World        *world,
+                                gboolean      killed);
 
 G_END_DECLS
