@@ -121,6 +121,9 @@ check_download (World   *world,
     }
   if (state == MW_DOWNLOAD_FAILED && (message == NULL || *message == '\0'))
     world_broke (world, "%s failed without a sentence that says why", what);
+  /* Nothing but Meanwhile touches the download folders here. */
+  if (message != NULL && g_str_has_prefix (message, "The partial file was deleted"))
+    world_broke (world, "%s lost its .part under it, and only Meanwhile deletes them here", what);
 
   if (active)
     return;

@@ -178,8 +178,8 @@ op_resume (World *world)
     return FALSE;
   what = tracked_describe (tracked);
   world_say (world, "resume %s", what);
-  mw_download_resume (tracked->download);
   tracked->want = WANT_RUN;
+  mw_download_resume (tracked->download);
   return TRUE;
 }
 
@@ -248,8 +248,8 @@ op_retry (World *world)
     return FALSE;
   what = tracked_describe (tracked);
   world_say (world, "try %s again", what);
-  mw_download_retry (tracked->download);
   tracked->want = WANT_RUN;
+  mw_download_retry (tracked->download);
   return TRUE;
 }
 
@@ -307,8 +307,8 @@ op_undo_remove (World *world)
   mw_download_list_insert (world->downloads, tracked->taken_position, tracked->download);
   if (tracked->taken_was_running)
     {
-      mw_download_resume (tracked->download);
       tracked->want = WANT_RUN;
+      mw_download_resume (tracked->download);
     }
   return TRUE;
 }
@@ -378,8 +378,8 @@ op_cancel_then_retry (World *world)
       return TRUE;
     }
   world_say (world, "cancel %s and try it again at once", what);
-  mw_download_retry (tracked->download);
   tracked->want = WANT_RUN;
+  mw_download_retry (tracked->download);
   return TRUE;
 }
 
@@ -413,8 +413,8 @@ op_pause_then_resume (World *world)
   world_say (world, "pause %s and resume it at once", what);
   mw_download_pause (tracked->download);
   /* Resumed before the pause has landed, it goes on once the transfer has returned. */
-  mw_download_resume (tracked->download);
   tracked->want = WANT_RUN;
+  mw_download_resume (tracked->download);
   return TRUE;
 }
 
@@ -720,8 +720,8 @@ srv_gone_then_resume (World *world)
   world_say (world, "server: %s answers its next request with 404; pause and resume %s",
              tracked->res->path, what);
   mw_download_pause (tracked->download);
-  mw_download_resume (tracked->download);
   tracked->want = WANT_RUN;
+  mw_download_resume (tracked->download);
   return TRUE;
 }
 

@@ -404,8 +404,8 @@ world_restart (World    *world,
 
       if (tracked != NULL)
         {
-          g_clear_object (&tracked->download);
-          tracked->download = g_list_model_get_item (model, i);
+          g_autoptr(MwDownload) download = g_list_model_get_item (model, i);
+          tracked_set_download (tracked, download);
         }
     }
   model = G_LIST_MODEL (world->feeds);
@@ -424,7 +424,7 @@ world_restart (World    *world,
     {
       Tracked *tracked = g_ptr_array_index (moving, i);
 
-      mw_download_resume (tracked->download);
       tracked->want = WANT_RUN;
+      mw_download_resume (tracked->download);
     }
 }

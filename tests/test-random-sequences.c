@@ -235,14 +235,13 @@ finale (World *world)
     {
       Tracked *tracked = g_ptr_array_index (world->tracked, i);
 
-      if (tracked->dropped)
+      if (tracked->dropped || tracked->want == WANT_CANCELLED)
         continue;
+      tracked->want = WANT_RUN;
       if (mw_download_can_resume (tracked->download))
         mw_download_resume (tracked->download);
       else if (mw_download_get_state (tracked->download) == MW_DOWNLOAD_FAILED)
         mw_download_retry (tracked->download);
-      if (tracked->want == WANT_PAUSED)
-        tracked->want = WANT_RUN;
     }
   if (!world_wait (world, nothing_moving, NULL, 120000, "every download to complete or fail"))
     return;

@@ -287,10 +287,38 @@ world_chance (World *world,
 
 /* --- Tracking ------------------------------------------------------------------------ */
 
+/* A transfer starts only for a download that should move: never for one the person
+ * paused or cancelled and has not resumed or tried again since. */
+static void
+active_changed_cb (MwDownload *download,
+                   GParamSpec *pspec,
+                   Tracked    *tracked)
+{
+  g_autofree char *what = NULL;
+
+  if (!mw_download_is_active (download) || tracked->want == WANT_RUN)
+    return;
+  what = tracked_describe (tracked);
+  world_broke (tracked->world, "%s started a transfer, although it was %s", what,
+               tracked->want == WANT_PAUSED ? "paused" : "cancelled");
+}
+
+void
+tracked_set_download (Tracked    *tracked,
+                      MwDownload *download)
+{
+  if (tracked->download != NULL)
+    g_clear_signal_handler (&tracked->active_handler, tracked->download);
+  g_set_object (&tracked->download, download);
+  if (download != NULL)
+    tracked->active_handler = g_signal_connect (download, "notify::active",
+                                                G_CALLBACK (active_changed_cb), tracked);
+}
+
 static void
 tracked_free (Tracked *tracked)
 {
-  g_clear_object (&tracked->download);
+  tracked_set_download (tracked, NULL);
   g_free (tracked->sha256);
   g_free (tracked->verified);
   g_free (tracked);
@@ -303,8 +331,9 @@ world_track (World      *world,
 {
   Tracked *tracked = g_new0 (Tracked, 1);
 
+  tracked->world = world;
   tracked->id = ++world->next_id;
-  tracked->download = g_object_ref (download);
+  tracked_set_download (tracked, download);
   tracked->res = res;
   tracked->want = WANT_RUN;
   g_ptr_array_add (world->tracked, tracked);

@@ -41,6 +41,8 @@ extern const char *avoid_names[N_AVOID];
 #define STALL_LIMIT_MS 1000
 #define STALL_REPORT_MS 100
 
+typedef struct _World World;
+
 typedef struct
 {
   guint           index;
@@ -65,8 +67,10 @@ typedef enum
 
 typedef struct
 {
+  World       *world;
   guint        id;
   MwDownload  *download;
+  gulong       active_handler;
   FileRes     *res;
   char        *sha256;         /* the checksum it was added with, or NULL */
   Want         want;
@@ -101,8 +105,6 @@ typedef struct
   gboolean    taken;           /* unsubscribed, with its undo still possible */
   guint       taken_position;
 } TrackedFeed;
-
-typedef struct _World World;
 
 typedef struct
 {
@@ -219,6 +221,8 @@ void      world_settle_mode_switch (World    *world);
 Tracked  *world_track          (World        *world,
                                 MwDownload   *download,
                                 FileRes      *res);
+void      tracked_set_download (Tracked      *tracked,
+                                MwDownload   *download);
 char     *tracked_describe     (Tracked      *tracked);
 TrackedFeed *world_find_tracked_feed (World  *world,
                                       MwFeed *feed);
