@@ -115,18 +115,13 @@ followed (World      *world,
   return url != NULL && mw_feed_list_find (world->feeds, url) != NULL;
 }
 
-static gboolean
-op_subscribe (World *world)
+static void
+subscribe (World   *world,
+           FeedRes *res)
 {
-  FeedRes *res = pick_feed_res (world);
   const char *urls[] = { res->url, res->leads_to, NULL };
   g_autofree char *what = g_strdup_printf ("subscribe to %s", res->path);
   Pending *pending;
-
-  if (avoid[AVOID_SAME_FEED_TWICE_AT_ONCE] &&
-      (url_is_pending (world, res->url) || (res->leads_to != NULL && url_is_pending (world, res->leads_to)) ||
-       (res->leads_to != NULL && !res->page && followed (world, res->leads_to))))
-    return FALSE;
 
   world_say (world, "%s%s%s%s", what, res->page ? " (a page that links a feed)" : "",
              res->leads_to && !res->page ? " (moved for good)" : "",
@@ -135,6 +130,18 @@ op_subscribe (World *world)
   pending->must_fail = followed (world, res->url) || followed (world, res->leads_to) || res->oversize;
   /* As the window does, with the one cancellable it cancels when it closes. */
   mw_feed_list_subscribe_async (world->feeds, res->url, world->window_cancellable, subscribed_cb, pending);
+}
+
+static gboolean
+op_subscribe (World *world)
+{
+  FeedRes *res = pick_feed_res (world);
+
+  if (avoid[AVOID_SAME_FEED_TWICE_AT_ONCE] &&
+      (url_is_pending (world, res->url) || (res->leads_to != NULL && url_is_pending (world, res->leads_to)) ||
+       (res->leads_to != NULL && !res->page && followed (world, res->leads_to))))
+    return FALSE;
+  subscribe (world, res);
   return TRUE;
 }
 
@@ -469,26 +476,48 @@ srv_feed_status (World *world)
   return TRUE;
 }
 
+/* Every feed of the host asked for at once (subscribing to those not followed yet),
+ * more than the host's six connections, and freezing mode turned on meanwhile. */
 static gboolean
-op_refresh_all_then_freeze (World *world)
+op_everything_then_freeze (World *world)
 {
   GListModel *model = G_LIST_MODEL (world->feeds);
 
-  if (world->blocking || avoid[AVOID_FREEZING_WITH_FETCHES_IN_FLIGHT] ||
-      g_list_model_get_n_items (model) < 2)
+  if (world->blocking || avoid[AVOID_FREEZING_WITH_FETCHES_IN_FLIGHT])
     return FALSE;
-  world_say (world, "refresh all %u feeds and turn freezing mode on at once", g_list_model_get_n_items (model));
+  world_say (world, "refresh all %u feeds, subscribe to the others, and turn freezing mode on at once",
+             g_list_model_get_n_items (model));
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(MwFeed) feed = g_list_model_get_item (model, i);
       world_refresh (world, feed);
     }
+  for (guint i = 0; i < world->feed_resources->len; i++)
+    {
+      FeedRes *res = g_ptr_array_index (world->feed_resources, i);
+
+      if (res->leads_to == NULL && !res->oversize && !followed (world, res->url) &&
+          !url_is_pending (world, res->url))
+        subscribe (world, res);
+    }
   world_set_blocking (world, TRUE);
+
+  /* …and at once a mistyped address, fetched in freezing mode while the others are
+   * still under way. */
+  {
+    g_autofree char *url = mw_test_server_url (world->server, "/feeds/mistyped.xml");
+    const char *urls[] = { url, NULL };
+    Pending *pending = pending_new (world, "subscribe to /feeds/mistyped.xml", urls);
+
+    world_say (world, "subscribe to /feeds/mistyped.xml, which is not there");
+    pending->must_fail = TRUE;
+    mw_feed_list_subscribe_async (world->feeds, url, world->window_cancellable, subscribed_cb, pending);
+  }
   return TRUE;
 }
 
 const RandomStep random_feed_steps[] = {
-  { 1, op_refresh_all_then_freeze, AVOID_FREEZING_WITH_FETCHES_IN_FLIGHT },
+  { 1, op_everything_then_freeze, AVOID_FREEZING_WITH_FETCHES_IN_FLIGHT },
   { 5, op_subscribe, AVOID_SAME_FEED_TWICE_AT_ONCE },
   { 4, op_refresh, N_AVOID },
   { 1, op_refresh_all, N_AVOID },

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test-random.h"
@@ -58,11 +59,48 @@ world_broke (World      *world,
 
 /* --- The main loop and its lateness meter ------------------------------------------ */
 
+/* Freezing mode holds the main loop for seconds at a time, by design; a main loop held
+ * this long is stuck for good, and no bounded wait on it can ever fire. */
+#define STUCK_SECONDS 120
+
+static gpointer
+watchdog_thread (gpointer user_data)
+{
+  World *world = user_data;
+
+  while (!g_atomic_int_get (&world->watchdog_stop))
+    {
+      gint now = (gint) (g_get_monotonic_time () / G_USEC_PER_SEC);
+
+      if (now - g_atomic_int_get (&world->beat) > STUCK_SECONDS)
+        {
+          /* The main thread cannot report it: say it from here, and end the process. */
+          g_printerr ("seed %u, step %d: the main loop has been stuck for %d s (a wait that "
+                      "never ends, or a deadlock)\nreplay: _build/tests/test-random-sequences --seed %u\n",
+                      world->seed, g_atomic_int_get (&world->beat_step), STUCK_SECONDS, world->seed);
+          g_test_message ("seed %u, step %d: the main loop has been stuck for %d s", world->seed,
+                          g_atomic_int_get (&world->beat_step), STUCK_SECONDS);
+          abort ();
+        }
+      g_usleep (G_USEC_PER_SEC / 2);
+    }
+  return NULL;
+}
+
+static void
+beat (World *world)
+{
+  g_atomic_int_set (&world->beat, (gint) (g_get_monotonic_time () / G_USEC_PER_SEC));
+  g_atomic_int_set (&world->beat_step, (gint) world->step);
+}
+
 static gboolean
 meter_cb (gpointer user_data)
 {
   World *world = user_data;
   gint64 now = g_get_monotonic_time ();
+
+  beat (world);
 
   if (world->meter_valid && !world->blocking && now - world->meter_due > world->worst_stall)
     {
@@ -556,6 +594,8 @@ world_new (guint32  seed,
       g_ptr_array_add (world->feed_resources, huge);
     }
 
+  beat (world);
+  world->watchdog = g_thread_new ("test-watchdog", watchdog_thread, world);
   world_make_lists (world);
   world->meter_source = g_timeout_add_full (G_PRIORITY_HIGH, METER_INTERVAL_MS, meter_cb, world, NULL);
   return world;
@@ -604,6 +644,10 @@ world_drop_lists (World *world)
 void
 world_free (World *world)
 {
+  /* The waits below are bounded, and the world may outlive this call. */
+  g_atomic_int_set (&world->watchdog_stop, TRUE);
+  g_clear_pointer (&world->watchdog, g_thread_join);
+
   /* Callbacks still to come would find the world gone: wait for them, and keep the
    * world (a leak, in a test that failed anyway) if they never come. */
   if (world->pending->len > 0 &&

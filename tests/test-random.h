@@ -150,6 +150,12 @@ struct _World
   guint           next_id;
   gboolean        star_unsaved;
 
+  /* The watchdog: a thread that notices a main loop stuck for good */
+  GThread        *watchdog;
+  gint            beat;        /* monotonic seconds of the main loop's last sign of life */
+  gint            beat_step;
+  gint            watchdog_stop;
+
   /* The lateness meter */
   guint           meter_source;
   gint64          meter_due;
