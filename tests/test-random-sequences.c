@@ -34,7 +34,9 @@ gboolean avoid[N_AVOID] = {
   [AVOID_RETRY_CANCELLED_AFTER_READD] = TRUE,
   /* Removing a failed download, and letting the undo pass, leaves its NAME.part. */
   [AVOID_REMOVE_FAILED] = TRUE,
-  /* Retry-After longer than a second: the download waiting it out keeps its slot. */
+  /* Retry-After longer than a second: the download waiting it out keeps its transfer
+   * slot, and the others queue behind it (no invariant here tells that apart from a
+   * slow server yet; only the sequences stay shorter). */
   [AVOID_LONG_RETRY_AFTER] = TRUE,
   /* Pausing a download while a switch of freezing mode restarts it (or switching while
    * a pause is on its way): the restart undoes the pause (and waiting downloads retry
