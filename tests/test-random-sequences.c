@@ -311,6 +311,9 @@ run_sequence (guint32  seed,
              world->files->len, world->feed_resources->len, n_steps);
   for (world->step = 1; world->step <= n_steps && !world->failed; world->step++)
     {
+      /* Each step draws from its own stream: where a transfer happens to stand may make
+       * one step of a replay go another way, and that must not change all the others. */
+      g_rand_set_seed (world->rand, seed * 1000003u + world->step);
       random_step (world);
       if (world->failed)
         break;
