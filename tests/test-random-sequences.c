@@ -26,7 +26,7 @@
 
 /* The sequences the normal suite runs: each about five seconds on an idle machine. */
 static const guint32 fixed_seeds[] = { 1, 2, 3, 5, 8, 13, 21, 34, 55, 89 };
-#define DEFAULT_STEPS 120
+#define DEFAULT_STEPS 100
 
 gboolean avoid[N_AVOID] = {
   /* Retrying a cancelled download after its address was added again: both downloads
