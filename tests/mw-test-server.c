@@ -610,6 +610,49 @@ mw_test_server_url (MwTestServer *server,
   return g_strdup_printf ("http://127.0.0.1:%u%s", server->port, path);
 }
 
+typedef struct
+{
+  MwTestServer *server;
+  gboolean      refusing;
+  gboolean      done;
+} Refusing;
+
+static gboolean
+set_refusing_cb (gpointer user_data)
+{
+  Refusing *change = user_data;
+  MwTestServer *server = change->server;
+  g_autoptr(GError) error = NULL;
+
+  /* Without a listening socket the port answers connections with a reset, as a server
+   * that is down does; listening again on the same port brings it back. */
+  if (change->refusing)
+    soup_server_disconnect (server->server);
+  else if (!soup_server_listen_local (server->server, server->port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+    g_error ("Could not listen on port %u again: %s", server->port, error->message);
+
+  g_mutex_lock (&server->mutex);
+  change->done = TRUE;
+  g_cond_broadcast (&server->cond);
+  g_mutex_unlock (&server->mutex);
+  return G_SOURCE_REMOVE;
+}
+
+/* Stops accepting connections (REFUSING) or starts again, on the same port; returns
+ * when it is so. Responses under way go on. */
+void
+mw_test_server_set_refusing (MwTestServer *server,
+                             gboolean      refusing)
+{
+  Refusing change = { server, refusing, FALSE };
+
+  g_main_context_invoke (server->context, set_refusing_cb, &change);
+  g_mutex_lock (&server->mutex);
+  while (!change.done)
+    g_cond_wait (&server->cond, &server->mutex);
+  g_mutex_unlock (&server->mutex);
+}
+
 /* Returns: (transfer none): the resource, to configure before the client asks */
 MwTestResource *
 mw_test_server_add (MwTestServer *server,

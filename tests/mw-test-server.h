@@ -76,6 +76,8 @@ void            mw_test_server_unlock       (MwTestServer *server);
 guint           mw_test_server_get_max_concurrent (MwTestServer *server);
 void            mw_test_server_release      (MwTestServer   *server,
                                              MwTestResource *resource);
+void            mw_test_server_set_refusing (MwTestServer   *server,
+                                             gboolean        refusing);
 
 void            mw_test_remove_tree         (const char   *path);
 void            mw_test_run_loop_for        (guint         ms);

@@ -42,6 +42,7 @@ struct _MwDownload
   GCancellable    *run_cancellable;
   GTask           *run_task;        /* the run, not a reference */
   MwStopRequest    stop_request;
+  gboolean         resume_after_stop; /* resumed while a pause was on its way */
   gint64           speed_sample_time;
   guint64          speed_sample_bytes;
   gint64           last_progress_notify;

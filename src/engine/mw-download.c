@@ -715,6 +715,7 @@ mw_download_pause (MwDownload *self)
   if (!mw_download_can_pause (self))
     return;
 
+  self->resume_after_stop = FALSE;
   if (mw_download_is_active (self))
     {
       /* The transfer ends on its own terms; the list sees the request when it returns. */
@@ -729,6 +730,14 @@ void
 mw_download_resume (MwDownload *self)
 {
   g_return_if_fail (MW_IS_DOWNLOAD (self));
+
+  /* Paused a moment ago, and the transfer has not stopped yet (undoing a removal does
+   * this): the last click wins, so it goes on once the transfer has returned. */
+  if (mw_download_is_active (self) && self->stop_request == MW_STOP_PAUSE)
+    {
+      self->resume_after_stop = TRUE;
+      return;
+    }
 
   if (!mw_download_can_resume (self))
     return;
@@ -767,6 +776,7 @@ mw_download_cancel (MwDownload *self)
   if (!mw_download_can_cancel (self))
     return;
 
+  self->resume_after_stop = FALSE;
   if (mw_download_is_active (self))
     {
       self->stop_request = MW_STOP_CANCEL;
@@ -797,9 +807,11 @@ _mw_download_finish_run (MwDownload *self,
                          GError     *error)
 {
   MwStopRequest stop = self->stop_request;
+  gboolean resume = self->resume_after_stop;
 
   g_clear_object (&self->run_cancellable);
   self->stop_request = MW_STOP_NONE;
+  self->resume_after_stop = FALSE;
   self->speed = 0;
 
   if (error == NULL)
@@ -825,7 +837,7 @@ _mw_download_finish_run (MwDownload *self,
     {
       _mw_download_event (self, _("Paused; the partial file is kept for resuming"));
       _mw_download_set_error (self, NULL);
-      _mw_download_set_state (self, MW_DOWNLOAD_PAUSED);
+      _mw_download_set_state (self, resume ? MW_DOWNLOAD_QUEUED : MW_DOWNLOAD_PAUSED);
     }
   else
     {
