@@ -378,6 +378,44 @@ test_cancel_readd_retry (Fixture       *fixture,
   g_assert_cmpuint (count_files (fixture), ==, 2);
 }
 
+/* A failed download whose file was not kept is removed with undo; the same address is
+ * added again and takes the name; then Undo, and Try again on the one put back: two
+ * files, both whole, never one shared. */
+static void
+test_undo_after_name_taken (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GBytes) body = mw_test_make_bytes (200000, 103);
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwDownload) taken = NULL;
+  MwDownload *failed, *second;
+  guint position = 0;
+
+  mw_test_server_add (fixture->server, "/taken.bin", body);
+  url = mw_test_server_url (fixture->server, "/taken.bin");
+  failed = mw_download_list_add (fixture->list, url,
+                                 "0000000000000000000000000000000000000000000000000000000000000000", &error);
+  g_assert_no_error (error);
+  wait_for_state (failed, MW_DOWNLOAD_FAILED);
+  wait_until_finished (failed);
+  g_assert_false (file_exists (fixture, "taken.bin.part"));
+
+  taken = mw_download_list_take (fixture->list, failed, &position);
+  second = add_download (fixture, "/taken.bin");
+  wait_until_finished (second);
+  assert_completed_as (fixture, second, "taken.bin", body);
+
+  mw_download_list_insert (fixture->list, position, taken);
+  mw_download_set_expected_sha256 (taken, NULL);
+  mw_download_retry (taken);
+  wait_until_finished (taken);
+  assert_completed_as (fixture, taken, "taken (1).bin", body);
+  assert_completed_as (fixture, second, "taken.bin", body);
+  assert_no_part_files (fixture);
+  g_assert_cmpuint (count_files (fixture), ==, 2);
+}
+
 static void
 test_cancel_retry_at_once (Fixture       *fixture,
                            gconstpointer  user_data)
@@ -1094,6 +1132,7 @@ main (int   argc,
 
   ADD ("/download/sequence/cancel-readd-retry", test_cancel_readd_retry);
   ADD ("/download/sequence/cancel-retry-at-once", test_cancel_retry_at_once);
+  ADD ("/download/sequence/undo-after-name-taken", test_undo_after_name_taken);
   ADD ("/download/sequence/waiting-gives-slot", test_waiting_gives_slot);
   ADD ("/download/sequence/wait-over-takes-slot", test_wait_over_takes_slot);
   ADD ("/download/sequence/switch-mode-keeps-wait", test_switch_keeps_wait);

@@ -294,6 +294,36 @@ test_star_is_saved (Fixture       *fixture,
   g_assert_false (mw_feed_item_get_starred (mw_feed_find_item (restored, "two")));
 }
 
+/* Unsubscribe with undo, subscribe to the same address again, then Undo: still one
+ * subscription, and the star made before unsubscribing is kept. */
+static void
+test_undo_unsubscribe_after_resubscribe (Fixture       *fixture,
+                                         gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) first = NULL;
+  g_autoptr(MwFeed) taken = NULL;
+  g_autoptr(MwFeed) second = NULL;
+  g_autofree char *url = mw_test_server_url (fixture->server, "/feed.xml");
+  guint position = 0;
+
+  serve (fixture, "/feed.xml", "Twice");
+  first = subscribe (fixture, "/feed.xml", NULL, &error);
+  g_assert_no_error (error);
+  mw_feed_item_set_starred (mw_feed_find_item (first, "one"), TRUE);
+
+  taken = mw_feed_list_take (fixture->list, first, &position);
+  g_assert_true (taken == first);
+  second = subscribe (fixture, "/feed.xml", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (mw_feed_item_get_starred (mw_feed_find_item (second, "one")));
+
+  mw_feed_list_insert (fixture->list, position, taken);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, 1);
+  g_assert_true (mw_feed_list_find (fixture->list, url) == second);
+  g_assert_true (mw_feed_item_get_starred (mw_feed_find_item (second, "one")));
+}
+
 /* A refresh that brings the same articles under a new ETag and a new title changes what
  * the next refresh asks and what the list shows: both are saved. */
 static void
@@ -815,6 +845,7 @@ main (int   argc,
   ADD ("/feeds/sequence/oversize-then-subscribe", test_oversize_then_subscribe, NULL);
   ADD ("/feeds/sequence/oversize-then-subscribe/freezing", test_oversize_then_subscribe, GINT_TO_POINTER (TRUE));
   ADD ("/feeds/sequence/star-is-saved", test_star_is_saved, NULL);
+  ADD ("/feeds/sequence/undo-unsubscribe-after-resubscribe", test_undo_unsubscribe_after_resubscribe, NULL);
   ADD ("/feeds/sequence/validators-and-title-saved", test_validators_and_title_saved, NULL);
   ADD ("/feeds/sequence/opml-lists-feed-twice", test_opml_lists_feed_twice, NULL);
   ADD ("/feeds/sequence/same-address-at-once", test_same_address_at_once, NULL);

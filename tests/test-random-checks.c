@@ -209,7 +209,23 @@ check_parts_in (World      *world,
     }
 }
 
-/* No two downloads that hold a name (all but the cancelled) hold the same one. */
+/* Whether a download out of the list (its undo still possible) has its file or .part on
+ * disk: out of the list it holds no name, and a download added meanwhile may
+ * take the name of one that has nothing there. */
+static gboolean
+taken_has_files (Tracked *tracked)
+{
+  GFile *file = mw_download_get_file (tracked->download);
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *part = g_strconcat (path, ".part", NULL);
+
+  if (mw_download_get_state (tracked->download) == MW_DOWNLOAD_COMPLETED)
+    return g_file_test (path, G_FILE_TEST_EXISTS);
+  return g_file_test (part, G_FILE_TEST_EXISTS);
+}
+
+/* No two downloads that hold a name (all but the cancelled, and those out of the list
+ * with nothing on disk) hold the same one. */
 static void
 check_owners (World *world)
 {
@@ -223,7 +239,8 @@ check_owners (World *world)
       g_autofree char *path = NULL;
 
       if (tracked->dropped || file == NULL ||
-          mw_download_get_state (tracked->download) == MW_DOWNLOAD_CANCELLED)
+          mw_download_get_state (tracked->download) == MW_DOWNLOAD_CANCELLED ||
+          (tracked->taken && !taken_has_files (tracked)))
         continue;
       path = g_file_get_path (file);
       other = g_hash_table_lookup (owners, path);

@@ -327,7 +327,8 @@ op_dismiss_remove (World *world)
   world_say (world, "let the undo of %s pass", what);
   tracked->taken = FALSE;
   tracked->dropped = TRUE;
-  if (!mw_download_is_finished (tracked->download))
+  /* As the window does: whatever can be cancelled is, failed ones too (their .part). */
+  if (mw_download_can_cancel (tracked->download))
     {
       mw_download_cancel (tracked->download);
       tracked->want = WANT_CANCELLED;

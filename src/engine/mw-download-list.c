@@ -368,8 +368,18 @@ mw_download_list_insert (MwDownloadList *self,
                          guint           position,
                          MwDownload     *download)
 {
+  GFile *file;
+
   g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
   g_return_if_fail (MW_IS_DOWNLOAD (download));
+
+  /* Out of the list, a download holds no name, and one added meanwhile may have taken
+   * its name (never its partial file, which no new download picks). Coming back without
+   * a file of its own, it starts over under a name of its own. */
+  file = mw_download_get_file (download);
+  if (file != NULL && mw_download_get_state (download) != MW_DOWNLOAD_COMPLETED &&
+      _mw_reserved_names_contains (self->reserved, file))
+    _mw_download_forget_file (download);
 
   position = MIN (position, self->items->len);
   g_ptr_array_insert (self->items, (gint) position, g_object_ref (download));

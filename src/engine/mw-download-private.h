@@ -120,6 +120,7 @@ void      _mw_download_set_awaiting_response (MwDownload *self,
 void      _mw_download_set_added     (MwDownload      *self,
                                       GDateTime       *added);
 GFile    *_mw_download_dup_part_file (MwDownload      *self);
+void      _mw_download_forget_file   (MwDownload      *self);
 char     *_mw_download_dup_host      (MwDownload      *self);
 
 gboolean  _mw_check_url              (const char      *url,

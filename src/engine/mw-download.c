@@ -754,18 +754,24 @@ mw_download_retry (MwDownload *self)
   if (!mw_download_can_retry (self))
     return;
 
+  /* Cancelling gave the name up, and another download may hold it by now: this one
+   * starts over as if new, and the server names its file again. */
   if (self->state == MW_DOWNLOAD_CANCELLED)
-    {
-      /* Cancelling gave the name up, and another download may hold it by now: this one
-       * starts over as if new, and the server names its file again. */
-      _mw_download_set_file (self, NULL);
-      _mw_download_set_validators (self, NULL, NULL);
-      _mw_download_set_total (self, -1);
-      _mw_download_set_received (self, 0, TRUE);
-    }
+    _mw_download_forget_file (self);
   _mw_download_set_error (self, NULL);
   _mw_download_set_attempt (self, 0);
   _mw_download_set_state (self, MW_DOWNLOAD_QUEUED);
+}
+
+/* Forgets the file a download would have had, as if it were new: what it had of it is
+ * gone, and its name may belong to another download by now. */
+void
+_mw_download_forget_file (MwDownload *self)
+{
+  _mw_download_set_file (self, NULL);
+  _mw_download_set_validators (self, NULL, NULL);
+  _mw_download_set_total (self, -1);
+  _mw_download_set_received (self, 0, TRUE);
 }
 
 void

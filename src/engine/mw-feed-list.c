@@ -773,13 +773,30 @@ watch_feed (MwFeedList *self,
   g_signal_connect_object (feed, "changed", G_CALLBACK (feed_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
+static void copy_marks (MwFeed *from,
+                        MwFeed *into);
+
+/* Puts FEED at POSITION; where the list already follows its address, FEED's marks go to
+ * that subscription instead, so that one address stays one subscription. */
 void
 mw_feed_list_insert (MwFeedList *self,
                      guint       position,
                      MwFeed     *feed)
 {
+  MwFeed *known;
+
   g_return_if_fail (MW_IS_FEED_LIST (self));
   g_return_if_fail (MW_IS_FEED (feed));
+
+  /* One address, one subscription: a feed put back (an undone unsubscription) after its
+   * address was subscribed to again gives its marks to that subscription instead. */
+  known = mw_feed_list_find (self, mw_feed_get_url (feed));
+  if (known != NULL)
+    {
+      if (known != feed)
+        copy_marks (feed, known);
+      return;
+    }
 
   position = MIN (position, self->feeds->len);
   g_ptr_array_insert (self->feeds, (gint) position, g_object_ref (feed));
@@ -1201,15 +1218,13 @@ refresh_return (GTask  *task,
 }
 
 /* FROM and INTO are one feed: INTO keeps what a person did in FROM (read and starred
- * articles, and the starred ones INTO no longer has), and FROM leaves the list. */
+ * articles, and the starred ones INTO no longer has). */
 static void
-merge_into (MwFeedList *self,
-            MwFeed     *from,
-            MwFeed     *into)
+copy_marks (MwFeed *from,
+            MwFeed *into)
 {
   GListModel *items = mw_feed_get_items (from);
   g_autoptr(GPtrArray) starred = g_ptr_array_new_with_free_func (g_object_unref);
-  MwFeed *taken;
 
   for (guint i = 0; i < g_list_model_get_n_items (items); i++)
     {
@@ -1236,6 +1251,17 @@ merge_into (MwFeedList *self,
     }
   if (starred->len > 0)
     mw_feed_restore (into, NULL, NULL, NULL, NULL, starred);
+}
+
+/* FROM moved onto INTO's address: INTO keeps FROM's marks, and FROM leaves the list. */
+static void
+merge_into (MwFeedList *self,
+            MwFeed     *from,
+            MwFeed     *into)
+{
+  MwFeed *taken;
+
+  copy_marks (from, into);
   taken = mw_feed_list_take (self, from, NULL);
   g_clear_object (&taken);
 }
