@@ -18,7 +18,10 @@
 #include "mw-experiment.h"
 #include "mw-experiment-run.h"
 #include "mw-format.h"
+#include "mw-freeze-banner.h"
+#include "mw-test-gtk-utils.h"
 #include "mw-test-server.h"
+#include "mw-timeline.h"
 #include "mw-window.h"
 
 #define N_FILES 3
@@ -33,51 +36,6 @@ typedef struct
 } Fixture;
 
 static MwApplication *app;
-
-static void
-iterate_for (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Iterates the main loop until @condition holds, or fails saying what it waited for. */
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            guint       timeout_ms,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Waited %u ms for %s, in vain", timeout_ms, what);
-      g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
-    }
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      found = find_widget (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 /* The visible button that activates @action, or NULL. */
 static GtkWidget *
@@ -127,8 +85,8 @@ fixture_set_up (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 700);
   while (!mw_download_list_get_loaded (mw_application_get_downloads (app)))
     g_main_context_iteration (NULL, TRUE);
-  iterate_for (200);
-  fixture->experiment = MW_EXPERIMENT (find_widget (GTK_WIDGET (fixture->window), MW_TYPE_EXPERIMENT));
+  mw_test_iterate_for (200);
+  fixture->experiment = MW_EXPERIMENT (mw_test_find_widget (GTK_WIDGET (fixture->window), MW_TYPE_EXPERIMENT, NULL, NULL));
   g_assert_nonnull (fixture->experiment);
 }
 
@@ -149,7 +107,7 @@ fixture_tear_down (Fixture       *fixture,
       while (mw_download_is_active (download))
         g_main_context_iteration (NULL, TRUE);
     }
-  iterate_for (50);
+  mw_test_iterate_for (50);
   mw_test_server_free (fixture->server);
   mw_test_remove_tree (fixture->folder);
   g_free (fixture->folder);
@@ -295,7 +253,7 @@ test_entry_point (Fixture       *fixture,
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Try It");
 
   g_signal_emit_by_name (button, "clicked");
-  iterate_for (50);
+  mw_test_iterate_for (50);
   g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_RESPONSIVE);
   g_assert_nonnull (mw_application_get_demo_urls (fixture->app));
   g_assert_true (has_label (GTK_WIDGET (fixture->experiment), "Download the demo files in responsive mode"));
@@ -319,20 +277,145 @@ test_first_step_needs_responsive_mode (Fixture       *fixture,
   mw_experiment_set_urls (fixture->experiment, (const char * const *) urls);
   g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode", g_variant_new_boolean (TRUE));
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "try-it", NULL);
-  iterate_for (50);
+  mw_test_iterate_for (50);
 
   g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_RESPONSIVE);
   g_assert_true (has_label (GTK_WIDGET (fixture->experiment), "this step needs it off"));
   g_assert_null (find_button (GTK_WIDGET (fixture->experiment), "experiment.start-run"));
   gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.start-run", NULL);
-  iterate_for (100);
+  mw_test_iterate_for (100);
   g_assert_false (mw_experiment_is_running (fixture->experiment));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
 
   g_signal_emit_by_name (find_button (GTK_WIDGET (fixture->experiment), "experiment.turn-off-freezing"), "clicked");
-  iterate_for (50);
+  mw_test_iterate_for (50);
   g_assert_false (mw_download_list_get_blocking_mode (list));
   g_assert_nonnull (find_button (GTK_WIDGET (fixture->experiment), "experiment.start-run"));
+}
+
+static gboolean
+scrolls_log (GtkWidget     *widget,
+             gconstpointer  log)
+{
+  GtkWidget *child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (widget));
+  GtkSelectionModel *model;
+
+  if (!GTK_IS_LIST_VIEW (child))
+    return FALSE;
+  model = gtk_list_view_get_model (GTK_LIST_VIEW (child));
+  return GTK_IS_NO_SELECTION (model) && gtk_no_selection_get_model (GTK_NO_SELECTION (model)) == log;
+}
+
+/* The event log is shown, scrolled to its end, with its last line drawn. */
+static gboolean
+log_end_visible (gpointer data)
+{
+  MwWindow *window = data;
+  GtkWidget *scroller = mw_test_find_widget (GTK_WIDGET (window), GTK_TYPE_SCROLLED_WINDOW, scrolls_log,
+                                             mw_window_get_log (window));
+  GtkAdjustment *adjustment;
+
+  if (scroller == NULL || !gtk_widget_get_mapped (scroller))
+    return FALSE;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  return gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment) &&
+         gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment)
+         >= gtk_adjustment_get_upper (adjustment) - 1;
+}
+
+/* Clicks the middle of @widget with XTEST @delay_ms from now, from another process. */
+static GSubprocess *
+click_widget_later (MwWindow  *window,
+                    GtkWidget *widget,
+                    guint      delay_ms)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  g_autofree char *delay = g_strdup_printf ("%.3f", delay_ms / 1000.0);
+  g_autofree char *x = NULL;
+  g_autofree char *y = NULL;
+  g_autoptr(GError) error = NULL;
+  graphene_rect_t bounds;
+  double dx = 0, dy = 0;
+  GSubprocess *process;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds));
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
+  x = g_strdup_printf ("%d", (int) (bounds.origin.x + bounds.size.width / 2 + dx));
+  y = g_strdup_printf ("%d", (int) (bounds.origin.y + bounds.size.height / 2 + dy));
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("MW_XDOTOOL"),
+                              "sleep", delay, "mousemove", "--window", xid, x, y, "click", "1", NULL);
+  g_assert_no_error (error);
+  return process;
+}
+
+static gboolean
+all_finished (gpointer data)
+{
+  GListModel *list = data;
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(MwDownload) download = g_list_model_get_item (list, i);
+
+      if (!mw_download_is_finished (download) || mw_download_is_active (download))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The log's lines about @name, joined. */
+static char *
+log_lines_of (MwWindow   *window,
+              const char *name)
+{
+  GListModel *log = mw_window_get_log (window);
+  GString *lines = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (log); i++)
+    {
+      const char *line = gtk_string_list_get_string (GTK_STRING_LIST (log), i);
+
+      if (strstr (line, name) != NULL)
+        g_string_append_printf (lines, "%s\n", line);
+    }
+  return g_string_free (lines, FALSE);
+}
+
+/* In freezing mode, a real click on the switch during the first of three transfers takes
+ * effect at the first boundary: the last transfer runs responsive. */
+static void
+test_switch_during_freeze (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_auto(GStrv) urls = add_throttled_files (fixture);
+  MwDownloadList *list = mw_application_get_downloads (fixture->app);
+  GtkWidget *freezing_switch = mw_test_find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_SWITCH, NULL, NULL);
+  g_autoptr(GSubprocess) clicker = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.clear-log", NULL);
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode", g_variant_new_boolean (TRUE));
+  mw_test_iterate_for (50);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (freezing_switch)));
+
+  clicker = click_widget_later (fixture->window, freezing_switch, 200);
+  for (guint i = 0; i < N_FILES; i++)
+    g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "download", g_variant_new_string (urls[i]));
+  mw_test_wait_until (all_finished, list, 60000, "the three downloads to finish");
+  g_subprocess_wait_check (clicker, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (mw_download_list_get_blocking_mode (list));
+  first = log_lines_of (fixture->window, "sample-0.bin");
+  last = log_lines_of (fixture->window, "sample-2.bin");
+  g_test_message ("First:\n%sLast:\n%s", first, last);
+  g_assert_nonnull (strstr (first, "the main loop is blocked until the server answers"));
+  g_assert_nonnull (strstr (last, "the main loop is free while the server answers"));
+  g_assert_null (strstr (last, "blocked"));
+  g_assert_cmpuint (count_complete_files (fixture->folder), ==, N_FILES);
 }
 
 /* The whole experiment: the responsive run, the switch, the frozen run with two real
@@ -343,7 +426,7 @@ test_responsive_then_freezing (Fixture       *fixture,
 {
   g_auto(GStrv) urls = add_throttled_files (fixture);
   MwDownloadList *list = mw_application_get_downloads (fixture->app);
-  GtkWidget *freezing_switch = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_SWITCH);
+  GtkWidget *freezing_switch = mw_test_find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_SWITCH, NULL, NULL);
   g_autoptr(GSubprocess) clicker = NULL;
   g_autoptr(GError) error = NULL;
   const MwExperimentRun *responsive, *freezing;
@@ -352,14 +435,14 @@ test_responsive_then_freezing (Fixture       *fixture,
 
   mw_experiment_set_urls (fixture->experiment, (const char * const *) urls);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "try-it", NULL);
-  iterate_for (50);
+  mw_test_iterate_for (50);
   g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_RESPONSIVE);
 
   /* Step 1 */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.start-run", NULL));
   g_assert_true (mw_experiment_is_running (fixture->experiment));
   g_assert_true (has_label (GTK_WIDGET (fixture->experiment), "it answers"));
-  wait_until (at_step_switch, fixture->experiment, 60000, "the responsive run to be measured");
+  mw_test_wait_until (at_step_switch, fixture->experiment, 60000, "the responsive run to be measured");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_FILES);
   g_assert_cmpuint (count_complete_files (fixture->folder), ==, N_FILES);
   responsive = mw_experiment_get_run (fixture->experiment, FALSE);
@@ -371,14 +454,14 @@ test_responsive_then_freezing (Fixture       *fixture,
   g_assert_nonnull (freezing_switch);
   g_assert_true (gtk_widget_has_css_class (freezing_switch, "experiment-pulse"));
   g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode", g_variant_new_boolean (TRUE));
-  iterate_for (50);
+  mw_test_iterate_for (50);
   g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_FREEZING);
   g_assert_false (gtk_widget_has_css_class (freezing_switch, "experiment-pulse"));
 
   /* Step 3, with two clicks while the window is frozen */
   clicker = click_later (fixture->window, 300, 600);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.start-run", NULL));
-  wait_until (at_step_result, fixture->experiment, 60000, "the freezing run to be measured");
+  mw_test_wait_until (at_step_result, fixture->experiment, 60000, "the freezing run to be measured");
   g_subprocess_wait_check (clicker, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (count_complete_files (fixture->folder), ==, 2 * N_FILES);
@@ -405,7 +488,7 @@ test_responsive_then_freezing (Fixture       *fixture,
   g_assert_cmpuint (responsive->waited_inputs, ==, 0);
 
   /* What the result card shows: both runs side by side. */
-  grid = GTK_GRID (find_widget (GTK_WIDGET (fixture->experiment), GTK_TYPE_GRID));
+  grid = GTK_GRID (mw_test_find_widget (GTK_WIDGET (fixture->experiment), GTK_TYPE_GRID, NULL, NULL));
   g_assert_true (gtk_widget_is_visible (GTK_WIDGET (grid)));
   g_assert_cmpstr (cell (grid, 1, 0), ==, "Responsive");
   g_assert_cmpstr (cell (grid, 2, 0), ==, "Freezing");
@@ -419,10 +502,50 @@ test_responsive_then_freezing (Fixture       *fixture,
   g_assert_cmpstr (cell (grid, 1, 4), ==, "0");
   g_assert_cmpstr (cell (grid, 2, 4), ==, "2");
 
+  /* The timeline: in the frozen run, a red band on the main loop's lane as long as its
+   * worst stall; in the responsive run, a comb of frames with no gap near that long. */
+  {
+    g_autofree MwTimelineSegment *segments = g_new0 (MwTimelineSegment, MW_TIMELINE_DEFAULT_CAPACITY);
+    g_autofree gint64 *frames = g_new0 (gint64, MW_TIMELINE_FRAME_CAPACITY);
+    MwTimeline *timeline = mw_timeline_get_default ();
+    guint n = mw_timeline_copy_segments (timeline, freezing->started, freezing->ended, segments,
+                                         MW_TIMELINE_DEFAULT_CAPACITY);
+    gint64 longest_band = 0, longest_gap = 0;
+
+    for (guint i = 0; i < n; i++)
+      if (segments[i].lane == MW_TIMELINE_MAIN && segments[i].stall)
+        longest_band = MAX (longest_band, segments[i].end - segments[i].start);
+    g_test_message ("Longest red band %" G_GINT64_FORMAT " us", longest_band);
+    g_assert_cmpint (ABS (longest_band - freezing->worst_lateness), <, 50 * 1000);
+
+    n = mw_timeline_copy_frames (timeline, responsive->started, responsive->ended, frames,
+                                 MW_TIMELINE_FRAME_CAPACITY);
+    g_assert_cmpuint (n, >, 10);
+    for (guint i = 1; i < n; i++)
+      longest_gap = MAX (longest_gap, frames[i] - frames[i - 1]);
+    g_test_message ("Responsive: %u frames, longest gap %" G_GINT64_FORMAT " us", n, longest_gap);
+    g_assert_cmpint (5 * longest_gap, <, longest_band);
+  }
+
+  /* The banner counts the clicks that waited, and What Happened shows the log's end. */
+  {
+    MwFreezeBanner *banner = MW_FREEZE_BANNER (mw_test_find_widget (GTK_WIDGET (fixture->window),
+                                                                     MW_TYPE_FREEZE_BANNER, NULL, NULL));
+    GtkWidget *details = mw_test_find_widget (GTK_WIDGET (banner), GTK_TYPE_BUTTON, mw_test_button_labelled,
+                                              "_What Happened");
+
+    g_test_message ("Banner: %s", mw_freeze_banner_get_text (banner));
+    g_assert_nonnull (strstr (mw_freeze_banner_get_text (banner), "2 clicks or key presses waited"));
+    g_signal_emit_by_name (details, "clicked");
+    mw_test_wait_until (log_end_visible, fixture->window, MW_TEST_PATIENCE_MS,
+                        "the event log to show its last line");
+    g_object_set (fixture->window, "log-visible", FALSE, NULL);
+  }
+
   /* Its buttons */
   g_assert_nonnull (find_button (GTK_WIDGET (fixture->experiment), "experiment.turn-off-freezing"));
   gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.turn-off-freezing", NULL);
-  iterate_for (50);
+  mw_test_iterate_for (50);
   g_assert_false (mw_download_list_get_blocking_mode (list));
   g_assert_null (find_button (GTK_WIDGET (fixture->experiment), "experiment.turn-off-freezing"));
   gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.run-again", NULL);
@@ -456,6 +579,8 @@ main (int   argc,
               test_first_step_needs_responsive_mode, fixture_tear_down);
   g_test_add ("/experiment/responsive-then-freezing", Fixture, NULL, fixture_set_up,
               test_responsive_then_freezing, fixture_tear_down);
+  g_test_add ("/experiment/switch-during-freeze", Fixture, NULL, fixture_set_up,
+              test_switch_during_freeze, fixture_tear_down);
 
   status = g_test_run ();
   mw_test_remove_tree (data_home);
