@@ -173,12 +173,17 @@ check_parts_in (World      *world,
 {
   g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
   const char *name;
+  gboolean deleting = mw_download_get_n_part_deletions () > 0;
+
+  /* A download cancelled and tried again at once forgets its old name while its old
+   * .part is still being deleted (the new run waits for that): such a .part is on its
+   * way out, not left behind. */
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = NULL;
       g_autoptr(GString) owners = NULL;
-      gboolean owned = FALSE;
+      gboolean owned = deleting;
 
       if (!g_str_has_suffix (name, ".part"))
         continue;
