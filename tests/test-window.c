@@ -918,7 +918,45 @@ log_at_end (GtkAdjustment *adjustment)
          >= gtk_adjustment_get_upper (adjustment) - 1;
 }
 
-/* New lines stay in view, unless the person scrolled up to read older ones. */
+typedef struct
+{
+  GtkWidget  *scroller;
+  const char *text;
+} ShownLine;
+
+static gboolean
+label_shows (GtkWidget     *widget,
+             gconstpointer  text)
+{
+  return gtk_widget_get_mapped (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+/* The log's row of @text is drawn, inside the part of the log that is scrolled to. */
+static gboolean
+line_shown (gpointer data)
+{
+  ShownLine *shown = data;
+  GtkWidget *label = find_widget (shown->scroller, GTK_TYPE_LABEL, label_shows, shown->text);
+  graphene_rect_t bounds;
+
+  return label != NULL && gtk_widget_get_mapped (label) &&
+         gtk_widget_compute_bounds (label, shown->scroller, &bounds) &&
+         bounds.origin.y >= -1 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (shown->scroller) + 1;
+}
+
+static void
+wait_for_last_line (GtkWidget  *scroller,
+                    GListModel *log,
+                    const char *what)
+{
+  ShownLine shown = { scroller, gtk_string_list_get_string (GTK_STRING_LIST (log),
+                                                            g_list_model_get_n_items (log) - 1) };
+
+  wait_until (line_shown, &shown, 10000, what);
+}
+
+/* New lines stay in view, unless the person scrolled up to read older ones; lines that
+ * came while the log was hidden are in view when it opens. */
 static void
 test_event_log_follows (Fixture       *fixture,
                         gconstpointer  user_data)
@@ -935,6 +973,7 @@ test_event_log_follows (Fixture       *fixture,
 
   add_finished_downloads (fixture, 12);
   g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
+  wait_for_last_line (scroller, log, "the log's last line to be in view");
   g_assert_true (log_at_end (adjustment));
 
   gtk_adjustment_set_value (adjustment, 0);
@@ -943,9 +982,15 @@ test_event_log_follows (Fixture       *fixture,
 
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
   add_finished_downloads (fixture, 2);
-  g_assert_true (log_at_end (adjustment));
-}
+  wait_for_last_line (scroller, log, "the log's last line to be in view again");
 
+  /* Closed, the log goes on; opened again, it shows its newest line. */
+  g_object_set (fixture->window, "log-visible", FALSE, NULL);
+  iterate_for (100);
+  add_finished_downloads (fixture, 12);
+  g_object_set (fixture->window, "log-visible", TRUE, NULL);
+  wait_for_last_line (scroller, log, "the last line of a log that grew while closed to be in view");
+}
 
 static gboolean
 view_shows_download (gpointer data)

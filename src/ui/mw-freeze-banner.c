@@ -282,13 +282,11 @@ state_changed_cb (MwFreezeBanner *self)
   update (self);
 }
 
+/* The window opens its event log at the latest stall. */
 static void
 details_clicked_cb (MwFreezeBanner *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (root != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (root), "log-visible") != NULL)
-    g_object_set (root, "log-visible", TRUE, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-stall", NULL);
 }
 
 static void

@@ -34,6 +34,7 @@ struct _MwWindow
   GtkStack             *downloads_stack;
   GtkListView          *list_view;
   GtkScrolledWindow    *log_scroller;
+  GtkListView          *log_view;
   GtkMenuButton        *add_button;
   GtkPopover           *add_popover;
   GtkEntry             *url_entry;
@@ -59,6 +60,13 @@ struct _MwWindow
 
   gboolean              log_visible;
   gboolean              log_follows;      /* at the bottom: new lines stay in view */
+  guint                 log_scroll_tick;
+  guint                 log_scroll_frames;
+  guint                 log_scroll_settled;
+  double                log_value;
+  guint                 log_scroll_target; /* the line to bring into view; G_MAXUINT: the last */
+  guint64               log_appended;     /* lines ever added to the log */
+  guint64               stall_appended;   /* the count when the latest stall's line was added */
   gulong                first_paint_handler;
   gboolean              timeline_visible;
 };
@@ -133,6 +141,7 @@ log_line (MwWindow   *self,
   if (n >= MAX_LOG_LINES)
     gtk_string_list_splice (self->log_lines, 0, n - MAX_LOG_LINES + 1, NULL);
   gtk_string_list_append (self->log_lines, line);
+  self->log_appended++;
   /* The same event as a marker on the timeline, whose clock is the monotonic one. */
   mw_timeline_mark (mw_timeline_get_default (), g_get_monotonic_time () - (g_get_real_time () - time), event);
 }
@@ -174,25 +183,138 @@ stall_cb (MwMonitor *monitor,
                                            length);
 
   log_line (self, g_get_real_time (), -1, NULL, text);
+  self->stall_appended = self->log_appended;
 }
 
 /* The log follows new lines, as a terminal does, until the person scrolls up to read;
- * scrolling back to the end follows again. */
+ * scrolling back to the end follows again. Only scrolling that a person can see counts:
+ * a hidden list has no size to scroll in. */
 static void
 log_scrolled_cb (GtkAdjustment *adjustment,
                  MwWindow      *self)
 {
-  self->log_follows = gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment)
-                      >= gtk_adjustment_get_upper (adjustment) - 1;
+  double value = gtk_adjustment_get_value (adjustment);
+  gboolean at_end = value + gtk_adjustment_get_page_size (adjustment) >= gtk_adjustment_get_upper (adjustment) - 1;
+
+  /* Rows measured as they are drawn move the end about; only scrolling up leaves it. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->log_view)))
+    {
+      if (at_end)
+        self->log_follows = TRUE;
+      else if (value < self->log_value - 1)
+        self->log_follows = FALSE;
+    }
+  self->log_value = value;
 }
 
+/* The list scrolls itself, through its own action, once it knows its new rows; for the
+ * last line it then goes to the very end, over the frames in which the rows it draws are
+ * measured and its estimated length grows. */
+static gboolean
+log_scroll_tick_cb (GtkWidget     *widget,
+                    GdkFrameClock *frame_clock,
+                    gpointer       user_data)
+{
+  MwWindow *self = MW_WINDOW (user_data);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->log_scroller);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->log_lines));
+  guint target = self->log_scroll_target == G_MAXUINT ? n - 1 : self->log_scroll_target;
+  double end;
+
+  if (n > 0 && self->log_scroll_frames == 0)
+    gtk_widget_activate_action (widget, "list.scroll-to-item", "u", MIN (target, n - 1));
+  end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+  if (n > 0 && self->log_scroll_target == G_MAXUINT && self->log_scroll_frames++ < 120)
+    {
+      /* Done once the end has stayed put for a few frames. */
+      if (gtk_adjustment_get_value (adjustment) < end - 1)
+        {
+          self->log_scroll_settled = 0;
+          gtk_adjustment_set_value (adjustment, end);
+        }
+      if (++self->log_scroll_settled < 3)
+        return G_SOURCE_CONTINUE;
+    }
+  self->log_scroll_tick = 0;
+  self->log_scroll_frames = 0;
+  self->log_scroll_settled = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Brings line @position of the log into view (G_MAXUINT: the last), at the next frame. */
+static void
+scroll_log_to (MwWindow *self,
+               guint     position)
+{
+  self->log_scroll_target = position;
+  self->log_scroll_frames = 0;
+  if (self->log_scroll_tick == 0 && gtk_widget_get_mapped (GTK_WIDGET (self->log_view)))
+    self->log_scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->log_view), log_scroll_tick_cb,
+                                                          self, NULL);
+}
+
+/* Rows measured as they are drawn lengthen the list: one that follows stays at its end. */
 static void
 log_grew_cb (GtkAdjustment *adjustment,
              MwWindow      *self)
 {
-  if (self->log_follows)
-    gtk_adjustment_set_value (adjustment,
-                              gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+  if (self->log_follows && self->log_scroll_tick == 0 &&
+      gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment)
+      < gtk_adjustment_get_upper (adjustment) - 1)
+    scroll_log_to (self, G_MAXUINT);
+}
+
+static void
+log_changed_cb (GListModel *log,
+                guint       position,
+                guint       removed,
+                guint       added,
+                MwWindow   *self)
+{
+  if (self->log_follows && added > 0)
+    scroll_log_to (self, G_MAXUINT);
+}
+
+static void
+log_mapped_cb (MwWindow *self)
+{
+  scroll_log_to (self, self->log_follows ? G_MAXUINT : self->log_scroll_target);
+}
+
+static void
+log_unmapped_cb (MwWindow *self)
+{
+  if (self->log_scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->log_view), self->log_scroll_tick);
+  self->log_scroll_tick = 0;
+  self->log_scroll_frames = 0;
+}
+
+static void mw_window_set_log_visible (MwWindow *self,
+                                       gboolean  visible);
+
+/* Opens the log at the latest stall, where "What Happened" wants a person to read. */
+static void
+show_stall_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  MwWindow *self = MW_WINDOW (widget);
+  GListModel *log = G_LIST_MODEL (self->log_lines);
+  guint n = g_list_model_get_n_items (log);
+  guint64 first = self->log_appended - n;   /* the count of the oldest line still there */
+  guint target = G_MAXUINT;
+
+  if (self->stall_appended > first)
+    target = (guint) (self->stall_appended - 1 - first);
+  /* The lines before the stall's are what happened in it: start a little before it. */
+  if (target != G_MAXUINT)
+    {
+      self->log_follows = FALSE;
+      target = target > 3 ? target - 3 : 0;
+    }
+  mw_window_set_log_visible (self, TRUE);
+  scroll_log_to (self, target);
 }
 
 static void
@@ -840,6 +962,7 @@ mw_window_class_init (MwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwWindow, downloads_stack);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, log_scroller);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, log_view);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, add_button);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, add_popover);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, url_entry);
@@ -868,6 +991,7 @@ mw_window_class_init (MwWindowClass *klass)
   /* Stateful: the toggle buttons and the menu item show whether the log is open. */
   gtk_widget_class_install_property_action (widget_class, "win.show-log", "log-visible");
   gtk_widget_class_install_action (widget_class, "win.clear-log", NULL, clear_log_action);
+  gtk_widget_class_install_action (widget_class, "win.show-stall", NULL, show_stall_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-timeline", "timeline-visible");
 
   /* Accelerators, all in one place. Ctrl+V here only fires when no text field took it. */
@@ -890,9 +1014,13 @@ mw_window_init (MwWindow *self)
   self->removals = g_ptr_array_new_with_free_func ((GDestroyNotify) removal_free);
 
   self->log_follows = TRUE;
+  self->log_scroll_target = G_MAXUINT;
   adjustment = gtk_scrolled_window_get_vadjustment (self->log_scroller);
   g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (log_scrolled_cb), self, 0);
   g_signal_connect_object (adjustment, "changed", G_CALLBACK (log_grew_cb), self, 0);
+  g_signal_connect_object (self->log_lines, "items-changed", G_CALLBACK (log_changed_cb), self, 0);
+  g_signal_connect_object (self->log_view, "map", G_CALLBACK (log_mapped_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->log_view, "unmap", G_CALLBACK (log_unmapped_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->url_entry, "changed", G_CALLBACK (url_changed_cb), self,
                            G_CONNECT_SWAPPED);
