@@ -109,6 +109,16 @@ remember_feeds (World *world)
 }
 
 /* Returns: (nullable): how BEFORE and AFTER differ, or NULL if they do not */
+/* What a state file keeps of a state: a download under way (waiting for a server, or
+ * for a slot after a back-off) comes back waiting its turn. */
+static MwDownloadState
+state_class (MwDownloadState state)
+{
+  if (state == MW_DOWNLOAD_CONNECTING || state == MW_DOWNLOAD_DOWNLOADING)
+    return MW_DOWNLOAD_QUEUED;
+  return state;
+}
+
 static char *
 diff_downloads (GPtrArray *before,
                 GPtrArray *after)
@@ -121,7 +131,7 @@ diff_downloads (GPtrArray *before,
       SavedDownload *b = g_ptr_array_index (after, i);
 
       if (g_strcmp0 (a->url, b->url) != 0 || g_strcmp0 (a->path, b->path) != 0 ||
-          a->state != b->state || a->received != b->received ||
+          state_class (a->state) != state_class (b->state) || a->received != b->received ||
           (a->error == NULL) != (b->error == NULL))
         return g_strdup_printf ("download %u is %s, %s, %s, %" G_GUINT64_FORMAT " bytes%s before; "
                                 "%s, %s, %s, %" G_GUINT64_FORMAT " bytes%s after", i,
@@ -291,7 +301,8 @@ world_restart (World    *world,
         {
           tracked->taken = FALSE;
           tracked->dropped = TRUE;
-          if (!mw_download_is_finished (tracked->download))
+          /* As the window does: whatever can be cancelled is, failed ones too. */
+          if (mw_download_can_cancel (tracked->download))
             {
               mw_download_cancel (tracked->download);
               tracked->want = WANT_CANCELLED;
