@@ -1578,6 +1578,7 @@ test_screenshot (Fixture       *fixture,
   MwDownload *downloads[G_N_ELEMENTS (names)];
   MwDownloadList *list = mw_application_get_downloads (fixture->app);
 
+  mw_timeline_clear (mw_timeline_get_default ());
   mw_download_list_set_max_concurrent (list, 3);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -1644,6 +1645,8 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("/window/opens-empty", test_opens_empty);
+  /* Early, before other tests leave toasts, banners and stalls for the picture. */
+  ADD ("/window/screenshot", test_screenshot);
   ADD ("/window/download-completes", test_download_completes);
   ADD ("/window/row-buttons", test_row_buttons);
   ADD ("/window/row-catches-up-after-feeds-page", test_row_catches_up_after_feeds_page);
@@ -1664,7 +1667,6 @@ main (int   argc,
   ADD ("/window/about", test_about);
   ADD ("/window/icons-resolve", test_icons_resolve);
   ADD ("/window/feed-subscribe-read-download", test_feed_subscribe_read_download);
-  ADD ("/window/screenshot", test_screenshot);
   ADD ("/window/feeds/mark-all-read", test_feeds_mark_all_read);
   ADD ("/window/feeds/search", test_feeds_search);
   ADD ("/window/remove-failed-deletes-part", test_remove_failed_deletes_part);
