@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "mw-application.h"
+#include "mw-download-row.h"
 #include "mw-experiment.h"
 #include "mw-experiment-run.h"
 #include "mw-format.h"
@@ -307,6 +308,13 @@ scrolls_log (GtkWidget     *widget,
 }
 
 static gboolean
+row_for (GtkWidget     *widget,
+         gconstpointer  download)
+{
+  return mw_download_row_get_download (MW_DOWNLOAD_ROW (widget)) == download;
+}
+
+static gboolean
 shows_stall (GtkWidget     *widget,
              gconstpointer  scroller)
 {
@@ -472,6 +480,15 @@ test_responsive_then_freezing (Fixture       *fixture,
   g_subprocess_wait_check (clicker, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (count_complete_files (fixture->folder), ==, 2 * N_FILES);
+
+  /* The rows of the second run, which the card asks to click, were brought into view. */
+  {
+    g_autoptr(MwDownload) first_new = g_list_model_get_item (G_LIST_MODEL (list), N_FILES);
+    GtkWidget *row = mw_test_find_widget (GTK_WIDGET (fixture->window), MW_TYPE_DOWNLOAD_ROW, row_for, first_new);
+
+    g_assert_nonnull (row);
+    g_assert_true (gtk_widget_get_mapped (row));
+  }
 
   responsive = mw_experiment_get_run (fixture->experiment, FALSE);
   freezing = mw_experiment_get_run (fixture->experiment, TRUE);

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "mw-experiment.h"
+#include "mw-window.h"
 #include "mw-format.h"
 
 /* Once the last download is done, the run goes on being measured this long: the stall
@@ -400,6 +401,12 @@ add_downloads (MwExperiment *self)
       g_ptr_array_add (self->run_downloads, g_object_ref (download));
       g_signal_connect (download, "notify::state", G_CALLBACK (state_changed_cb), self);
     }
+
+  /* New rows go to the end of the list: bring the first into view, so that a person
+   * asked to pause one can see it. */
+  if (self->run_downloads->len > 0 && MW_IS_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))))
+    mw_window_scroll_to_download (MW_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                  g_ptr_array_index (self->run_downloads, 0));
 
   if (self->run_downloads->len == 0)
     {

@@ -109,6 +109,28 @@ mw_window_show_message (MwWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* Brings @download's row into view, as when the experiment adds the rows it asks a
+ * person to click. */
+void
+mw_window_scroll_to_download (MwWindow   *self,
+                              MwDownload *download)
+{
+  GListModel *model = G_LIST_MODEL (self->downloads);
+
+  g_return_if_fail (MW_IS_WINDOW (self));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(MwDownload) item = g_list_model_get_item (model, i);
+
+      if (item == download)
+        {
+          gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i);
+          return;
+        }
+    }
+}
+
 void
 mw_window_set_demo_available (MwWindow *self,
                               gboolean  available)

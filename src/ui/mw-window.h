@@ -33,5 +33,7 @@ void            mw_window_show_page        (MwWindow      *self,
                                             const char    *name);
 MwFeedsPage    *mw_window_get_feeds_page   (MwWindow      *self);
 void            mw_window_open_experiment  (MwWindow      *self);
+void            mw_window_scroll_to_download (MwWindow    *self,
+                                              MwDownload  *download);
 
 G_END_DECLS
