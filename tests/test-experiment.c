@@ -473,7 +473,10 @@ test_responsive_then_freezing (Fixture       *fixture,
   g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_FREEZING);
   g_assert_false (gtk_widget_has_css_class (freezing_switch, "experiment-pulse"));
 
-  /* Step 3, with two clicks while the window is frozen */
+  /* Step 3, with two clicks while the window is frozen, in a window short enough that
+   * the new rows would be out of sight below the first run's. */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 520);
+  mw_test_iterate_for (200);
   clicker = click_later (fixture->window, 300, 600);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.start-run", NULL));
   mw_test_wait_until (at_step_result, fixture->experiment, 60000, "the freezing run to be measured");
@@ -486,8 +489,17 @@ test_responsive_then_freezing (Fixture       *fixture,
     g_autoptr(MwDownload) first_new = g_list_model_get_item (G_LIST_MODEL (list), N_FILES);
     GtkWidget *row = mw_test_find_widget (GTK_WIDGET (fixture->window), MW_TYPE_DOWNLOAD_ROW, row_for, first_new);
 
+    GtkWidget *scroller;
+    graphene_rect_t bounds;
+
     g_assert_nonnull (row);
     g_assert_true (gtk_widget_get_mapped (row));
+    scroller = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+    g_assert_true (gtk_widget_compute_bounds (row, scroller, &bounds));
+    g_test_message ("The first new row is at %.0f–%.0f of %d px", bounds.origin.y,
+                    bounds.origin.y + bounds.size.height, gtk_widget_get_height (scroller));
+    g_assert_cmpfloat (bounds.origin.y, >=, -1);
+    g_assert_cmpfloat (bounds.origin.y + bounds.size.height / 2, <=, gtk_widget_get_height (scroller));
   }
 
   responsive = mw_experiment_get_run (fixture->experiment, FALSE);
