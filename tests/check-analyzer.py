@@ -5,13 +5,13 @@ SPDX-License-Identifier: GPL-3.0-or-later
 
 Usage: check-analyzer.py BUILD_DIR EXPLAINED_FILE
 
-Analyses every C file of src/engine/ with the flags the build uses (from the build's
+Analyses every C file of src/engine/ (all its layers) and src/demo/ with the flags the build uses (from the build's
 compile_commands.json), with both analyzers. A finding passes only when
 EXPLAINED_FILE explains it; any other finding fails the test, and so does an
 explanation that no longer matches anything (so the file never outlives the code).
 
 EXPLAINED_FILE holds one finding per paragraph:
-    file: src/engine/mw-opml.c
+    file: src/engine/feed/mw-opml.c
     checker: unix.Malloc
     match: Potential leak of memory pointed to by 'top'
     why: free text, any number of lines
@@ -29,12 +29,17 @@ FINDING = re.compile(r"^(?P<file>[^:\s]+\.c):(?P<line>\d+):\d+: warning: (?P<mes
                      r"(?: \[(?P<checker>[^\]]+)\])?$")
 
 
+# The engine's layers and the demo server: everything below the UI.
+ANALYSED_FOLDERS = ("engine", "demo")
+
+
 def engine_commands(build_dir):
     with open(os.path.join(build_dir, "compile_commands.json")) as f:
         commands = json.load(f)
     for entry in commands:
-        if "/src/engine/" not in "/" + os.path.normpath(entry["file"]).replace("\\", "/") and \
-                not entry["file"].startswith("../src/engine/"):
+        path = "/" + os.path.normpath(entry["file"]).replace("\\", "/")
+        if not any("/src/" + folder + "/" in path or entry["file"].startswith("../src/" + folder + "/")
+                   for folder in ANALYSED_FOLDERS):
             continue
         yield entry
 

@@ -284,7 +284,10 @@ test_errors (Fixture       *fixture,
 
     mw_feed_list_subscribe_async (fixture->list, "ftp://example.org/feed", NULL, result_cb, &result);
     g_assert_null (mw_feed_list_subscribe_finish (fixture->list, wait_result (&result), NULL, &error));
-    g_assert_nonnull (error);
+    /* Said of the address, not in the words of downloads. */
+    g_assert_error (error, G_URI_ERROR, G_URI_ERROR_BAD_SCHEME);
+    g_assert_cmpstr (error->message, ==,
+                     "Meanwhile can only use web addresses (http and https), not “ftp:” ones.");
     g_clear_error (&error);
   }
   feed = subscribe (fixture, "/missing.xml", NULL, &error);

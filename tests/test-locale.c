@@ -17,6 +17,7 @@
 
 #include "mw-application.h"
 #include "mw-download.h"
+#include "mw-download-format.h"
 #include "mw-format.h"
 #include "mw-test-server.h"
 #include "mw-window.h"

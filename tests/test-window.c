@@ -11,6 +11,7 @@
 #include "mw-application.h"
 #include "mw-compat.h"
 #include "mw-demo-feeds.h"
+#include "mw-download-format.h"
 #include "mw-download-row.h"
 #include "mw-feeds-page.h"
 #include "mw-format.h"

@@ -1,10 +1,10 @@
-/* mw-format.h: sizes, speeds and states as people read them
+/* mw-format.h: sizes, times and dates as people read them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include "mw-download.h"
+#include <glib.h>
 
 G_BEGIN_DECLS
 
@@ -14,7 +14,5 @@ char *mw_format_seconds_left    (gint64      seconds);
 char *mw_format_duration        (gint64      microseconds);
 char *mw_format_relative_date   (gint64      when,
                                  gint64      now);
-char *mw_format_download_status (MwDownload *download,
-                                 guint       queued_ahead);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "mw-url.h"
@@ -105,6 +106,39 @@ mw_url_resolve_http (GUri       *base,
                          g_uri_get_path (uri), g_uri_get_query (uri), g_uri_get_fragment (uri));
 
   return g_uri_to_string (lowered);
+}
+
+/* The one rule for addresses Meanwhile fetches, whether typed, pasted, or read back from
+ * a state file: http or https, with a host. Escapes are taken as they are. The error is
+ * in the %G_URI_ERROR domain: %G_URI_ERROR_BAD_HOST for what is no address at all,
+ * %G_URI_ERROR_BAD_SCHEME for an address of another kind; callers may put it in their
+ * own words. */
+gboolean
+mw_url_check_http (const char  *url,
+                   GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  uri = url ? g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL) : NULL;
+  host = uri ? g_uri_get_host (uri) : NULL;
+  if (host == NULL || *host == '\0')
+    {
+      g_set_error (error, G_URI_ERROR, G_URI_ERROR_BAD_HOST,
+                   _("“%s” is not a web address."), url ? url : "");
+      return FALSE;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
+    {
+      g_set_error (error, G_URI_ERROR, G_URI_ERROR_BAD_SCHEME,
+                   _("Meanwhile can only use web addresses (http and https), not “%s:” ones."),
+                   scheme);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Trims a title and turns every run of white space and control characters into one

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "mw-compat.h"
+#include "mw-download-format.h"
 #include "mw-download-row.h"
 #include "mw-format.h"
 #include "mw-window.h"

@@ -5,7 +5,7 @@
  * Plain arithmetic, no GTK, so that a test can feed it numbers: the experiment calls it
  * on the main thread with the monitor's ticks and the frame clock's frames.
  */
-#define G_LOG_DOMAIN "mw-experiment"
+#define G_LOG_DOMAIN "mw-experiment-run"
 
 #include "config.h"
 

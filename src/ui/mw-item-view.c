@@ -23,6 +23,8 @@
 #include <libxml/HTMLparser.h>
 
 #include "mw-item-view.h"
+#include "mw-text.h"
+#include "mw-xml.h"
 
 #define MAX_HTML_BYTES  (2 * 1024 * 1024)
 #define MAX_TEXT_BYTES  (1024 * 1024)
@@ -272,9 +274,7 @@ append (Converter  *cv,
     return;
   if (cv->text->len + len > MAX_TEXT_BYTES)
     {
-      len = MAX_TEXT_BYTES - cv->text->len;
-      while (len > 0 && (s[len] & 0xC0) == 0x80)
-        len--;
+      len = mw_text_cut_utf8 (s, len, MAX_TEXT_BYTES - cv->text->len);
       cut = TRUE;
     }
 
@@ -311,9 +311,7 @@ append_text (Converter  *cv,
       gsize n = MIN (HARD_LINE_BYTES - MIN (cv->line_bytes, HARD_LINE_BYTES),
                      HARD_WORD_BYTES - MIN (cv->word_bytes, HARD_WORD_BYTES));
 
-      n = MIN (n, len);
-      while (n > 0 && n < len && (s[n] & 0xC0) == 0x80)
-        n--;
+      n = mw_text_cut_utf8 (s, len, n);
       if (n == 0)
         {
           append (cv, "\n", 1);
@@ -611,12 +609,7 @@ add_image (Converter *cv,
   if (alt == NULL || *g_strstrip (alt) == '\0')
     return;
   len = strlen (alt);
-  if (len > MAX_ALT_BYTES)
-    {
-      len = MAX_ALT_BYTES;
-      while (len > 0 && (alt[len] & 0xC0) == 0x80)
-        len--;
-    }
+  len = mw_text_cut_utf8 (alt, len, MAX_ALT_BYTES);
   /* Collapsed like any text: an alt text may not break the line or the paragraph. */
   label = g_strdup_printf ("[%.*s%s]", (int) len, alt, len < strlen (alt) ? "…" : "");
   open_span (cv, cv->self->dim, NULL);
@@ -905,12 +898,10 @@ convert (Converter  *cv,
   g_autofree char *valid = NULL;
   g_autofree char *wrapped = NULL;
   gsize full_len = strlen (html);
-  gsize len = MIN (full_len, MAX_HTML_BYTES);
+  gsize len = mw_text_cut_utf8 (html, full_len, MAX_HTML_BYTES);
   gboolean cut = len < full_len;
   htmlDocPtr doc;
 
-  while (cut && len > 0 && (html[len] & 0xC0) == 0x80)
-    len--;
   if (!g_utf8_validate_len (html, len, NULL))
     html = valid = g_utf8_make_valid (html, len);
   else if (cut)
@@ -922,10 +913,8 @@ convert (Converter  *cv,
   if (len == 0)
     return;
 
-  xmlInitParser ();
-  doc = htmlReadMemory (html, (int) len, NULL, "UTF-8",
-                        HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-                        HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+  doc = mw_xml_read_html (html, len, "UTF-8",
+                          HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
   if (doc == NULL)
     return;
   walk_children (cv, (xmlNode *) doc, 0);

@@ -5,7 +5,7 @@
  * Lanes stacked under their titles, then the axis and the markers. Colours come from the
  * theme, so that the view follows the dark style; text is the theme's, a size smaller.
  */
-#define G_LOG_DOMAIN "mw-timeline-view"
+#define G_LOG_DOMAIN "mw-timeline-view-draw"
 
 #include "config.h"
 

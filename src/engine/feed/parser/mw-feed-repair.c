@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "mw-feed-text"
+#define G_LOG_DOMAIN "mw-feed-repair"
 
 #include "config.h"
 

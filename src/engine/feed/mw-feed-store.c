@@ -25,10 +25,10 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
-#include "mw-download-private.h"
 #include "mw-error.h"
 #include "mw-feed-store.h"
 #include "mw-json.h"
+#include "mw-url.h"
 
 #define FORMAT_NAME "meanwhile-feeds"
 
@@ -225,7 +225,7 @@ parse_item (JsonNode *node)
           JsonNode *e = json_array_get_element (array, i);
           MwEnclosure *enclosure;
 
-          if (!JSON_NODE_HOLDS_OBJECT (e) || !_mw_check_url (mw_json_get_string (json_node_get_object (e), "url"), NULL))
+          if (!JSON_NODE_HOLDS_OBJECT (e) || !mw_url_check_http (mw_json_get_string (json_node_get_object (e), "url"), NULL))
             continue;
           enclosure = g_new0 (MwEnclosure, 1);
           enclosure->url = g_strdup (mw_json_get_string (json_node_get_object (e), "url"));
@@ -256,7 +256,7 @@ parse_feed (JsonNode *node,
     return NULL;
   object = json_node_get_object (node);
   url = mw_json_get_string (object, "url");
-  if (!_mw_check_url (url, NULL))
+  if (!mw_url_check_http (url, NULL))
     return NULL;
 
   record = g_new0 (MwFeedRecord, 1);

@@ -46,9 +46,6 @@ gunichar  _mw_feed_fix_c1                (gunichar       c);
 gsize     _mw_feed_decode_utf8           (const guchar  *p,
                                           const guchar  *end,
                                           gunichar      *out);
-gsize     _mw_feed_cut_utf8              (const char    *str,
-                                          gsize          len,
-                                          gsize          max);
 void      _mw_feed_string_truncate_utf8  (GString       *str,
                                           gsize          max);
 char     *_mw_feed_strdup_capped         (const char    *text,

@@ -8,16 +8,12 @@
 
 #include <string.h>
 
-#include <libxml/HTMLparser.h>
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "mw-feed-discovery.h"
+#include "mw-text.h"
 #include "mw-url.h"
-
-/* How far into a body we look to tell a page from a feed. A feed's root element comes
- * after at most an XML declaration, a stylesheet instruction and a comment or two. */
-#define SNIFF_WINDOW_BYTES 2048
+#include "mw-xml.h"
 
 /* Feed links sit in <head>, at the start of a page; past this the rest of a huge page is
  * not worth the parser's time and memory, and the recovering parser copes with the cut. */
@@ -25,36 +21,6 @@
 
 /* Titles are shown in a list row; anything longer is junk or an attack. */
 #define TITLE_MAX_CHARS 512
-
-typedef enum
-{
-  SNIFF_UNKNOWN,
-  SNIFF_HTML,
-  SNIFF_FEED,
-} SniffResult;
-
-/* The tags that start an HTML document in the WHATWG MIME sniffing standard. */
-static const char * const html_start_tags[] = {
-  "html", "head", "body", "script", "iframe", "h1", "div", "font", "table", "a", "style",
-  "title", "b", "br", "p",
-};
-
-/* Local names of the root elements of RSS, Atom and RSS 1.0 (RDF). */
-static const char * const feed_root_names[] = { "rss", "feed", "RDF" };
-
-/* libxml2 2.9 asks for one initialisation before threads use it; the discovery and the
- * parsers may first run on any worker thread. */
-static void
-ensure_libxml (void)
-{
-  static gsize initialized = 0;
-
-  if (g_once_init_enter (&initialized))
-    {
-      xmlInitParser ();
-      g_once_init_leave (&initialized, 1);
-    }
-}
 
 /**
  * mw_discovered_feed_free:
@@ -75,180 +41,6 @@ mw_discovered_feed_free (MwDiscoveredFeed *feed)
 }
 
 /* Sniffing */
-
-static inline gboolean
-is_sniff_space (char c)
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-static gboolean
-has_prefix_ci (const char *p,
-               const char *end,
-               const char *prefix)
-{
-  gsize len = strlen (prefix);
-
-  return (gsize) (end - p) >= len && g_ascii_strncasecmp (p, prefix, len) == 0;
-}
-
-/* Returns where @needle starts in [@p, @end), or NULL. */
-static const char *
-find_bytes (const char *p,
-            const char *end,
-            const char *needle,
-            gboolean    ignore_case)
-{
-  gsize len = strlen (needle);
-
-  for (; (gsize) (end - p) >= len; p++)
-    {
-      if (ignore_case ? g_ascii_strncasecmp (p, needle, len) == 0 : memcmp (p, needle, len) == 0)
-        return p;
-    }
-
-  return NULL;
-}
-
-static gboolean
-name_in_list (const char         *name,
-              gsize               len,
-              const char * const *list,
-              gsize               n_list)
-{
-  gsize i;
-
-  for (i = 0; i < n_list; i++)
-    {
-      if (strlen (list[i]) == len && g_ascii_strncasecmp (name, list[i], len) == 0)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-/* Looks at the first element of a document, after its XML declaration, processing
- * instructions, comments and doctype, the way a browser's sniffer does, but also
- * recognising feeds. Only the first SNIFF_WINDOW_BYTES are read. */
-static SniffResult
-sniff_document (const guint8 *data,
-                gsize         length)
-{
-  const char *p = (const char *) data;
-  const char *end;
-  gboolean xml_declaration = FALSE;
-
-  if (data == NULL || length == 0)
-    return SNIFF_UNKNOWN;
-
-  end = p + MIN (length, SNIFF_WINDOW_BYTES);
-  if (has_prefix_ci (p, end, "\xef\xbb\xbf"))
-    p += 3;
-
-  while (p < end)
-    {
-      const char *name;
-      const char *colon;
-
-      while (p < end && is_sniff_space (*p))
-        p++;
-      if (p == end)
-        break;
-
-      if (*p == '{')
-        {
-          /* JSON Feed declares itself with its version URL near the top. */
-          if (find_bytes (p, end, "jsonfeed.org/version", TRUE) != NULL)
-            return SNIFF_FEED;
-          return SNIFF_UNKNOWN;
-        }
-
-      if (*p != '<')
-        return SNIFF_UNKNOWN;
-
-      if (has_prefix_ci (p, end, "<?"))
-        {
-          const char *close = find_bytes (p + 2, end, "?>", FALSE);
-
-          if (has_prefix_ci (p, end, "<?xml"))
-            xml_declaration = TRUE;
-          if (close == NULL)
-            break;
-          p = close + 2;
-          continue;
-        }
-
-      if (has_prefix_ci (p, end, "<!--"))
-        {
-          const char *close = find_bytes (p + 4, end, "-->", FALSE);
-
-          if (close == NULL)
-            break;
-          p = close + 3;
-          continue;
-        }
-
-      if (has_prefix_ci (p, end, "<!DOCTYPE"))
-        {
-          const char *q = p + strlen ("<!DOCTYPE");
-          const char *close;
-
-          while (q < end && is_sniff_space (*q))
-            q++;
-          if (has_prefix_ci (q, end, "html") &&
-              (q + 4 == end || is_sniff_space (q[4]) || q[4] == '>'))
-            return SNIFF_HTML;
-
-          /* Another doctype, perhaps with an internal subset whose declarations
-           * contain '>'; skip it and look at the root element. */
-          close = find_bytes (q, end, ">", FALSE);
-          if (close != NULL)
-            {
-              const char *subset = find_bytes (q, close, "[", FALSE);
-
-              if (subset != NULL)
-                {
-                  const char *subset_end = find_bytes (subset, end, "]", FALSE);
-
-                  close = subset_end != NULL ? find_bytes (subset_end, end, ">", FALSE) : NULL;
-                }
-            }
-          if (close == NULL)
-            break;
-          p = close + 1;
-          continue;
-        }
-
-      /* An element: its name ends at a space, '>' or '/', or where the data ends. */
-      name = ++p;
-      while (p < end && !is_sniff_space (*p) && *p != '>' && *p != '/')
-        p++;
-      if (p == name)
-        return SNIFF_UNKNOWN;
-
-      if (name_in_list (name, p - name, html_start_tags, G_N_ELEMENTS (html_start_tags)))
-        return SNIFF_HTML;
-
-      colon = memchr (name, ':', p - name);
-      if (colon != NULL)
-        name = colon + 1;
-      if (name_in_list (name, p - name, feed_root_names, G_N_ELEMENTS (feed_root_names)))
-        return SNIFF_FEED;
-
-      return SNIFF_UNKNOWN;
-    }
-
-  /* The window ended inside the prolog (a long comment or doctype). An XML document that
-   * mentions a feed root this early is a feed; HTML rarely starts with an XML
-   * declaration, and when it does its <html> comes first. */
-  if (xml_declaration &&
-      (find_bytes ((const char *) data, end, "<rss", FALSE) != NULL ||
-       find_bytes ((const char *) data, end, "<feed", FALSE) != NULL ||
-       find_bytes ((const char *) data, end, "<rdf:RDF", FALSE) != NULL))
-    return SNIFF_FEED;
-
-  return SNIFF_UNKNOWN;
-}
 
 /* Returns the lowercase "type/subtype" of a Content-Type value, without parameters, or
  * NULL when there is none. */
@@ -315,13 +107,13 @@ mw_feed_looks_like_html (const guint8 *data,
                          const char   *content_type)
 {
   g_autofree char *essence = media_type_essence (content_type);
-  SniffResult sniffed = sniff_document (data, length);
+  MwTextSniff sniffed = mw_text_sniff (data, length);
 
-  if (sniffed == SNIFF_FEED)
+  if (sniffed == MW_TEXT_SNIFF_FEED)
     return FALSE;
 
   if (essence == NULL || is_vague_media_type (essence))
-    return sniffed == SNIFF_HTML;
+    return sniffed == MW_TEXT_SNIFF_HTML;
 
   return strcmp (essence, "text/html") == 0 || strcmp (essence, "application/xhtml+xml") == 0;
 }
@@ -517,8 +309,6 @@ mw_feed_discover (const guint8 *html,
                   gsize         length,
                   const char   *page_url)
 {
-  const int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                      HTML_PARSE_RECOVER;
   g_autoptr(GPtrArray) feeds = NULL;
   g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GPtrArray) links = NULL;
@@ -533,10 +323,8 @@ mw_feed_discover (const guint8 *html,
   if (html == NULL || length == 0)
     return g_steal_pointer (&feeds);
 
-  ensure_libxml ();
-
-  doc = htmlReadMemory ((const char *) html, (int) MIN (length, DISCOVERY_MAX_BYTES),
-                        NULL, NULL, options);
+  doc = mw_xml_read_html ((const char *) html, MIN (length, DISCOVERY_MAX_BYTES), NULL,
+                          HTML_PARSE_RECOVER);
   if (doc == NULL)
     return g_steal_pointer (&feeds);
 

@@ -2,13 +2,14 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "mw-feed-text"
+#define G_LOG_DOMAIN "mw-feed-html"
 
 #include "config.h"
 
 #include <string.h>
 
 #include "mw-feed-text-private.h"
+#include "mw-text.h"
 
 /* Addresses */
 
@@ -754,6 +755,6 @@ _mw_feed_finish_body (char *text)
 
   /* Cut between characters, the text stays valid UTF-8 (JSON strings were checked
    * when read, XML is valid after repair). */
-  len = _mw_feed_cut_utf8 (text, strnlen (text, HTML_MAX_BYTES + 1), HTML_MAX_BYTES);
+  len = mw_text_cut_utf8 (text, strnlen (text, HTML_MAX_BYTES + 1), HTML_MAX_BYTES);
   return _mw_feed_trim_or_null (text, len);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mw-filename.h"
+#include "mw-text.h"
 
 /* Longer "extensions", and ones with spaces, are more likely the tail of a sentence
  * ("Release 2.0 notes") than something a file manager would use to pick an application. */
@@ -39,25 +40,6 @@ ascii_equal_n (const char *str,
                const char *literal)
 {
   return len == strlen (literal) && g_ascii_strncasecmp (str, literal, len) == 0;
-}
-
-/* Returns the largest length <= @max that does not split a character of the valid
- * UTF-8 string @str (of @len bytes). */
-static gsize
-utf8_cut (const char *str,
-          gsize       len,
-          gsize       max)
-{
-  gsize cut;
-
-  if (len <= max)
-    return len;
-
-  cut = max;
-  while (cut > 0 && ((guchar) str[cut] & 0xc0) == 0x80)
-    cut--;
-
-  return cut;
 }
 
 static gboolean
@@ -468,7 +450,7 @@ mw_filename_sanitize (const char *name)
 
   len = out->len;
   ext = find_extension (out->str, len);
-  stem_len = utf8_cut (out->str, ext, MW_FILENAME_MAX_BYTES - (len - ext));
+  stem_len = mw_text_cut_utf8 (out->str, ext, MW_FILENAME_MAX_BYTES - (len - ext));
   stem_len = utf8_trim_end (out->str, stem_len);
   /* The stem starts with neither a dot nor a space, so something of it survives. */
   g_assert (stem_len > 0);
@@ -595,7 +577,7 @@ mw_filename_with_index (const char *name,
   budget = MW_FILENAME_MAX_BYTES - suffix_len - (len - ext);
   if (stem_len > budget)
     {
-      stem_len = utf8_cut (name, stem_len, budget);
+      stem_len = mw_text_cut_utf8 (name, stem_len, budget);
       stem_len = utf8_trim_end_space (name, stem_len);
     }
 

@@ -14,6 +14,7 @@
 #include "mw-download-private.h"
 #include "mw-error.h"
 #include "mw-timeline.h"
+#include "mw-url.h"
 
 /* Progress may arrive thousands of times a second; nobody needs more than this many
  * notifications of it, and each one costs every bound widget some work. */
@@ -360,19 +361,18 @@ mw_download_init (MwDownload *self)
   self->added = g_date_time_new_now_utc ();
 }
 
-/* The one rule for addresses Meanwhile downloads, whether typed, pasted, or read back
- * from the state file: http or https, with a host. Escapes are taken as they are. */
+/* The one rule for addresses (mw_url_check_http()), in the words of downloads, which
+ * show what an address to a file looks like. */
 gboolean
 _mw_check_url (const char  *url,
                GError     **error)
 {
-  g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-  const char *host;
+  g_autoptr(GError) local_error = NULL;
 
-  uri = url ? g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL) : NULL;
-  host = uri ? g_uri_get_host (uri) : NULL;
-  if (host == NULL || *host == '\0')
+  if (mw_url_check_http (url, &local_error))
+    return TRUE;
+
+  if (!g_error_matches (local_error, G_URI_ERROR, G_URI_ERROR_BAD_SCHEME))
     {
       g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_INVALID_URL,
                    _("“%s” is not a web address. Addresses look like https://example.org/file.zip."),
@@ -380,15 +380,10 @@ _mw_check_url (const char  *url,
       return FALSE;
     }
 
-  scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
-    {
-      g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_INVALID_URL,
-                   _("Meanwhile downloads only web addresses (http and https), not “%s:” ones."),
-                   scheme);
-      return FALSE;
-    }
-  return TRUE;
+  g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_INVALID_URL,
+               _("Meanwhile downloads only web addresses (http and https), not “%s:” ones."),
+               g_uri_peek_scheme (url));
+  return FALSE;
 }
 
 gboolean

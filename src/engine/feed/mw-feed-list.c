@@ -14,7 +14,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "mw-download-private.h"
 #include "mw-error.h"
 #include "mw-feed-discovery.h"
 #include "mw-feed-list.h"
@@ -359,7 +358,7 @@ got_response (GTask        *task,
                                                    G_URI_FLAGS_ENCODED, NULL);
       g_autofree char *next_url = next ? g_uri_to_string (next) : NULL;
 
-      if (next_url == NULL || !_mw_check_url (next_url, NULL) || ++fetch->hops > MAX_REDIRECTS)
+      if (next_url == NULL || !mw_url_check_http (next_url, NULL) || ++fetch->hops > MAX_REDIRECTS)
         {
           fetch_return (task, g_error_new_literal (SOUP_SESSION_ERROR,
                                                    fetch->hops > MAX_REDIRECTS ? SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS
@@ -905,7 +904,7 @@ normalize_feed_url (const char *url)
   else
     http = g_steal_pointer (&trimmed);
 
-  /* Anything that is no http(s) address is left as it is, for _mw_check_url() to name. */
+  /* Anything that is no http(s) address is left as it is, for mw_url_check_http() to name. */
   normal = mw_url_resolve_http (NULL, http);
   return normal != NULL ? normal : g_steal_pointer (&http);
 }
@@ -1115,7 +1114,7 @@ mw_feed_list_subscribe_async (MwFeedList          *self,
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
   normal = normalize_feed_url (url ? url : "");
-  if (!_mw_check_url (normal, &error))
+  if (!mw_url_check_http (normal, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

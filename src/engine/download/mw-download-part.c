@@ -4,7 +4,7 @@
  *
  * Every function here may block on the disk, so each runs as a step: in a GTask worker
  * thread normally, on the calling thread in freezing mode. While a step runs, the main
- * thread leaves the Run's file fields alone.
+ * thread leaves the MwRun's file fields alone.
  */
 #define G_LOG_DOMAIN "mw-download-part"
 
@@ -35,17 +35,17 @@
 
 typedef struct
 {
-  GTask    *task;
-  StepFunc  func;
-  StepDone  done;
-  char      label[MW_TIMELINE_LABEL_SIZE];
+  GTask      *task;
+  MwStepFunc  func;
+  MwStepDone  done;
+  char        label[MW_TIMELINE_LABEL_SIZE];
 } Step;
 
 /* What the timeline calls a step: "Writing a chunk · ubuntu.iso". Main thread. */
 static void
-step_label (char     *label,
-            Run      *run,
-            StepFunc  func)
+step_label (char       *label,
+            MwRun      *run,
+            MwStepFunc  func)
 {
   g_autofree char *name = NULL;
   const char *what = func == _mw_part_write_chunk ? _("Writing a chunk")
@@ -69,7 +69,7 @@ step_thread (GTask        *subtask,
              GCancellable *cancellable)
 {
   Step *step = task_data;
-  Run *run = g_task_get_task_data (step->task);
+  MwRun *run = g_task_get_task_data (step->task);
   GError *error = NULL;
   g_auto(MwTimelineSpan) span = mw_timeline_span_begin (MW_TIMELINE_WORKERS, step->label, NULL);
 
@@ -95,13 +95,13 @@ step_done_cb (GObject      *source_object,
 
 /* Runs FUNC in a worker thread and DONE back on the main thread; in freezing mode both run
  * right here, which is the whole difference between the two modes. While FUNC runs, the
- * main thread leaves the Run's file fields alone. */
+ * main thread leaves the MwRun's file fields alone. */
 void
-_mw_run_step (GTask    *task,
-          StepFunc  func,
-          StepDone  done)
+_mw_run_step (GTask      *task,
+              MwStepFunc  func,
+              MwStepDone  done)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
   g_autoptr(GTask) subtask = NULL;
   Step *step;
 
@@ -133,7 +133,7 @@ _mw_run_step (GTask    *task,
 }
 
 static gboolean
-hash_file (Run     *run,
+hash_file (MwRun   *run,
            GFile   *file,
            guint64  size,
            GError **error)
@@ -165,7 +165,7 @@ hash_file (Run     *run,
  * place and was stopped before it could note that. It is this download's file, which
  * must not be fetched again under a second name. */
 static gboolean
-check_already_complete (Run     *run,
+check_already_complete (MwRun   *run,
                         GError **error)
 {
   g_autoptr(GFileInfo) info = NULL;
@@ -198,7 +198,7 @@ check_already_complete (Run     *run,
 
 /* Worker: how much of the file is already here, and its hash so far. */
 gboolean
-_mw_part_measure (Run     *run,
+_mw_part_measure (MwRun   *run,
                    GError **error)
 {
   g_autoptr(GFileInfo) info = NULL;
@@ -261,7 +261,7 @@ ensure_folder (GFile   *folder,
 }
 
 static gboolean
-is_reserved (Run   *run,
+is_reserved (MwRun *run,
              GFile *file)
 {
   return _mw_reserved_names_contains (run->config->reserved, file);
@@ -271,7 +271,7 @@ is_reserved (Run   *run,
  * other download holds. Nothing is created yet: the name goes into the state file
  * first, so that a crash never leaves a partial file the next start would not know. */
 gboolean
-_mw_part_pick_name (Run     *run,
+_mw_part_pick_name (MwRun   *run,
                     GError **error)
 {
   if (!ensure_folder (run->config->folder, error))
@@ -301,19 +301,19 @@ _mw_part_pick_name (Run     *run,
 
 /* Worker: open the known NAME.part for the body this response brings. */
 gboolean
-_mw_part_open (Run     *run,
+_mw_part_open (MwRun   *run,
                 GError **error)
 {
   GError *local_error = NULL;
 
-  if (run->disposition == BODY_TO_NEW_FILE)
+  if (run->disposition == MW_BODY_TO_NEW_FILE)
     {
       /* Exclusively: a name another program took meanwhile fails with EXISTS. */
       run->out = G_OUTPUT_STREAM (g_file_create (run->part, G_FILE_CREATE_NONE, NULL, error));
       return run->out != NULL;
     }
 
-  if (run->disposition == BODY_ALREADY_HAD)
+  if (run->disposition == MW_BODY_ALREADY_HAD)
     return TRUE;
 
   {
@@ -322,7 +322,7 @@ _mw_part_open (Run     *run,
       return FALSE;
   }
 
-  if (run->disposition == BODY_APPENDS)
+  if (run->disposition == MW_BODY_APPENDS)
     {
       g_autoptr(GFileOutputStream) out = g_file_append_to (run->part, G_FILE_CREATE_NONE,
                                                            NULL, error);
@@ -346,7 +346,7 @@ _mw_part_open (Run     *run,
       return TRUE;
     }
 
-  /* BODY_REPLACES: start the same NAME.part afresh. */
+  /* MW_BODY_REPLACES: start the same NAME.part afresh. */
   if (!g_file_delete (run->part, NULL, &local_error) &&
       !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     {
@@ -421,8 +421,8 @@ write_to_fd (int           fd,
 
 /* Worker: write one chunk and hash it. */
 gboolean
-_mw_part_write_chunk (Run     *run,
-                  GError **error)
+_mw_part_write_chunk (MwRun   *run,
+                      GError **error)
 {
   gsize size = 0;
   const guint8 *data = g_bytes_get_data (run->writing_bytes, &size);
@@ -444,7 +444,7 @@ _mw_part_write_chunk (Run     *run,
 
 /* Worker: after a failure, leave the .part closed and resumable. */
 gboolean
-_mw_part_close (Run     *run,
+_mw_part_close (MwRun   *run,
                  GError **error)
 {
   if (run->out != NULL && !g_output_stream_is_closed (run->out))
@@ -474,7 +474,7 @@ sync_fd (int          fd,
  * that a file shown as completed survives a power cut. Flushing the stream is not
  * enough: that only hands the bytes to the kernel. */
 static gboolean
-sync_part (Run     *run,
+sync_part (MwRun   *run,
            GError **error)
 {
   g_autofree char *path = NULL;
@@ -573,7 +573,7 @@ move_without_replacing (const char *from,
 
 /* Worker: the body is complete. Close, verify, and only then give it its real name. */
 gboolean
-_mw_part_finish (Run     *run,
+_mw_part_finish (MwRun   *run,
                   GError **error)
 {
   g_autoptr(GFile) folder = g_file_get_parent (run->target);

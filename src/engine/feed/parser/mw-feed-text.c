@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mw-feed-text-private.h"
+#include "mw-text.h"
 
 /* Characters and entities */
 
@@ -215,29 +216,11 @@ _mw_feed_decode_utf8 (const guchar *p,
   return len;
 }
 
-/* The largest length <= @max that does not split a character of @str (@len bytes). */
-gsize
-_mw_feed_cut_utf8 (const char *str,
-                   gsize       len,
-                   gsize       max)
-{
-  gsize cut;
-
-  if (len <= max)
-    return len;
-
-  cut = max;
-  while (cut > 0 && ((guchar) str[cut] & 0xc0) == 0x80)
-    cut--;
-
-  return cut;
-}
-
 void
 _mw_feed_string_truncate_utf8 (GString *str,
                                gsize    max)
 {
-  g_string_truncate (str, _mw_feed_cut_utf8 (str->str, str->len, max));
+  g_string_truncate (str, mw_text_cut_utf8 (str->str, str->len, max));
 }
 
 /* A copy of at most @max bytes of @text, cut between characters. */
@@ -245,7 +228,7 @@ char *
 _mw_feed_strdup_capped (const char *text,
                         gsize       max)
 {
-  gsize len = _mw_feed_cut_utf8 (text, strnlen (text, max + 1), max);
+  gsize len = mw_text_cut_utf8 (text, strnlen (text, max + 1), max);
   char *copy = g_malloc (len + 1);
 
   memcpy (copy, text, len);

@@ -43,7 +43,7 @@ static void attempt_failed (GTask *task, GError *error);
 static void stream_next    (GTask *task);
 
 static void
-attempt_clear (Run *run)
+attempt_clear (MwRun *run)
 {
   if (run->cancel_handler != 0)
     g_cancellable_disconnect (run->run_cancellable, run->cancel_handler);
@@ -72,7 +72,7 @@ attempt_clear (Run *run)
 }
 
 static void
-run_free (Run *run)
+run_free (MwRun *run)
 {
   attempt_clear (run);
   if (run->wait_source != NULL)
@@ -92,7 +92,7 @@ static void
 run_return (GTask  *task,
             GError *error)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   attempt_clear (run);
   if (run->download->run_task == task)
@@ -107,7 +107,7 @@ static void
 finish_part_done (GTask  *task,
                   GError *error)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   if (error != NULL)
     {
@@ -129,7 +129,7 @@ finish_part_done (GTask  *task,
 static void body_closed_cb (GObject *source_object, GAsyncResult *result, gpointer user_data);
 
 static void
-close_body (Run *run)
+close_body (MwRun *run)
 {
   if (run->body == NULL)
     return;
@@ -148,7 +148,7 @@ close_body (Run *run)
 static void
 body_complete (GTask *task)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   close_body (run);
   if (run->total >= 0 && run->received < (guint64) run->total)
@@ -166,7 +166,7 @@ body_complete (GTask *task)
 }
 
 static void
-adapt_chunk_size (Run   *run,
+adapt_chunk_size (MwRun *run,
                   gsize  got)
 {
   gsize limit = CLAMP (READ_BUDGET / MAX (1, n_streaming), MIN_CHUNK_SIZE, MAX_CHUNK_SIZE);
@@ -184,7 +184,7 @@ static void
 stream_error (GTask  *task,
               GError *error)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   /* Keep the first cause; stop the other half of the pipeline and wait for it. */
   if (run->error == NULL)
@@ -201,7 +201,7 @@ static void
 start_write (GTask  *task,
              GBytes *bytes)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   run->writing = TRUE;
   run->writing_bytes = bytes;
@@ -212,7 +212,7 @@ static void
 got_chunk (GTask  *task,
            GBytes *bytes)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
   gsize size = g_bytes_get_size (bytes);
 
   if (size == 0)
@@ -240,7 +240,7 @@ read_cb (GObject      *source_object,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
   GError *error = NULL;
   GBytes *bytes;
 
@@ -260,7 +260,7 @@ static void
 write_done (GTask  *task,
             GError *error)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   run->writing = FALSE;
   g_clear_pointer (&run->writing_bytes, g_bytes_unref);
@@ -280,7 +280,7 @@ write_done (GTask  *task,
 static void
 stream_next (GTask *task)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   if (run->error != NULL)
     {
@@ -307,7 +307,7 @@ stream_next (GTask *task)
 static void
 stream_blocking (GTask *task)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   while (TRUE)
     {
@@ -356,10 +356,10 @@ static void
 open_part_done (GTask  *task,
                 GError *error)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   /* Another program created NAME.part since the name was picked: pick the next one. */
-  if (run->disposition == BODY_TO_NEW_FILE &&
+  if (run->disposition == MW_BODY_TO_NEW_FILE &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
     {
       g_error_free (error);
@@ -378,7 +378,7 @@ open_part_done (GTask  *task,
     _mw_download_set_file (run->download, run->chosen_file);
   g_clear_object (&run->chosen_file);
 
-  if (run->disposition == BODY_ALREADY_HAD)
+  if (run->disposition == MW_BODY_ALREADY_HAD)
     {
       run->at_eof = TRUE;
       body_complete (task);
@@ -399,7 +399,7 @@ open_part_done (GTask  *task,
 }
 
 static char *
-choose_name (Run *run)
+choose_name (MwRun *run)
 {
   SoupMessageHeaders *headers = soup_message_get_response_headers (run->message);
   const char *disposition = soup_message_headers_get_one (headers, "Content-Disposition");
@@ -419,7 +419,7 @@ choose_name (Run *run)
 
 /* Decides what the response's body means for the .part, or why it cannot be used. */
 static gboolean
-read_response (Run     *run,
+read_response (MwRun   *run,
                GError **error)
 {
   SoupMessage *msg = run->message;
@@ -445,7 +445,7 @@ read_response (Run     *run,
         total = run->download->total;
       if (total >= 0 && (guint64) total == run->offset)
         {
-          run->disposition = BODY_ALREADY_HAD;
+          run->disposition = MW_BODY_ALREADY_HAD;
           run->total = total;
           run->received = run->offset;
           _mw_download_set_total (run->download, total);
@@ -491,7 +491,7 @@ read_response (Run     *run,
           return FALSE;
         }
 
-      run->disposition = run->download->file ? BODY_APPENDS : BODY_TO_NEW_FILE;
+      run->disposition = run->download->file ? MW_BODY_APPENDS : MW_BODY_TO_NEW_FILE;
       run->total = total;
       run->received = run->offset;
     }
@@ -511,7 +511,7 @@ read_response (Run     *run,
                        "Negative Content-Length %" G_GINT64_FORMAT, run->total);
           return FALSE;
         }
-      run->disposition = run->download->file ? BODY_REPLACES : BODY_TO_NEW_FILE;
+      run->disposition = run->download->file ? MW_BODY_REPLACES : MW_BODY_TO_NEW_FILE;
       run->offset = 0;
       run->received = 0;
     }
@@ -521,7 +521,7 @@ read_response (Run     *run,
                                soup_message_headers_get_one (headers, "Last-Modified"));
   _mw_download_set_total (run->download, run->total);
 
-  if (run->disposition == BODY_TO_NEW_FILE)
+  if (run->disposition == MW_BODY_TO_NEW_FILE)
     run->wanted_name = choose_name (run);
 
   return TRUE;
@@ -548,7 +548,7 @@ static void
 name_picked_done (GTask  *task,
                   GError *error)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
   g_autoptr(GError) save_error = NULL;
 
   if (error != NULL)
@@ -582,7 +582,7 @@ got_response (GTask        *task,
               GInputStream *body,
               GError       *error)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   _mw_download_set_awaiting_response (run->download, FALSE);
   if (body == NULL)
@@ -604,7 +604,7 @@ got_response (GTask        *task,
       return;
     }
 
-  if (run->disposition == BODY_TO_NEW_FILE)
+  if (run->disposition == MW_BODY_TO_NEW_FILE)
     _mw_run_step (task, _mw_part_pick_name, name_picked_done);
   else
     _mw_run_step (task, _mw_part_open, open_part_done);
@@ -629,7 +629,7 @@ accept_certificate_cb (SoupMessage          *msg,
                        GTlsCertificateFlags  errors,
                        gpointer              user_data)
 {
-  Run *run = user_data;
+  MwRun *run = user_data;
 
   /* Never accepted; only remembered, so that the message can say why. */
   run->tls_errors = errors;
@@ -639,7 +639,7 @@ accept_certificate_cb (SoupMessage          *msg,
 static void
 send_request (GTask *task)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
   MwDownload *download = run->download;
   SoupMessageHeaders *headers;
   GError *error = NULL;
@@ -692,7 +692,7 @@ static void
 measure_part_done (GTask  *task,
                    GError *error)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   if (error != NULL)
     {
@@ -725,7 +725,7 @@ chain_cancel (GCancellable *run_cancellable,
 static void
 attempt_begin (GTask *task)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
   MwDownload *download = run->download;
 
   attempt_clear (run);
@@ -757,7 +757,7 @@ attempt_begin (GTask *task)
 }
 
 static void
-stop_waiting (Run *run)
+stop_waiting (MwRun *run)
 {
   if (run->wait_source != NULL)
     g_source_destroy (run->wait_source);
@@ -771,7 +771,7 @@ static gboolean
 wait_over_cb (gpointer user_data)
 {
   GTask *task = user_data;
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   g_clear_pointer (&run->wait_source, g_source_unref);
 
@@ -808,7 +808,7 @@ wait_cancelled_cb (GCancellable *cancellable,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = g_object_ref (user_data);
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   stop_waiting (run);
   if (run->wants_slot)
@@ -826,7 +826,7 @@ gboolean
 _mw_download_run_take_slot (MwDownload *self)
 {
   g_autoptr(GTask) task = NULL;
-  Run *run;
+  MwRun *run;
 
   if (self->run_task == NULL)
     return FALSE;
@@ -847,7 +847,7 @@ _mw_download_run_take_slot (MwDownload *self)
 gboolean
 _mw_download_run_is_waiting (MwDownload *self)
 {
-  Run *run = self->run_task ? g_task_get_task_data (self->run_task) : NULL;
+  MwRun *run = self->run_task ? g_task_get_task_data (self->run_task) : NULL;
 
   return run != NULL && (run->wait_source != NULL || run->wants_slot);
 }
@@ -859,11 +859,11 @@ _mw_download_run_set_blocking (MwDownload *self,
 {
   g_return_if_fail (_mw_download_run_is_waiting (self));
 
-  ((Run *) g_task_get_task_data (self->run_task))->config->blocking = blocking;
+  ((MwRun *) g_task_get_task_data (self->run_task))->config->blocking = blocking;
 }
 
 static guint
-backoff_ms (Run *run)
+backoff_ms (MwRun *run)
 {
   guint64 delay = run->config->retry_base_ms;
 
@@ -879,7 +879,7 @@ static void
 wait_then_retry (GTask *task,
                  guint  delay_ms)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   /* Two sources instead of g_cancellable_connect(): a pause during the wait is then seen
    * on a later main-loop iteration, never inside the caller's g_cancellable_cancel(). */
@@ -905,7 +905,7 @@ static void
 decide_after_failure (GTask  *task,
                       GError *error)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
   MwDownload *download = run->download;
   /* Progress is getting further than any attempt before: a server that always cuts at
    * the same place and ignores ranges would otherwise be retried for ever. */
@@ -968,7 +968,7 @@ static void
 close_part_done (GTask  *task,
                  GError *error)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
   GError *cause = g_steal_pointer (&run->error);
 
   if (error != NULL)
@@ -989,7 +989,7 @@ static void
 attempt_failed (GTask  *task,
                 GError *error)
 {
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   g_clear_error (&run->error);
   run->error = error;
@@ -1008,7 +1008,7 @@ static void
 part_deleted_cb (gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Run *run = g_task_get_task_data (task);
+  MwRun *run = g_task_get_task_data (task);
 
   if (g_cancellable_is_cancelled (run->run_cancellable))
     run_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
@@ -1023,7 +1023,7 @@ _mw_download_run_async (MwDownload             *self,
                         gpointer                user_data)
 {
   g_autoptr(GTask) task = NULL;
-  Run *run;
+  MwRun *run;
 
   g_return_if_fail (MW_IS_DOWNLOAD (self));
   g_return_if_fail (self->run_cancellable != NULL);
@@ -1033,7 +1033,7 @@ _mw_download_run_async (MwDownload             *self,
   /* A run that completes as it is paused has still completed. */
   g_task_set_check_cancellable (task, FALSE);
 
-  run = g_new0 (Run, 1);
+  run = g_new0 (MwRun, 1);
   run->download = self;
   run->config = _mw_transfer_config_copy (config);
   run->run_cancellable = g_object_ref (self->run_cancellable);

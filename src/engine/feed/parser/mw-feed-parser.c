@@ -29,15 +29,18 @@
 #include "mw-feed-parser.h"
 #include "mw-feed-text-private.h"
 #include "mw-json.h"
+#include "mw-text.h"
+#include "mw-xml.h"
 
 /* Derived ids start with this, which no publisher's guid or atom:id uses. */
 #define DERIVED_ID_PREFIX "meanwhile:sha1:"
 
 /* No entity substitution, no DTD loading or validation, no network, no HUGE: libxml2's
  * own limits (depth 256, bounded text nodes) stay on. CDATA is merged into text. */
-#define XML_PARSE_OPTIONS (XML_PARSE_RECOVER | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | \
-                           XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC | \
-                           XML_PARSE_COMPACT)
+/* How leniently feeds are read, over mw-xml's safe options: the document is already
+ * decoded to UTF-8. */
+#define FEED_PARSE_OPTIONS (XML_PARSE_RECOVER | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC | \
+                            XML_PARSE_COMPACT)
 
 G_DEFINE_QUARK (mw-feed-error-quark, mw_feed_error)
 
@@ -688,7 +691,7 @@ append_capped (GString    *out,
                gsize       max)
 {
   if (out->len < max)
-    g_string_append_len (out, text, _mw_feed_cut_utf8 (text, strlen (text), max - out->len));
+    g_string_append_len (out, text, mw_text_cut_utf8 (text, strlen (text), max - out->len));
 }
 
 /* The text inside @node, markup left out, at most about @max bytes. Iterative, so
@@ -1492,7 +1495,7 @@ walk_with_reader (ParseState *st,
   if (len > G_MAXINT)
     return WALK_DAMAGED;
 
-  reader = xmlReaderForMemory (doc, (int) len, NULL, NULL, XML_PARSE_OPTIONS);
+  reader = mw_xml_reader_new (doc, len, FEED_PARSE_OPTIONS);
   if (reader == NULL)
     return WALK_DAMAGED;
 
@@ -1605,7 +1608,7 @@ walk_recovered_tree (ParseState *st,
     return WALK_DAMAGED;
   ctxt->sax->endElementNs = mark_closed_end_element;
 
-  tree = xmlCtxtReadMemory (ctxt, doc, (int) len, NULL, NULL, XML_PARSE_OPTIONS);
+  tree = mw_xml_read_memory (ctxt, doc, len, FEED_PARSE_OPTIONS);
   root = tree != NULL ? xmlDocGetRootElement (tree) : NULL;
   if (root != NULL)
     {
@@ -1830,39 +1833,6 @@ read_json_feed (ParseState *st,
 /* Sniffing */
 
 static gboolean
-looks_like_html (const char *doc,
-                 gsize       len)
-{
-  const char *end = doc + MIN (len, 4096);
-  const char *p = doc;
-
-  for (;;)
-    {
-      while (p < end && g_ascii_isspace (*p))
-        p++;
-      if (end - p >= 2 && p[0] == '<' && p[1] == '?')
-        p = _mw_feed_skip_past (p + 2, end, "?>");
-      else if (end - p >= 4 && memcmp (p, "<!--", 4) == 0)
-        p = _mw_feed_skip_past (p + 4, end, "-->");
-      else
-        break;
-    }
-
-  if (_mw_feed_has_prefix_ascii_ci (p, end - p, "<!doctype"))
-    {
-      p += strlen ("<!doctype");
-      while (p < end && g_ascii_isspace (*p))
-        p++;
-      return _mw_feed_has_prefix_ascii_ci (p, end - p, "html");
-    }
-
-  return (_mw_feed_has_prefix_ascii_ci (p, end - p, "<html") ||
-          _mw_feed_has_prefix_ascii_ci (p, end - p, "<head") ||
-          _mw_feed_has_prefix_ascii_ci (p, end - p, "<body")) &&
-         end - p > 5 && (g_ascii_isspace (p[5]) || p[5] == '>');
-}
-
-static gboolean
 content_type_is_html (const char *content_type)
 {
   return content_type != NULL &&
@@ -1891,20 +1861,6 @@ find_document_start (const char *doc,
     return p;
 
   return NULL;
-}
-
-static void
-init_libxml (void)
-{
-  static gsize initialized = 0;
-
-  /* libxml2 sets up its globals here; doing it twice at once from two threads is
-   * what it does not survive. */
-  if (g_once_init_enter (&initialized))
-    {
-      xmlInitParser ();
-      g_once_init_leave (&initialized, 1);
-    }
 }
 
 /**
@@ -2040,7 +1996,7 @@ mw_feed_parse_newest (const guint8 *data,
     }
   else
     {
-      if (looks_like_html (doc, doc_len))
+      if (mw_text_sniff ((const guint8 *) doc, doc_len) == MW_TEXT_SNIFF_HTML)
         {
           g_set_error_literal (error, MW_FEED_ERROR, MW_FEED_ERROR_HTML,
                                _("Not a feed: the server sent an HTML page"));
@@ -2053,7 +2009,7 @@ mw_feed_parse_newest (const guint8 *data,
           doc = repaired->str;
           doc_len = repaired->len;
         }
-      init_libxml ();
+      mw_xml_init ();
       result = walk_with_reader (&st, doc, doc_len, error);
       if (result == WALK_DAMAGED)
         {

@@ -13,11 +13,11 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  BODY_TO_NEW_FILE,     /* the first response: choose a name, create NAME.part */
-  BODY_APPENDS,         /* 206 for the bytes after the .part */
-  BODY_REPLACES,        /* 200: whatever the .part held is stale */
-  BODY_ALREADY_HAD,     /* 416 on a complete .part: nothing to write */
-} BodyDisposition;
+  MW_BODY_TO_NEW_FILE,  /* the first response: choose a name, create NAME.part */
+  MW_BODY_APPENDS,      /* 206 for the bytes after the .part */
+  MW_BODY_REPLACES,     /* 200: whatever the .part held is stale */
+  MW_BODY_ALREADY_HAD,  /* 416 on a complete .part: nothing to write */
+} MwBodyDisposition;
 
 typedef struct
 {
@@ -43,7 +43,7 @@ typedef struct
   GFile            *part;
   GOutputStream    *out;
   GChecksum        *checksum;
-  BodyDisposition   disposition;
+  MwBodyDisposition disposition;
   char             *expected_sha256;  /* copies the workers may read */
   GFile            *target;
   char             *wanted_name;
@@ -62,28 +62,28 @@ typedef struct
   GBytes           *writing_bytes;
   GBytes           *pending_bytes;
   GError           *error;
-} Run;
+} MwRun;
 
-typedef gboolean (*StepFunc) (Run     *run,
-                              GError **error);
-typedef void     (*StepDone) (GTask   *task,
-                              GError  *error);
+typedef gboolean (*MwStepFunc) (MwRun   *run,
+                                GError **error);
+typedef void     (*MwStepDone) (GTask   *task,
+                                GError  *error);
 
-void     _mw_run_step         (GTask     *task,
-                               StepFunc   func,
-                               StepDone   done);
+void     _mw_run_step         (GTask      *task,
+                               MwStepFunc  func,
+                               MwStepDone  done);
 
-gboolean _mw_part_measure     (Run       *run,
+gboolean _mw_part_measure     (MwRun     *run,
                                GError   **error);
-gboolean _mw_part_pick_name   (Run       *run,
+gboolean _mw_part_pick_name   (MwRun     *run,
                                GError   **error);
-gboolean _mw_part_open        (Run       *run,
+gboolean _mw_part_open        (MwRun     *run,
                                GError   **error);
-gboolean _mw_part_write_chunk (Run       *run,
+gboolean _mw_part_write_chunk (MwRun     *run,
                                GError   **error);
-gboolean _mw_part_close       (Run       *run,
+gboolean _mw_part_close       (MwRun     *run,
                                GError   **error);
-gboolean _mw_part_finish      (Run       *run,
+gboolean _mw_part_finish      (MwRun     *run,
                                GError   **error);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 
 #include "mw-opml.h"
 #include "mw-url.h"
+#include "mw-xml.h"
 
 /* A list of a few thousand feeds is well under 1 MiB; anything this large is not a
  * subscription list someone exported. */
@@ -29,20 +30,6 @@
 #define WRITE_MAX_FOLDER_DEPTH 64
 
 #define GROUP_SEPARATOR " / "
-
-/* libxml2 2.9 asks for one initialisation before threads use it; the import may first run
- * on any worker thread. */
-static void
-ensure_libxml (void)
-{
-  static gsize initialized = 0;
-
-  if (g_once_init_enter (&initialized))
-    {
-      xmlInitParser ();
-      g_once_init_leave (&initialized, 1);
-    }
-}
 
 /**
  * mw_opml_entry_free:
@@ -365,9 +352,6 @@ mw_opml_parse (const guint8  *data,
                gsize          length,
                GError       **error)
 {
-  /* Without XML_PARSE_NOENT and XML_PARSE_DTDLOAD, libxml2 neither loads external
-   * entities nor the external DTD subset; NONET also blocks any network fetch. */
-  const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GHashTable) seen = NULL;
   xmlParserCtxtPtr ctxt;
@@ -391,7 +375,7 @@ mw_opml_parse (const guint8  *data,
       return NULL;
     }
 
-  ensure_libxml ();
+  mw_xml_init ();
 
   ctxt = xmlNewParserCtxt ();
   if (ctxt == NULL)
@@ -401,7 +385,8 @@ mw_opml_parse (const guint8  *data,
       return NULL;
     }
 
-  doc = xmlCtxtReadMemory (ctxt, (const char *) data, (int) length, NULL, NULL, options);
+  /* Strict: a damaged list is reported, not half read. */
+  doc = mw_xml_read_memory (ctxt, (const char *) data, length, 0);
   if (doc == NULL)
     {
       const xmlError *xml_error = xmlCtxtGetLastError (ctxt);
