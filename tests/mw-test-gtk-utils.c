@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 
 #include "mw-test-gtk-utils.h"
@@ -84,4 +85,46 @@ mw_test_save_screenshot (GtkWidget  *widget,
   g_mkdir_with_parents (dir, 0755);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("Screenshot: %s", path);
+}
+
+/* Clicks @window at (@x, @y) of its own coordinates @n_clicks times, @delay_ms from now
+ * and @gap_ms apart, with real input (XTEST, through $MW_XDOTOOL) from another process:
+ * the clicks come even while the test's main loop is blocked. Wait for the process. */
+GSubprocess *
+mw_test_click_later (GtkWindow *window,
+                     double     x,
+                     double     y,
+                     guint      delay_ms,
+                     guint      n_clicks,
+                     guint      gap_ms)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  g_autofree char *delay = g_strdup_printf ("%.3f", delay_ms / 1000.0);
+  g_autofree char *gap = g_strdup_printf ("%.3f", gap_ms / 1000.0);
+  g_autofree char *sx = NULL;
+  g_autofree char *sy = NULL;
+  g_autoptr(GError) error = NULL;
+  double dx = 0, dy = 0;
+  GSubprocess *process;
+
+  g_assert_nonnull (g_getenv ("MW_XDOTOOL"));
+  /* The surface's coordinates include the window's shadow. */
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
+  sx = g_strdup_printf ("%d", (int) (x + dx));
+  sy = g_strdup_printf ("%d", (int) (y + dy));
+  g_strv_builder_add_many (builder, g_getenv ("MW_XDOTOOL"), "sleep", delay,
+                           "mousemove", "--window", xid, sx, sy, NULL);
+  for (guint i = 0; i < n_clicks; i++)
+    {
+      if (i > 0)
+        g_strv_builder_add_many (builder, "sleep", gap, NULL);
+      g_strv_builder_add_many (builder, "click", "1", NULL);
+    }
+  argv = g_strv_builder_end (builder);
+  process = g_subprocess_newv ((const char * const *) argv, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  return process;
 }

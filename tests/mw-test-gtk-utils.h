@@ -23,5 +23,11 @@ gboolean   mw_test_button_labelled (GtkWidget         *widget,
                                     gconstpointer      label);
 void       mw_test_save_screenshot (GtkWidget         *widget,
                                     const char        *name);
+GSubprocess *mw_test_click_later   (GtkWindow         *window,
+                                    double             x,
+                                    double             y,
+                                    guint              delay_ms,
+                                    guint              n_clicks,
+                                    guint              gap_ms);
 
 G_END_DECLS

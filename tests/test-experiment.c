@@ -11,7 +11,6 @@
 
 #include "config.h"
 
-#include <gdk/x11/gdkx.h>
 #include <string.h>
 
 #include "mw-application.h"
@@ -112,29 +111,6 @@ fixture_tear_down (Fixture       *fixture,
   mw_test_server_free (fixture->server);
   mw_test_remove_tree (fixture->folder);
   g_free (fixture->folder);
-}
-
-/* Clicks a harmless spot of the window (the empty end of the header bar) with XTEST, as
- * a person would, @delay_ms from now and again @gap_ms later, from another process. */
-static GSubprocess *
-click_later (MwWindow *window,
-             guint     delay_ms,
-             guint     gap_ms)
-{
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  g_autofree char *xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
-  g_autofree char *delay = g_strdup_printf ("%.3f", delay_ms / 1000.0);
-  g_autofree char *gap = g_strdup_printf ("%.3f", gap_ms / 1000.0);
-  g_autofree char *x = g_strdup_printf ("%d", gtk_widget_get_width (GTK_WIDGET (window)) - 140);
-  g_autoptr(GError) error = NULL;
-  GSubprocess *process;
-
-  g_assert_nonnull (g_getenv ("MW_XDOTOOL"));
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("MW_XDOTOOL"),
-                              "sleep", delay, "mousemove", "--window", xid, x, "20", "click", "1",
-                              "sleep", gap, "click", "1", NULL);
-  g_assert_no_error (error);
-  return process;
 }
 
 /* N_FILES files of 500 kB, each sent in chunks of 20 kB 20 ms apart: about half a second
@@ -338,32 +314,6 @@ log_shows_stall (gpointer data)
          mw_test_find_widget (scroller, GTK_TYPE_LABEL, shows_stall, scroller) != NULL;
 }
 
-/* Clicks the middle of @widget with XTEST @delay_ms from now, from another process. */
-static GSubprocess *
-click_widget_later (MwWindow  *window,
-                    GtkWidget *widget,
-                    guint      delay_ms)
-{
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  g_autofree char *xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
-  g_autofree char *delay = g_strdup_printf ("%.3f", delay_ms / 1000.0);
-  g_autofree char *x = NULL;
-  g_autofree char *y = NULL;
-  g_autoptr(GError) error = NULL;
-  graphene_rect_t bounds;
-  double dx = 0, dy = 0;
-  GSubprocess *process;
-
-  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds));
-  gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
-  x = g_strdup_printf ("%d", (int) (bounds.origin.x + bounds.size.width / 2 + dx));
-  y = g_strdup_printf ("%d", (int) (bounds.origin.y + bounds.size.height / 2 + dy));
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("MW_XDOTOOL"),
-                              "sleep", delay, "mousemove", "--window", xid, x, y, "click", "1", NULL);
-  g_assert_no_error (error);
-  return process;
-}
-
 static gboolean
 all_finished (gpointer data)
 {
@@ -416,7 +366,13 @@ test_switch_during_freeze (Fixture       *fixture,
   mw_test_iterate_for (50);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (freezing_switch)));
 
-  clicker = click_widget_later (fixture->window, freezing_switch, 200);
+  {
+    graphene_rect_t bounds;
+
+    g_assert_true (gtk_widget_compute_bounds (freezing_switch, GTK_WIDGET (fixture->window), &bounds));
+    clicker = mw_test_click_later (GTK_WINDOW (fixture->window), bounds.origin.x + bounds.size.width / 2,
+                                   bounds.origin.y + bounds.size.height / 2, 200, 1, 0);
+  }
   for (guint i = 0; i < N_FILES; i++)
     g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "download", g_variant_new_string (urls[i]));
   mw_test_wait_until (all_finished, list, 60000, "the three downloads to finish");
@@ -477,7 +433,8 @@ test_responsive_then_freezing (Fixture       *fixture,
    * the new rows would be out of sight below the first run's. */
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 520);
   mw_test_iterate_for (200);
-  clicker = click_later (fixture->window, 300, 600);
+  clicker = mw_test_click_later (GTK_WINDOW (fixture->window),
+                                 gtk_widget_get_width (GTK_WIDGET (fixture->window)) - 140, 20, 300, 2, 600);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.start-run", NULL));
   mw_test_wait_until (at_step_result, fixture->experiment, 60000, "the freezing run to be measured");
   g_subprocess_wait_check (clicker, NULL, &error);

@@ -10,7 +10,6 @@
 
 #include "config.h"
 
-#include <gdk/x11/gdkx.h>
 #include <string.h>
 
 #include "mw-application.h"
@@ -82,29 +81,6 @@ download_done (gpointer data)
   return mw_download_get_state (data) == MW_DOWNLOAD_COMPLETED && !mw_download_is_active (data);
 }
 
-/* Clicks a harmless spot of the window (the empty end of the header bar) with XTEST, as
- * a person would, @delay_ms from now and again @gap_ms later, from another process. */
-static GSubprocess *
-click_later (MwWindow *window,
-             guint     delay_ms,
-             guint     gap_ms)
-{
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  g_autofree char *xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
-  g_autofree char *delay = g_strdup_printf ("%.3f", delay_ms / 1000.0);
-  g_autofree char *gap = g_strdup_printf ("%.3f", gap_ms / 1000.0);
-  g_autofree char *x = g_strdup_printf ("%d", gtk_widget_get_width (GTK_WIDGET (window)) - 140);
-  g_autoptr(GError) error = NULL;
-  GSubprocess *process;
-
-  g_assert_nonnull (g_getenv ("MW_XDOTOOL"));
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("MW_XDOTOOL"),
-                              "sleep", delay, "mousemove", "--window", xid, x, "20", "click", "1",
-                              "sleep", gap, "click", "1", NULL);
-  g_assert_no_error (error);
-  return process;
-}
-
 /* Nothing to do: the banner suggests the next step. A throttled download in freezing
  * mode: the window is frozen, two real clicks arrive meanwhile, and afterwards the
  * banner says how long the freeze was and that both clicks waited. */
@@ -133,7 +109,8 @@ test_banner_before_and_after (Fixture       *fixture,
   /* 25 chunks of 20 kB, 60 ms apart: about 1.5 s with the main loop blocked. */
   resource->throttle_chunk = 20000;
   resource->throttle_delay_ms = 60;
-  clicker = click_later (fixture->window, 300, 600);
+  clicker = mw_test_click_later (GTK_WINDOW (fixture->window),
+                                 gtk_widget_get_width (GTK_WIDGET (fixture->window)) - 140, 20, 300, 2, 600);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "download", g_variant_new_string (url));
   download = g_list_model_get_item (G_LIST_MODEL (list), 0);
   mw_test_wait_until (download_done, download, 60000, "the download in freezing mode to complete");
