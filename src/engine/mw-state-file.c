@@ -326,7 +326,7 @@ save_write (Save    *save,
   g_autofree char *base = g_path_get_basename (save->path);
   g_autofree char *data = NULL;
   gsize length = 0;
-  g_auto(MwTimelineSpan) span = mw_timeline_span_begin (mw_timeline_lane_here (), _("Saving state"), base);
+  G_GNUC_UNUSED g_auto(MwTimelineSpan) span = mw_timeline_span_begin (mw_timeline_lane_here (), _("Saving state"), base);
 
   data = save->serialize (save->snapshot, &length);
 

@@ -93,7 +93,7 @@ void           mw_timeline_copy_label      (char              *dest,
                                             const char        *subject);
 
 /* A segment that ends where its variable goes out of scope:
- *   g_auto(MwTimelineSpan) span = mw_timeline_span_begin (lane, what, subject);
+ *   G_GNUC_UNUSED g_auto(MwTimelineSpan) span = mw_timeline_span_begin (lane, what, subject);
  * records on the default timeline. */
 typedef struct
 {

@@ -71,7 +71,7 @@ step_thread (GTask        *subtask,
   Step *step = task_data;
   MwRun *run = g_task_get_task_data (step->task);
   GError *error = NULL;
-  g_auto(MwTimelineSpan) span = mw_timeline_span_begin (MW_TIMELINE_WORKERS, step->label, NULL);
+  G_GNUC_UNUSED g_auto(MwTimelineSpan) span = mw_timeline_span_begin (MW_TIMELINE_WORKERS, step->label, NULL);
 
   if (step->func (run, &error))
     g_task_return_boolean (subtask, TRUE);

@@ -668,7 +668,7 @@ parse_run (Parse   *parse,
   const guint8 *data = g_bytes_get_data (parse->data, &length);
   g_autoptr(GUri) uri = g_uri_parse (parse->base_url, G_URI_FLAGS_NONE, NULL);
   /* On the workers' lane, or the main loop's in freezing mode, where it runs inline. */
-  g_auto(MwTimelineSpan) span = mw_timeline_span_begin (mw_timeline_lane_here (), _("Parsing a feed"),
+  G_GNUC_UNUSED g_auto(MwTimelineSpan) span = mw_timeline_span_begin (mw_timeline_lane_here (), _("Parsing a feed"),
                                                         uri != NULL ? g_uri_get_host (uri) : NULL);
 
   if (parse->html)
