@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 suite() {
   dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1200x24" \
-    meson test --print-errorlogs "$@"
+    meson test --setup full --print-errorlogs "$@"
 }
 
 ./build-aux/build.sh
