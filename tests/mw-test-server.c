@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "mw-test-server.h"
+#include "mw-test-utils.h"
 
 struct _MwTestServer
 {
@@ -729,4 +730,75 @@ mw_test_downloads_tear_down (MwTestDownloads *fixture)
   mw_test_remove_tree (fixture->folder_path);
   g_free (fixture->folder_path);
   g_object_unref (fixture->folder);
+}
+
+/* Returns: (transfer none): a new download of @path from the fixture's server, queued */
+MwDownload *
+mw_test_downloads_add (MwTestDownloads *fixture,
+                       const char      *path)
+{
+  g_autofree char *url = mw_test_server_url (fixture->server, path);
+  g_autoptr(GError) error = NULL;
+  MwDownload *download = mw_download_list_add (fixture->list, url, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (download);
+  return download;
+}
+
+/* The file @name of the download folder holds exactly @expected. */
+void
+mw_test_downloads_assert_file (MwTestDownloads *fixture,
+                               const char      *name,
+                               GBytes          *expected)
+{
+  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (contents, length, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+}
+
+static gboolean
+is_settled (gpointer data)
+{
+  return mw_download_is_finished (data) && !mw_download_is_active (data);
+}
+
+/* Waits until @download is finished and its transfer has returned, or fails saying so. */
+void
+mw_test_wait_until_finished (MwDownload *download)
+{
+  g_autofree char *what = g_strdup_printf ("the download of %s to finish", mw_download_get_url (download));
+
+  mw_test_wait_until (is_settled, download, MW_TEST_PATIENCE_MS, what);
+}
+
+typedef struct
+{
+  MwDownload *download;
+  guint64     bytes;
+} BytesWanted;
+
+static gboolean
+has_bytes (gpointer data)
+{
+  BytesWanted *wanted = data;
+
+  return mw_download_get_received_bytes (wanted->download) >= wanted->bytes;
+}
+
+/* Waits until @download has received @bytes, or fails saying so. */
+void
+mw_test_wait_for_bytes (MwDownload *download,
+                        guint64     bytes)
+{
+  BytesWanted wanted = { download, bytes };
+  g_autofree char *what = g_strdup_printf ("%" G_GUINT64_FORMAT " bytes of %s", bytes,
+                                           mw_download_get_url (download));
+
+  mw_test_wait_until (has_bytes, &wanted, MW_TEST_PATIENCE_MS, what);
 }

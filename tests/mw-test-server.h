@@ -95,7 +95,15 @@ typedef struct
   GFile          *folder;
 } MwTestDownloads;
 
-void mw_test_downloads_set_up    (MwTestDownloads *fixture);
-void mw_test_downloads_tear_down (MwTestDownloads *fixture);
+void        mw_test_downloads_set_up     (MwTestDownloads *fixture);
+void        mw_test_downloads_tear_down  (MwTestDownloads *fixture);
+MwDownload *mw_test_downloads_add        (MwTestDownloads *fixture,
+                                          const char      *path);
+void        mw_test_downloads_assert_file (MwTestDownloads *fixture,
+                                           const char      *name,
+                                           GBytes          *expected);
+void        mw_test_wait_until_finished  (MwDownload      *download);
+void        mw_test_wait_for_bytes       (MwDownload      *download,
+                                          guint64          bytes);
 
 G_END_DECLS

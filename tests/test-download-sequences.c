@@ -66,22 +66,6 @@ wait_until (Condition      cond,
   g_source_remove (wake);
 }
 
-static gboolean
-is_settled (gconstpointer data)
-{
-  MwDownload *download = (MwDownload *) data;
-
-  return mw_download_is_finished (download) && !mw_download_is_active (download);
-}
-
-static void
-wait_until_finished (MwDownload *download)
-{
-  g_autofree char *what = g_strdup_printf ("the download of %s to finish", mw_download_get_url (download));
-
-  wait_until (is_settled, download, TIMEOUT_MS, what);
-}
-
 typedef struct
 {
   MwDownload      *download;
@@ -108,25 +92,6 @@ wait_for_state (MwDownload      *download,
                                            mw_download_state_to_string (state));
 
   wait_until (is_in_state, &expectation, TIMEOUT_MS, what);
-}
-
-static gboolean
-has_bytes (gconstpointer data)
-{
-  const Expectation *expectation = data;
-
-  return mw_download_get_received_bytes (expectation->download) >= expectation->bytes;
-}
-
-static void
-wait_for_bytes (MwDownload *download,
-                guint64     bytes)
-{
-  Expectation expectation = { download, 0, bytes };
-  g_autofree char *what = g_strdup_printf ("%" G_GUINT64_FORMAT " bytes of %s", bytes,
-                                           mw_download_get_url (download));
-
-  wait_until (has_bytes, &expectation, TIMEOUT_MS, what);
 }
 
 static gboolean
@@ -187,21 +152,6 @@ requests_of (Fixture        *fixture,
   return requests;
 }
 
-/* --- What a person finds on disk -------------------------------------------------- */
-
-static MwDownload *
-add_download (Fixture    *fixture,
-              const char *path)
-{
-  g_autofree char *url = mw_test_server_url (fixture->server, path);
-  g_autoptr(GError) error = NULL;
-  MwDownload *download = mw_download_list_add (fixture->list, url, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (download);
-  return download;
-}
-
 static gboolean
 file_exists (Fixture    *fixture,
              const char *name)
@@ -209,21 +159,6 @@ file_exists (Fixture    *fixture,
   g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
 
   return g_file_test (path, G_FILE_TEST_EXISTS);
-}
-
-static void
-assert_file_equals (Fixture    *fixture,
-                    const char *name,
-                    GBytes     *expected)
-{
-  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length = 0;
-
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
-  g_assert_cmpmem (contents, length, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
 }
 
 /* No partial file anywhere: everything Meanwhile wrote is finished or gone. */
@@ -259,7 +194,7 @@ assert_completed_as (Fixture    *fixture,
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_COMPLETED);
   g_assert_cmpstr (mw_download_get_filename (download), ==, name);
   g_assert_cmpuint (mw_download_get_received_bytes (download), ==, g_bytes_get_size (expected));
-  assert_file_equals (fixture, name, expected);
+  mw_test_downloads_assert_file (fixture, name, expected);
 }
 
 /* --- A busy worker pool ------------------------------------------------------------ */
@@ -350,15 +285,15 @@ test_cancel_readd_retry (Fixture       *fixture,
   resource->hold_after = 100000;
   resource->held = TRUE;
 
-  first = add_download (fixture, "/same.bin");
-  wait_for_bytes (first, 100000);
+  first = mw_test_downloads_add (fixture, "/same.bin");
+  mw_test_wait_for_bytes (first, 100000);
   mw_download_cancel (first);
   wait_for_state (first, MW_DOWNLOAD_CANCELLED);
   wait_until_gone (fixture, "same.bin.part");
 
   /* The same address again, while the cancelled row is still there… */
-  second = add_download (fixture, "/same.bin");
-  wait_for_bytes (second, 100000);
+  second = mw_test_downloads_add (fixture, "/same.bin");
+  mw_test_wait_for_bytes (second, 100000);
   g_assert_cmpstr (mw_download_get_filename (second), ==, "same.bin");
 
   /* …and then Try again on the cancelled one. */
@@ -366,8 +301,8 @@ test_cancel_readd_retry (Fixture       *fixture,
   mw_download_retry (first);
   wait_for_requests (fixture, resource, 3);
   mw_test_server_release (fixture->server, resource);
-  wait_until_finished (first);
-  wait_until_finished (second);
+  mw_test_wait_until_finished (first);
+  mw_test_wait_until_finished (second);
 
   /* Two rows of one address: two files, both whole, never one .part shared. */
   assert_completed_as (fixture, second, "same.bin", body);
@@ -398,18 +333,18 @@ test_undo_after_name_taken (Fixture       *fixture,
                                  "0000000000000000000000000000000000000000000000000000000000000000", &error);
   g_assert_no_error (error);
   wait_for_state (failed, MW_DOWNLOAD_FAILED);
-  wait_until_finished (failed);
+  mw_test_wait_until_finished (failed);
   g_assert_false (file_exists (fixture, "taken.bin.part"));
 
   taken = mw_download_list_take (fixture->list, failed, &position);
-  second = add_download (fixture, "/taken.bin");
-  wait_until_finished (second);
+  second = mw_test_downloads_add (fixture, "/taken.bin");
+  mw_test_wait_until_finished (second);
   assert_completed_as (fixture, second, "taken.bin", body);
 
   mw_download_list_insert (fixture->list, position, taken);
   mw_download_set_expected_sha256 (taken, NULL);
   mw_download_retry (taken);
-  wait_until_finished (taken);
+  mw_test_wait_until_finished (taken);
   assert_completed_as (fixture, taken, "taken (1).bin", body);
   assert_completed_as (fixture, second, "taken.bin", body);
   assert_no_part_files (fixture);
@@ -429,8 +364,8 @@ test_cancel_retry_at_once (Fixture       *fixture,
   resource->hold_after = 100000;
   resource->held = TRUE;
 
-  download = add_download (fixture, "/again.bin");
-  wait_for_bytes (download, 100000);
+  download = mw_test_downloads_add (fixture, "/again.bin");
+  mw_test_wait_for_bytes (download, 100000);
   mw_download_pause (download);
   wait_for_state (download, MW_DOWNLOAD_PAUSED);
   g_assert_true (file_exists (fixture, "again.bin.part"));
@@ -443,7 +378,7 @@ test_cancel_retry_at_once (Fixture       *fixture,
   mw_download_cancel (download);
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_CANCELLED);
   mw_download_retry (download);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   release_workers (&workers);
 
   /* The retry started clean, after the old .part was gone: from the first byte, under the
@@ -519,14 +454,14 @@ test_waiting_gives_slot (Fixture       *fixture,
       g_autofree char *path = g_strdup_printf ("/busy-%u.bin", i);
 
       busy[i] = add_busy_resource (fixture, path, body, "3600");
-      waiting[i] = add_download (fixture, path);
+      waiting[i] = mw_test_downloads_add (fixture, path);
     }
   for (guint i = 0; i < 2; i++)
     {
       g_autofree char *path = g_strdup_printf ("/free-%u.bin", i);
 
       mw_test_server_add (fixture->server, path, body);
-      others[i] = add_download (fixture, path);
+      others[i] = mw_test_downloads_add (fixture, path);
     }
 
   /* The downloads behind them do not wait an hour: they get the slots. */
@@ -534,7 +469,7 @@ test_waiting_gives_slot (Fixture       *fixture,
     {
       g_autofree char *name = g_strdup_printf ("free-%u.bin", i);
 
-      wait_until_finished (others[i]);
+      mw_test_wait_until_finished (others[i]);
       assert_completed_as (fixture, others[i], name, body);
     }
   for (guint i = 0; i < 2; i++)
@@ -591,12 +526,12 @@ test_wait_over_takes_slot (Fixture       *fixture,
   held->hold_after = 100000;
   held->held = TRUE;
 
-  waiting = add_download (fixture, "/busy.bin");
+  waiting = mw_test_downloads_add (fixture, "/busy.bin");
   g_signal_connect (waiting, "event", G_CALLBACK (event_cb), &watch);
-  other = add_download (fixture, "/held.bin");
+  other = mw_test_downloads_add (fixture, "/held.bin");
 
   /* While the first waits out its second, the other one runs in its slot… */
-  wait_for_bytes (other, 100000);
+  mw_test_wait_for_bytes (other, 100000);
   g_assert_true (is_waiting_to_retry (waiting));
 
   /* …and keeps it: when the second is over, the first waits for the slot. */
@@ -607,8 +542,8 @@ test_wait_over_takes_slot (Fixture       *fixture,
 
   /* A slot free again is the first one's. */
   mw_test_server_release (fixture->server, held);
-  wait_until_finished (other);
-  wait_until_finished (waiting);
+  mw_test_wait_until_finished (other);
+  mw_test_wait_until_finished (waiting);
   assert_completed_as (fixture, other, "held.bin", body);
   assert_completed_as (fixture, waiting, "busy.bin", body);
   g_assert_cmpuint (requests_of (fixture, busy), ==, 2);
@@ -628,7 +563,7 @@ test_switch_keeps_wait (Fixture       *fixture,
   EventWatch watch = { "Request sent — the main loop is blocked", FALSE };
   MwDownload *download;
 
-  download = add_download (fixture, "/later.bin");
+  download = mw_test_downloads_add (fixture, "/later.bin");
   g_signal_connect (download, "event", G_CALLBACK (event_cb), &watch);
   wait_until_waiting (download);
 
@@ -639,7 +574,7 @@ test_switch_keeps_wait (Fixture       *fixture,
   g_assert_true (is_waiting_to_retry (download));
 
   /* …and the attempt after it is made in the new mode. */
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_completed_as (fixture, download, "later.bin", body);
   g_assert_cmpuint (requests_of (fixture, resource), ==, 2);
   g_assert_true (watch.seen);
@@ -657,8 +592,8 @@ test_switch_keeps_pause (Fixture       *fixture,
   resource->throttle_chunk = 16384;
   resource->throttle_delay_ms = 20;
 
-  download = add_download (fixture, "/paused.bin");
-  wait_for_bytes (download, 50000);
+  download = mw_test_downloads_add (fixture, "/paused.bin");
+  mw_test_wait_for_bytes (download, 50000);
 
   /* Pause, and the switch right after, before the transfer has even stopped. */
   mw_download_pause (download);
@@ -675,7 +610,7 @@ test_switch_keeps_pause (Fixture       *fixture,
   /* It resumes when asked, in the new mode, from where it was. */
   resource->throttle_delay_ms = 0;
   mw_download_resume (download);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_completed_as (fixture, download, "paused.bin", body);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (resource->ranges, 1), "bytes="));
 }
@@ -765,11 +700,11 @@ test_switch_off_between_freezes (Fixture       *fixture,
       resource = mw_test_server_add (fixture->server, path, bodies[i]);
       resource->throttle_chunk = 20000;
       resource->throttle_delay_ms = 10;
-      downloads[i] = add_download (fixture, path);
+      downloads[i] = mw_test_downloads_add (fixture, path);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (downloads); i++)
-    wait_until_finished (downloads[i]);
+    mw_test_wait_until_finished (downloads[i]);
   g_signal_handlers_disconnect_by_data (fixture->list, &watch);
 
   g_assert_false (mw_download_list_get_blocking_mode (fixture->list));
@@ -834,11 +769,11 @@ test_frame_between_freezes (Fixture       *fixture,
   g_signal_connect (fixture->list, "download-event", G_CALLBACK (frame_watch_event_cb), &watch);
   busy = add_busy_resource (fixture, "/busy.bin", body, "0");
   mw_test_server_add (fixture->server, "/other.bin", body);
-  retried = add_download (fixture, "/busy.bin");
-  other = add_download (fixture, "/other.bin");
+  retried = mw_test_downloads_add (fixture, "/busy.bin");
+  other = mw_test_downloads_add (fixture, "/other.bin");
 
-  wait_until_finished (retried);
-  wait_until_finished (other);
+  mw_test_wait_until_finished (retried);
+  mw_test_wait_until_finished (other);
   g_signal_handlers_disconnect_by_data (fixture->list, &watch);
   g_clear_handle_id (&watch.frame, g_source_remove);
 
@@ -941,7 +876,7 @@ test_shutdown_starts_nothing (Fixture       *fixture,
 
       downloads[i] = mw_download_list_add (list, url, NULL, NULL);
     }
-  wait_for_bytes (downloads[0], 50000);
+  mw_test_wait_for_bytes (downloads[0], 50000);
 
   /* Meanwhile quits: the running transfer stops, and while the main loop still turns
    * (saving, the last callbacks) nothing else starts. */
@@ -965,7 +900,7 @@ test_shutdown_starts_nothing (Fixture       *fixture,
     {
       g_autoptr(MwDownload) download = g_list_model_get_item (G_LIST_MODEL (list), i);
 
-      wait_until_finished (download);
+      mw_test_wait_until_finished (download);
       assert_completed_as (fixture, download, names[i], body);
     }
   g_assert_cmpuint (requests_of (fixture, resources[0]), ==, 2);
@@ -1002,7 +937,7 @@ test_shutdown_starts_nothing_freezing (Fixture       *fixture,
   list = load_list (fixture, state);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
   download = g_list_model_get_item (G_LIST_MODEL (list), 0);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_completed_as (fixture, download, "frozen.bin", body);
   g_object_unref (download);
   save_list (list);
@@ -1024,18 +959,18 @@ test_target_appears_while_held (Fixture       *fixture,
 
   resource->hold_after = 100000;
   resource->held = TRUE;
-  download = add_download (fixture, "/report.pdf");
-  wait_for_bytes (download, 100000);
+  download = mw_test_downloads_add (fixture, "/report.pdf");
+  mw_test_wait_for_bytes (download, 100000);
   g_assert_cmpstr (mw_download_get_filename (download), ==, "report.pdf");
 
   /* The name was free when the download took it; now a file of the user's has it. */
   g_file_set_contents (path, g_bytes_get_data (mine, NULL), g_bytes_get_size (mine), &error);
   g_assert_no_error (error);
   mw_test_server_release (fixture->server, resource);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
 
   assert_completed_as (fixture, download, "report (1).pdf", body);
-  assert_file_equals (fixture, "report.pdf", mine);
+  mw_test_downloads_assert_file (fixture, "report.pdf", mine);
   assert_no_part_files (fixture);
 }
 
@@ -1099,15 +1034,15 @@ test_target_appears_at_rename (Fixture       *fixture,
 
       resource->hold_after = 20000;
       resource->held = TRUE;
-      download = add_download (fixture, path);
-      wait_for_bytes (download, 20000);
+      download = mw_test_downloads_add (fixture, path);
+      mw_test_wait_for_bytes (download, 20000);
       g_assert_cmpstr (mw_download_get_filename (download), ==, name);
 
       /* From the moment the name is taken until the file is renamed to it, another
        * program keeps creating a file under that name. */
       racer.thread = g_thread_new ("racer", race_thread, &racer);
       mw_test_server_release (fixture->server, resource);
-      wait_until_finished (download);
+      mw_test_wait_until_finished (download);
       g_atomic_int_set (&racer.stop, 1);
       g_thread_join (racer.thread);
 
@@ -1115,7 +1050,7 @@ test_target_appears_at_rename (Fixture       *fixture,
       if (g_atomic_int_get (&racer.overwritten))
         g_error ("Round %u: the download was renamed over a file another program had just made", i);
       g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_COMPLETED);
-      assert_file_equals (fixture, mw_download_get_filename (download), body);
+      mw_test_downloads_assert_file (fixture, mw_download_get_filename (download), body);
       g_free (racer.path);
     }
   assert_no_part_files (fixture);

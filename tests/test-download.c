@@ -32,54 +32,11 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static void
-wait_until_finished (MwDownload *download)
-{
-  while (!mw_download_is_finished (download) || mw_download_is_active (download))
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static void
 wait_for_state (MwDownload      *download,
                 MwDownloadState  state)
 {
   while (mw_download_get_state (download) != state)
     g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-wait_for_bytes (MwDownload *download,
-                guint64     received)
-{
-  while (mw_download_get_received_bytes (download) < received)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static MwDownload *
-add_download (Fixture    *fixture,
-              const char *path)
-{
-  g_autofree char *url = mw_test_server_url (fixture->server, path);
-  g_autoptr(GError) error = NULL;
-  MwDownload *download = mw_download_list_add (fixture->list, url, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (download);
-  return download;
-}
-
-static void
-assert_file_equals (Fixture    *fixture,
-                    const char *name,
-                    GBytes     *expected)
-{
-  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length = 0;
-
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
-  g_assert_cmpmem (contents, length, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
 }
 
 static guint
@@ -112,7 +69,7 @@ assert_completed_as (Fixture    *fixture,
   g_assert_cmpstr (mw_download_get_filename (download), ==, name);
   g_assert_cmpuint (mw_download_get_received_bytes (download), ==, g_bytes_get_size (expected));
   g_assert_cmpint (mw_download_get_total_bytes (download), ==, (gint64) g_bytes_get_size (expected));
-  assert_file_equals (fixture, name, expected);
+  mw_test_downloads_assert_file (fixture, name, expected);
   /* Nothing but the file: no .part left behind. */
   {
     g_autofree char *part = g_strconcat (name, ".part", NULL);
@@ -139,8 +96,8 @@ test_sizes (Fixture       *fixture,
 
       resource->chunked = g_str_equal (framing, "chunked");
       resource->close_delimited = g_str_equal (framing, "close");
-      download = add_download (fixture, path);
-      wait_until_finished (download);
+      download = mw_test_downloads_add (fixture, path);
+      mw_test_wait_until_finished (download);
       assert_completed_as (fixture, download, name, body);
       g_assert_cmpuint (resource->requests, ==, 1);
     }
@@ -153,9 +110,9 @@ test_request_headers (Fixture       *fixture,
 {
   g_autoptr(GBytes) body = mw_test_make_bytes (100, 7);
   MwTestResource *resource = mw_test_server_add (fixture->server, "/h.bin", body);
-  MwDownload *download = add_download (fixture, "/h.bin");
+  MwDownload *download = mw_test_downloads_add (fixture, "/h.bin");
 
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_COMPLETED);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (resource->user_agents, 0), "Meanwhile/" PACKAGE_VERSION));
   g_assert_cmpstr (g_ptr_array_index (resource->accept_encodings, 0), ==, "identity");
@@ -176,8 +133,8 @@ test_resume_after_cut (Fixture       *fixture,
   resource->cut_after = 300000;
   resource->cut_times = 1;
 
-  download = add_download (fixture, "/cut.bin");
-  wait_until_finished (download);
+  download = mw_test_downloads_add (fixture, "/cut.bin");
+  mw_test_wait_until_finished (download);
 
   assert_completed_as (fixture, download, "cut.bin", body);
   g_assert_cmpuint (resource->requests, ==, 2);
@@ -200,8 +157,8 @@ test_resume_with_last_modified (Fixture       *fixture,
   resource->cut_after = 50000;
   resource->cut_times = 1;
 
-  download = add_download (fixture, "/lm.bin");
-  wait_until_finished (download);
+  download = mw_test_downloads_add (fixture, "/lm.bin");
+  mw_test_wait_until_finished (download);
 
   assert_completed_as (fixture, download, "lm.bin", body);
   g_assert_cmpstr (g_ptr_array_index (resource->ranges, 1), ==, "bytes=50000-");
@@ -223,8 +180,8 @@ test_pause_and_resume (Fixture       *fixture,
   resource->throttle_chunk = 16384;
   resource->throttle_delay_ms = 20;
 
-  download = add_download (fixture, "/slow.bin");
-  wait_for_bytes (download, 50000);
+  download = mw_test_downloads_add (fixture, "/slow.bin");
+  mw_test_wait_for_bytes (download, 50000);
   g_assert_true (mw_download_can_pause (download));
   mw_download_pause (download);
   wait_for_state (download, MW_DOWNLOAD_PAUSED);
@@ -242,7 +199,7 @@ test_pause_and_resume (Fixture       *fixture,
   resource->throttle_delay_ms = 0;
   g_assert_true (mw_download_can_resume (download));
   mw_download_resume (download);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
 
   assert_completed_as (fixture, download, "slow.bin", body);
   g_assert_cmpuint (resource->requests, ==, 2);
@@ -262,8 +219,8 @@ test_range_ignored (Fixture       *fixture,
   resource->cut_after = 100000;
   resource->cut_times = 1;
 
-  download = add_download (fixture, "/norange.bin");
-  wait_until_finished (download);
+  download = mw_test_downloads_add (fixture, "/norange.bin");
+  mw_test_wait_until_finished (download);
 
   /* The 200 brought the whole file again; it replaced the .part instead of appending. */
   assert_completed_as (fixture, download, "norange.bin", body);
@@ -286,8 +243,8 @@ test_etag_changes (Fixture       *fixture,
   resource->throttle_delay_ms = 10;
   resource->ignore_if_range = server_ignores_if_range;
 
-  download = add_download (fixture, "/changes.bin");
-  wait_for_bytes (download, 50000);
+  download = mw_test_downloads_add (fixture, "/changes.bin");
+  mw_test_wait_for_bytes (download, 50000);
   mw_download_pause (download);
   wait_for_state (download, MW_DOWNLOAD_PAUSED);
 
@@ -300,7 +257,7 @@ test_etag_changes (Fixture       *fixture,
   mw_test_server_unlock (fixture->server);
 
   mw_download_resume (download);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
 
   /* Never a mix of the two versions. */
   assert_completed_as (fixture, download, "changes.bin", new_body);
@@ -319,8 +276,8 @@ test_wrong_content_range (Fixture       *fixture,
   resource->cut_after = 80000;
   resource->cut_times = 1;
 
-  download = add_download (fixture, "/wrong.bin");
-  wait_until_finished (download);
+  download = mw_test_downloads_add (fixture, "/wrong.bin");
+  mw_test_wait_until_finished (download);
 
   /* The bad 206 was refused; the download started over without ranges. */
   assert_completed_as (fixture, download, "wrong.bin", body);
@@ -406,7 +363,7 @@ test_416_on_complete_part (Fixture       *fixture,
   load_list (list);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
   download = g_list_model_get_item (G_LIST_MODEL (list), 0);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
 
   assert_completed_as (fixture, download, "done.bin", body);
   g_assert_cmpuint (resource->requests, ==, 1);
@@ -436,7 +393,7 @@ test_resume_from_state_file (Fixture       *fixture,
 
   load_list (list);
   download = g_list_model_get_item (G_LIST_MODEL (list), 0);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
 
   assert_completed_as (fixture, download, "again.bin", body);
   g_assert_cmpstr (g_ptr_array_index (resource->ranges, 0), ==, "bytes=100000-");
@@ -464,9 +421,9 @@ static void
 test_not_found (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  MwDownload *download = add_download (fixture, "/missing.bin");
+  MwDownload *download = mw_test_downloads_add (fixture, "/missing.bin");
 
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_failed_with (download, "404");
   assert_failed_with (download, "127.0.0.1");
   g_assert_cmpuint (mw_download_get_attempt (download), ==, 1);
@@ -485,8 +442,8 @@ test_server_error_then_ok (Fixture       *fixture,
   resource->statuses = g_array_new (FALSE, FALSE, sizeof (guint));
   g_array_append_vals (resource->statuses, statuses, G_N_ELEMENTS (statuses));
 
-  download = add_download (fixture, "/flaky.bin");
-  wait_until_finished (download);
+  download = mw_test_downloads_add (fixture, "/flaky.bin");
+  mw_test_wait_until_finished (download);
 
   assert_completed_as (fixture, download, "flaky.bin", body);
   g_assert_cmpuint (resource->requests, ==, 3);
@@ -507,8 +464,8 @@ test_too_many_requests (Fixture       *fixture,
   resource->retry_after = g_strdup ("1");
 
   start = g_get_monotonic_time ();
-  download = add_download (fixture, "/busy.bin");
-  wait_until_finished (download);
+  download = mw_test_downloads_add (fixture, "/busy.bin");
+  mw_test_wait_until_finished (download);
 
   assert_completed_as (fixture, download, "busy.bin", body);
   g_assert_cmpuint (resource->requests, ==, 2);
@@ -529,8 +486,8 @@ test_retry_after_too_far (Fixture       *fixture,
   g_array_append_val (resource->statuses, status);
   resource->retry_after = g_strdup ("86400");
 
-  download = add_download (fixture, "/later.bin");
-  wait_until_finished (download);
+  download = mw_test_downloads_add (fixture, "/later.bin");
+  mw_test_wait_until_finished (download);
   assert_failed_with (download, "later");
   g_assert_cmpuint (resource->requests, ==, 1);
 }
@@ -547,8 +504,8 @@ test_gives_up (Fixture       *fixture,
   resource->statuses = g_array_new (FALSE, FALSE, sizeof (guint));
   g_array_append_vals (resource->statuses, statuses, G_N_ELEMENTS (statuses));
 
-  download = add_download (fixture, "/down.bin");
-  wait_until_finished (download);
+  download = mw_test_downloads_add (fixture, "/down.bin");
+  mw_test_wait_until_finished (download);
   assert_failed_with (download, "503");
   /* The retry policy of the fixture: four attempts. */
   g_assert_cmpuint (resource->requests, ==, 4);
@@ -568,8 +525,8 @@ test_redirects (Fixture       *fixture,
   resource = mw_test_server_add (fixture->server, "/go", body);
   resource->redirect_to = g_strdup ("/real/name.bin");
 
-  download = add_download (fixture, "/go");
-  wait_until_finished (download);
+  download = mw_test_downloads_add (fixture, "/go");
+  mw_test_wait_until_finished (download);
 
   /* Named after where the file really is. */
   assert_completed_as (fixture, download, "name.bin", body);
@@ -588,8 +545,8 @@ test_redirect_loop (Fixture       *fixture,
   a->redirect_to = g_strdup ("/b");
   b->redirect_to = g_strdup ("/a");
 
-  download = add_download (fixture, "/a");
-  wait_until_finished (download);
+  download = mw_test_downloads_add (fixture, "/a");
+  mw_test_wait_until_finished (download);
   assert_failed_with (download, "redirected too many times");
   g_assert_cmpuint (count_files (fixture), ==, 0);
 }
@@ -604,8 +561,8 @@ test_redirect_to_other_scheme (Fixture       *fixture,
 
   resource->redirect_to = g_strdup ("file:///etc/passwd");
 
-  download = add_download (fixture, "/local");
-  wait_until_finished (download);
+  download = mw_test_downloads_add (fixture, "/local");
+  mw_test_wait_until_finished (download);
   assert_failed_with (download, "will not follow");
   g_assert_cmpuint (count_files (fixture), ==, 0);
 }
@@ -622,8 +579,8 @@ test_never_answers (Fixture       *fixture,
   mw_download_list_set_network_timeout (fixture->list, 1);
   mw_download_list_set_retry_policy (fixture->list, 2, 20, 20);
 
-  download = add_download (fixture, "/hang");
-  wait_until_finished (download);
+  download = mw_test_downloads_add (fixture, "/hang");
+  mw_test_wait_until_finished (download);
   assert_failed_with (download, "stopped answering");
   g_assert_cmpuint (resource->requests, ==, 2);
 }
@@ -655,7 +612,7 @@ test_connection_refused (Fixture       *fixture,
   url = g_strdup_printf ("http://127.0.0.1:%u/file.bin", port);
   download = mw_download_list_add (fixture->list, url, NULL, &error);
   g_assert_no_error (error);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_failed_with (download, "refused the connection");
   g_assert_cmpuint (mw_download_get_attempt (download), ==, 2);
 }
@@ -702,8 +659,8 @@ test_content_disposition (Fixture       *fixture,
       MwDownload *download;
 
       resource->content_disposition = g_strdup (cases[i].header);
-      download = add_download (fixture, path);
-      wait_until_finished (download);
+      download = mw_test_downloads_add (fixture, path);
+      mw_test_wait_until_finished (download);
       assert_completed_as (fixture, download, cases[i].expected, body);
     }
 
@@ -725,15 +682,15 @@ test_existing_name (Fixture       *fixture,
   g_assert_no_error (error);
   mw_test_server_add (fixture->server, "/report.pdf", body);
 
-  first = add_download (fixture, "/report.pdf");
-  wait_until_finished (first);
+  first = mw_test_downloads_add (fixture, "/report.pdf");
+  mw_test_wait_until_finished (first);
   assert_completed_as (fixture, first, "report (1).pdf", body);
 
-  second = add_download (fixture, "/report.pdf");
-  wait_until_finished (second);
+  second = mw_test_downloads_add (fixture, "/report.pdf");
+  mw_test_wait_until_finished (second);
   assert_completed_as (fixture, second, "report (2).pdf", body);
 
-  assert_file_equals (fixture, "report.pdf", mine);
+  mw_test_downloads_assert_file (fixture, "report.pdf", mine);
 }
 
 static void
@@ -747,16 +704,16 @@ test_same_url_at_once (Fixture       *fixture,
   resource->throttle_chunk = 32768;
   resource->throttle_delay_ms = 5;
 
-  first = add_download (fixture, "/twice.tar.gz");
-  second = add_download (fixture, "/twice.tar.gz");
-  wait_until_finished (first);
-  wait_until_finished (second);
+  first = mw_test_downloads_add (fixture, "/twice.tar.gz");
+  second = mw_test_downloads_add (fixture, "/twice.tar.gz");
+  mw_test_wait_until_finished (first);
+  mw_test_wait_until_finished (second);
 
   g_assert_cmpint (mw_download_get_state (first), ==, MW_DOWNLOAD_COMPLETED);
   g_assert_cmpint (mw_download_get_state (second), ==, MW_DOWNLOAD_COMPLETED);
   g_assert_cmpstr (mw_download_get_filename (first), !=, mw_download_get_filename (second));
-  assert_file_equals (fixture, "twice.tar.gz", body);
-  assert_file_equals (fixture, "twice (1).tar.gz", body);
+  mw_test_downloads_assert_file (fixture, "twice.tar.gz", body);
+  mw_test_downloads_assert_file (fixture, "twice (1).tar.gz", body);
 }
 
 /* --- Cancel, remove, the queue ---------------------------------------------------- */
@@ -772,12 +729,12 @@ test_cancel_deletes_part (Fixture       *fixture,
   resource->throttle_chunk = 16384;
   resource->throttle_delay_ms = 20;
 
-  download = add_download (fixture, "/cancel.bin");
-  wait_for_bytes (download, 40000);
+  download = mw_test_downloads_add (fixture, "/cancel.bin");
+  mw_test_wait_for_bytes (download, 40000);
   g_assert_true (file_exists (fixture, "cancel.bin.part"));
 
   mw_download_cancel (download);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_CANCELLED);
   mw_test_run_loop_for (100);
   g_assert_cmpuint (count_files (fixture), ==, 0);
@@ -786,7 +743,7 @@ test_cancel_deletes_part (Fixture       *fixture,
   resource->throttle_delay_ms = 0;
   g_assert_true (mw_download_can_retry (download));
   mw_download_retry (download);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_completed_as (fixture, download, "cancel.bin", body);
 }
 
@@ -801,8 +758,8 @@ test_cancel_paused (Fixture       *fixture,
   resource->throttle_chunk = 16384;
   resource->throttle_delay_ms = 20;
 
-  download = add_download (fixture, "/cp.bin");
-  wait_for_bytes (download, 40000);
+  download = mw_test_downloads_add (fixture, "/cp.bin");
+  mw_test_wait_for_bytes (download, 40000);
   mw_download_pause (download);
   wait_for_state (download, MW_DOWNLOAD_PAUSED);
   g_assert_true (file_exists (fixture, "cp.bin.part"));
@@ -825,13 +782,13 @@ test_remove (Fixture       *fixture,
   resource->throttle_chunk = 16384;
   resource->throttle_delay_ms = 20;
 
-  download = g_object_ref (add_download (fixture, "/rm.bin"));
-  wait_for_bytes (download, 40000);
+  download = g_object_ref (mw_test_downloads_add (fixture, "/rm.bin"));
+  mw_test_wait_for_bytes (download, 40000);
   mw_download_list_remove (fixture->list, download, FALSE);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, 0);
 
   /* Removing an unfinished download cancels it and leaves nothing on disk. */
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_CANCELLED);
   while (count_files (fixture) > 0)
     g_main_context_iteration (NULL, TRUE);
@@ -848,8 +805,8 @@ test_remove_to_trash (Fixture       *fixture,
   gsize length = 0;
 
   mw_test_server_add (fixture->server, "/keep.bin", body);
-  download = add_download (fixture, "/keep.bin");
-  wait_until_finished (download);
+  download = mw_test_downloads_add (fixture, "/keep.bin");
+  mw_test_wait_until_finished (download);
   g_assert_true (file_exists (fixture, "keep.bin"));
 
   /* Asked to, removing a finished download puts its file in the Trash, where it can be
@@ -922,7 +879,7 @@ test_concurrency_limit (Fixture       *fixture,
 
       resource->throttle_chunk = 25000;
       resource->throttle_delay_ms = 15;
-      downloads[i] = add_download (fixture, path);
+      downloads[i] = mw_test_downloads_add (fixture, path);
       g_signal_connect (downloads[i], "notify::state", G_CALLBACK (state_cb), &watch);
     }
 
@@ -933,7 +890,7 @@ test_concurrency_limit (Fixture       *fixture,
   g_assert_cmpuint (mw_download_list_get_queue_position (fixture->list, downloads[5]), ==, 3);
 
   for (guint i = 0; i < G_N_ELEMENTS (downloads); i++)
-    wait_until_finished (downloads[i]);
+    mw_test_wait_until_finished (downloads[i]);
 
   for (guint i = 0; i < G_N_ELEMENTS (downloads); i++)
     {
@@ -966,7 +923,7 @@ test_checksum (Fixture       *fixture,
   resource->etag = g_strdup ("\"s\"");
   download = mw_download_list_add (fixture->list, url, upper, &error);
   g_assert_no_error (error);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_completed_as (fixture, download, "sum.iso", body);
   g_assert_cmpuint (resource->requests, ==, 2);
 
@@ -975,7 +932,7 @@ test_checksum (Fixture       *fixture,
                                    "0000000000000000000000000000000000000000000000000000000000000000",
                                    &error);
   g_assert_no_error (error);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_failed_with (download, "checksum");
   g_assert_false (file_exists (fixture, "sum (1).iso"));
   g_assert_false (file_exists (fixture, "sum (1).iso.part"));
@@ -1002,13 +959,13 @@ test_modes_write_identical_bytes (Fixture       *fixture,
   resource->cut_times = 2;
   resource->etag = g_strdup ("\"m\"");
 
-  responsive = add_download (fixture, "/modes.bin");
-  wait_until_finished (responsive);
+  responsive = mw_test_downloads_add (fixture, "/modes.bin");
+  mw_test_wait_until_finished (responsive);
   assert_completed_as (fixture, responsive, "modes.bin", body);
 
   mw_download_list_set_blocking_mode (fixture->list, TRUE);
-  freezing = add_download (fixture, "/modes.bin");
-  wait_until_finished (freezing);
+  freezing = mw_test_downloads_add (fixture, "/modes.bin");
+  mw_test_wait_until_finished (freezing);
   assert_completed_as (fixture, freezing, "modes (1).bin", body);
 
   /* Both cut once and resumed once, each in its own way. */
@@ -1031,7 +988,7 @@ test_freezing_blocks_main_loop (Fixture       *fixture,
   resource->throttle_delay_ms = 30;
   mw_download_list_set_blocking_mode (fixture->list, TRUE);
 
-  download = add_download (fixture, "/frozen.bin");
+  download = mw_test_downloads_add (fixture, "/frozen.bin");
   /* Adding returns at once; the transfer starts from the main loop... */
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_QUEUED);
 
@@ -1042,7 +999,7 @@ test_freezing_blocks_main_loop (Fixture       *fixture,
   after = g_get_monotonic_time ();
   g_assert_cmpuint (mw_download_get_received_bytes (download), ==, g_bytes_get_size (body));
   g_assert_cmpint (after - before, >=, 250 * 1000);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_completed_as (fixture, download, "frozen.bin", body);
 }
 
@@ -1058,10 +1015,10 @@ test_switch_mode_mid_transfer (Fixture       *fixture,
   resource->throttle_delay_ms = 10;
   resource->etag = g_strdup ("\"w\"");
 
-  download = add_download (fixture, "/switch.bin");
-  wait_for_bytes (download, 50000);
+  download = mw_test_downloads_add (fixture, "/switch.bin");
+  mw_test_wait_for_bytes (download, 50000);
   mw_download_list_set_blocking_mode (fixture->list, TRUE);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
 
   /* It went on in freezing mode from where it was. */
   assert_completed_as (fixture, download, "switch.bin", body);
@@ -1127,8 +1084,8 @@ test_event_log (Fixture       *fixture,
   g_signal_connect (fixture->list, "download-event", G_CALLBACK (event_cb), &watch);
   timer = g_timeout_add (1, count_turn_cb, &watch);
 
-  download = add_download (fixture, "/log.bin");
-  wait_until_finished (download);
+  download = mw_test_downloads_add (fixture, "/log.bin");
+  mw_test_wait_until_finished (download);
   g_source_remove (timer);
   assert_completed_as (fixture, download, "log.bin", body);
 
