@@ -5,6 +5,11 @@
  * A high-priority timer asks to run every few milliseconds; how late it actually runs is
  * how long the main loop was busy with something else: a window cannot redraw, nor react
  * to a click, any sooner. All times are in microseconds.
+ *
+ * A hundred wakeups a second cost little, but not nothing, and an application left open
+ * all day should cost nothing while it waits. Told to rest when idle, the monitor probes
+ * only while someone holds it (work in flight, someone watching) and for a few seconds
+ * after, so that the end of the work still shows; between, no timer runs at all.
  */
 #define G_LOG_DOMAIN "mw-monitor"
 
@@ -16,6 +21,8 @@
 #include "mw-timeline.h"
 
 #define DEFAULT_STALL_THRESHOLD_US (100 * 1000)
+/* How long the probe goes on after the last hold is released. */
+#define REST_DELAY_MS 3000
 /* Percentiles cover this many of the latest ticks (a few minutes at the default rate). */
 #define MAX_SAMPLES 16384
 
@@ -26,6 +33,12 @@ struct _MwMonitor
   guint    interval_ms;
   GSource *source;
   gint64   expected;
+
+  gboolean started;
+  gboolean rest_when_idle;
+  guint    holds;
+  gint64   awake_until;
+  GSource *rest_source;
 
   gint64   current;
   gint64   worst;
@@ -54,6 +67,8 @@ enum {
   PROP_LAST_STALL,
   PROP_CURRENT_FRAME_GAP,
   PROP_WORST_FRAME_GAP,
+  PROP_ACTIVE,
+  PROP_REST_WHEN_IDLE,
   N_PROPS
 };
 
@@ -116,20 +131,68 @@ tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static void update_probe (MwMonitor *self);
+
+static gboolean
+rest_cb (gpointer user_data)
+{
+  MwMonitor *self = user_data;
+
+  g_clear_pointer (&self->rest_source, g_source_unref);
+  update_probe (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Starts or stops the probe as the holds and the wake time ask, and when it runs with
+ * nothing holding it, sets one timer for the moment it may rest. */
+static void
+update_probe (MwMonitor *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean wanted = self->started &&
+                    (!self->rest_when_idle || self->holds > 0 || now < self->awake_until);
+
+  if (self->rest_source != NULL)
+    {
+      g_source_destroy (self->rest_source);
+      g_clear_pointer (&self->rest_source, g_source_unref);
+    }
+
+  if (wanted && self->source == NULL)
+    {
+      self->source = g_timeout_source_new (self->interval_ms);
+      g_source_set_priority (self->source, G_PRIORITY_HIGH);
+      g_source_set_name (self->source, "[meanwhile] responsiveness monitor");
+      g_source_set_callback (self->source, tick_cb, self, NULL);
+      g_source_attach (self->source, g_main_context_get_thread_default ());
+      self->expected = now + (gint64) self->interval_ms * 1000;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+    }
+  else if (!wanted && self->source != NULL)
+    {
+      g_source_destroy (self->source);
+      g_clear_pointer (&self->source, g_source_unref);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+    }
+
+  if (wanted && self->rest_when_idle && self->holds == 0)
+    {
+      self->rest_source = g_timeout_source_new ((guint) ((self->awake_until - now) / 1000) + 1);
+      g_source_set_name (self->rest_source, "[meanwhile] responsiveness monitor, rest");
+      g_source_set_callback (self->rest_source, rest_cb, self, NULL);
+      g_source_attach (self->rest_source, g_main_context_get_thread_default ());
+    }
+}
+
 void
 mw_monitor_start (MwMonitor *self)
 {
   g_return_if_fail (MW_IS_MONITOR (self));
 
-  if (self->source != NULL)
+  if (self->started)
     return;
-
-  self->source = g_timeout_source_new (self->interval_ms);
-  g_source_set_priority (self->source, G_PRIORITY_HIGH);
-  g_source_set_name (self->source, "[meanwhile] responsiveness monitor");
-  g_source_set_callback (self->source, tick_cb, self, NULL);
-  g_source_attach (self->source, g_main_context_get_thread_default ());
-  self->expected = g_get_monotonic_time () + (gint64) self->interval_ms * 1000;
+  self->started = TRUE;
+  update_probe (self);
 }
 
 void
@@ -137,10 +200,75 @@ mw_monitor_stop (MwMonitor *self)
 {
   g_return_if_fail (MW_IS_MONITOR (self));
 
-  if (self->source == NULL)
+  self->started = FALSE;
+  update_probe (self);
+}
+
+/* Returns: whether the probe is running now */
+gboolean
+mw_monitor_get_active (MwMonitor *self)
+{
+  g_return_val_if_fail (MW_IS_MONITOR (self), FALSE);
+
+  return self->source != NULL;
+}
+
+gboolean
+mw_monitor_get_rest_when_idle (MwMonitor *self)
+{
+  g_return_val_if_fail (MW_IS_MONITOR (self), FALSE);
+
+  return self->rest_when_idle;
+}
+
+/* With REST_WHEN_IDLE, a started monitor probes only while held or awake; without it
+ * (the default, which tests and benchmarks use), all the time from start to stop. */
+void
+mw_monitor_set_rest_when_idle (MwMonitor *self,
+                               gboolean   rest_when_idle)
+{
+  g_return_if_fail (MW_IS_MONITOR (self));
+
+  rest_when_idle = !!rest_when_idle;
+  if (self->rest_when_idle == rest_when_idle)
     return;
-  g_source_destroy (self->source);
-  g_clear_pointer (&self->source, g_source_unref);
+  self->rest_when_idle = rest_when_idle;
+  update_probe (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REST_WHEN_IDLE]);
+}
+
+/* Keeps the probe running until the matching mw_monitor_release(): there is work in
+ * flight, or somebody is watching. */
+void
+mw_monitor_hold (MwMonitor *self)
+{
+  g_return_if_fail (MW_IS_MONITOR (self));
+
+  self->holds++;
+  update_probe (self);
+}
+
+void
+mw_monitor_release (MwMonitor *self)
+{
+  g_return_if_fail (MW_IS_MONITOR (self));
+  g_return_if_fail (self->holds > 0);
+
+  if (--self->holds == 0)
+    self->awake_until = MAX (self->awake_until, g_get_monotonic_time () + REST_DELAY_MS * 1000);
+  update_probe (self);
+}
+
+/* Keeps the probe running for at least DURATION_MS from now: something just happened
+ * that someone may want to see measured. */
+void
+mw_monitor_wake (MwMonitor *self,
+                 guint      duration_ms)
+{
+  g_return_if_fail (MW_IS_MONITOR (self));
+
+  self->awake_until = MAX (self->awake_until, g_get_monotonic_time () + (gint64) duration_ms * 1000);
+  update_probe (self);
 }
 
 void
@@ -153,7 +281,7 @@ mw_monitor_reset (MwMonitor *self)
   self->samples_len = self->samples_next = 0;
   self->current_frame_gap = self->worst_frame_gap = 0;
   for (guint i = 1; i < N_PROPS; i++)
-    if (i != PROP_INTERVAL)
+    if (i != PROP_INTERVAL && i != PROP_ACTIVE && i != PROP_REST_WHEN_IDLE)
       g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
 }
 
@@ -289,7 +417,11 @@ mw_monitor_get_worst_frame_gap (MwMonitor *self)
 static void
 mw_monitor_dispose (GObject *object)
 {
-  mw_monitor_stop (MW_MONITOR (object));
+  MwMonitor *self = MW_MONITOR (object);
+
+  self->started = FALSE;
+  self->holds = 0;
+  update_probe (self);
   G_OBJECT_CLASS (mw_monitor_parent_class)->dispose (object);
 }
 
@@ -328,6 +460,12 @@ mw_monitor_get_property (GObject    *object,
     case PROP_WORST_FRAME_GAP:
       g_value_set_int64 (value, self->worst_frame_gap);
       break;
+    case PROP_ACTIVE:
+      g_value_set_boolean (value, self->source != NULL);
+      break;
+    case PROP_REST_WHEN_IDLE:
+      g_value_set_boolean (value, self->rest_when_idle);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -345,6 +483,9 @@ mw_monitor_set_property (GObject      *object,
     {
     case PROP_INTERVAL:
       self->interval_ms = MAX (1, g_value_get_uint (value));
+      break;
+    case PROP_REST_WHEN_IDLE:
+      mw_monitor_set_rest_when_idle (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -374,6 +515,16 @@ mw_monitor_class_init (MwMonitorClass *klass)
     g_param_spec_int64 ("current-frame-gap", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_WORST_FRAME_GAP] =
     g_param_spec_int64 ("worst-frame-gap", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  /**
+   * MwMonitor:active:
+   *
+   * Whether the probe runs: between start and stop, and with rest-when-idle only while
+   * held or awake.
+   */
+  properties[PROP_ACTIVE] = g_param_spec_boolean ("active", NULL, NULL, FALSE, ro);
+  properties[PROP_REST_WHEN_IDLE] =
+    g_param_spec_boolean ("rest-when-idle", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

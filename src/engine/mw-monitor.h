@@ -18,6 +18,15 @@ void       mw_monitor_start               (MwMonitor  *self);
 void       mw_monitor_stop                (MwMonitor  *self);
 void       mw_monitor_reset               (MwMonitor  *self);
 
+gboolean   mw_monitor_get_active          (MwMonitor  *self);
+gboolean   mw_monitor_get_rest_when_idle  (MwMonitor  *self);
+void       mw_monitor_set_rest_when_idle  (MwMonitor  *self,
+                                           gboolean    rest_when_idle);
+void       mw_monitor_hold                (MwMonitor  *self);
+void       mw_monitor_release             (MwMonitor  *self);
+void       mw_monitor_wake                (MwMonitor  *self,
+                                           guint       duration_ms);
+
 guint      mw_monitor_get_interval        (MwMonitor  *self);
 gint64     mw_monitor_get_current_lateness (MwMonitor *self);
 gint64     mw_monitor_get_worst_lateness  (MwMonitor  *self);

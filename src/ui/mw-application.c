@@ -16,6 +16,11 @@
 #include "mw-startup-report.h"
 #include "mw-window.h"
 
+/* How long the instruments go on measuring after the freezing switch flips, and after
+ * each step of a feed fetch. */
+#define SWITCH_WAKE_MS 5000
+#define FEED_WAKE_MS   3000
+
 struct _MwApplication
 {
   AdwApplication  parent_instance;
@@ -23,6 +28,7 @@ struct _MwApplication
   GSettings      *settings;
   MwDownloadList *downloads;
   MwMonitor      *monitor;
+  gboolean        holding_monitor;
   MwFeedList     *feeds;
   MwDemoServer   *demo_server;
   GStrv           demo_urls;
@@ -440,8 +446,10 @@ blocking_mode_change_state (GSimpleAction *action,
   gboolean blocking = g_variant_get_boolean (state);
 
   g_simple_action_set_state (action, state);
-  /* "Worst" starts again, so that the two modes can be compared. */
+  /* "Worst" starts again, so that the two modes can be compared; and whoever flipped
+   * the switch is watching the meter now. */
   mw_monitor_reset (self->monitor);
+  mw_monitor_wake (self->monitor, SWITCH_WAKE_MS);
   mw_download_list_set_blocking_mode (self->downloads, blocking);
   mw_feed_list_set_blocking_mode (self->feeds, blocking);
 }
@@ -558,6 +566,30 @@ load_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The instruments measure while a download runs (not while one waits out a back-off or
+ * is paused: n-active counts only those holding a slot). */
+static void
+downloads_active_cb (MwApplication *self)
+{
+  gboolean active = mw_download_list_get_n_active (self->downloads) > 0;
+
+  if (active == self->holding_monitor)
+    return;
+  self->holding_monitor = active;
+  if (active)
+    mw_monitor_hold (self->monitor);
+  else
+    mw_monitor_release (self->monitor);
+}
+
+/* A feed fetch is short and says what it does as it goes: each step keeps the
+ * instruments awake a little longer. */
+static void
+feed_event_cb (MwApplication *self)
+{
+  mw_monitor_wake (self->monitor, FEED_WAKE_MS);
+}
+
 static void
 mw_application_startup (GApplication *app)
 {
@@ -592,12 +624,17 @@ mw_application_startup (GApplication *app)
                                 G_SETTINGS_BIND_GET, folder_from_setting, NULL, NULL, NULL);
   g_signal_connect_object (self->downloads, "download-finished", G_CALLBACK (download_finished_cb), self, 0);
 
-  /* The window starts it once its first frame is on screen. */
+  /* The window starts it once its first frame is on screen. It measures while work is
+   * in flight, or someone watches, and rests between. */
   self->monitor = mw_monitor_new (10);
+  mw_monitor_set_rest_when_idle (self->monitor, TRUE);
+  g_signal_connect_object (self->downloads, "notify::n-active", G_CALLBACK (downloads_active_cb), self,
+                           G_CONNECT_SWAPPED);
 
   g_clear_object (&state_file);
   state_file = g_file_new_build_filename (g_get_user_data_dir (), "meanwhile", "feeds.json", NULL);
   self->feeds = mw_feed_list_new (state_file);
+  g_signal_connect_object (self->feeds, "event", G_CALLBACK (feed_event_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::refresh-interval", G_CALLBACK (refresh_interval_changed_cb),
                            self, G_CONNECT_SWAPPED);
   refresh_interval_changed_cb (self);

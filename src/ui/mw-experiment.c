@@ -288,6 +288,8 @@ stop_measuring (MwExperiment *self)
     g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->run_downloads, i), state_changed_cb, self);
   g_clear_pointer (&self->run_downloads, g_ptr_array_unref);
   self->run = NULL;
+  if (self->running && self->monitor != NULL)
+    mw_monitor_release (self->monitor);
   self->running = FALSE;
 }
 
@@ -453,6 +455,9 @@ start_run_action (GtkWidget  *widget,
 
   self->spoiled = FALSE;
   self->running = TRUE;
+  /* The run is timed by the monitor's ticks, from before its first download to after
+   * it settled. */
+  mw_monitor_hold (self->monitor);
   self->run = &self->runs[freezing];
   *self->run = (MwExperimentRun) { 0 };
   update (self);

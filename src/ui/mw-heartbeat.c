@@ -5,7 +5,8 @@
  * The dot is animated by the frame clock, and GTK produces frames from the main loop: when
  * the main loop is blocked no frame comes, and the dot stops mid-beat where anyone can see
  * it. The same frames give the frame-to-frame gaps that the monitor records beside the
- * main-loop lateness it measures itself.
+ * main-loop lateness it measures itself. While the monitor rests, so does the dot: a
+ * frame a beat would make the whole window draw sixty times a second for nothing.
  */
 #define G_LOG_DOMAIN "mw-heartbeat"
 
@@ -33,6 +34,7 @@ struct _MwHeartbeat
   GtkWidget   parent_instance;
 
   MwMonitor  *monitor;
+  gulong      active_handler;
 
   guint       tick_id;
   gint64      last_frame_time;
@@ -131,6 +133,30 @@ surface_state_changed_cb (MwHeartbeat *self)
     self->last_frame_time = 0;
 }
 
+/* Beats while it can be seen and the monitor measures; else rests, drawn at its smallest. */
+static void
+update_beating (MwHeartbeat *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean beating = gtk_widget_get_mapped (widget) &&
+                     (self->monitor == NULL || mw_monitor_get_active (self->monitor));
+
+  if (beating && self->tick_id == 0)
+    {
+      self->last_frame_time = 0;
+      self->tick_id = gtk_widget_add_tick_callback (widget, mw_heartbeat_tick, NULL, NULL);
+    }
+  else if (!beating && self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (widget, self->tick_id);
+      self->tick_id = 0;
+      self->last_frame_time = 0;
+      self->diameter = REST_DIAMETER;
+      self->alpha = REST_ALPHA;
+      gtk_widget_queue_draw (widget);
+    }
+}
+
 static void
 mw_heartbeat_map (GtkWidget *widget)
 {
@@ -146,8 +172,7 @@ mw_heartbeat_map (GtkWidget *widget)
       g_signal_connect_swapped (self->surface, "notify::state",
                                 G_CALLBACK (surface_state_changed_cb), self);
 
-  self->last_frame_time = 0;
-  self->tick_id = gtk_widget_add_tick_callback (widget, mw_heartbeat_tick, NULL, NULL);
+  update_beating (self);
 }
 
 static void
@@ -209,6 +234,8 @@ mw_heartbeat_dispose (GObject *object)
 {
   MwHeartbeat *self = MW_HEARTBEAT (object);
 
+  if (self->monitor != NULL)
+    g_clear_signal_handler (&self->active_handler, self->monitor);
   g_clear_object (&self->monitor);
 
   G_OBJECT_CLASS (mw_heartbeat_parent_class)->dispose (object);
@@ -315,6 +342,14 @@ mw_heartbeat_set_monitor (MwHeartbeat *self,
   g_return_if_fail (MW_IS_HEARTBEAT (self));
   g_return_if_fail (monitor == NULL || MW_IS_MONITOR (monitor));
 
-  if (g_set_object (&self->monitor, monitor))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
+  if (self->monitor == monitor)
+    return;
+  if (self->monitor != NULL)
+    g_clear_signal_handler (&self->active_handler, self->monitor);
+  g_set_object (&self->monitor, monitor);
+  if (monitor != NULL)
+    self->active_handler = g_signal_connect_swapped (monitor, "notify::active",
+                                                     G_CALLBACK (update_beating), self);
+  update_beating (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
 }

@@ -6,7 +6,9 @@
  * cannot draw, the current and worst main-loop lateness, and a small graph of the latest
  * ticks. The monitor ticks a hundred times a second; the graph redraws at most once per
  * frame and the text changes at most ten times a second, as fast as anyone can read it.
- * Right after the main loop was blocked, the text says so for a few seconds.
+ * Right after the main loop was blocked, the text says so for a few seconds. While the
+ * monitor rests (nothing in flight, nobody watching) the meter says "Idle" and its graph
+ * is dimmed; pointing at it wakes the monitor for as long as the pointer stays.
  */
 #define G_LOG_DOMAIN "mw-meter"
 
@@ -230,6 +232,8 @@ struct _MwMeter
 
   MwMonitor    *monitor;
   gboolean      compact;
+  /* The meter holds its monitor awake while the pointer is over it. */
+  gboolean      holding;
 
   GtkWidget    *heartbeat;
   MwMeterGraph *graph;
@@ -278,6 +282,19 @@ update_text (MwMeter *self)
   if (self->monitor == NULL)
     {
       text = g_strdup (_("Not measuring"));
+    }
+  else if (self->stall_text == NULL && mw_monitor_get_rest_when_idle (self->monitor) &&
+           !mw_monitor_get_active (self->monitor))
+    {
+      g_autofree char *worst = format_duration (mw_monitor_get_worst_lateness (self->monitor));
+
+      /* Translators: the meter while nothing is in flight and it does not measure */
+      text = g_strdup (C_("meter", "Idle"));
+      /* Translators: the meter's tooltip while it rests; %s is the worst lateness so
+       * far, "140 ms" */
+      tooltip = g_strdup_printf (_("Nothing to measure: the meter rests while no work is in flight\n"
+                                   "Worst lateness so far %s"),
+                                 worst);
     }
   else if (self->stall_text != NULL)
     {
@@ -371,12 +388,48 @@ monitor_stall_cb (MwMonitor *monitor,
 }
 
 static void
+monitor_active_cb (MwMeter *self)
+{
+  if (mw_monitor_get_active (self->monitor))
+    gtk_widget_remove_css_class (GTK_WIDGET (self->graph), "dim-label");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->graph), "dim-label");
+  update_text (self);
+}
+
+static void
+set_holding (MwMeter  *self,
+             gboolean  holding)
+{
+  if (self->holding == holding || self->monitor == NULL)
+    return;
+  self->holding = holding;
+  if (holding)
+    mw_monitor_hold (self->monitor);
+  else
+    mw_monitor_release (self->monitor);
+}
+
+static void
+pointer_enter_cb (MwMeter *self)
+{
+  set_holding (self, TRUE);
+}
+
+static void
+pointer_leave_cb (MwMeter *self)
+{
+  set_holding (self, FALSE);
+}
+
+static void
 mw_meter_dispose (GObject *object)
 {
   MwMeter *self = MW_METER (object);
   GtkWidget *child;
 
   g_clear_handle_id (&self->stall_notice_id, g_source_remove);
+  set_holding (self, FALSE);
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_clear_object (&self->monitor);
@@ -482,6 +535,7 @@ static void
 mw_meter_init (MwMeter *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
+  GtkEventController *motion;
 
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (widget)), 6);
 
@@ -506,6 +560,12 @@ mw_meter_init (MwMeter *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Responsiveness meter"),
                                   -1);
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect_swapped (motion, "enter", G_CALLBACK (pointer_enter_cb), self);
+  g_signal_connect_swapped (motion, "leave", G_CALLBACK (pointer_leave_cb), self);
+  gtk_widget_add_controller (widget, motion);
+
   update_text (self);
 }
 
@@ -535,6 +595,7 @@ mw_meter_set_monitor (MwMeter   *self,
   if (self->monitor == monitor)
     return;
 
+  set_holding (self, FALSE);
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_set_object (&self->monitor, monitor);
@@ -542,6 +603,7 @@ mw_meter_set_monitor (MwMeter   *self,
     {
       g_signal_connect (monitor, "tick", G_CALLBACK (monitor_tick_cb), self);
       g_signal_connect (monitor, "stall", G_CALLBACK (monitor_stall_cb), self);
+      g_signal_connect_swapped (monitor, "notify::active", G_CALLBACK (monitor_active_cb), self);
     }
 
   mw_heartbeat_set_monitor (MW_HEARTBEAT (self->heartbeat), monitor);
@@ -553,7 +615,10 @@ mw_meter_set_monitor (MwMeter   *self,
   self->recent_lateness = 0;
   self->shown_lateness = monitor != NULL ? mw_monitor_get_current_lateness (monitor) : 0;
   self->last_label_update = g_get_monotonic_time ();
-  update_text (self);
+  if (monitor != NULL)
+    monitor_active_cb (self);
+  else
+    update_text (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
 }

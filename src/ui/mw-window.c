@@ -297,15 +297,18 @@ log_changed_cb (GListModel *log,
     scroll_log_to (self, G_MAXUINT);
 }
 
+/* Someone reading the log is watching the instruments too: they measure meanwhile. */
 static void
 log_mapped_cb (MwWindow *self)
 {
+  mw_monitor_hold (mw_application_get_monitor (MW_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)))));
   scroll_log_to (self, self->log_follows ? G_MAXUINT : self->log_scroll_target);
 }
 
 static void
 log_unmapped_cb (MwWindow *self)
 {
+  mw_monitor_release (mw_application_get_monitor (MW_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)))));
   if (self->log_scroll_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->log_view), self->log_scroll_tick);
   self->log_scroll_tick = 0;

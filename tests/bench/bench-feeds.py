@@ -378,32 +378,6 @@ def write_state(folder, n_downloads, n_feeds, items_per_feed):
     return sum(os.path.getsize(os.path.join(data, n)) for n in os.listdir(data))
 
 
-class Display:
-    """One Xvfb and one private session bus for all runs, started before any is timed."""
-
-    def __enter__(self):
-        mwbench.require("Xvfb", "dbus-daemon")
-        read_fd, write_fd = os.pipe()
-        self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1200x24",
-                                      "-nolisten", "tcp"], pass_fds=[write_fd],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(write_fd)
-        with os.fdopen(read_fd) as f:
-            self.display = ":" + f.readline().strip()
-        # Services the bus starts (the desktop portal and its backend) need the display.
-        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                    env=dict(os.environ, DISPLAY=self.display))
-        self.bus_address = self.bus.stdout.readline().strip()
-        return self
-
-    def __exit__(self, *exc):
-        for p in (self.bus, self.xvfb):
-            p.terminate()
-            p.wait()
-        return False
-
-
 def run_startup(app, state_source, display, env_extra):
     """One launch; returns the times from the launch to each reported frame."""
     with tempfile.TemporaryDirectory(prefix="mw-bench-startup-") as home:
@@ -458,7 +432,7 @@ def startup():
     # renderer, whose own start-up would be measured. MW_BENCH_RENDERERS=cairo,gl adds it.
     renderers = [(f"GSK_RENDERER={r}", {"GSK_RENDERER": r})
                  for r in os.environ.get("MW_BENCH_RENDERERS", "cairo").split(",")]
-    with tempfile.TemporaryDirectory(prefix="mw-bench-state-") as full, Display() as display:
+    with tempfile.TemporaryDirectory(prefix="mw-bench-state-") as full, mwbench.Display() as display:
         size = write_state(full, n_downloads, n_feeds, per_feed)
         n_articles = n_feeds * per_feed
         title = (f"6. Start-up under Xvfb: {n_downloads:,} downloads and {n_articles:,} articles "

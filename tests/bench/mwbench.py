@@ -255,7 +255,7 @@ def report_figures(title, results, columns, reference=None):
     results: {name: [dict per run]}; columns: [(key, label, unit)]. Each cell is the
     median over the runs, with the min-max under it when they differ; a contender without
     a key shows "-". With a reference, the first column's median gets a ratio to it."""
-    decimals = {"s": 3, "ms": 1}
+    decimals = {"s": 3, "ms": 1, "%": 2, "/s": 1}
     log("")
     log(f"## {title}")
     n_runs = max((len(rs) for rs in results.values()), default=0)
@@ -295,3 +295,29 @@ def report_figures(title, results, columns, reference=None):
         if spans.strip():
             log(spans)
         record(figures)
+
+
+class Display:
+    """One Xvfb and one private session bus for all runs, started before any is timed."""
+
+    def __enter__(self):
+        require("Xvfb", "dbus-daemon")
+        read_fd, write_fd = os.pipe()
+        self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1200x24",
+                                      "-nolisten", "tcp"], pass_fds=[write_fd],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write_fd)
+        with os.fdopen(read_fd) as f:
+            self.display = ":" + f.readline().strip()
+        # Services the bus starts (the desktop portal and its backend) need the display.
+        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                    env=dict(os.environ, DISPLAY=self.display))
+        self.bus_address = self.bus.stdout.readline().strip()
+        return self
+
+    def __exit__(self, *exc):
+        for p in (self.bus, self.xvfb):
+            p.terminate()
+            p.wait()
+        return False
