@@ -28,8 +28,15 @@ set_flag_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 /* Lets the main loop run until @condition holds; after @timeout_ms the test fails,
- * saying "Waited 20000 ms for @what, in vain". */
+ * saying "Waited 20000 ms for @what, in vain". The condition is checked after every
+ * event, and at least every 50 ms for what no event announces (a file, another process). */
 void
 mw_test_wait_until (MwTestCondition  condition,
                     gpointer         data,
@@ -38,6 +45,7 @@ mw_test_wait_until (MwTestCondition  condition,
 {
   gboolean timed_out = FALSE;
   guint timeout = g_timeout_add (timeout_ms, set_flag_cb, &timed_out);
+  guint wake = g_timeout_add (50, wake_cb, NULL);
 
   while (!condition (data))
     {
@@ -45,6 +53,7 @@ mw_test_wait_until (MwTestCondition  condition,
         g_error ("Waited %u ms for %s, in vain", timeout_ms, what);
       g_main_context_iteration (NULL, TRUE);
     }
+  g_source_remove (wake);
   if (!timed_out)
     g_source_remove (timeout);
 }

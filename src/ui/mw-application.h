@@ -21,5 +21,7 @@ MwMonitor          *mw_application_get_monitor   (MwApplication *self);
 GSettings          *mw_application_get_settings  (MwApplication *self);
 const char * const *mw_application_get_demo_urls (MwApplication *self);
 MwFeedList         *mw_application_get_feeds     (MwApplication *self);
+gboolean            mw_application_close_to_background (MwApplication *self,
+                                                        GtkWindow     *window);
 
 G_END_DECLS

@@ -846,9 +846,11 @@ setup (MwWindow      *self,
   mw_experiment_point_at (self->experiment, self->blocking_switch);
   mw_experiment_point_at (self->experiment, self->blocking_switch_compact);
 
-  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  /* Read once here, written once when the window closes (mw_window_close_request), not
+   * at every step of a resize. */
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_GET_NO_CHANGES);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_GET_NO_CHANGES);
+  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_GET_NO_CHANGES);
 
   mw_window_set_demo_available (self, mw_application_get_demo_urls (self->application) != NULL);
   mw_feeds_page_set_feeds (self->feeds_page, mw_application_get_feeds (application));
@@ -954,16 +956,42 @@ mw_window_set_property (GObject      *object,
     }
 }
 
+/* The size and state to open with next time are saved as the window closes, or goes to
+ * the background while downloads run (see mw_application_close_to_background()). */
+static gboolean
+mw_window_close_request (GtkWindow *window)
+{
+  MwWindow *self = MW_WINDOW (window);
+  GSettings *settings = mw_application_get_settings (self->application);
+  int width = 0, height = 0;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (settings);
+  if (width > 0 && height > 0)
+    {
+      g_settings_set_int (settings, "window-width", width);
+      g_settings_set_int (settings, "window-height", height);
+    }
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (settings);
+
+  if (mw_application_close_to_background (self->application, window))
+    return TRUE;
+  return GTK_WINDOW_CLASS (mw_window_parent_class)->close_request (window);
+}
+
 static void
 mw_window_class_init (MwWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->get_property = mw_window_get_property;
   object_class->set_property = mw_window_set_property;
   widget_class->realize = mw_window_realize;
   widget_class->unrealize = mw_window_unrealize;
+  window_class->close_request = mw_window_close_request;
 
   properties[PROP_LOG_VISIBLE] =
     g_param_spec_boolean ("log-visible", NULL, NULL, FALSE,
