@@ -487,6 +487,185 @@ test_launch_again_shows_window (Fixture       *fixture,
   g_assert_true (g_subprocess_get_successful (fixture->process));
 }
 
+static gboolean
+server_answered (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  gboolean answered;
+
+  mw_test_server_lock (fixture->server);
+  answered = fixture->resource->requests > 0;
+  mw_test_server_unlock (fixture->server);
+  return answered;
+}
+
+/* A download that waits out a server's "come back in a minute" transfers nothing: the
+ * computer may suspend meanwhile. */
+static void
+test_no_inhibition_while_waiting (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autofree char *url = mw_test_server_url (fixture->server, "/long.bin");
+  guint status = 503;
+  g_autoptr(GError) error = NULL;
+
+  fixture->resource->statuses = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_val (fixture->resource->statuses, status);
+  fixture->resource->retry_after = g_strdup ("60");
+
+  fixture->process = g_subprocess_launcher_spawn (fixture->launcher, &error, g_getenv ("MW_EXECUTABLE"),
+                                                  url, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (fixture->process, NULL, exited_cb, &fixture->exited);
+  mw_test_wait_until (server_answered, fixture, 60000, "Meanwhile to ask for long.bin");
+  mw_test_wait_until (holds_no_inhibition, fixture->desktop, 30000,
+                      "Meanwhile to let the computer suspend while its download waits");
+  mw_test_iterate_for (1000);
+  g_assert_cmpuint (g_hash_table_size (fixture->desktop->inhibitions), ==, 0);
+  g_assert_false (fixture->exited);
+}
+
+/* Returns: how many windows of Meanwhile are shown */
+static guint
+count_shown_windows (Fixture *fixture)
+{
+  g_autoptr(GSubprocess) xdotool = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  guint n = 0;
+
+  xdotool = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              g_getenv ("MW_XDOTOOL"), "search", "--onlyvisible", "--pid",
+                              g_subprocess_get_identifier (fixture->process), ".", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (xdotool, NULL, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  for (const char *c = output; c != NULL && *c != '\0'; c++)
+    n += *c == '\n';
+  return n;
+}
+
+static gboolean
+dialog_shown (gpointer user_data)
+{
+  return count_shown_windows (user_data) == 2;
+}
+
+static gboolean
+dialog_gone (gpointer user_data)
+{
+  return count_shown_windows (user_data) == 1;
+}
+
+static void
+type_keys (const char *keys)
+{
+  g_autoptr(GSubprocess) xdotool = NULL;
+  g_autoptr(GError) error = NULL;
+
+  xdotool = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("MW_XDOTOOL"), "key", keys, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (xdotool, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+activate_quit (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_sync (bus, "io.github.meanwhileapp.Meanwhile", OBJECT_PATH,
+                                       "org.gtk.Actions", "Activate",
+                                       g_variant_new ("(sava{sv})", "quit", NULL, NULL),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Quit with a download running asks first. Escape keeps Meanwhile; "Quit" stops it, and
+ * the download goes on from where it was at the next start. */
+static void
+test_quit_asks_while_downloading (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  start_downloading (fixture);
+  mw_test_wait_until (window_shown, fixture, 60000, "Meanwhile's window to be shown");
+
+  activate_quit ();
+  mw_test_wait_until (dialog_shown, fixture, 30000, "a dialog asking whether to quit with a download running");
+  g_assert_false (fixture->exited);
+  type_keys ("Escape");
+  mw_test_wait_until (dialog_gone, fixture, 30000, "the dialog to close on Escape");
+  mw_test_iterate_for (200);
+  g_assert_false (fixture->exited);
+
+  activate_quit ();
+  mw_test_wait_until (dialog_shown, fixture, 30000, "the dialog to ask again");
+  type_keys ("alt+q");
+  mw_test_wait_until (flag_is_set, &fixture->exited, 30000, "Meanwhile to quit after \"Quit\" was chosen");
+  g_assert_true (g_subprocess_get_successful (fixture->process));
+  g_assert_false (g_file_test (fixture->target, G_FILE_TEST_EXISTS));
+  g_clear_object (&fixture->process);
+
+  /* Started again, it resumes the download it stopped. */
+  mw_test_server_release (fixture->server, fixture->resource);
+  fixture->exited = FALSE;
+  fixture->process = g_subprocess_launcher_spawn (fixture->launcher, &error, g_getenv ("MW_EXECUTABLE"), NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (fixture->process, NULL, exited_cb, &fixture->exited);
+  mw_test_wait_until (file_exists, fixture->target, 60000, "the download to resume and finish after a restart");
+  assert_file_complete (fixture);
+  mw_test_server_lock (fixture->server);
+  g_assert_cmpuint (fixture->resource->requests, ==, 2);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (fixture->resource->ranges, 1), "bytes="));
+  mw_test_server_unlock (fixture->server);
+  activate_quit ();
+  mw_test_wait_until (flag_is_set, &fixture->exited, 30000, "Meanwhile to quit at once with nothing running");
+}
+
+/* The main thread's voluntary context switches: each is a sleep in poll() that something
+ * woke up. */
+static guint64
+count_wakeups (GSubprocess *process)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (process));
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+  line = strstr (status, "\nvoluntary_ctxt_switches:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("\nvoluntary_ctxt_switches:"), NULL, 10);
+}
+
+/* A Meanwhile left open with nothing to do schedules nothing more often than about once
+ * a second: neither the monitor's probe (a hundred a second) nor the heartbeat's frames
+ * (sixty) run. Counted over ten seconds once the start-up and the instruments' rest
+ * delay are over; wakeups come from events, so a busy machine does not add to them. */
+static void
+test_idle_wakes_rarely (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 before, after;
+
+  fixture->process = g_subprocess_launcher_spawn (fixture->launcher, &error, g_getenv ("MW_EXECUTABLE"), NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (fixture->process, NULL, exited_cb, &fixture->exited);
+  mw_test_wait_until (window_shown, fixture, 60000, "Meanwhile's window to be shown");
+  mw_test_iterate_for (8000);
+
+  before = count_wakeups (fixture->process);
+  mw_test_iterate_for (10000);
+  after = count_wakeups (fixture->process);
+  g_test_message ("%" G_GUINT64_FORMAT " wakeups of the main thread in 10 s", after - before);
+  g_assert_false (fixture->exited);
+  g_assert_cmpuint (after - before, <=, 30);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -497,5 +676,11 @@ main (int   argc,
               fixture_set_up, test_close_while_downloading, fixture_tear_down);
   g_test_add ("/background/launch-again-shows-window", Fixture, NULL,
               fixture_set_up, test_launch_again_shows_window, fixture_tear_down);
+  g_test_add ("/background/no-inhibition-while-waiting", Fixture, NULL,
+              fixture_set_up, test_no_inhibition_while_waiting, fixture_tear_down);
+  g_test_add ("/background/quit-asks-while-downloading", Fixture, NULL,
+              fixture_set_up, test_quit_asks_while_downloading, fixture_tear_down);
+  g_test_add ("/background/idle-wakes-rarely", Fixture, NULL,
+              fixture_set_up, test_idle_wakes_rarely, fixture_tear_down);
   return g_test_run ();
 }
