@@ -331,6 +331,37 @@ test_meter_compact (void)
   destroy_window (window, meter, monitor);
 }
 
+static gboolean
+monitor_resting (gpointer user_data)
+{
+  return !mw_monitor_get_active (user_data);
+}
+
+/* While the monitor rests the meter says so instead of showing stale figures; while
+ * something holds the monitor it measures again. */
+static void
+test_meter_idle (void)
+{
+  g_autoptr(MwMonitor) monitor = mw_monitor_new (10);
+  MwMeter *meter = MW_METER (g_object_ref_sink (mw_meter_new (monitor)));
+  GtkWidget *graph;
+
+  mw_monitor_set_rest_when_idle (monitor, TRUE);
+  mw_monitor_start (monitor);
+  g_assert_cmpstr (mw_meter_get_text (meter), ==, "Idle");
+  graph = gtk_widget_get_next_sibling (gtk_widget_get_first_child (GTK_WIDGET (meter)));
+  g_assert_true (gtk_widget_has_css_class (graph, "dim-label"));
+
+  mw_monitor_hold (monitor);
+  g_assert_true (g_str_has_prefix (mw_meter_get_text (meter), "Now "));
+  g_assert_false (gtk_widget_has_css_class (graph, "dim-label"));
+  mw_monitor_release (monitor);
+  mw_test_wait_until (monitor_resting, monitor, 30000, "the monitor to rest after its hold went");
+  g_assert_cmpstr (mw_meter_get_text (meter), ==, "Idle");
+
+  g_assert_finalize_object (meter);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +371,7 @@ main (int   argc,
   g_test_add_func ("/meter/without-monitor", test_meter_without_monitor);
   g_test_add_func ("/meter/reports-stall", test_meter_reports_stall);
   g_test_add_func ("/meter/compact", test_meter_compact);
+  g_test_add_func ("/meter/idle", test_meter_idle);
 
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 
 #include "mw-monitor.h"
 #include "mw-test-server.h"
+#include "mw-test-utils.h"
 
 #define MS (G_GINT64_CONSTANT (1000))
 
@@ -375,6 +376,78 @@ test_stop (void)
   g_assert_cmpuint (counters.n_ticks, ==, n_ticks);
 }
 
+static gboolean
+monitor_resting (gpointer user_data)
+{
+  return !mw_monitor_get_active (user_data);
+}
+
+/* Told to rest when idle, a started monitor probes only while held and for a few seconds
+ * after the last hold goes, or for as long as a wake asks; resting, it ticks never,
+ * however long the loop runs. */
+static void
+test_rest_when_idle (void)
+{
+  Counters counters = { 0 };
+  g_autoptr(MwMonitor) monitor = monitor_new (10, &counters);
+  guint n_ticks, n_notifies = 0;
+  gint64 woken;
+
+  g_signal_connect (monitor, "notify::active", G_CALLBACK (notify_cb), &n_notifies);
+  mw_monitor_set_stall_threshold (monitor, 150 * MS);
+  mw_monitor_set_rest_when_idle (monitor, TRUE);
+  mw_monitor_start (monitor);
+  g_assert_false (mw_monitor_get_active (monitor));
+  mw_test_run_loop_for (100);
+  g_assert_cmpuint (counters.n_ticks, ==, 0);
+  g_assert_cmpuint (n_notifies, ==, 0);
+
+  /* Two holders: it probes until both are gone, and a while longer. */
+  mw_monitor_hold (monitor);
+  mw_monitor_hold (monitor);
+  g_assert_true (mw_monitor_get_active (monitor));
+  g_assert_cmpuint (n_notifies, ==, 1);
+  run_until_ticks (&counters, 3);
+  mw_monitor_release (monitor);
+  g_assert_true (mw_monitor_get_active (monitor));
+
+  /* A block while held is reported as ever. */
+  n_ticks = counters.n_ticks;
+  g_usleep (BLOCK_MS * 1000);
+  run_until_ticks (&counters, n_ticks + 1);
+  g_assert_cmpuint (counters.n_stalls, ==, 1);
+  g_assert_cmpint (counters.stall_duration, >=, MIN_STALL_US);
+
+  mw_monitor_release (monitor);
+  g_assert_true (mw_monitor_get_active (monitor));
+  mw_test_wait_until (monitor_resting, monitor, 30000, "the monitor to rest after its last hold went");
+  g_assert_cmpuint (n_notifies, ==, 2);
+  n_ticks = counters.n_ticks;
+  mw_test_run_loop_for (200);
+  g_assert_cmpuint (counters.n_ticks, ==, n_ticks);
+
+  /* A wake keeps it probing at least as long as asked. */
+  woken = g_get_monotonic_time ();
+  mw_monitor_wake (monitor, 300);
+  g_assert_true (mw_monitor_get_active (monitor));
+  mw_test_wait_until (monitor_resting, monitor, 30000, "the monitor to rest after a wake of 300 ms");
+  g_assert_cmpint (g_get_monotonic_time () - woken, >=, 300 * MS);
+  g_assert_cmpuint (counters.n_ticks, >, n_ticks);
+
+  /* Stopped, holds do not start it; and without rest it probes from start to stop. */
+  mw_monitor_stop (monitor);
+  mw_monitor_hold (monitor);
+  g_assert_false (mw_monitor_get_active (monitor));
+  mw_monitor_release (monitor);
+  g_assert_false (mw_monitor_get_active (monitor));
+  mw_monitor_start (monitor);
+  mw_test_wait_until (monitor_resting, monitor, 30000, "the monitor to rest again");
+  mw_monitor_set_rest_when_idle (monitor, FALSE);
+  g_assert_true (mw_monitor_get_active (monitor));
+  mw_monitor_stop (monitor);
+  g_assert_false (mw_monitor_get_active (monitor));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -385,6 +458,7 @@ main (int   argc,
   g_test_add_func ("/monitor/quiet", test_quiet);
   g_test_add_func ("/monitor/reset-and-frame-gaps", test_reset_and_frame_gaps);
   g_test_add_func ("/monitor/stop", test_stop);
+  g_test_add_func ("/monitor/rest-when-idle", test_rest_when_idle);
 
   return g_test_run ();
 }

@@ -34,7 +34,6 @@ struct _MwHeartbeat
   GtkWidget   parent_instance;
 
   MwMonitor  *monitor;
-  gulong      active_handler;
 
   guint       tick_id;
   gint64      last_frame_time;
@@ -133,13 +132,15 @@ surface_state_changed_cb (MwHeartbeat *self)
     self->last_frame_time = 0;
 }
 
-/* Beats while it can be seen and the monitor measures; else rests, drawn at its smallest. */
+/* Beats while it can be seen, unless the monitor rests; resting, it is drawn at its
+ * smallest. */
 static void
 update_beating (MwHeartbeat *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  gboolean beating = gtk_widget_get_mapped (widget) &&
-                     (self->monitor == NULL || mw_monitor_get_active (self->monitor));
+  gboolean resting = self->monitor != NULL && mw_monitor_get_rest_when_idle (self->monitor) &&
+                     !mw_monitor_get_active (self->monitor);
+  gboolean beating = gtk_widget_get_mapped (widget) && !resting;
 
   if (beating && self->tick_id == 0)
     {
@@ -235,7 +236,7 @@ mw_heartbeat_dispose (GObject *object)
   MwHeartbeat *self = MW_HEARTBEAT (object);
 
   if (self->monitor != NULL)
-    g_clear_signal_handler (&self->active_handler, self->monitor);
+    g_signal_handlers_disconnect_by_func (self->monitor, update_beating, self);
   g_clear_object (&self->monitor);
 
   G_OBJECT_CLASS (mw_heartbeat_parent_class)->dispose (object);
@@ -345,11 +346,13 @@ mw_heartbeat_set_monitor (MwHeartbeat *self,
   if (self->monitor == monitor)
     return;
   if (self->monitor != NULL)
-    g_clear_signal_handler (&self->active_handler, self->monitor);
+    g_signal_handlers_disconnect_by_func (self->monitor, update_beating, self);
   g_set_object (&self->monitor, monitor);
   if (monitor != NULL)
-    self->active_handler = g_signal_connect_swapped (monitor, "notify::active",
-                                                     G_CALLBACK (update_beating), self);
+    {
+      g_signal_connect_swapped (monitor, "notify::active", G_CALLBACK (update_beating), self);
+      g_signal_connect_swapped (monitor, "notify::rest-when-idle", G_CALLBACK (update_beating), self);
+    }
   update_beating (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
 }

@@ -390,7 +390,7 @@ monitor_stall_cb (MwMonitor *monitor,
 static void
 monitor_active_cb (MwMeter *self)
 {
-  if (mw_monitor_get_active (self->monitor))
+  if (mw_monitor_get_active (self->monitor) || !mw_monitor_get_rest_when_idle (self->monitor))
     gtk_widget_remove_css_class (GTK_WIDGET (self->graph), "dim-label");
   else
     gtk_widget_add_css_class (GTK_WIDGET (self->graph), "dim-label");
@@ -604,6 +604,7 @@ mw_meter_set_monitor (MwMeter   *self,
       g_signal_connect (monitor, "tick", G_CALLBACK (monitor_tick_cb), self);
       g_signal_connect (monitor, "stall", G_CALLBACK (monitor_stall_cb), self);
       g_signal_connect_swapped (monitor, "notify::active", G_CALLBACK (monitor_active_cb), self);
+      g_signal_connect_swapped (monitor, "notify::rest-when-idle", G_CALLBACK (monitor_active_cb), self);
     }
 
   mw_heartbeat_set_monitor (MW_HEARTBEAT (self->heartbeat), monitor);
