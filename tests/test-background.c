@@ -570,7 +570,7 @@ type_keys (const char *keys)
 }
 
 static void
-activate_quit (void)
+activate_action (const char *name)
 {
   g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
   g_autoptr(GVariant) reply = NULL;
@@ -578,7 +578,7 @@ activate_quit (void)
 
   reply = g_dbus_connection_call_sync (bus, "io.github.meanwhileapp.Meanwhile", OBJECT_PATH,
                                        "org.gtk.Actions", "Activate",
-                                       g_variant_new ("(sava{sv})", "quit", NULL, NULL),
+                                       g_variant_new ("(sava{sv})", name, NULL, NULL),
                                        NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
   g_assert_no_error (error);
 }
@@ -594,7 +594,7 @@ test_quit_asks_while_downloading (Fixture       *fixture,
   start_downloading (fixture);
   mw_test_wait_until (window_shown, fixture, 60000, "Meanwhile's window to be shown");
 
-  activate_quit ();
+  activate_action ("quit");
   mw_test_wait_until (dialog_shown, fixture, 30000, "a dialog asking whether to quit with a download running");
   g_assert_false (fixture->exited);
   type_keys ("Escape");
@@ -602,7 +602,7 @@ test_quit_asks_while_downloading (Fixture       *fixture,
   mw_test_iterate_for (200);
   g_assert_false (fixture->exited);
 
-  activate_quit ();
+  activate_action ("quit");
   mw_test_wait_until (dialog_shown, fixture, 30000, "the dialog to ask again");
   type_keys ("alt+q");
   mw_test_wait_until (flag_is_set, &fixture->exited, 30000, "Meanwhile to quit after \"Quit\" was chosen");
@@ -622,8 +622,45 @@ test_quit_asks_while_downloading (Fixture       *fixture,
   g_assert_cmpuint (fixture->resource->requests, ==, 2);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (fixture->resource->ranges, 1), "bytes="));
   mw_test_server_unlock (fixture->server);
-  activate_quit ();
+  activate_action ("quit");
   mw_test_wait_until (flag_is_set, &fixture->exited, 30000, "Meanwhile to quit at once with nothing running");
+}
+
+static gboolean
+part_holds_sent_bytes (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  g_autofree char *part = g_strconcat (fixture->target, ".part", NULL);
+  GStatBuf buf;
+
+  return g_stat (part, &buf) == 0 && buf.st_size == (goffset) fixture->resource->hold_after;
+}
+
+/* Pause All stops the transfer, and the computer may suspend again; Resume All takes it
+ * up where it stopped. */
+static void
+test_pause_all_resume_all (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  start_downloading (fixture);
+  mw_test_wait_until (holds_inhibition, fixture->desktop, 30000, "Meanwhile to keep the computer awake");
+  mw_test_wait_until (part_holds_sent_bytes, fixture, 30000, "long.bin.part to hold what the server sent");
+
+  activate_action ("pause-all");
+  mw_test_wait_until (holds_no_inhibition, fixture->desktop, 30000,
+                      "Meanwhile to let the computer suspend once everything was paused");
+  mw_test_server_release (fixture->server, fixture->resource);
+  mw_test_iterate_for (300);
+  g_assert_false (g_file_test (fixture->target, G_FILE_TEST_EXISTS));
+
+  activate_action ("resume-all");
+  mw_test_wait_until (file_exists, fixture->target, 60000, "the download to finish after Resume All");
+  assert_file_complete (fixture);
+  mw_test_server_lock (fixture->server);
+  g_assert_cmpuint (fixture->resource->requests, ==, 2);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (fixture->resource->ranges, 1), "bytes="));
+  mw_test_server_unlock (fixture->server);
+  g_assert_cmpuint (fixture->desktop->n_inhibits, ==, 2);
 }
 
 /* The main thread's voluntary context switches: each is a sleep in poll() that something
@@ -680,6 +717,8 @@ main (int   argc,
               fixture_set_up, test_no_inhibition_while_waiting, fixture_tear_down);
   g_test_add ("/background/quit-asks-while-downloading", Fixture, NULL,
               fixture_set_up, test_quit_asks_while_downloading, fixture_tear_down);
+  g_test_add ("/background/pause-all-resume-all", Fixture, NULL,
+              fixture_set_up, test_pause_all_resume_all, fixture_tear_down);
   g_test_add ("/background/idle-wakes-rarely", Fixture, NULL,
               fixture_set_up, test_idle_wakes_rarely, fixture_tear_down);
   return g_test_run ();

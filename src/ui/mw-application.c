@@ -653,7 +653,46 @@ blocking_mode_change_state (GSimpleAction *action,
   mw_feed_list_set_blocking_mode (self->feeds, blocking);
 }
 
+/* Pauses every download that runs or waits in the queue, in one go: a person leaving a
+ * metered network, or wanting the bandwidth back. */
+static void
+pause_all_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  MwApplication *self = user_data;
+  GListModel *model = G_LIST_MODEL (self->downloads);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(MwDownload) download = g_list_model_get_item (model, i);
+
+      if (mw_download_can_pause (download))
+        mw_download_pause (download);
+    }
+}
+
+/* Resumes every paused download; they queue again in the order of the list. */
+static void
+resume_all_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  MwApplication *self = user_data;
+  GListModel *model = G_LIST_MODEL (self->downloads);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(MwDownload) download = g_list_model_get_item (model, i);
+
+      if (mw_download_get_state (download) == MW_DOWNLOAD_PAUSED && mw_download_can_resume (download))
+        mw_download_resume (download);
+    }
+}
+
 static const GActionEntry app_actions[] = {
+  { "pause-all", pause_all_action },
+  { "resume-all", resume_all_action },
   { "download", download_action, "s" },
   { "blocking-mode", NULL, NULL, "false", blocking_mode_change_state },
   { "demo-downloads", demo_downloads_action },
@@ -814,6 +853,8 @@ mw_application_startup (GApplication *app)
     const char *accels[2];
   } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
+    { "app.pause-all", { "<Shift><Control>p", NULL } },
+    { "app.resume-all", { "<Shift><Control>r", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };
