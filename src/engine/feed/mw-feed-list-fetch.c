@@ -235,7 +235,8 @@ got_response (GTask        *task,
           g_free (fetch->permanent_url);
           fetch->permanent_url = g_strdup (next_url);
         }
-      _mw_feed_list_fetch_event (g_task_get_source_object (task), fetch, _("Redirected (HTTP %u) to %s"), status, next_url);
+      _mw_feed_list_fetch_event (g_task_get_source_object (task), fetch, _("Redirected (HTTP %u) to %s"),
+                                 status, next_url);
       g_free (fetch->url);
       fetch->url = g_steal_pointer (&next_url);
       if (!fetch->blocking)
@@ -515,6 +516,7 @@ _mw_feed_list_describe (const GError *error,
 static void
 parse_free (MwFeedParse *parse)
 {
+  g_clear_object (&parse->fetched);
   g_clear_pointer (&parse->data, g_bytes_unref);
   g_free (parse->content_type);
   g_free (parse->base_url);
@@ -567,14 +569,17 @@ parse_thread (GTask        *task,
 
 void
 _mw_feed_list_parse_async (MwFeedList          *self,
-                           MwFeedFetch         *fetch,
+                           GAsyncResult        *fetched,
                            gboolean             html,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  MwFeedFetch *fetch = g_task_get_task_data (G_TASK (fetched));
   MwFeedParse *parse = g_new0 (MwFeedParse, 1);
 
+  parse->fetched = g_object_ref (fetched);
+  parse->fetch = fetch;
   /* The body itself, not a copy: nothing reads it here any more. */
   parse->data = g_byte_array_free_to_bytes (g_steal_pointer (&fetch->data));
   parse->content_type = g_strdup (fetch->content_type);
@@ -611,3 +616,15 @@ _mw_feed_list_parse_finish (GAsyncResult  *result,
   return g_task_get_task_data (G_TASK (result));
 }
 
+/* Merges what PARSE read into FEED, with the validators its fetch was answered with, in
+ * one batch. Returns: how many of its articles are new */
+guint
+_mw_feed_list_apply_parse (MwFeed      *feed,
+                           MwFeedParse *parse)
+{
+  guint added = mw_feed_apply (feed, parse->parsed, g_get_real_time () / G_USEC_PER_SEC);
+
+  mw_feed_set_validators (feed, parse->fetch->etag, parse->fetch->last_modified);
+  mw_feed_set_error_message (feed, parse->parsed->problem);
+  return added;
+}

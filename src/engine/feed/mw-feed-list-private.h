@@ -109,6 +109,8 @@ char        *_mw_feed_list_describe      (const GError        *error,
 /* What a worker thread (or, in freezing mode, the main thread) made of a body. */
 typedef struct
 {
+  GAsyncResult *fetched;
+  MwFeedFetch  *fetch;         /* the fetch of the body, alive as long as the parse */
   GBytes       *data;
   char         *content_type;
   char         *base_url;
@@ -118,12 +120,14 @@ typedef struct
 } MwFeedParse;
 
 void         _mw_feed_list_parse_async   (MwFeedList          *self,
-                                          MwFeedFetch         *fetch,
+                                          GAsyncResult        *fetched,
                                           gboolean             html,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data);
 MwFeedParse *_mw_feed_list_parse_finish  (GAsyncResult        *result,
                                           GError             **error);
+guint        _mw_feed_list_apply_parse   (MwFeed              *feed,
+                                          MwFeedParse         *parse);
 
 /* --- The state file (mw-feed-list-state.c) ---------------------------------------- */
 

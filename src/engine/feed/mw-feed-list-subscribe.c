@@ -22,7 +22,6 @@ typedef struct
 {
   char         *key;            /* the address asked for: the one later requests join */
   char         *url;            /* what is fetched: a page's feed once the page is read */
-  GAsyncResult *fetched;
   GPtrArray    *choices;
   gboolean      followed_page;
   gint64        started;        /* monotonic, for the event log */
@@ -53,7 +52,6 @@ subscribe_free (Subscribe *subscribe)
 {
   g_free (subscribe->key);
   g_free (subscribe->url);
-  g_clear_object (&subscribe->fetched);
   g_clear_pointer (&subscribe->choices, g_ptr_array_unref);
   g_clear_object (&subscribe->cancellable);
   g_ptr_array_unref (subscribe->requests);
@@ -100,7 +98,6 @@ subscribe_parsed_cb (GObject      *source_object,
   MwFeedList *self = MW_FEED_LIST (source_object);
   g_autoptr(GTask) task = user_data;
   Subscribe *subscribe = g_task_get_task_data (task);
-  MwFeedFetch *fetch = g_task_get_task_data (G_TASK (subscribe->fetched));
   GError *error = NULL;
   MwFeedParse *parse = _mw_feed_list_parse_finish (result, &error);
   g_autoptr(MwFeed) feed = NULL;
@@ -146,7 +143,7 @@ subscribe_parsed_cb (GObject      *source_object,
 
   /* Another request may have added this very feed while this one was under way: under
    * another address that led here, or through another page. */
-  url = fetch->permanent_url ? fetch->permanent_url : subscribe->url;
+  url = parse->fetch->permanent_url ? parse->fetch->permanent_url : subscribe->url;
   known = mw_feed_list_find (self, url);
   if (known != NULL)
     {
@@ -155,9 +152,7 @@ subscribe_parsed_cb (GObject      *source_object,
     }
 
   feed = mw_feed_new (url);
-  added = mw_feed_apply (feed, parse->parsed, g_get_real_time () / G_USEC_PER_SEC);
-  mw_feed_set_validators (feed, fetch->etag, fetch->last_modified);
-  mw_feed_set_error_message (feed, parse->parsed->problem);
+  added = _mw_feed_list_apply_parse (feed, parse);
   mw_feed_list_insert (self, self->feeds->len, feed);
   _mw_feed_list_event (self, feed, subscribe->key, subscribe->started,
                        ngettext ("Subscribed, with %u article", "Subscribed, with %u articles", added), added);
@@ -190,8 +185,7 @@ subscribe_fetched_cb (GObject      *source_object,
       return;
     }
 
-  g_set_object (&subscribe->fetched, result);
-  _mw_feed_list_parse_async (self, fetch,
+  _mw_feed_list_parse_async (self, result,
                              mw_feed_looks_like_html (fetch->data->data, fetch->data->len, fetch->content_type),
                              subscribe_parsed_cb, g_object_ref (task));
 }

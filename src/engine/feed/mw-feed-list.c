@@ -178,7 +178,6 @@ mw_feed_list_find (MwFeedList *self,
 typedef struct
 {
   MwFeed       *feed;
-  GAsyncResult *fetched;
   gint64        started;        /* monotonic, for the event log */
 } Refresh;
 
@@ -186,7 +185,6 @@ static void
 refresh_free (Refresh *refresh)
 {
   g_clear_object (&refresh->feed);
-  g_clear_object (&refresh->fetched);
   g_free (refresh);
 }
 
@@ -202,7 +200,7 @@ refresh_return (GTask  *task,
       g_autofree char *message = _mw_feed_list_describe (error, mw_feed_get_url (refresh->feed));
 
       _mw_feed_list_event (g_task_get_source_object (task), refresh->feed, mw_feed_get_url (refresh->feed),
-                  refresh->started, _("Failed: %s"), message);
+                           refresh->started, _("Failed: %s"), message);
       mw_feed_set_error_message (refresh->feed, message);
       g_task_return_error (task, error);
     }
@@ -266,7 +264,6 @@ refresh_parsed_cb (GObject      *source_object,
 {
   g_autoptr(GTask) task = user_data;
   Refresh *refresh = g_task_get_task_data (task);
-  MwFeedFetch *fetch = g_task_get_task_data (G_TASK (refresh->fetched));
   GError *error = NULL;
   MwFeedParse *parse = _mw_feed_list_parse_finish (result, &error);
   guint added;
@@ -278,12 +275,10 @@ refresh_parsed_cb (GObject      *source_object,
     }
 
   /* One batch on the main thread: the whole document merged at once. */
-  added = mw_feed_apply (refresh->feed, parse->parsed, g_get_real_time () / G_USEC_PER_SEC);
+  added = _mw_feed_list_apply_parse (refresh->feed, parse);
   _mw_feed_list_event (g_task_get_source_object (task), refresh->feed, mw_feed_get_url (refresh->feed),
-              refresh->started,
-              ngettext ("Merged: %u new article", "Merged: %u new articles", added), added);
-  mw_feed_set_validators (refresh->feed, fetch->etag, fetch->last_modified);
-  mw_feed_set_error_message (refresh->feed, parse->parsed->problem);
+                       refresh->started,
+                       ngettext ("Merged: %u new article", "Merged: %u new articles", added), added);
   refresh_return (task, NULL);
 }
 
@@ -354,8 +349,7 @@ refresh_fetched_cb (GObject      *source_object,
       return;
     }
 
-  g_set_object (&refresh->fetched, result);
-  _mw_feed_list_parse_async (self, fetch, FALSE, refresh_parsed_cb, g_object_ref (task));
+  _mw_feed_list_parse_async (self, result, FALSE, refresh_parsed_cb, g_object_ref (task));
 }
 
 static void
@@ -365,9 +359,8 @@ refresh_start (GTask *task)
   Refresh *refresh = g_task_get_task_data (task);
 
   _mw_feed_list_fetch_async (self, mw_feed_get_url (refresh->feed), refresh->feed, refresh->started,
-               mw_feed_get_etag (refresh->feed),
-               mw_feed_get_last_modified (refresh->feed), g_task_get_cancellable (task),
-               refresh_fetched_cb, g_object_ref (task));
+                             mw_feed_get_etag (refresh->feed), mw_feed_get_last_modified (refresh->feed),
+                             g_task_get_cancellable (task), refresh_fetched_cb, g_object_ref (task));
 }
 
 /* Asks the server for FEED again, conditionally (a 304 costs nothing), and merges what is
