@@ -546,7 +546,8 @@ mw_feed_list_class_init (MwFeedListClass *klass)
     g_param_spec_boolean ("blocking-mode", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[MW_FEED_LIST_PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, ro);
-  properties[MW_FEED_LIST_PROP_LOAD_ERROR] = g_param_spec_string ("load-error", NULL, NULL, NULL, ro);
+  properties[MW_FEED_LIST_PROP_LOAD_ERROR] =
+    g_param_spec_string ("load-error", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, MW_FEED_LIST_N_PROPS, properties);
 
   /**
