@@ -17,6 +17,8 @@
  *
  * Read tolerantly, like downloads.json: unknown members are ignored, mistyped ones take
  * their defaults, and feeds without an http(s) URL or items without an id are left out.
+ * A file whose "feeds" is no list is not read at all, so that it is set aside rather
+ * than saved over.
  */
 #define G_LOG_DOMAIN "mw-feed-store"
 
@@ -289,8 +291,6 @@ mw_feed_store_parse (const char  *data,
   switch (mw_json_open_state (parser, data, length, &store_format, &feeds, &version, &detail))
     {
     case MW_JSON_STATE_READ:
-    case MW_JSON_STATE_NO_LIST:
-      /* A "feeds" that is no list reads as no feeds at all. */
       return mw_json_read_entries (feeds, parse_feed, n_skipped,
                                    (GDestroyNotify) mw_feed_record_free, n_skipped);
     case MW_JSON_STATE_EMPTY:
@@ -303,6 +303,7 @@ mw_feed_store_parse (const char  *data,
       break;
     case MW_JSON_STATE_FOREIGN:
     case MW_JSON_STATE_NO_VERSION:
+    case MW_JSON_STATE_NO_LIST:
     default:
       g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
                            _("The list of feeds is not in Meanwhile’s format."));
