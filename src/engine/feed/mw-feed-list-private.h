@@ -54,9 +54,8 @@ void _mw_feed_list_event  (MwFeedList         *self,
                            ...) G_GNUC_PRINTF (5, 6);
 
 /* Every change a person or a server makes to a feed in the list is saved. */
-void _mw_feed_list_watch_feed    (MwFeedList *self,
-                                  MwFeed     *feed);
-void _mw_feed_list_schedule_save (MwFeedList *self);
+void _mw_feed_list_watch_feed (MwFeedList         *self,
+                               MwFeed             *feed);
 
 /* --- Fetching (mw-feed-list-fetch.c) --------------------------------------------- */
 
@@ -131,7 +130,8 @@ guint        _mw_feed_list_apply_parse   (MwFeed              *feed,
 
 /* --- The state file (mw-feed-list-state.c) ---------------------------------------- */
 
-void         _mw_feed_list_set_state_file (MwFeedList         *self,
-                                           GFile              *state_file);
+void         _mw_feed_list_state_init    (MwFeedList          *self,
+                                          GFile               *state_file);
+void         _mw_feed_list_schedule_save (MwFeedList          *self);
 
 G_END_DECLS

@@ -210,8 +210,8 @@ mw_feed_list_save_finish (MwFeedList    *self,
 
 /* Where a new list saves its feeds, and reads them back from. */
 void
-_mw_feed_list_set_state_file (MwFeedList *self,
-                              GFile      *state_file)
+_mw_feed_list_state_init (MwFeedList *self,
+                          GFile      *state_file)
 {
   self->state_file = g_object_ref (state_file);
   self->saver = mw_state_saver_new (state_file, self, snapshot_state, serialize_state,

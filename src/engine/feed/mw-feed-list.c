@@ -586,7 +586,7 @@ mw_feed_list_new (GFile *state_file)
   MwFeedList *self = g_object_new (MW_TYPE_FEED_LIST, NULL);
 
   if (state_file != NULL)
-    _mw_feed_list_set_state_file (self, state_file);
+    _mw_feed_list_state_init (self, state_file);
   return self;
 }
 
