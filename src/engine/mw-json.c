@@ -405,3 +405,131 @@ mw_json_get_bool (JsonObject *object,
   return node ? json_node_get_boolean (node) : FALSE;
 }
 
+JsonArray *
+mw_json_get_array (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+
+/* State files */
+
+void
+mw_json_begin_state (JsonBuilder             *builder,
+                     const MwJsonStateFormat *format)
+{
+  json_builder_begin_object (builder);
+  mw_json_add_string (builder, "format", format->name);
+  mw_json_add_int (builder, "version", format->version);
+  json_builder_set_member_name (builder, format->list);
+  json_builder_begin_array (builder);
+}
+
+/* Ends the list mw_json_begin_state() began, and returns the document. */
+char *
+mw_json_end_state (JsonBuilder             *builder,
+                   const MwJsonStateFormat *format,
+                   gsize                   *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, format->indent);
+  return json_generator_to_data (generator, length);
+}
+
+/**
+ * mw_json_open_state:
+ * @entries: (out) (transfer none): the list of entries, alive as long as @parser; %NULL
+ *   when the file has none
+ * @version: (out): the version the file claims, for %MW_JSON_STATE_TOO_NEW
+ * @detail: where the document stops being JSON, for %MW_JSON_STATE_DAMAGED
+ *
+ * Checks the head of a state file (its JSON, format, version and list) in that order,
+ * and tells which check it failed, if any.
+ */
+MwJsonStateFault
+mw_json_open_state (JsonParser              *parser,
+                    const char              *data,
+                    gsize                    length,
+                    const MwJsonStateFormat *format,
+                    JsonArray              **entries,
+                    gint64                  *version,
+                    GError                 **detail)
+{
+  JsonNode *root_node;
+  JsonObject *root;
+  JsonNode *list;
+  const char *name;
+
+  *entries = NULL;
+  *version = 0;
+
+  if (length == 0)
+    return MW_JSON_STATE_EMPTY;
+  if (!mw_json_load (parser, data, length, detail))
+    return MW_JSON_STATE_DAMAGED;
+
+  /* Blank input parses, to no root at all. */
+  root_node = json_parser_get_root (parser);
+  if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
+    return MW_JSON_STATE_FOREIGN;
+  root = json_node_get_object (root_node);
+
+  /* A file that does not name its format is read as this one. */
+  name = mw_json_get_string (root, "format");
+  if (name != NULL && !g_str_equal (name, format->name))
+    return MW_JSON_STATE_FOREIGN;
+
+  *version = mw_json_get_int (root, "version", -1);
+  if (*version < 1)
+    return MW_JSON_STATE_NO_VERSION;
+  if (*version > format->version)
+    return MW_JSON_STATE_TOO_NEW;
+
+  list = json_object_get_member (root, format->list);
+  if (list == NULL || JSON_NODE_HOLDS_NULL (list))
+    return MW_JSON_STATE_READ;
+  if (!JSON_NODE_HOLDS_ARRAY (list))
+    return MW_JSON_STATE_NO_LIST;
+  *entries = json_node_get_array (list);
+  return MW_JSON_STATE_READ;
+}
+
+/**
+ * mw_json_read_entries:
+ * @array: (nullable): the entries, or %NULL for none
+ * @read: makes one entry of each element, or %NULL to leave it out
+ * @n_skipped: (inout) (optional): counts the elements left out, on top of its value
+ *
+ * Returns: (transfer full): what @read made of the elements, in their order
+ */
+GPtrArray *
+mw_json_read_entries (JsonArray       *array,
+                      MwJsonEntryFunc  read,
+                      gpointer         user_data,
+                      GDestroyNotify   free_entry,
+                      guint           *n_skipped)
+{
+  guint n = array != NULL ? json_array_get_length (array) : 0;
+  GPtrArray *entries = g_ptr_array_new_full (n, free_entry);
+
+  for (guint i = 0; i < n; i++)
+    {
+      gpointer entry = read (json_array_get_element (array, i), user_data);
+
+      if (entry != NULL)
+        g_ptr_array_add (entries, entry);
+      else if (n_skipped != NULL)
+        (*n_skipped)++;
+    }
+  return entries;
+}

@@ -1,62 +1,25 @@
-/* mw-download-list.c: the downloads, their queue and their state file
+/* mw-download-list.c: the downloads as a list model, and the names their files hold
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * On the main thread. Which downloads run is decided in mw-download-list-queue.c, and
+ * the state file is read and written in mw-download-list-state.c.
  */
 #define G_LOG_DOMAIN "mw-download-list"
 
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
-#include "mw-download-list.h"
-#include "mw-download-private.h"
-#include "mw-download-store.h"
+#include "mw-download-list-private.h"
 #include "mw-error.h"
 #include "mw-http.h"
-#include "mw-state-file.h"
 
 #define DEFAULT_MAX_CONCURRENT  4
 #define DEFAULT_TIMEOUT_SECONDS 30
 #define DEFAULT_MAX_ATTEMPTS    6
 #define DEFAULT_RETRY_BASE_MS   1000
 #define DEFAULT_RETRY_MAX_MS    (60 * 1000)
-/* libsoup matches each request that needs a connection against every connection still
- * being set up, walking its whole queue for each: hundreds of transfers started at once
- * cost it seconds of the main loop. So only this many wait for their response at a
- * time; the others start as answers arrive. */
-#define MAX_AWAITING_RESPONSE 64
-
-struct _MwDownloadList
-{
-  GObject       parent_instance;
-
-  GPtrArray    *items;
-  SoupSession  *session;
-  GFile        *folder;
-  GFile        *state_file;
-  guint         max_concurrent;
-  guint         n_active;
-  gboolean      blocking_mode;
-  guint         timeout_seconds;
-  guint         max_attempts;
-  guint         retry_base_ms;
-  guint         retry_max_ms;
-
-  guint         pump_source;
-  gboolean      held_back;      /* queued downloads wait for others' responses */
-  gboolean      shut_down;      /* starts nothing any more */
-  GHashTable   *slotless;       /* runs waiting out a back-off, their slot given back… */
-  GHashTable   *want_slot;      /* …and those of them whose wait is over */
-  MwReservedNames *reserved;    /* the paths the downloads' files hold… */
-  GHashTable   *held;           /* …and which download holds which */
-
-  gboolean      loaded;         /* never save before the old file was read */
-  guint         n_restored;     /* how many saved downloads are back in the list */
-  char         *load_error;
-  MwStateSaver *saver;
-  GCancellable *cancellable;
-};
 
 static void mw_download_list_model_init (GListModelInterface *iface);
 
@@ -65,30 +28,28 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (MwDownloadList, mw_download_list, G_TYPE_OBJECT,
                                                       mw_download_list_model_init))
 
 enum {
-  PROP_0,
-  PROP_MAX_CONCURRENT,
-  PROP_BLOCKING_MODE,
-  PROP_DOWNLOAD_FOLDER,
-  PROP_N_ACTIVE,
-  PROP_LOAD_ERROR,
-  PROP_LOADED,
-  PROP_STATE_FILE,
-  PROP_N_ITEMS,
-  N_PROPS
-};
-
-enum {
   DOWNLOAD_FINISHED,
   DOWNLOAD_EVENT,
   QUEUE_CHANGED,
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
+static GParamSpec *properties[MW_DOWNLOAD_LIST_N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void schedule_pump (MwDownloadList *self);
-static void schedule_save (MwDownloadList *self);
+void
+_mw_download_list_notify (MwDownloadList         *self,
+                          MwDownloadListProperty  property)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[property]);
+}
+
+void
+_mw_download_list_download_finished (MwDownloadList *self,
+                                     MwDownload     *download)
+{
+  g_signal_emit (self, signals[DOWNLOAD_FINISHED], 0, download);
+}
 
 /* --- GListModel ----------------------------------------------------------------- */
 
@@ -123,18 +84,6 @@ mw_download_list_model_init (GListModelInterface *iface)
   iface->get_item = mw_download_list_get_item;
 }
 
-/* --- Running downloads ------------------------------------------------------------ */
-
-static GFile *
-default_folder (void)
-{
-  const char *downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
-
-  if (downloads != NULL)
-    return g_file_new_for_path (downloads);
-  return g_file_new_build_filename (g_get_home_dir (), "Downloads", NULL);
-}
-
 /* Keeps the list's set of held names in step with DOWNLOAD: its file holds its name
  * unless it was cancelled or has left the list. */
 static void
@@ -159,176 +108,14 @@ update_hold (MwDownloadList *self,
 }
 
 static void
-run_cb (GObject      *source_object,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  g_autoptr(MwDownloadList) self = user_data;
-  MwDownload *download = MW_DOWNLOAD (source_object);
-  g_autoptr(GError) error = NULL;
-
-  _mw_download_run_finish (download, result, &error);
-  g_hash_table_remove (self->want_slot, download);
-  if (!g_hash_table_remove (self->slotless, download))
-    self->n_active--;
-  _mw_download_finish_run (download, error);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACTIVE]);
-
-  if (mw_download_is_finished (download))
-    g_signal_emit (self, signals[DOWNLOAD_FINISHED], 0, download);
-
-  schedule_pump (self);
-}
-
-static void
-release_slot_cb (gpointer    owner,
-                 MwDownload *download)
-{
-  MwDownloadList *self = owner;
-
-  g_hash_table_add (self->slotless, download);
-  self->n_active--;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACTIVE]);
-  schedule_pump (self);
-}
-
-static void
-take_slot (MwDownloadList *self,
-           MwDownload     *download)
-{
-  g_hash_table_remove (self->want_slot, download);
-  g_hash_table_remove (self->slotless, download);
-  self->n_active++;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACTIVE]);
-}
-
-/* A run's wait is over: a free slot is its at once, else it waits for the pump. In
- * freezing mode it always waits for the pump: its attempt blocks, and only the pump
- * starts blocking work, one transfer a turn. */
-static gboolean
-request_slot_cb (gpointer    owner,
-                 MwDownload *download)
-{
-  MwDownloadList *self = owner;
-
-  if (self->shut_down)
-    return FALSE;
-  if (self->n_active < self->max_concurrent && !self->blocking_mode)
-    {
-      take_slot (self, download);
-      return TRUE;
-    }
-  g_hash_table_add (self->want_slot, download);
-  schedule_pump (self);
-  return FALSE;
-}
-
-static void
-start_download (MwDownloadList *self,
-                MwDownload     *download)
-{
-  g_autoptr(GFile) folder = self->folder ? g_object_ref (self->folder) : default_folder ();
-  MwTransferConfig config = {
-    .session = self->session,
-    .folder = folder,
-    .blocking = self->blocking_mode,
-    .max_attempts = self->max_attempts,
-    .retry_base_ms = self->retry_base_ms,
-    .retry_max_ms = self->retry_max_ms,
-    .reserved = self->reserved,
-    .saver = self->saver,
-    .release_slot = release_slot_cb,
-    .request_slot = request_slot_cb,
-    .slot_owner = self,
-  };
-
-  self->n_active++;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACTIVE]);
-  _mw_download_begin_run (download);
-  _mw_download_run_async (download, &config, run_cb, g_object_ref (self));
-}
-
-static gboolean
-pump_cb (gpointer user_data)
-{
-  MwDownloadList *self = user_data;
-  gboolean took_turn = FALSE;
-  guint awaiting = 0;
-
-  self->pump_source = 0;
-  self->held_back = FALSE;
-  if (self->shut_down)
-    return G_SOURCE_REMOVE;
-
-  for (guint i = 0; i < self->items->len; i++)
-    if (MW_DOWNLOAD (g_ptr_array_index (self->items, i))->awaiting_response)
-      awaiting++;
-
-  /* In order of the list: the first added is the first served. */
-  for (guint i = 0; i < self->items->len && self->n_active < self->max_concurrent; i++)
-    {
-      MwDownload *download = g_ptr_array_index (self->items, i);
-      gboolean blocking = self->blocking_mode;
-
-      /* A run whose wait is over takes its turn in the list's order too. */
-      if (g_hash_table_contains (self->want_slot, download))
-        {
-          take_slot (self, download);
-          if (_mw_download_run_take_slot (download) && blocking)
-            {
-              took_turn = TRUE;
-              break;
-            }
-        }
-      else if (mw_download_get_state (download) == MW_DOWNLOAD_QUEUED &&
-               !mw_download_is_active (download))
-        {
-          if (awaiting >= MAX_AWAITING_RESPONSE)
-            {
-              self->held_back = TRUE;
-              break;
-            }
-          start_download (self, download);
-          if (download->awaiting_response)
-            awaiting++;
-          if (blocking)
-            {
-              took_turn = TRUE;
-              break;
-            }
-        }
-    }
-
-  /* In freezing mode a turn is one transfer, which has run to its end (or to a wait)
-   * by now. The next one starts from a later dispatch of the main loop, at a priority
-   * below input and drawing: the window takes the clicks that waited and draws a frame
-   * first, and a switch turned off meanwhile has the rest run responsive. */
-  if (took_turn)
-    schedule_pump (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Starting from an idle callback lets the caller return first: adding a download in
- * freezing mode blocks the main loop, never the code that asked for it. */
-static void
-schedule_pump (MwDownloadList *self)
-{
-  int priority = self->blocking_mode ? G_PRIORITY_DEFAULT_IDLE : G_PRIORITY_DEFAULT;
-
-  if (self->pump_source == 0 && !self->shut_down)
-    self->pump_source = g_idle_add_full (priority, pump_cb, self, NULL);
-}
-
-static void
 download_changed_cb (MwDownload     *download,
                      GParamSpec     *pspec,
                      MwDownloadList *self)
 {
   update_hold (self, download, TRUE);
   if (mw_download_get_state (download) == MW_DOWNLOAD_QUEUED)
-    schedule_pump (self);
-  schedule_save (self);
+    _mw_download_list_schedule_pump (self);
+  _mw_download_list_schedule_save (self);
   if (g_str_equal (pspec->name, "state"))
     g_signal_emit (self, signals[QUEUE_CHANGED], 0);
 }
@@ -339,7 +126,7 @@ awaiting_changed_cb (MwDownload     *download,
                      MwDownloadList *self)
 {
   if (self->held_back && !download->awaiting_response)
-    schedule_pump (self);
+    _mw_download_list_schedule_pump (self);
 }
 
 static void
@@ -351,9 +138,9 @@ download_event_cb (MwDownload     *download,
   g_signal_emit (self, signals[DOWNLOAD_EVENT], 0, download, time, text);
 }
 
-static void
-watch_download (MwDownloadList *self,
-                MwDownload     *download)
+void
+_mw_download_list_watch (MwDownloadList *self,
+                         MwDownload     *download)
 {
   update_hold (self, download, TRUE);
   g_signal_connect_object (download, "event", G_CALLBACK (download_event_cb), self, 0);
@@ -383,12 +170,12 @@ mw_download_list_insert (MwDownloadList *self,
 
   position = MIN (position, self->items->len);
   g_ptr_array_insert (self->items, (gint) position, g_object_ref (download));
-  watch_download (self, download);
+  _mw_download_list_watch (self, download);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[MW_DOWNLOAD_LIST_PROP_N_ITEMS]);
   g_signal_emit (self, signals[QUEUE_CHANGED], 0);
-  schedule_pump (self);
-  schedule_save (self);
+  _mw_download_list_schedule_pump (self);
+  _mw_download_list_schedule_save (self);
 }
 
 /* Returns: (transfer none): the new download, queued; or NULL with a message a person can
@@ -463,9 +250,9 @@ mw_download_list_take (MwDownloadList *self,
   update_hold (self, download, FALSE);
   download = g_ptr_array_steal_index (self->items, index);
   g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 0);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[MW_DOWNLOAD_LIST_PROP_N_ITEMS]);
   g_signal_emit (self, signals[QUEUE_CHANGED], 0);
-  schedule_save (self);
+  _mw_download_list_schedule_save (self);
   if (position != NULL)
     *position = index;
   return download;
@@ -500,27 +287,6 @@ mw_download_list_get_n_active (MwDownloadList *self)
   return self->n_active;
 }
 
-/* Returns: how many queued downloads will start before DOWNLOAD does */
-guint
-mw_download_list_get_queue_position (MwDownloadList *self,
-                                     MwDownload     *download)
-{
-  guint ahead = 0;
-
-  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), 0);
-
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      MwDownload *other = g_ptr_array_index (self->items, i);
-
-      if (other == download)
-        break;
-      if (mw_download_get_state (other) == MW_DOWNLOAD_QUEUED && !mw_download_is_active (other))
-        ahead++;
-    }
-  return ahead;
-}
-
 guint
 mw_download_list_get_max_concurrent (MwDownloadList *self)
 {
@@ -538,8 +304,8 @@ mw_download_list_set_max_concurrent (MwDownloadList *self,
   if (self->max_concurrent == max_concurrent)
     return;
   self->max_concurrent = max_concurrent;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_CONCURRENT]);
-  schedule_pump (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[MW_DOWNLOAD_LIST_PROP_MAX_CONCURRENT]);
+  _mw_download_list_schedule_pump (self);
 }
 
 gboolean
@@ -568,7 +334,7 @@ mw_download_list_set_blocking_mode (MwDownloadList *self,
   if (self->pump_source != 0)
     {
       g_clear_handle_id (&self->pump_source, g_source_remove);
-      schedule_pump (self);
+      _mw_download_list_schedule_pump (self);
     }
 
   for (guint i = 0; i < self->items->len; i++)
@@ -583,26 +349,7 @@ mw_download_list_set_blocking_mode (MwDownloadList *self,
         _mw_download_requeue (download);
     }
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKING_MODE]);
-}
-
-/**
- * mw_download_list_shutdown:
- *
- * For a process about to exit: the list starts no transfer any more, not even one that
- * is queued or whose wait is over, and stops those that run. Stopped ones are queued
- * again, so the state file has them resume at the next start.
- */
-void
-mw_download_list_shutdown (MwDownloadList *self)
-{
-  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
-
-  self->shut_down = TRUE;
-  g_clear_handle_id (&self->pump_source, g_source_remove);
-  g_hash_table_remove_all (self->want_slot);
-  for (guint i = 0; i < self->items->len; i++)
-    _mw_download_requeue (g_ptr_array_index (self->items, i));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[MW_DOWNLOAD_LIST_PROP_BLOCKING_MODE]);
 }
 
 /* Returns: (nullable) (transfer none): the folder, or NULL for the XDG download folder */
@@ -620,7 +367,7 @@ mw_download_list_set_download_folder (MwDownloadList *self,
   g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
 
   if (g_set_object (&self->folder, folder))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOWNLOAD_FOLDER]);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[MW_DOWNLOAD_LIST_PROP_DOWNLOAD_FOLDER]);
 }
 
 void
@@ -644,208 +391,6 @@ mw_download_list_set_retry_policy (MwDownloadList *self,
   self->max_attempts = MAX (1, max_attempts);
   self->retry_base_ms = base_delay_ms;
   self->retry_max_ms = MAX (base_delay_ms, max_delay_ms);
-}
-
-const char *
-mw_download_list_get_load_error (MwDownloadList *self)
-{
-  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), NULL);
-  return self->load_error;
-}
-
-gboolean
-mw_download_list_get_loaded (MwDownloadList *self)
-{
-  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), FALSE);
-  return self->loaded;
-}
-
-/* --- The state file --------------------------------------------------------------- */
-
-static gpointer
-parse_state (const char  *data,
-             gsize        length,
-             guint       *n_skipped,
-             GError     **error)
-{
-  return mw_download_store_parse (data, length, n_skipped, error);
-}
-
-static gpointer
-snapshot_state (gpointer owner)
-{
-  MwDownloadList *self = owner;
-  GPtrArray *records = g_ptr_array_new_full (self->items->len, (GDestroyNotify) mw_download_record_free);
-
-  for (guint i = 0; i < self->items->len; i++)
-    g_ptr_array_add (records, mw_download_record_new_from_download (g_ptr_array_index (self->items, i)));
-  return records;
-}
-
-static char *
-serialize_state (gpointer  snapshot,
-                 gsize    *length)
-{
-  return mw_download_store_serialize (snapshot, length);
-}
-
-static void
-set_load_error (MwDownloadList *self,
-                char           *message)
-{
-  g_free (self->load_error);
-  self->load_error = message;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOAD_ERROR]);
-}
-
-/* Earlier downloads come first; anything added while loading stays after them. One
- * items-changed for each batch, not one per download. */
-static void
-restore_downloads (gpointer user_data,
-                   guint    first,
-                   guint    n)
-{
-  GTask *task = user_data;
-  MwDownloadList *self = g_task_get_source_object (task);
-  GPtrArray *records = g_task_get_task_data (task);
-  guint position = MIN (self->n_restored, self->items->len);
-
-  for (guint i = 0; i < n; i++)
-    {
-      MwDownload *download = mw_download_record_to_download (g_ptr_array_index (records, first + i));
-
-      g_ptr_array_insert (self->items, (gint) (position + i), download);
-      watch_download (self, download);
-    }
-  self->n_restored = position + n;
-  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, n);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-}
-
-static gboolean
-restored_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  MwDownloadList *self = g_task_get_source_object (task);
-
-  self->loaded = TRUE;
-  mw_state_saver_set_enabled (self->saver, TRUE);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
-  schedule_pump (self);
-  if (self->load_error != NULL || self->items->len > 0)
-    schedule_save (self);
-
-  g_task_return_boolean (task, TRUE);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-load_cb (GObject      *source_object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  MwDownloadList *self = g_task_get_source_object (task);
-  g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *problem = NULL;
-  guint n_skipped = 0;
-  guint n;
-
-  records = mw_state_file_load_finish (result, &n_skipped, &problem, &error);
-  if (error != NULL)
-    {
-      /* Unreadable and immovable: nothing will be saved over it. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        set_load_error (self, g_strdup_printf (_("Could not read the list of downloads. %s "
-                                                 "It was left as it is, and changes will not be saved."),
-                                               error->message));
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (problem != NULL)
-    set_load_error (self, g_steal_pointer (&problem));
-  else if (n_skipped > 0)
-    set_load_error (self, g_strdup_printf (ngettext ("One entry of the list of downloads could not be read and was left out.",
-                                                     "%u entries of the list of downloads could not be read and were left out.",
-                                                     n_skipped),
-                                           n_skipped));
-
-  /* A thousand downloads are a thousand rows for a window to build: they go in a batch
-   * at a time, and the list counts as loaded when the last one is in. */
-  if (records == NULL)
-    records = g_ptr_array_new ();
-  n = records->len;
-  g_task_set_task_data (task, g_steal_pointer (&records), (GDestroyNotify) g_ptr_array_unref);
-  mw_state_apply_in_batches (n, 8, restore_downloads, restored_cb, g_steal_pointer (&task), g_object_unref);
-}
-
-/* Reads the state file in a worker thread and adds what it holds. Until this has
- * finished the list never saves, so a slow disk cannot lose the old list. */
-void
-mw_download_list_load_async (MwDownloadList      *self,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mw_download_list_load_async);
-
-  if (self->state_file == NULL || self->loaded)
-    {
-      self->loaded = TRUE;
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  mw_state_file_load_async (self->state_file, parse_state, (GDestroyNotify) g_ptr_array_unref,
-                            cancellable, load_cb, g_object_ref (task));
-}
-
-gboolean
-mw_download_list_load_finish (MwDownloadList  *self,
-                              GAsyncResult    *result,
-                              GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-schedule_save (MwDownloadList *self)
-{
-  if (self->saver != NULL)
-    mw_state_saver_schedule (self->saver);
-}
-
-/* Saves now (after any save under way) and reports when the file is on disk. */
-void
-mw_download_list_save_async (MwDownloadList      *self,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mw_download_list_save_async);
-  mw_state_saver_save_for (self->saver, task);
-}
-
-gboolean
-mw_download_list_save_finish (MwDownloadList  *self,
-                              GAsyncResult    *result,
-                              GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* --- GObject ------------------------------------------------------------------------ */
@@ -904,28 +449,28 @@ mw_download_list_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_MAX_CONCURRENT:
+    case MW_DOWNLOAD_LIST_PROP_MAX_CONCURRENT:
       g_value_set_uint (value, self->max_concurrent);
       break;
-    case PROP_BLOCKING_MODE:
+    case MW_DOWNLOAD_LIST_PROP_BLOCKING_MODE:
       g_value_set_boolean (value, self->blocking_mode);
       break;
-    case PROP_DOWNLOAD_FOLDER:
+    case MW_DOWNLOAD_LIST_PROP_DOWNLOAD_FOLDER:
       g_value_set_object (value, self->folder);
       break;
-    case PROP_N_ACTIVE:
+    case MW_DOWNLOAD_LIST_PROP_N_ACTIVE:
       g_value_set_uint (value, self->n_active);
       break;
-    case PROP_LOAD_ERROR:
+    case MW_DOWNLOAD_LIST_PROP_LOAD_ERROR:
       g_value_set_string (value, self->load_error);
       break;
-    case PROP_LOADED:
+    case MW_DOWNLOAD_LIST_PROP_LOADED:
       g_value_set_boolean (value, self->loaded);
       break;
-    case PROP_STATE_FILE:
+    case MW_DOWNLOAD_LIST_PROP_STATE_FILE:
       g_value_set_object (value, self->state_file);
       break;
-    case PROP_N_ITEMS:
+    case MW_DOWNLOAD_LIST_PROP_N_ITEMS:
       g_value_set_uint (value, self->items->len);
       break;
     default:
@@ -943,16 +488,16 @@ mw_download_list_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_MAX_CONCURRENT:
+    case MW_DOWNLOAD_LIST_PROP_MAX_CONCURRENT:
       mw_download_list_set_max_concurrent (self, g_value_get_uint (value));
       break;
-    case PROP_BLOCKING_MODE:
+    case MW_DOWNLOAD_LIST_PROP_BLOCKING_MODE:
       mw_download_list_set_blocking_mode (self, g_value_get_boolean (value));
       break;
-    case PROP_DOWNLOAD_FOLDER:
+    case MW_DOWNLOAD_LIST_PROP_DOWNLOAD_FOLDER:
       mw_download_list_set_download_folder (self, g_value_get_object (value));
       break;
-    case PROP_STATE_FILE:
+    case MW_DOWNLOAD_LIST_PROP_STATE_FILE:
       self->state_file = g_value_dup_object (value);
       break;
     default:
@@ -972,20 +517,24 @@ mw_download_list_class_init (MwDownloadListClass *klass)
   object_class->get_property = mw_download_list_get_property;
   object_class->set_property = mw_download_list_set_property;
 
-  properties[PROP_MAX_CONCURRENT] =
+  properties[MW_DOWNLOAD_LIST_PROP_MAX_CONCURRENT] =
     g_param_spec_uint ("max-concurrent", NULL, NULL, 1, G_MAXUINT, DEFAULT_MAX_CONCURRENT, rw);
-  properties[PROP_BLOCKING_MODE] = g_param_spec_boolean ("blocking-mode", NULL, NULL, FALSE, rw);
-  properties[PROP_DOWNLOAD_FOLDER] =
+  properties[MW_DOWNLOAD_LIST_PROP_BLOCKING_MODE] =
+    g_param_spec_boolean ("blocking-mode", NULL, NULL, FALSE, rw);
+  properties[MW_DOWNLOAD_LIST_PROP_DOWNLOAD_FOLDER] =
     g_param_spec_object ("download-folder", NULL, NULL, G_TYPE_FILE, rw);
-  properties[PROP_N_ACTIVE] = g_param_spec_uint ("n-active", NULL, NULL, 0, G_MAXUINT, 0, ro);
-  properties[PROP_LOAD_ERROR] = g_param_spec_string ("load-error", NULL, NULL, NULL, ro);
-  properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, ro);
-  properties[PROP_STATE_FILE] =
+  properties[MW_DOWNLOAD_LIST_PROP_N_ACTIVE] =
+    g_param_spec_uint ("n-active", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[MW_DOWNLOAD_LIST_PROP_LOAD_ERROR] =
+    g_param_spec_string ("load-error", NULL, NULL, NULL, ro);
+  properties[MW_DOWNLOAD_LIST_PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, ro);
+  properties[MW_DOWNLOAD_LIST_PROP_STATE_FILE] =
     g_param_spec_object ("state-file", NULL, NULL, G_TYPE_FILE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[MW_DOWNLOAD_LIST_PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0, ro);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_install_properties (object_class, MW_DOWNLOAD_LIST_N_PROPS, properties);
 
   /**
    * MwDownloadList::download-finished:
@@ -1045,8 +594,7 @@ mw_download_list_new (GFile *state_file)
 {
   MwDownloadList *self = g_object_new (MW_TYPE_DOWNLOAD_LIST, "state-file", state_file, NULL);
 
-  if (state_file != NULL)
-    self->saver = mw_state_saver_new (state_file, self, snapshot_state, serialize_state,
-                                      (GDestroyNotify) g_ptr_array_unref);
+  _mw_download_list_state_init (self);
   return self;
 }
+

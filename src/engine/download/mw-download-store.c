@@ -29,7 +29,13 @@
 #include "mw-error.h"
 #include "mw-json.h"
 
-#define FORMAT_NAME "meanwhile-downloads"
+/* Indented, for the people who read it: a download takes a dozen lines. */
+static const MwJsonStateFormat store_format = {
+  .name = "meanwhile-downloads",
+  .version = MW_DOWNLOAD_STORE_VERSION,
+  .list = "downloads",
+  .indent = TRUE,
+};
 
 MwDownloadRecord *
 mw_download_record_new_from_download (MwDownload *download)
@@ -116,17 +122,8 @@ mw_download_store_serialize (GPtrArray *records,
                              gsize     *length)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, FORMAT_NAME);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, MW_DOWNLOAD_STORE_VERSION);
-  json_builder_set_member_name (builder, "downloads");
-  json_builder_begin_array (builder);
-
+  mw_json_begin_state (builder, &store_format);
   for (guint i = 0; i < records->len; i++)
     {
       MwDownloadRecord *record = g_ptr_array_index (records, i);
@@ -136,26 +133,16 @@ mw_download_store_serialize (GPtrArray *records,
       mw_json_add_string (builder, "final-url", record->final_url);
       mw_json_add_string (builder, "file", record->path);
       mw_json_add_string (builder, "state", mw_download_state_to_string (record->state));
-      json_builder_set_member_name (builder, "received");
-      json_builder_add_int_value (builder, (gint64) MIN (record->received, (guint64) G_MAXINT64));
-      json_builder_set_member_name (builder, "total");
-      json_builder_add_int_value (builder, record->total);
+      mw_json_add_int (builder, "received", (gint64) MIN (record->received, (guint64) G_MAXINT64));
+      mw_json_add_int (builder, "total", record->total);
       mw_json_add_string (builder, "etag", record->etag);
       mw_json_add_string (builder, "last-modified", record->last_modified);
       mw_json_add_string (builder, "sha256", record->sha256);
       mw_json_add_string (builder, "error", record->error);
-      json_builder_set_member_name (builder, "added");
-      json_builder_add_int_value (builder, record->added);
+      mw_json_add_int (builder, "added", record->added);
       json_builder_end_object (builder);
     }
-
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  return json_generator_to_data (generator, length);
+  return mw_json_end_state (builder, &store_format, length);
 }
 
 static char *
@@ -167,8 +154,9 @@ dup_valid_string (JsonObject *object,
   return value != NULL && *value != '\0' ? g_strdup (value) : NULL;
 }
 
-static MwDownloadRecord *
-parse_record (JsonNode *node)
+static gpointer
+parse_record (JsonNode *node,
+              gpointer  user_data)
 {
   g_autoptr(MwDownloadRecord) record = NULL;
   JsonObject *object;
@@ -220,84 +208,44 @@ mw_download_store_parse (const char  *data,
                          GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(GError) local_error = NULL;
-  JsonObject *root;
-  JsonNode *downloads;
-  const char *format;
-  gint64 version;
+  g_autoptr(GError) detail = NULL;
+  JsonArray *downloads = NULL;
+  gint64 version = 0;
 
   if (n_skipped != NULL)
     *n_skipped = 0;
 
-  if (length == 0)
+  switch (mw_json_open_state (parser, data, length, &store_format, &downloads, &version, &detail))
     {
+    case MW_JSON_STATE_READ:
+      return mw_json_read_entries (downloads, parse_record, NULL,
+                                   (GDestroyNotify) mw_download_record_free, n_skipped);
+    case MW_JSON_STATE_EMPTY:
       g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
                            _("The list of downloads is empty; it was probably cut short."));
-      return NULL;
-    }
-
-  if (!mw_json_load (parser, data, length, &local_error))
-    {
+      break;
+    case MW_JSON_STATE_DAMAGED:
       g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
-                   _("The list of downloads is damaged (%s)."), local_error->message);
-      return NULL;
-    }
-
-  /* Blank input parses, to no root at all. */
-  if (json_parser_get_root (parser) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
+                   _("The list of downloads is damaged (%s)."), detail->message);
+      break;
+    case MW_JSON_STATE_FOREIGN:
       g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
                            _("The list of downloads is not in Meanwhile’s format."));
-      return NULL;
-    }
-  root = json_node_get_object (json_parser_get_root (parser));
-
-  format = mw_json_get_string (root, "format");
-  if (format != NULL && !g_str_equal (format, FORMAT_NAME))
-    {
-      g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
-                           _("The list of downloads is not in Meanwhile’s format."));
-      return NULL;
-    }
-
-  version = mw_json_get_int (root, "version", -1);
-  if (version < 1)
-    {
+      break;
+    case MW_JSON_STATE_NO_VERSION:
       g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
                            _("The list of downloads has no version number."));
-      return NULL;
-    }
-  if (version > MW_DOWNLOAD_STORE_VERSION)
-    {
+      break;
+    case MW_JSON_STATE_TOO_NEW:
       g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_TOO_NEW,
                    _("The list of downloads was written by a newer version of Meanwhile (format %d)."),
                    (int) MIN (version, G_MAXINT));
-      return NULL;
-    }
-
-  downloads = json_object_get_member (root, "downloads");
-  records = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_download_record_free);
-  if (downloads == NULL || JSON_NODE_HOLDS_NULL (downloads))
-    return g_steal_pointer (&records);
-  if (!JSON_NODE_HOLDS_ARRAY (downloads))
-    {
+      break;
+    case MW_JSON_STATE_NO_LIST:
+    default:
       g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
                            _("The list of downloads is damaged (no list of entries)."));
-      return NULL;
+      break;
     }
-
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (downloads)); i++)
-    {
-      JsonNode *node = json_array_get_element (json_node_get_array (downloads), i);
-      MwDownloadRecord *record = parse_record (node);
-
-      if (record != NULL)
-        g_ptr_array_add (records, record);
-      else if (n_skipped != NULL)
-        (*n_skipped)++;
-    }
-
-  return g_steal_pointer (&records);
+  return NULL;
 }

@@ -17,6 +17,8 @@
  *
  * Read tolerantly, like downloads.json: unknown members are ignored, mistyped ones take
  * their defaults, and feeds without an http(s) URL or items without an id are left out.
+ * A file whose "feeds" is no list is not read at all, so that it is set aside rather
+ * than saved over.
  */
 #define G_LOG_DOMAIN "mw-feed-store"
 
@@ -30,7 +32,14 @@
 #include "mw-json.h"
 #include "mw-url.h"
 
-#define FORMAT_NAME "meanwhile-feeds"
+/* Not indented: it holds every article of every feed, and indentation would add to
+ * each of their lines. */
+static const MwJsonStateFormat store_format = {
+  .name = "meanwhile-feeds",
+  .version = MW_FEED_STORE_VERSION,
+  .list = "feeds",
+  .indent = FALSE,
+};
 
 static void
 item_record_free (MwItemRecord *record)
@@ -149,14 +158,8 @@ mw_feed_store_serialize (GPtrArray *records,
                          gsize     *length)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
 
-  json_builder_begin_object (builder);
-  mw_json_add_string (builder, "format", FORMAT_NAME);
-  mw_json_add_int (builder, "version", MW_FEED_STORE_VERSION);
-  json_builder_set_member_name (builder, "feeds");
-  json_builder_begin_array (builder);
+  mw_json_begin_state (builder, &store_format);
   for (guint i = 0; i < records->len; i++)
     {
       MwFeedRecord *record = g_ptr_array_index (records, i);
@@ -178,16 +181,12 @@ mw_feed_store_serialize (GPtrArray *records,
       json_builder_end_array (builder);
       json_builder_end_object (builder);
     }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, length);
+  return mw_json_end_state (builder, &store_format, length);
 }
 
-static MwItemRecord *
-parse_item (JsonNode *node)
+static gpointer
+parse_item (JsonNode *node,
+            gpointer  user_data)
 {
   JsonObject *object;
   JsonNode *enclosures;
@@ -243,12 +242,12 @@ parse_item (JsonNode *node)
   return r;
 }
 
-static MwFeedRecord *
+/* USER_DATA counts the articles left out. */
+static gpointer
 parse_feed (JsonNode *node,
-            guint    *n_skipped)
+            gpointer  user_data)
 {
   JsonObject *object;
-  JsonNode *items;
   MwFeedRecord *record;
   const char *url;
 
@@ -269,23 +268,9 @@ parse_feed (JsonNode *node,
   record->last_modified = g_strdup (mw_json_get_string (object, "last-modified"));
   record->error = g_strdup (mw_json_get_string (object, "error"));
   record->gone = mw_json_get_bool (object, "gone");
-  record->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_record_free);
 
-  items = json_object_get_member (object, "items");
-  if (items != NULL && JSON_NODE_HOLDS_ARRAY (items))
-    {
-      JsonArray *array = json_node_get_array (items);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          MwItemRecord *r = parse_item (json_array_get_element (array, i));
-
-          if (r != NULL)
-            g_ptr_array_add (record->items, r);
-          else
-            (*n_skipped)++;
-        }
-    }
+  record->items = mw_json_read_entries (mw_json_get_array (object, "items"), parse_item, NULL,
+                                        (GDestroyNotify) item_record_free, user_data);
   return record;
 }
 
@@ -296,69 +281,38 @@ mw_feed_store_parse (const char  *data,
                      GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *root_node;
-  JsonObject *root;
-  JsonNode *feeds;
-  const char *format;
-  gint64 version;
-  guint skipped = 0;
+  g_autoptr(GError) detail = NULL;
+  JsonArray *feeds = NULL;
+  gint64 version = 0;
 
-  if (length == 0)
+  if (n_skipped != NULL)
+    *n_skipped = 0;
+
+  switch (mw_json_open_state (parser, data, length, &store_format, &feeds, &version, &detail))
     {
+    case MW_JSON_STATE_READ:
+      return mw_json_read_entries (feeds, parse_feed, n_skipped,
+                                   (GDestroyNotify) mw_feed_record_free, n_skipped);
+    case MW_JSON_STATE_EMPTY:
       g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
                            _("The list of feeds is empty; it was probably cut short."));
-      return NULL;
-    }
-  if (!mw_json_load (parser, data, length, &local_error))
-    {
+      break;
+    case MW_JSON_STATE_DAMAGED:
       g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
-                   _("The list of feeds is damaged (%s)."), local_error->message);
-      return NULL;
-    }
-  root_node = json_parser_get_root (parser);
-  if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
-    {
+                   _("The list of feeds is damaged (%s)."), detail->message);
+      break;
+    case MW_JSON_STATE_FOREIGN:
+    case MW_JSON_STATE_NO_VERSION:
+    case MW_JSON_STATE_NO_LIST:
+    default:
       g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
                            _("The list of feeds is not in Meanwhile’s format."));
-      return NULL;
-    }
-  root = json_node_get_object (root_node);
-  format = mw_json_get_string (root, "format");
-  version = mw_json_get_int (root, "version", -1);
-  if ((format != NULL && !g_str_equal (format, FORMAT_NAME)) || version < 1)
-    {
-      g_set_error_literal (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_CORRUPT,
-                           _("The list of feeds is not in Meanwhile’s format."));
-      return NULL;
-    }
-  if (version > MW_FEED_STORE_VERSION)
-    {
+      break;
+    case MW_JSON_STATE_TOO_NEW:
       g_set_error (error, MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_STATE_TOO_NEW,
                    _("The list of feeds was written by a newer version of Meanwhile (format %d)."),
                    (int) MIN (version, G_MAXINT));
-      return NULL;
+      break;
     }
-
-  records = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_feed_record_free);
-  feeds = json_object_get_member (root, "feeds");
-  if (feeds != NULL && JSON_NODE_HOLDS_ARRAY (feeds))
-    {
-      JsonArray *array = json_node_get_array (feeds);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          MwFeedRecord *record = parse_feed (json_array_get_element (array, i), &skipped);
-
-          if (record != NULL)
-            g_ptr_array_add (records, record);
-          else
-            skipped++;
-        }
-    }
-
-  if (n_skipped != NULL)
-    *n_skipped = skipped;
-  return g_steal_pointer (&records);
+  return NULL;
 }
