@@ -24,7 +24,16 @@ struct _MwFeedList
   guint         n_restored;    /* how many saved feeds are back in the list */
   char         *load_error;
   gboolean      blocking_mode;
+  /* Refreshing all feeds on a schedule, by the wall clock so that a suspend is caught up
+   * on; waiting while the network monitor says there is no network. */
   guint         refresh_source;
+  gint64        refresh_interval_us;  /* 0: no refreshing on a schedule */
+  gint64        first_refresh_delay_us;
+  gint64        last_refresh;         /* real time of the last scheduled refresh, or 0 */
+  gint64        next_refresh;         /* real time it is due */
+  gboolean      refresh_waits_for_network;
+  GNetworkMonitor *network;
+  gulong        network_handler;
   GHashTable   *host_active;    /* host → number of requests under way */
   GQueue       *host_waiting;   /* GTask of fetches waiting for their host */
   GQueue       *turn_waiting;   /* GTask of blocking fetches waiting for their turn */

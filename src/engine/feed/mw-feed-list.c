@@ -19,6 +19,15 @@
 
 /* When a busy server does not say how long to stay away. */
 #define DEFAULT_BACKOFF_US (G_USEC_PER_SEC * 60 * 30)
+/* However long a server asks to be left alone, a day later its feed is asked again. */
+#define MAX_BACKOFF_US (G_GINT64_CONSTANT (24) * 60 * 60 * G_USEC_PER_SEC)
+/* A schedule's first refresh comes this long after it is set (at launch): soon, but not
+ * in the middle of the start-up. */
+#define FIRST_REFRESH_DELAY_S 10
+/* The longest the schedule sleeps between two looks at the clock. The main loop's timers
+ * run on the monotonic clock, which stands still while the computer is suspended: this
+ * is how soon after waking up a refresh that fell due during the sleep is made. */
+#define DUE_CHECK_INTERVAL_S 60
 
 static void mw_feed_list_model_init (GListModelInterface *iface);
 
@@ -335,7 +344,8 @@ refresh_fetched_cb (GObject      *source_object,
     case SOUP_STATUS_SERVICE_UNAVAILABLE:
       /* Stay away as long as asked, or a while. */
       mw_feed_set_retry_after (refresh->feed, g_get_monotonic_time () +
-                               (fetch->retry_after_ms >= 0 ? fetch->retry_after_ms * 1000 : DEFAULT_BACKOFF_US));
+                               (fetch->retry_after_ms >= 0 ? MIN (fetch->retry_after_ms * 1000, MAX_BACKOFF_US)
+                                                           : DEFAULT_BACKOFF_US));
       refresh_return (task, _mw_feed_list_status_error (fetch));
       return;
 
@@ -406,25 +416,118 @@ mw_feed_list_refresh_finish (MwFeedList    *self,
 }
 
 static gboolean
-refresh_all_cb (gpointer user_data)
+network_available (MwFeedList *self)
+{
+  return self->network == NULL || g_network_monitor_get_network_available (self->network);
+}
+
+static void schedule_refresh (MwFeedList *self);
+
+/* Refreshes every feed if the schedule says so. Without a network nothing is asked: no
+ * feed is marked as failed for the computer being offline, and the refresh is made when
+ * the network is back. */
+static void
+refresh_if_due (MwFeedList *self)
+{
+  gint64 now = g_get_real_time ();
+
+  if (self->refresh_interval_us == 0 || !self->loaded || now < self->next_refresh)
+    return;
+  if (!network_available (self))
+    {
+      self->refresh_waits_for_network = TRUE;
+      return;
+    }
+
+  self->refresh_waits_for_network = FALSE;
+  self->last_refresh = now;
+  self->next_refresh = now + self->refresh_interval_us;
+  for (guint i = 0; i < self->feeds->len; i++)
+    mw_feed_list_refresh_async (self, g_ptr_array_index (self->feeds, i), NULL, NULL, NULL);
+}
+
+static gboolean
+refresh_due_cb (gpointer user_data)
 {
   MwFeedList *self = user_data;
 
-  for (guint i = 0; i < self->feeds->len; i++)
-    mw_feed_list_refresh_async (self, g_ptr_array_index (self->feeds, i), NULL, NULL, NULL);
-  return G_SOURCE_CONTINUE;
+  self->refresh_source = 0;
+  refresh_if_due (self);
+  schedule_refresh (self);
+  return G_SOURCE_REMOVE;
 }
 
-/* Every MINUTES (0: never), all feeds are refreshed. */
+/* One timer, for the due time or a minute, whichever comes first; none without a
+ * schedule. */
+static void
+schedule_refresh (MwFeedList *self)
+{
+  gint64 wait_s;
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  if (self->refresh_interval_us == 0)
+    return;
+  wait_s = (self->next_refresh - g_get_real_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+  self->refresh_source = g_timeout_add_seconds ((guint) CLAMP (wait_s, 1, DUE_CHECK_INTERVAL_S),
+                                                refresh_due_cb, self);
+  g_source_set_name_by_id (self->refresh_source, "[meanwhile] feed refresh schedule");
+}
+
+/* Back from a suspend, or onto a network: what fell due meanwhile is done now. */
+static void
+network_changed_cb (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    MwFeedList      *self)
+{
+  if (available)
+    refresh_if_due (self);
+}
+
+/**
+ * mw_feed_list_set_refresh_schedule:
+ * @first_delay_seconds: how soon the first refresh comes, if none came yet
+ * @interval_seconds: how long between two refreshes; 0 for none
+ *
+ * All feeds are refreshed on this schedule, counted on the wall clock.
+ */
+void
+mw_feed_list_set_refresh_schedule (MwFeedList *self,
+                                   guint       first_delay_seconds,
+                                   guint       interval_seconds)
+{
+  g_return_if_fail (MW_IS_FEED_LIST (self));
+
+  self->refresh_interval_us = (gint64) interval_seconds * G_USEC_PER_SEC;
+  self->first_refresh_delay_us = (gint64) first_delay_seconds * G_USEC_PER_SEC;
+  if (self->last_refresh == 0)
+    self->next_refresh = g_get_real_time () + self->first_refresh_delay_us;
+  else
+    self->next_refresh = self->last_refresh + self->refresh_interval_us;
+  schedule_refresh (self);
+}
+
+/* Every MINUTES (0: never), all feeds are refreshed; the first time shortly after this
+ * is first called, at launch. */
 void
 mw_feed_list_set_refresh_interval (MwFeedList *self,
                                    guint       minutes)
 {
-  g_return_if_fail (MW_IS_FEED_LIST (self));
+  mw_feed_list_set_refresh_schedule (self, FIRST_REFRESH_DELAY_S, minutes * 60);
+}
 
-  g_clear_handle_id (&self->refresh_source, g_source_remove);
-  if (minutes > 0)
-    self->refresh_source = g_timeout_add_seconds (minutes * 60, refresh_all_cb, self);
+/* The monitor that says whether there is a network; by default the system's. */
+void
+mw_feed_list_set_network_monitor (MwFeedList      *self,
+                                  GNetworkMonitor *monitor)
+{
+  g_return_if_fail (MW_IS_FEED_LIST (self));
+  g_return_if_fail (monitor == NULL || G_IS_NETWORK_MONITOR (monitor));
+
+  if (self->network != NULL)
+    g_clear_signal_handler (&self->network_handler, self->network);
+  g_set_object (&self->network, monitor);
+  if (monitor != NULL)
+    self->network_handler = g_signal_connect (monitor, "network-changed", G_CALLBACK (network_changed_cb), self);
 }
 
 gboolean
@@ -457,6 +560,7 @@ mw_feed_list_dispose (GObject *object)
   MwFeedList *self = MW_FEED_LIST (object);
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  mw_feed_list_set_network_monitor (self, NULL);
   if (self->saver != NULL)
     mw_state_saver_set_enabled (self->saver, FALSE);
   g_clear_object (&self->saver);
@@ -574,6 +678,7 @@ mw_feed_list_init (MwFeedList *self)
   self->turn_waiting = g_queue_new ();
   self->subscribing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->session = _mw_feed_list_new_session ();
+  mw_feed_list_set_network_monitor (self, g_network_monitor_get_default ());
 }
 
 /**

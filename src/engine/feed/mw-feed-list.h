@@ -62,6 +62,11 @@ gboolean    mw_feed_list_export_opml_finish   (MwFeedList          *self,
 gboolean    mw_feed_list_get_blocking_mode    (MwFeedList          *self);
 void        mw_feed_list_set_blocking_mode    (MwFeedList          *self,
                                                gboolean             blocking_mode);
+void        mw_feed_list_set_refresh_schedule (MwFeedList          *self,
+                                               guint                first_delay_seconds,
+                                               guint                interval_seconds);
+void        mw_feed_list_set_network_monitor  (MwFeedList          *self,
+                                               GNetworkMonitor     *monitor);
 void        mw_feed_list_set_refresh_interval (MwFeedList          *self,
                                                guint                minutes);
 gboolean    mw_feed_list_get_loaded           (MwFeedList          *self);
