@@ -1,0 +1,215 @@
+/* mw-feed-extensions.c: what RSS items and Atom entries share: dates and borrowed elements
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Dublin Core, DCMI terms, content:encoded, Media RSS and iTunes elements appear in both
+ * RSS and Atom items, and so do dates from several of them: which element dates an item
+ * and which one wins is decided here, once for both formats.
+ */
+#define G_LOG_DOMAIN "mw-feed-extensions"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "mw-feed-parser-private.h"
+
+static gint64
+collect_date (xmlNode *node)
+{
+  g_autofree char *text = _mw_feed_collect_text (node, DATE_COLLECT_BYTES);
+
+  return mw_feed_parse_date (text);
+}
+
+void
+_mw_feed_take_html_base (MwParseState  *st,
+                         MwItemBuilder *b,
+                         xmlNode       *node)
+{
+  if (b->html_base == NULL)
+    b->html_base = _mw_feed_explicit_base (st, node);
+}
+
+static void
+read_media_element (MwParseState  *st,
+                    MwItemBuilder *b,
+                    xmlNode       *node,
+                    const char    *name)
+{
+  if (strcmp (name, "content") == 0)
+    {
+      const char *url = _mw_feed_get_attribute (node, "url", MW_NS_NONE);
+
+      if (url != NULL)
+        _mw_feed_add_enclosure (b, _mw_feed_resolve_at_node (st, node, url),
+                                _mw_feed_get_attribute (node, "type", MW_NS_NONE),
+                                _mw_feed_get_attribute (node, "fileSize", MW_NS_NONE));
+      /* media:content may hold the title and description of its own file. */
+      for (xmlNode *child = node->children; child != NULL; child = child->next)
+        {
+          MwFeedNamespace ns;
+          const char *child_name;
+
+          if (child->type != XML_ELEMENT_NODE)
+            continue;
+          child_name = _mw_feed_element_name (child, &ns);
+          if (ns == MW_NS_MEDIA && strcmp (child_name, "content") != 0 &&
+              strcmp (child_name, "group") != 0)
+            read_media_element (st, b, child, child_name);
+        }
+    }
+  else if (strcmp (name, "group") == 0)
+    {
+      for (xmlNode *child = node->children; child != NULL; child = child->next)
+        {
+          MwFeedNamespace ns;
+          const char *child_name;
+
+          if (child->type != XML_ELEMENT_NODE)
+            continue;
+          child_name = _mw_feed_element_name (child, &ns);
+          if (ns == MW_NS_MEDIA && strcmp (child_name, "group") != 0)
+            read_media_element (st, b, child, child_name);
+        }
+    }
+  else if (strcmp (name, "title") == 0)
+    _mw_feed_take_first (&b->title_fallback, _mw_feed_collect_text (node, TITLE_COLLECT_BYTES));
+  else if (strcmp (name, "description") == 0)
+    _mw_feed_take_first (&b->summary_fallback, _mw_feed_collect_text (node, HTML_MAX_BYTES));
+  else if (strcmp (name, "credit") == 0)
+    _mw_feed_take_author (b, _mw_feed_collect_text (node, TITLE_COLLECT_BYTES),
+                          MW_AUTHOR_CONTRIBUTOR);
+}
+
+/* Reads NODE when it dates an item (of an Atom feed when ATOM_ENTRY, else of RSS), the
+ * one place that says which elements do and which one wins. Returns whether it was one.
+ * The first valid date of each kind counts, so reading a node twice changes nothing. */
+gboolean
+_mw_feed_read_item_date (MwParseState   *st,
+                         MwItemBuilder  *b,
+                         xmlNode        *node,
+                         MwFeedNamespace ns,
+                         const char     *name,
+                         gboolean        atom_entry)
+{
+  gint64 *field = NULL;
+
+  if (atom_entry && _mw_feed_is_atom_namespace (st, ns))
+    {
+      if (strcmp (name, "published") == 0 || strcmp (name, "issued") == 0)
+        field = &b->published;
+      else if (strcmp (name, "created") == 0)
+        field = &b->published_fallback;
+      else if (strcmp (name, "updated") == 0 || strcmp (name, "modified") == 0)
+        field = &b->updated;
+      else
+        return FALSE;
+    }
+  else if (!atom_entry && _mw_feed_is_rss_element (st, node, ns))
+    {
+      if (strcmp (name, "pubDate") != 0)
+        return FALSE;
+      field = &b->published;
+    }
+  else if (!atom_entry && ns == MW_NS_ATOM)
+    {
+      if (strcmp (name, "updated") == 0)
+        field = &b->updated;
+      else if (strcmp (name, "published") == 0)
+        field = &b->published_fallback;
+      else
+        return FALSE;
+    }
+  else if (ns == MW_NS_DC && strcmp (name, "date") == 0)
+    field = &b->published_fallback;
+  else if (ns == MW_NS_DCTERMS && strcmp (name, "modified") == 0)
+    field = &b->updated;
+  else if (ns == MW_NS_DCTERMS && (strcmp (name, "created") == 0 || strcmp (name, "issued") == 0))
+    field = &b->published_fallback;
+  else
+    return FALSE;
+
+  if (*field == 0)
+    *field = collect_date (node);
+  return TRUE;
+}
+
+/* When only the newest items are kept and enough are, reads an item's dates first: an
+ * item too old to be kept is then not built at all. Returns whether ITEM is one. */
+gboolean
+_mw_feed_skip_old_item (MwParseState  *st,
+                        MwItemBuilder *b,
+                        xmlNode       *item,
+                        gboolean       atom_entry)
+{
+  if (!st->have_oldest)
+    return FALSE;
+  for (xmlNode *child = item->children; child != NULL; child = child->next)
+    {
+      MwFeedNamespace ns;
+      const char *name;
+
+      if (child->type != XML_ELEMENT_NODE)
+        continue;
+      name = _mw_feed_element_name (child, &ns);
+      _mw_feed_read_item_date (st, b, child, ns, name, atom_entry);
+    }
+  return _mw_feed_item_too_old (st, b);
+}
+
+/* Elements other formats lend to RSS and Atom items. */
+gboolean
+_mw_feed_read_extension_element (MwParseState   *st,
+                                 MwItemBuilder  *b,
+                                 xmlNode        *node,
+                                 MwFeedNamespace ns,
+                                 const char     *name)
+{
+  switch (ns)
+    {
+    case MW_NS_CONTENT:
+      if (strcmp (name, "encoded") == 0)
+        {
+          _mw_feed_take_first (&b->content, _mw_feed_collect_html (node));
+          b->content_is_html = TRUE;
+          _mw_feed_take_html_base (st, b, node);
+        }
+      return TRUE;
+
+    case MW_NS_DC:
+      if (strcmp (name, "creator") == 0)
+        _mw_feed_take_author (b, _mw_feed_collect_text (node, TITLE_COLLECT_BYTES), MW_AUTHOR_NAME);
+      else if (strcmp (name, "title") == 0)
+        _mw_feed_take_first (&b->title_fallback, _mw_feed_collect_text (node, TITLE_COLLECT_BYTES));
+      else if (strcmp (name, "description") == 0)
+        _mw_feed_take_first (&b->summary_fallback, _mw_feed_collect_text (node, HTML_MAX_BYTES));
+      return TRUE;
+
+    case MW_NS_DCTERMS:
+      /* Its dates are _mw_feed_read_item_date()'s. */
+      return TRUE;
+
+    case MW_NS_MEDIA:
+      read_media_element (st, b, node, name);
+      return TRUE;
+
+    case MW_NS_ITUNES:
+      if (strcmp (name, "author") == 0)
+        _mw_feed_take_author (b, _mw_feed_collect_text (node, TITLE_COLLECT_BYTES),
+                              MW_AUTHOR_ITUNES);
+      else if (strcmp (name, "summary") == 0 || strcmp (name, "subtitle") == 0)
+        _mw_feed_take_first (&b->summary_fallback, _mw_feed_collect_text (node, HTML_MAX_BYTES));
+      return TRUE;
+
+    case MW_NS_NONE:
+    case MW_NS_RSS:
+    case MW_NS_RDF:
+    case MW_NS_ATOM:
+    case MW_NS_XHTML:
+    case MW_NS_OTHER:
+    default:
+      return FALSE;
+    }
+}
+
