@@ -15,19 +15,84 @@ static char *
 collect_atom_person (MwParseState *st,
                      xmlNode      *node)
 {
-  for (xmlNode *child = node->children; child != NULL; child = child->next)
+  for (xmlNode *child = _mw_feed_first_element (node);
+       child != NULL;
+       child = _mw_feed_next_element (child))
     {
       MwFeedNamespace ns;
-      const char *name;
+      const char *name = _mw_feed_element_name (child, &ns);
 
-      if (child->type != XML_ELEMENT_NODE)
-        continue;
-      name = _mw_feed_element_name (child, &ns);
       if (_mw_feed_is_atom_namespace (st, ns) && strcmp (name, "name") == 0)
         return _mw_feed_collect_text (child, TITLE_COLLECT_BYTES);
     }
 
   return NULL;
+}
+
+/* An entry's link: its page, or a file it comes with. */
+static void
+read_atom_link (MwParseState  *st,
+                MwItemBuilder *b,
+                xmlNode       *node)
+{
+  const char *rel = _mw_feed_get_attribute (node, "rel", MW_NS_NONE);
+  const char *href = _mw_feed_get_attribute (node, "href", MW_NS_NONE);
+
+  if (href == NULL)
+    return;
+  if (rel == NULL || strcmp (rel, "alternate") == 0 ||
+      strcmp (rel, "http://www.iana.org/assignments/relation/alternate") == 0)
+    {
+      const char *type = _mw_feed_get_attribute (node, "type", MW_NS_NONE);
+
+      /* With several alternates, the web page is the one to open. */
+      if (b->link == NULL && (type == NULL || strstr (type, "html") != NULL))
+        b->link = _mw_feed_resolve_at_node (st, node, href);
+      else if (b->link_fallback == NULL)
+        b->link_fallback = _mw_feed_resolve_at_node (st, node, href);
+    }
+  else if (strcmp (rel, "enclosure") == 0)
+    {
+      _mw_feed_add_enclosure_element (st, b, node, href, "length");
+    }
+}
+
+/* An element of an entry other than its dates: Atom's own, or one that another
+ * namespace lends. */
+static void
+read_atom_field (MwParseState    *st,
+                 MwItemBuilder   *b,
+                 xmlNode         *node,
+                 MwFeedNamespace  ns,
+                 const char      *name)
+{
+  if (!_mw_feed_is_atom_namespace (st, ns))
+    {
+      _mw_feed_read_extension_element (st, b, node, ns, name);
+      return;
+    }
+
+  if (strcmp (name, "id") == 0)
+    _mw_feed_take_first (&b->id, _mw_feed_collect_text (node, ID_COLLECT_BYTES));
+  else if (strcmp (name, "title") == 0 && b->title == NULL)
+    b->title = _mw_feed_collect_atom_text (node, TITLE_COLLECT_BYTES, &b->title_is_html);
+  else if (strcmp (name, "link") == 0)
+    read_atom_link (st, b, node);
+  else if (strcmp (name, "author") == 0)
+    _mw_feed_take_author (b, collect_atom_person (st, node), MW_AUTHOR_NAME);
+  else if (strcmp (name, "contributor") == 0)
+    _mw_feed_take_author (b, collect_atom_person (st, node), MW_AUTHOR_CONTRIBUTOR);
+  else if (strcmp (name, "summary") == 0 && b->summary == NULL)
+    {
+      b->summary = _mw_feed_collect_atom_text (node, HTML_MAX_BYTES, &b->summary_is_html);
+      _mw_feed_take_html_base (st, b, node);
+    }
+  else if (strcmp (name, "content") == 0 && b->content == NULL &&
+           _mw_feed_get_attribute (node, "src", MW_NS_NONE) == NULL)
+    {
+      b->content = _mw_feed_collect_atom_text (node, HTML_MAX_BYTES, &b->content_is_html);
+      _mw_feed_take_html_base (st, b, node);
+    }
 }
 
 void
@@ -36,74 +101,8 @@ _mw_feed_read_atom_entry (MwParseState *st,
 {
   g_auto(MwItemBuilder) b = { 0, };
 
-  if (_mw_feed_skip_old_item (st, &b, entry, TRUE))
-    return;
-
-  for (xmlNode *child = entry->children; child != NULL; child = child->next)
-    {
-      MwFeedNamespace ns;
-      const char *name;
-
-      if (child->type != XML_ELEMENT_NODE)
-        continue;
-      name = _mw_feed_element_name (child, &ns);
-
-      if (_mw_feed_read_item_date (st, &b, child, ns, name, TRUE))
-        continue;
-      if (_mw_feed_is_atom_namespace (st, ns))
-        {
-          if (strcmp (name, "id") == 0)
-            _mw_feed_take_first (&b.id, _mw_feed_collect_text (child, ID_COLLECT_BYTES));
-          else if (strcmp (name, "title") == 0 && b.title == NULL)
-            b.title = _mw_feed_collect_atom_text (child, TITLE_COLLECT_BYTES, &b.title_is_html);
-          else if (strcmp (name, "link") == 0)
-            {
-              const char *rel = _mw_feed_get_attribute (child, "rel", MW_NS_NONE);
-              const char *href = _mw_feed_get_attribute (child, "href", MW_NS_NONE);
-
-              if (href == NULL)
-                continue;
-              if (rel == NULL || strcmp (rel, "alternate") == 0 ||
-                  strcmp (rel, "http://www.iana.org/assignments/relation/alternate") == 0)
-                {
-                  const char *type = _mw_feed_get_attribute (child, "type", MW_NS_NONE);
-
-                  /* With several alternates, the web page is the one to open. */
-                  if (b.link == NULL && (type == NULL || strstr (type, "html") != NULL))
-                    b.link = _mw_feed_resolve_at_node (st, child, href);
-                  else if (b.link_fallback == NULL)
-                    b.link_fallback = _mw_feed_resolve_at_node (st, child, href);
-                }
-              else if (strcmp (rel, "enclosure") == 0)
-                {
-                  _mw_feed_add_enclosure (&b, _mw_feed_resolve_at_node (st, child, href),
-                                          _mw_feed_get_attribute (child, "type", MW_NS_NONE),
-                                          _mw_feed_get_attribute (child, "length", MW_NS_NONE));
-                }
-            }
-          else if (strcmp (name, "author") == 0)
-            _mw_feed_take_author (&b, collect_atom_person (st, child), MW_AUTHOR_NAME);
-          else if (strcmp (name, "contributor") == 0)
-            _mw_feed_take_author (&b, collect_atom_person (st, child), MW_AUTHOR_CONTRIBUTOR);
-          else if (strcmp (name, "summary") == 0 && b.summary == NULL)
-            {
-              b.summary = _mw_feed_collect_atom_text (child, HTML_MAX_BYTES, &b.summary_is_html);
-              _mw_feed_take_html_base (st, &b, child);
-            }
-          else if (strcmp (name, "content") == 0 && b.content == NULL &&
-                   _mw_feed_get_attribute (child, "src", MW_NS_NONE) == NULL)
-            {
-              b.content = _mw_feed_collect_atom_text (child, HTML_MAX_BYTES, &b.content_is_html);
-              _mw_feed_take_html_base (st, &b, child);
-            }
-        }
-      else
-        {
-          _mw_feed_read_extension_element (st, &b, child, ns, name);
-        }
-    }
-
-  _mw_feed_add_item (st, &b);
+  if (_mw_feed_read_item_fields (st, &b, entry, TRUE, read_atom_field))
+    _mw_feed_add_item (st, &b);
 }
 
 void

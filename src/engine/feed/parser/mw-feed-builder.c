@@ -147,21 +147,32 @@ _mw_feed_take_first (char **field,
     g_free (value);
 }
 
-void
-_mw_feed_take_author (MwItemBuilder *b,
-                      char          *value,
-                      MwAuthorRank   rank)
+/* Keeps VALUE in FIELD when FIELD is empty or VALUE comes from a better source, a lower
+ * RANK, than what FIELD holds (of FIELD_RANK); the string that loses is freed. */
+static void
+take_ranked (char  **field,
+             guint  *field_rank,
+             char   *value,
+             guint   rank)
 {
-  if (value != NULL && (b->author == NULL || rank < b->author_rank))
+  if (value != NULL && (*field == NULL || rank < *field_rank))
     {
-      g_free (b->author);
-      b->author = value;
-      b->author_rank = rank;
+      g_free (*field);
+      *field = value;
+      *field_rank = rank;
     }
   else
     {
       g_free (value);
     }
+}
+
+void
+_mw_feed_take_author (MwItemBuilder *b,
+                      char          *value,
+                      MwAuthorRank   rank)
+{
+  take_ranked (&b->author, &b->author_rank, value, rank);
 }
 
 void
@@ -371,20 +382,12 @@ _mw_feed_item_too_old (MwParseState        *st,
   return TRUE;
 }
 
+/* Keeps URL as the feed's icon unless one of a better RANK (a lower one) is known. */
 void
 _mw_feed_set_icon (MwParseState *st,
                    char         *url,
                    guint         rank)
 {
-  if (url != NULL && (st->feed->icon_url == NULL || rank < st->icon_rank))
-    {
-      g_free (st->feed->icon_url);
-      st->feed->icon_url = url;
-      st->icon_rank = rank;
-    }
-  else
-    {
-      g_free (url);
-    }
+  take_ranked (&st->feed->icon_url, &st->icon_rank, url, rank);
 }
 

@@ -31,6 +31,47 @@ _mw_feed_take_html_base (MwParseState  *st,
     b->html_base = _mw_feed_explicit_base (st, node);
 }
 
+/* An enclosure at URL (relative to NODE's base) with the MIME type in NODE's type
+ * attribute and the size in bytes in the one named LENGTH_ATTRIBUTE. */
+void
+_mw_feed_add_enclosure_element (MwParseState  *st,
+                                MwItemBuilder *b,
+                                xmlNode       *node,
+                                const char    *url,
+                                const char    *length_attribute)
+{
+  _mw_feed_add_enclosure (b, _mw_feed_resolve_at_node (st, node, url),
+                          _mw_feed_get_attribute (node, "type", MW_NS_NONE),
+                          _mw_feed_get_attribute (node, length_attribute, MW_NS_NONE));
+}
+
+static void read_media_element (MwParseState  *st,
+                                MwItemBuilder *b,
+                                xmlNode       *node,
+                                const char    *name);
+
+/* The Media RSS elements inside PARENT: a group holds content elements, and a content
+ * element the title and description of its own file. Neither is followed into a group,
+ * nor content into content, so that nesting them cannot recurse without end. */
+static void
+read_media_children (MwParseState  *st,
+                     MwItemBuilder *b,
+                     xmlNode       *parent,
+                     gboolean       in_content)
+{
+  for (xmlNode *child = _mw_feed_first_element (parent);
+       child != NULL;
+       child = _mw_feed_next_element (child))
+    {
+      MwFeedNamespace ns;
+      const char *name = _mw_feed_element_name (child, &ns);
+
+      if (ns == MW_NS_MEDIA && strcmp (name, "group") != 0 &&
+          (!in_content || strcmp (name, "content") != 0))
+        read_media_element (st, b, child, name);
+    }
+}
+
 static void
 read_media_element (MwParseState  *st,
                     MwItemBuilder *b,
@@ -42,36 +83,12 @@ read_media_element (MwParseState  *st,
       const char *url = _mw_feed_get_attribute (node, "url", MW_NS_NONE);
 
       if (url != NULL)
-        _mw_feed_add_enclosure (b, _mw_feed_resolve_at_node (st, node, url),
-                                _mw_feed_get_attribute (node, "type", MW_NS_NONE),
-                                _mw_feed_get_attribute (node, "fileSize", MW_NS_NONE));
-      /* media:content may hold the title and description of its own file. */
-      for (xmlNode *child = node->children; child != NULL; child = child->next)
-        {
-          MwFeedNamespace ns;
-          const char *child_name;
-
-          if (child->type != XML_ELEMENT_NODE)
-            continue;
-          child_name = _mw_feed_element_name (child, &ns);
-          if (ns == MW_NS_MEDIA && strcmp (child_name, "content") != 0 &&
-              strcmp (child_name, "group") != 0)
-            read_media_element (st, b, child, child_name);
-        }
+        _mw_feed_add_enclosure_element (st, b, node, url, "fileSize");
+      read_media_children (st, b, node, TRUE);
     }
   else if (strcmp (name, "group") == 0)
     {
-      for (xmlNode *child = node->children; child != NULL; child = child->next)
-        {
-          MwFeedNamespace ns;
-          const char *child_name;
-
-          if (child->type != XML_ELEMENT_NODE)
-            continue;
-          child_name = _mw_feed_element_name (child, &ns);
-          if (ns == MW_NS_MEDIA && strcmp (child_name, "group") != 0)
-            read_media_element (st, b, child, child_name);
-        }
+      read_media_children (st, b, node, FALSE);
     }
   else if (strcmp (name, "title") == 0)
     _mw_feed_take_first (&b->title_fallback, _mw_feed_collect_text (node, TITLE_COLLECT_BYTES));
@@ -85,13 +102,13 @@ read_media_element (MwParseState  *st,
 /* Reads NODE when it dates an item (of an Atom feed when ATOM_ENTRY, else of RSS), the
  * one place that says which elements do and which one wins. Returns whether it was one.
  * The first valid date of each kind counts, so reading a node twice changes nothing. */
-gboolean
-_mw_feed_read_item_date (MwParseState   *st,
-                         MwItemBuilder  *b,
-                         xmlNode        *node,
-                         MwFeedNamespace ns,
-                         const char     *name,
-                         gboolean        atom_entry)
+static gboolean
+read_item_date (MwParseState   *st,
+                MwItemBuilder  *b,
+                xmlNode        *node,
+                MwFeedNamespace ns,
+                const char     *name,
+                gboolean        atom_entry)
 {
   gint64 *field = NULL;
 
@@ -137,25 +154,51 @@ _mw_feed_read_item_date (MwParseState   *st,
 
 /* When only the newest items are kept and enough are, reads an item's dates first: an
  * item too old to be kept is then not built at all. Returns whether ITEM is one. */
-gboolean
-_mw_feed_skip_old_item (MwParseState  *st,
-                        MwItemBuilder *b,
-                        xmlNode       *item,
-                        gboolean       atom_entry)
+static gboolean
+skip_old_item (MwParseState  *st,
+               MwItemBuilder *b,
+               xmlNode       *item,
+               gboolean       atom_entry)
 {
   if (!st->have_oldest)
     return FALSE;
-  for (xmlNode *child = item->children; child != NULL; child = child->next)
+  for (xmlNode *child = _mw_feed_first_element (item);
+       child != NULL;
+       child = _mw_feed_next_element (child))
     {
       MwFeedNamespace ns;
-      const char *name;
+      const char *name = _mw_feed_element_name (child, &ns);
 
-      if (child->type != XML_ELEMENT_NODE)
-        continue;
-      name = _mw_feed_element_name (child, &ns);
-      _mw_feed_read_item_date (st, b, child, ns, name, atom_entry);
+      read_item_date (st, b, child, ns, name, atom_entry);
     }
   return _mw_feed_item_too_old (st, b);
+}
+
+/* Reads the children of ITEM (an Atom entry when ATOM_ENTRY, else an RSS item) into B:
+ * its dates here, any other element through READ_FIELD. Returns FALSE, having built
+ * nothing, when the item is too old to be kept. */
+gboolean
+_mw_feed_read_item_fields (MwParseState     *st,
+                           MwItemBuilder    *b,
+                           xmlNode          *item,
+                           gboolean          atom_entry,
+                           MwItemFieldReader read_field)
+{
+  if (skip_old_item (st, b, item, atom_entry))
+    return FALSE;
+
+  for (xmlNode *child = _mw_feed_first_element (item);
+       child != NULL;
+       child = _mw_feed_next_element (child))
+    {
+      MwFeedNamespace ns;
+      const char *name = _mw_feed_element_name (child, &ns);
+
+      if (!read_item_date (st, b, child, ns, name, atom_entry))
+        read_field (st, b, child, ns, name);
+    }
+
+  return TRUE;
 }
 
 /* Elements other formats lend to RSS and Atom items. */
@@ -179,7 +222,8 @@ _mw_feed_read_extension_element (MwParseState   *st,
 
     case MW_NS_DC:
       if (strcmp (name, "creator") == 0)
-        _mw_feed_take_author (b, _mw_feed_collect_text (node, TITLE_COLLECT_BYTES), MW_AUTHOR_NAME);
+        _mw_feed_take_author (b, _mw_feed_collect_text (node, TITLE_COLLECT_BYTES),
+                              MW_AUTHOR_NAME);
       else if (strcmp (name, "title") == 0)
         _mw_feed_take_first (&b->title_fallback, _mw_feed_collect_text (node, TITLE_COLLECT_BYTES));
       else if (strcmp (name, "description") == 0)
@@ -187,7 +231,7 @@ _mw_feed_read_extension_element (MwParseState   *st,
       return TRUE;
 
     case MW_NS_DCTERMS:
-      /* Its dates are _mw_feed_read_item_date()'s. */
+      /* Its dates are read_item_date()'s. */
       return TRUE;
 
     case MW_NS_MEDIA:

@@ -65,6 +65,15 @@ json_strdup (JsonObject *object,
   return value != NULL ? _mw_feed_ensure_utf8 (_mw_feed_strdup_capped (value, max)) : NULL;
 }
 
+/* A member that holds an address, as an absolute http(s) one, or NULL. */
+static char *
+json_url (MwParseState *st,
+          JsonObject   *object,
+          const char   *name)
+{
+  return _mw_feed_resolve_http_url (st->base_url, json_string (object, name));
+}
+
 /* JSON Feed 1.1's authors array, or 1.0's single author. */
 static char *
 json_author (JsonObject *object)
@@ -111,8 +120,8 @@ read_json_item (MwParseState *st,
         b.id = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (id));
     }
 
-  b.link = _mw_feed_resolve_http_url (st->base_url, json_string (object, "url"));
-  b.link_fallback = _mw_feed_resolve_http_url (st->base_url, json_string (object, "external_url"));
+  b.link = json_url (st, object, "url");
+  b.link_fallback = json_url (st, object, "external_url");
   b.title = json_strdup (object, "title", TITLE_COLLECT_BYTES);
   b.author = json_author (object);
   b.summary = json_strdup (object, "summary", HTML_MAX_BYTES);
@@ -139,9 +148,7 @@ read_json_item (MwParseState *st,
                json_node_get_value_type (size) == G_TYPE_DOUBLE &&
                json_node_get_double (size) >= 1 && json_node_get_double (size) < 1e18)
         length = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) json_node_get_double (size));
-      _mw_feed_add_enclosure (&b,
-                              _mw_feed_resolve_http_url (st->base_url,
-                                                         json_string (attachment, "url")),
+      _mw_feed_add_enclosure (&b, json_url (st, attachment, "url"),
                               json_string (attachment, "mime_type"), length);
     }
 
@@ -198,10 +205,9 @@ _mw_feed_read_json_feed (MwParseState *st,
     st->feed->title = _mw_feed_clean_title (title, FALSE, TITLE_MAX_BYTES);
     st->feed->description = _mw_feed_clean_title (description, FALSE, TEXT_MAX_BYTES);
   }
-  st->feed->link = _mw_feed_resolve_http_url (st->base_url, json_string (object, "home_page_url"));
-  _mw_feed_set_icon (st, _mw_feed_resolve_http_url (st->base_url, json_string (object, "icon")), 1);
-  _mw_feed_set_icon (st, _mw_feed_resolve_http_url (st->base_url, json_string (object, "favicon")),
-                     2);
+  st->feed->link = json_url (st, object, "home_page_url");
+  _mw_feed_set_icon (st, json_url (st, object, "icon"), 1);
+  _mw_feed_set_icon (st, json_url (st, object, "favicon"), 2);
   st->feed_author = json_author (object);
 
   for (guint i = 0; items != NULL && i < json_array_get_length (items) && !st->too_many_items; i++)

@@ -113,6 +113,8 @@ typedef enum
 
 const char *_mw_feed_element_name      (xmlNode         *node,
                                         MwFeedNamespace *ns);
+xmlNode    *_mw_feed_first_element     (xmlNode         *parent);
+xmlNode    *_mw_feed_next_element      (xmlNode         *node);
 gboolean    _mw_feed_is_rss_element    (MwParseState    *st,
                                         xmlNode         *node,
                                         MwFeedNamespace  ns);
@@ -134,24 +136,32 @@ char       *_mw_feed_collect_atom_text (xmlNode         *node,
                                         gboolean        *is_html);
 
 /* mw-feed-extensions.c: what RSS items and Atom entries share */
-gboolean _mw_feed_read_item_date         (MwParseState    *st,
-                                          MwItemBuilder   *b,
-                                          xmlNode         *node,
-                                          MwFeedNamespace  ns,
-                                          const char      *name,
-                                          gboolean         atom_entry);
-gboolean _mw_feed_skip_old_item          (MwParseState    *st,
-                                          MwItemBuilder   *b,
-                                          xmlNode         *item,
-                                          gboolean         atom_entry);
-gboolean _mw_feed_read_extension_element (MwParseState    *st,
-                                          MwItemBuilder   *b,
-                                          xmlNode         *node,
-                                          MwFeedNamespace  ns,
-                                          const char      *name);
-void     _mw_feed_take_html_base         (MwParseState    *st,
-                                          MwItemBuilder   *b,
-                                          xmlNode         *node);
+
+/* Reads one child element of an item, NAME in NS, that does not date it. */
+typedef void (*MwItemFieldReader) (MwParseState    *st,
+                                   MwItemBuilder   *b,
+                                   xmlNode         *node,
+                                   MwFeedNamespace  ns,
+                                   const char      *name);
+
+gboolean _mw_feed_read_item_fields       (MwParseState      *st,
+                                          MwItemBuilder     *b,
+                                          xmlNode           *item,
+                                          gboolean           atom_entry,
+                                          MwItemFieldReader  read_field);
+gboolean _mw_feed_read_extension_element (MwParseState      *st,
+                                          MwItemBuilder     *b,
+                                          xmlNode           *node,
+                                          MwFeedNamespace    ns,
+                                          const char        *name);
+void     _mw_feed_take_html_base         (MwParseState      *st,
+                                          MwItemBuilder     *b,
+                                          xmlNode           *node);
+void     _mw_feed_add_enclosure_element  (MwParseState      *st,
+                                          MwItemBuilder     *b,
+                                          xmlNode           *node,
+                                          const char        *url,
+                                          const char        *length_attribute);
 
 /* mw-feed-rss.c and mw-feed-atom.c */
 void _mw_feed_read_rss_item      (MwParseState *st,

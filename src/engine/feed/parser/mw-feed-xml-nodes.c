@@ -103,6 +103,29 @@ _mw_feed_element_name (xmlNode         *node,
   return name != NULL ? name : "";
 }
 
+/* The first element at or after NODE among its siblings: the text, comments and
+ * whitespace between the elements of a feed are never fields. */
+static xmlNode *
+element_from (xmlNode *node)
+{
+  while (node != NULL && node->type != XML_ELEMENT_NODE)
+    node = node->next;
+
+  return node;
+}
+
+xmlNode *
+_mw_feed_first_element (xmlNode *parent)
+{
+  return element_from (parent->children);
+}
+
+xmlNode *
+_mw_feed_next_element (xmlNode *node)
+{
+  return element_from (node->next);
+}
+
 /* RSS elements have no namespace, or RSS 1.0's, or whatever default namespace the
  * root element declared: feeds that put RSS in the Atom namespace exist. */
 gboolean
@@ -225,8 +248,40 @@ append_capped (GString    *out,
     g_string_append_len (out, text, mw_text_cut_utf8 (text, strlen (text), max - out->len));
 }
 
-/* The text inside @node, markup left out, at most about @max bytes. Iterative, so
- * that no nesting depth can exhaust the stack. */
+static const char *
+html_name (xmlNode *node)
+{
+  MwFeedNamespace ns;
+
+  return _mw_feed_element_name (node, &ns);
+}
+
+/* The node after CUR in document order without leaving TOP: CUR's first child when CUR
+ * is an element that has children, else the next sibling of CUR or of its nearest
+ * ancestor below TOP that has one; NULL at the end of TOP. The end tag of each element
+ * left on the way up is written to END_TAGS unless that is NULL. Walking this way rather
+ * than recursing, no nesting depth can exhaust the stack. */
+static xmlNode *
+next_node_within (xmlNode *cur,
+                  xmlNode *top,
+                  GString *end_tags)
+{
+  if (cur->type == XML_ELEMENT_NODE && cur->children != NULL)
+    return cur->children;
+
+  while (cur->next == NULL)
+    {
+      cur = cur->parent;
+      if (cur == top || cur == NULL)
+        return NULL;
+      if (end_tags != NULL)
+        g_string_append_printf (end_tags, "</%s>", html_name (cur));
+    }
+
+  return cur->next;
+}
+
+/* The text inside @node, markup left out, at most about @max bytes. */
 char *
 _mw_feed_collect_text (xmlNode *node,
                        gsize    max)
@@ -246,19 +301,7 @@ _mw_feed_collect_text (xmlNode *node,
           cur->content != NULL)
         append_capped (out, (const char *) cur->content, max);
 
-      if (cur->type == XML_ELEMENT_NODE && cur->children != NULL)
-        {
-          cur = cur->children;
-          continue;
-        }
-      while (cur != NULL && cur->next == NULL)
-        {
-          cur = cur->parent;
-          if (cur == node)
-            cur = NULL;
-        }
-      if (cur != NULL)
-        cur = cur->next;
+      cur = next_node_within (cur, node, NULL);
     }
 
   return g_string_free (out, FALSE);
@@ -279,14 +322,6 @@ is_void_element (const char *name)
   return FALSE;
 }
 
-static const char *
-html_name (xmlNode *node)
-{
-  MwFeedNamespace ns;
-
-  return _mw_feed_element_name (node, &ns);
-}
-
 /* Writes the children of @parent back as HTML: inline XHTML in Atom, and the
  * unescaped markup sloppy RSS feeds put in descriptions. */
 static void
@@ -298,8 +333,6 @@ serialize_children (GString *out,
 
   while (cur != NULL && out->len < max)
     {
-      gboolean descend = FALSE;
-
       if (cur->type == XML_ELEMENT_NODE)
         {
           const char *name = html_name (cur);
@@ -321,9 +354,7 @@ serialize_children (GString *out,
             }
           g_string_append_c (out, '>');
 
-          if (cur->children != NULL)
-            descend = TRUE;
-          else if (!is_void_element (name))
+          if (cur->children == NULL && !is_void_element (name))
             g_string_append_printf (out, "</%s>", name);
         }
       else if ((cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) &&
@@ -334,32 +365,8 @@ serialize_children (GString *out,
           _mw_feed_append_escaped (out, text, strlen (text), FALSE);
         }
 
-      if (descend)
-        {
-          cur = cur->children;
-          continue;
-        }
-      while (cur != NULL && cur->next == NULL)
-        {
-          cur = cur->parent;
-          if (cur == parent)
-            cur = NULL;
-          else if (cur != NULL)
-            g_string_append_printf (out, "</%s>", html_name (cur));
-        }
-      if (cur != NULL)
-        cur = cur->next;
+      cur = next_node_within (cur, parent, out);
     }
-}
-
-static gboolean
-has_element_children (xmlNode *node)
-{
-  for (xmlNode *child = node->children; child != NULL; child = child->next)
-    if (child->type == XML_ELEMENT_NODE)
-      return TRUE;
-
-  return FALSE;
 }
 
 /* HTML as published: escaped text, or markup that was not escaped at all. */
@@ -368,7 +375,7 @@ _mw_feed_collect_html (xmlNode *node)
 {
   GString *out;
 
-  if (!has_element_children (node))
+  if (_mw_feed_first_element (node) == NULL)
     return _mw_feed_collect_text (node, HTML_MAX_BYTES);
 
   out = g_string_new (NULL);
@@ -386,7 +393,6 @@ _mw_feed_collect_atom_text (xmlNode  *node,
   const char *type = _mw_feed_get_attribute (node, "type", MW_NS_NONE);
   const char *mode = _mw_feed_get_attribute (node, "mode", MW_NS_NONE);
   GString *out;
-  xmlNode *div = NULL;
 
   *is_html = FALSE;
   if (mode != NULL && strcmp (mode, "base64") == 0)
@@ -400,23 +406,19 @@ _mw_feed_collect_atom_text (xmlNode  *node,
       (mode == NULL || strcmp (mode, "xml") != 0))
     {
       *is_html = TRUE;
-      return has_element_children (node) ? _mw_feed_collect_html (node) :
-                                            _mw_feed_collect_text (node, max);
+      return _mw_feed_first_element (node) != NULL ? _mw_feed_collect_html (node) :
+                                                     _mw_feed_collect_text (node, max);
     }
 
   if ((type != NULL &&
        (strcmp (type, "xhtml") == 0 || strcmp (type, "application/xhtml+xml") == 0)) ||
       (mode != NULL && strcmp (mode, "xml") == 0))
     {
+      xmlNode *div = _mw_feed_first_element (node);
+
       /* The wrapping div is not part of the content. */
-      for (xmlNode *child = node->children; child != NULL; child = child->next)
-        {
-          if (child->type == XML_ELEMENT_NODE)
-            {
-              div = g_ascii_strcasecmp (html_name (child), "div") == 0 ? child : NULL;
-              break;
-            }
-        }
+      if (div != NULL && g_ascii_strcasecmp (html_name (div), "div") != 0)
+        div = NULL;
       out = g_string_new (NULL);
       serialize_children (out, div != NULL ? div : node, max);
       *is_html = TRUE;

@@ -211,14 +211,12 @@ walk_tree (MwParseState *st,
            xmlNode      *parent,
            guint         depth)
 {
-  for (xmlNode *node = parent->children; node != NULL && !st->too_many_items; node = node->next)
+  for (xmlNode *node = _mw_feed_first_element (parent);
+       node != NULL && !st->too_many_items;
+       node = _mw_feed_next_element (node))
     {
-      NodeAction action;
+      NodeAction action = classify_node (st, node);
 
-      if (node->type != XML_ELEMENT_NODE)
-        continue;
-
-      action = classify_node (st, node);
       if (action == NODE_DESCEND && depth < 8)
         walk_tree (st, node, depth + 1);
       else if (node->_private == &element_closed_mark)
