@@ -29,12 +29,11 @@ mw_enclosure_free (MwEnclosure *enclosure)
   g_free (enclosure);
 }
 
+/* Frees what ITEM holds but not ITEM itself, whose memory may be someone else's: the
+ * shared articles of mw-feed-item.c are reference-counted boxes. */
 void
-mw_parsed_item_free (MwParsedItem *item)
+mw_parsed_item_clear (MwParsedItem *item)
 {
-  if (item == NULL)
-    return;
-
   g_free (item->id);
   g_free (item->title);
   g_free (item->link);
@@ -43,6 +42,15 @@ mw_parsed_item_free (MwParsedItem *item)
   g_free (item->content);
   g_clear_pointer (&item->enclosures, g_ptr_array_unref);
   g_free (item->search_text);
+}
+
+void
+mw_parsed_item_free (MwParsedItem *item)
+{
+  if (item == NULL)
+    return;
+
+  mw_parsed_item_clear (item);
   g_free (item);
 }
 
