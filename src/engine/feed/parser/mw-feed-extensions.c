@@ -152,16 +152,15 @@ read_item_date (MwParseState   *st,
   return TRUE;
 }
 
-/* When only the newest items are kept and enough are, reads an item's dates first: an
- * item too old to be kept is then not built at all. Returns whether ITEM is one. */
-static gboolean
-skip_old_item (MwParseState  *st,
-               MwItemBuilder *b,
-               xmlNode       *item,
-               gboolean       atom_entry)
+/* Reads the children of ITEM into B: the dates here, any other element through
+ * READ_FIELD unless that is NULL. */
+static void
+read_item_children (MwParseState      *st,
+                    MwItemBuilder     *b,
+                    xmlNode           *item,
+                    gboolean           atom_entry,
+                    MwItemFieldReader  read_field)
 {
-  if (!st->have_oldest)
-    return FALSE;
   for (xmlNode *child = _mw_feed_first_element (item);
        child != NULL;
        child = _mw_feed_next_element (child))
@@ -169,35 +168,31 @@ skip_old_item (MwParseState  *st,
       MwFeedNamespace ns;
       const char *name = _mw_feed_element_name (child, &ns);
 
-      read_item_date (st, b, child, ns, name, atom_entry);
-    }
-  return _mw_feed_item_too_old (st, b);
-}
-
-/* Reads the children of ITEM (an Atom entry when ATOM_ENTRY, else an RSS item) into B:
- * its dates here, any other element through READ_FIELD. Returns FALSE, having built
- * nothing, when the item is too old to be kept. */
-gboolean
-_mw_feed_read_item_fields (MwParseState     *st,
-                           MwItemBuilder    *b,
-                           xmlNode          *item,
-                           gboolean          atom_entry,
-                           MwItemFieldReader read_field)
-{
-  if (skip_old_item (st, b, item, atom_entry))
-    return FALSE;
-
-  for (xmlNode *child = _mw_feed_first_element (item);
-       child != NULL;
-       child = _mw_feed_next_element (child))
-    {
-      MwFeedNamespace ns;
-      const char *name = _mw_feed_element_name (child, &ns);
-
-      if (!read_item_date (st, b, child, ns, name, atom_entry))
+      if (!read_item_date (st, b, child, ns, name, atom_entry) && read_field != NULL)
         read_field (st, b, child, ns, name);
     }
+}
 
+/* Reads ITEM (an Atom entry when ATOM_ENTRY, else an RSS item) into B, each element that
+ * does not date it through READ_FIELD. Returns FALSE, having built nothing, when the item
+ * is too old to be kept. */
+gboolean
+_mw_feed_read_item_fields (MwParseState      *st,
+                           MwItemBuilder     *b,
+                           xmlNode           *item,
+                           gboolean           atom_entry,
+                           MwItemFieldReader  read_field)
+{
+  /* When only the newest items are kept and enough are, the dates come first: an item
+   * too old to be kept is then not built at all. Reading them again changes nothing. */
+  if (st->have_oldest)
+    {
+      read_item_children (st, b, item, atom_entry, NULL);
+      if (_mw_feed_item_too_old (st, b))
+        return FALSE;
+    }
+
+  read_item_children (st, b, item, atom_entry, read_field);
   return TRUE;
 }
 
