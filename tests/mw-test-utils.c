@@ -57,3 +57,19 @@ mw_test_wait_until (MwTestCondition  condition,
   if (!timed_out)
     g_source_remove (timeout);
 }
+
+/* The bytes of tests/fixtures/@folder/@name; the test fails if the file cannot be read. */
+GBytes *
+mw_test_load_fixture (const char *folder,
+                      const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", folder, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+
+  return g_bytes_new_take (contents, length);
+}

@@ -19,4 +19,7 @@ void mw_test_wait_until  (MwTestCondition  condition,
                           guint            timeout_ms,
                           const char      *what);
 
+GBytes *mw_test_load_fixture (const char *folder,
+                              const char *name);
+
 G_END_DECLS

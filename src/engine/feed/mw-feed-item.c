@@ -81,19 +81,6 @@ enclosures_equal (GPtrArray *a,
   return TRUE;
 }
 
-static void
-parsed_item_clear (MwParsedItem *item)
-{
-  g_free (item->id);
-  g_free (item->title);
-  g_free (item->link);
-  g_free (item->author);
-  g_free (item->summary);
-  g_free (item->content);
-  g_clear_pointer (&item->enclosures, g_ptr_array_unref);
-  g_free (item->search_text);
-}
-
 /* --- Searching ---------------------------------------------------------------------- *
  *
  * A search compares folded text: composed (NFKC, so that "é" typed and "e" + combining
@@ -172,7 +159,7 @@ void
 mw_parsed_item_unref_shared (MwParsedItem *item)
 {
   if (item != NULL)
-    g_atomic_rc_box_release_full (item, (GDestroyNotify) parsed_item_clear);
+    g_atomic_rc_box_release_full (item, (GDestroyNotify) mw_parsed_item_clear);
 }
 
 MwFeedItem *

@@ -71,6 +71,7 @@ typedef struct
 } MwParsedFeed;
 
 void          mw_enclosure_free    (MwEnclosure  *enclosure);
+void          mw_parsed_item_clear (MwParsedItem *item);
 void          mw_parsed_item_free  (MwParsedItem *item);
 void          mw_parsed_feed_free  (MwParsedFeed *feed);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwParsedFeed, mw_parsed_feed_free)
