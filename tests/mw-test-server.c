@@ -913,8 +913,7 @@ mw_test_download_list_load (MwDownloadList  *list,
   g_autoptr(GAsyncResult) result = NULL;
 
   mw_download_list_load_async (list, NULL, mw_test_async_result_cb, &result);
-  return mw_download_list_load_finish (list, mw_test_async_result (&result, MW_TEST_PATIENCE_MS,
-                                                                   "the list of downloads to be read"),
+  return mw_download_list_load_finish (list, mw_test_async_result (&result, "the list of downloads to be read"),
                                        error);
 }
 
@@ -926,8 +925,7 @@ mw_test_download_list_save (MwDownloadList  *list,
   g_autoptr(GAsyncResult) result = NULL;
 
   mw_download_list_save_async (list, NULL, mw_test_async_result_cb, &result);
-  return mw_download_list_save_finish (list, mw_test_async_result (&result, MW_TEST_PATIENCE_MS,
-                                                                   "the list of downloads to be saved"),
+  return mw_download_list_save_finish (list, mw_test_async_result (&result, "the list of downloads to be saved"),
                                        error);
 }
 
@@ -974,7 +972,7 @@ mw_test_feeds_subscribe (MwTestFeeds   *fixture,
 
   mw_feed_list_subscribe_async (fixture->list, url, cancellable, mw_test_async_result_cb, &result);
   return mw_feed_list_subscribe_finish (fixture->list,
-                                        mw_test_async_result (&result, MW_TEST_PATIENCE_MS, what),
+                                        mw_test_async_result (&result, what),
                                         choices, error);
 }
 
@@ -989,6 +987,6 @@ mw_test_feeds_refresh (MwTestFeeds  *fixture,
 
   mw_feed_list_refresh_async (fixture->list, feed, NULL, mw_test_async_result_cb, &result);
   return mw_feed_list_refresh_finish (fixture->list,
-                                      mw_test_async_result (&result, MW_TEST_PATIENCE_MS, what),
+                                      mw_test_async_result (&result, what),
                                       error);
 }

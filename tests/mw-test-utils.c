@@ -121,12 +121,21 @@ is_set (gpointer data)
 /* Waits, at most @timeout_ms, until mw_test_async_result_cb() has filled @slot.
  * Returns: (transfer none): the result, which @slot keeps */
 GAsyncResult *
-mw_test_async_result (GAsyncResult **slot,
-                      guint          timeout_ms,
-                      const char    *what)
+mw_test_async_result_within (GAsyncResult **slot,
+                             guint          timeout_ms,
+                             const char    *what)
 {
   mw_test_wait_until (is_set, slot, timeout_ms, what);
   return *slot;
+}
+
+/* Waits, at most MW_TEST_PATIENCE_MS, until mw_test_async_result_cb() has filled @slot.
+ * Returns: (transfer none): the result, which @slot keeps */
+GAsyncResult *
+mw_test_async_result (GAsyncResult **slot,
+                      const char    *what)
+{
+  return mw_test_async_result_within (slot, MW_TEST_PATIENCE_MS, what);
 }
 
 /* --- Files in a test's folder ---------------------------------------------------- */

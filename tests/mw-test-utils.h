@@ -28,8 +28,10 @@ void          mw_test_async_result_cb (GObject         *source_object,
                                        GAsyncResult    *result,
                                        gpointer         slot);
 GAsyncResult *mw_test_async_result    (GAsyncResult   **slot,
-                                       guint            timeout_ms,
                                        const char      *what);
+GAsyncResult *mw_test_async_result_within (GAsyncResult **slot,
+                                           guint          timeout_ms,
+                                           const char    *what);
 
 gboolean      mw_test_file_exists     (const char      *folder,
                                        const char      *name);
