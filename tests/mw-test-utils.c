@@ -13,6 +13,17 @@
 
 #include "mw-test-utils.h"
 
+/* How much slower than a plain build this one runs (MW_TEST_SLOWNESS, which the sanitizer
+ * build sets): time bounds stretch by as much, the behaviour does not. */
+guint
+mw_test_slowness (void)
+{
+  const char *value = g_getenv ("MW_TEST_SLOWNESS");
+  gint64 slowness = value ? g_ascii_strtoll (value, NULL, 10) : 1;
+
+  return CLAMP (slowness, 1, 100);
+}
+
 /* g_test_init() with "--seed=@default_seed" unless the command line names a seed: the
  * random cases replay the same way every run, and --seed explores others. */
 void

@@ -8,10 +8,13 @@
 
 G_BEGIN_DECLS
 
-/* How long a test waits for something that should come soon, unless it says otherwise. */
-#define MW_TEST_PATIENCE_MS 20000
+/* How long a test waits for something that should come soon, unless it says otherwise:
+ * longer in a build that runs slower (see mw_test_slowness()). */
+#define MW_TEST_PATIENCE_MS (20000 * mw_test_slowness ())
 
 typedef gboolean (*MwTestCondition) (gpointer data);
+
+guint         mw_test_slowness        (void);
 
 void          mw_test_init_seeded     (int              *argc,
                                        char           ***argv,
