@@ -1624,20 +1624,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = g_dir_make_tmp ("meanwhile-data-XXXXXX", NULL);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
   int status;
 
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  app = mw_application_new ();
-  /* Other test programs may share the session bus; this one needs no uniqueness. */
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = mw_test_window_init (&argc, &argv, &data_home);
   /* Start-up is slow on a slow machine (the first frame with a software renderer took
    * 200–600 ms here); the first test checks that it is not reported as a stall. */
   g_usleep (300 * 1000);
