@@ -990,3 +990,14 @@ mw_test_feeds_refresh (MwTestFeeds  *fixture,
                                       mw_test_async_result (&result, what),
                                       error);
 }
+
+/* Unsubscribes from every feed of @feeds, with no undo to offer. */
+void
+mw_test_unsubscribe_all (MwFeedList *feeds)
+{
+  while (g_list_model_get_n_items (G_LIST_MODEL (feeds)) > 0)
+    {
+      g_autoptr(MwFeed) feed = g_list_model_get_item (G_LIST_MODEL (feeds), 0);
+      g_autoptr(MwFeed) taken = mw_feed_list_take (feeds, feed, NULL);
+    }
+}

@@ -147,6 +147,7 @@ MwFeed     *mw_test_feeds_subscribe      (MwTestFeeds     *fixture,
                                           GCancellable    *cancellable,
                                           GPtrArray      **choices,
                                           GError         **error);
+void        mw_test_unsubscribe_all      (MwFeedList      *feeds);
 gboolean    mw_test_feeds_refresh        (MwTestFeeds     *fixture,
                                           MwFeed          *feed,
                                           GError         **error);

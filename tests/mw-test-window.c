@@ -241,3 +241,55 @@ mw_test_assert_row_text_matches (MwTestWindow  *fixture,
   mw_download_row_update_now (row);
   g_assert_cmpstr (mw_download_row_get_status_text (row), ==, expected);
 }
+
+typedef struct
+{
+  MwTestWindow *fixture;
+  GtkWidget    *undo;
+} UndoWanted;
+
+static gboolean
+undo_shown (gpointer data)
+{
+  UndoWanted *wanted = data;
+
+  wanted->undo = mw_test_find_widget (GTK_WIDGET (wanted->fixture->window), GTK_TYPE_BUTTON,
+                                      mw_test_button_labelled, "_Undo");
+  return wanted->undo != NULL;
+}
+
+/* Returns: (transfer none): the Undo button of the toast that a removal shows */
+GtkWidget *
+mw_test_window_wait_for_undo (MwTestWindow *fixture)
+{
+  UndoWanted wanted = { fixture, NULL };
+
+  mw_test_wait_until (undo_shown, &wanted, MW_TEST_PATIENCE_MS, "the toast to offer Undo");
+  return wanted.undo;
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  int        width;
+} WidthWanted;
+
+static gboolean
+has_width (gpointer data)
+{
+  WidthWanted *wanted = data;
+
+  return ABS (gtk_widget_get_width (wanted->window) - wanted->width) <= 50;
+}
+
+/* Waits until the window, given a new default size, is about @width wide (within 50
+ * pixels: its decorations and its widgets' minimum sizes have their say). */
+void
+mw_test_window_wait_for_width (MwTestWindow *fixture,
+                               int           width)
+{
+  WidthWanted wanted = { GTK_WIDGET (fixture->window), width };
+  g_autofree char *what = g_strdup_printf ("the window to be about %d pixels wide", width);
+
+  mw_test_wait_until (has_width, &wanted, MW_TEST_PATIENCE_MS, what);
+}

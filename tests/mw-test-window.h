@@ -63,6 +63,9 @@ MwDownloadRow *mw_test_window_wait_for_row    (MwTestWindow  *fixture,
                                                MwDownload    *download);
 void           mw_test_click_row_button       (MwDownloadRow *row,
                                                const char    *action);
+GtkWidget     *mw_test_window_wait_for_undo   (MwTestWindow  *fixture);
+void           mw_test_window_wait_for_width  (MwTestWindow  *fixture,
+                                               int            width);
 void           mw_test_assert_row_text_matches (MwTestWindow  *fixture,
                                                 MwDownloadRow *row);
 

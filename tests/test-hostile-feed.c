@@ -42,11 +42,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   MwFeedList *feeds = mw_application_get_feeds (app);
 
-  while (g_list_model_get_n_items (G_LIST_MODEL (feeds)) > 0)
-    {
-      g_autoptr(MwFeed) feed = g_list_model_get_item (G_LIST_MODEL (feeds), 0);
-      g_autoptr(MwFeed) taken = mw_feed_list_take (feeds, feed, NULL);
-    }
+  mw_test_unsubscribe_all (feeds);
   mw_test_window_tear_down (fixture);
 }
 
