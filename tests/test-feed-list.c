@@ -1,8 +1,8 @@
-/* test-feeds.c: subscribing, refreshing and keeping feeds, against a loopback server
+/* test-feed-list.c: subscribing, refreshing and keeping feeds in the feed list, against a loopback server
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "test-feeds"
+#define G_LOG_DOMAIN "test-feed-list"
 
 #include "config.h"
 
