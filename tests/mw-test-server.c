@@ -763,7 +763,8 @@ mw_test_server_get_max_concurrent (MwTestServer *server)
 }
 
 void
-mw_test_downloads_set_up (MwTestDownloads *fixture)
+mw_test_downloads_set_up (MwTestDownloads *fixture,
+                          gconstpointer    unused)
 {
   fixture->server = mw_test_server_new ();
   fixture->folder_path = g_dir_make_tmp ("meanwhile-test-XXXXXX", NULL);
@@ -774,7 +775,8 @@ mw_test_downloads_set_up (MwTestDownloads *fixture)
 }
 
 void
-mw_test_downloads_tear_down (MwTestDownloads *fixture)
+mw_test_downloads_tear_down (MwTestDownloads *fixture,
+                             gconstpointer    unused)
 {
   /* Let finished transfers' last callbacks (closing streams) run before the server goes. */
   for (guint i = 0; i < 20; i++)
@@ -932,7 +934,8 @@ mw_test_download_list_save (MwDownloadList  *list,
 /* --- Feeds --------------------------------------------------------------------------- */
 
 void
-mw_test_feeds_set_up (MwTestFeeds *fixture)
+mw_test_feeds_set_up (MwTestFeeds   *fixture,
+                      gconstpointer  unused)
 {
   g_autofree char *path = NULL;
 
@@ -945,7 +948,8 @@ mw_test_feeds_set_up (MwTestFeeds *fixture)
 }
 
 void
-mw_test_feeds_tear_down (MwTestFeeds *fixture)
+mw_test_feeds_tear_down (MwTestFeeds   *fixture,
+                         gconstpointer  unused)
 {
   /* Let the last callbacks (a save, closing streams) run before the list goes. */
   mw_test_run_loop_for (20);

@@ -106,8 +106,11 @@ typedef struct
   GFile          *folder;
 } MwTestDownloads;
 
-void        mw_test_downloads_set_up     (MwTestDownloads *fixture);
-void        mw_test_downloads_tear_down  (MwTestDownloads *fixture);
+/* With the signature of g_test_add()'s fixture functions; @unused may be NULL. */
+void        mw_test_downloads_set_up     (MwTestDownloads *fixture,
+                                          gconstpointer    unused);
+void        mw_test_downloads_tear_down  (MwTestDownloads *fixture,
+                                          gconstpointer    unused);
 MwDownload *mw_test_downloads_add        (MwTestDownloads *fixture,
                                           const char      *path);
 void        mw_test_downloads_assert_file (MwTestDownloads *fixture,
@@ -140,8 +143,10 @@ typedef struct
   MwFeedList   *list;
 } MwTestFeeds;
 
-void        mw_test_feeds_set_up         (MwTestFeeds     *fixture);
-void        mw_test_feeds_tear_down      (MwTestFeeds     *fixture);
+void        mw_test_feeds_set_up         (MwTestFeeds     *fixture,
+                                          gconstpointer    unused);
+void        mw_test_feeds_tear_down      (MwTestFeeds     *fixture,
+                                          gconstpointer    unused);
 MwFeed     *mw_test_feeds_subscribe      (MwTestFeeds     *fixture,
                                           const char      *path,
                                           GCancellable    *cancellable,

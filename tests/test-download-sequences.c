@@ -21,17 +21,10 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  mw_test_downloads_set_up (fixture);
+  mw_test_downloads_set_up (fixture, NULL);
   /* Quick retries keep the suite short; the policy itself is what is under test. */
   mw_download_list_set_retry_policy (fixture->list, 4, 20, 200);
   mw_download_list_set_network_timeout (fixture->list, 5);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  mw_test_downloads_tear_down (fixture);
 }
 
 /* --- A busy worker pool ------------------------------------------------------------ */
@@ -880,7 +873,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, mw_test_downloads_tear_down)
 
   ADD ("/download/sequence/cancel-readd-retry", test_cancel_readd_retry);
   ADD ("/download/sequence/cancel-retry-at-once", test_cancel_retry_at_once);

@@ -18,17 +18,10 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  mw_test_downloads_set_up (fixture);
+  mw_test_downloads_set_up (fixture, NULL);
   /* Quick retries keep the suite short; the policy itself is what is under test. */
   mw_download_list_set_retry_policy (fixture->list, 4, 20, 200);
   mw_download_list_set_network_timeout (fixture->list, 2);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  mw_test_downloads_tear_down (fixture);
 }
 
 static void
@@ -1075,7 +1068,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) \
-  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, data, fixture_set_up, func, mw_test_downloads_tear_down)
 
   ADD ("/download/sizes/content-length", test_sizes, "length");
   ADD ("/download/sizes/chunked", test_sizes, "chunked");

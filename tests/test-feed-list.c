@@ -36,20 +36,6 @@ static const char rss_v2[] =
   "<pubDate>Sat, 21 Nov 2026 11:00:00 GMT</pubDate></item>"
   "</channel></rss>\n";
 
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  user_data)
-{
-  mw_test_feeds_set_up (fixture);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  mw_test_feeds_tear_down (fixture);
-}
-
 static MwFeedItem *
 item_at (MwFeed *feed,
          guint   position)
@@ -628,7 +614,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) \
-  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, data, mw_test_feeds_set_up, func, mw_test_feeds_tear_down)
 
   ADD ("/feeds/subscribe-and-merge/responsive", test_subscribe_and_merge, GINT_TO_POINTER (FALSE));
   ADD ("/feeds/subscribe-and-merge/freezing", test_subscribe_and_merge, GINT_TO_POINTER (TRUE));

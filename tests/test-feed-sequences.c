@@ -23,20 +23,6 @@ static const char rss[] =
   "<pubDate>Sat, 21 Nov 2026 10:00:00 GMT</pubDate><description>Two</description></item>"
   "</channel></rss>\n";
 
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  user_data)
-{
-  mw_test_feeds_set_up (fixture);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  mw_test_feeds_tear_down (fixture);
-}
-
 /* --- The server -------------------------------------------------------------------------- */
 
 static MwTestResource *
@@ -750,7 +736,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) \
-  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, data, mw_test_feeds_set_up, func, mw_test_feeds_tear_down)
 
   ADD ("/feeds/sequence/oversize-then-subscribe", test_oversize_then_subscribe, NULL);
   ADD ("/feeds/sequence/oversize-then-subscribe/freezing", test_oversize_then_subscribe, GINT_TO_POINTER (TRUE));

@@ -534,7 +534,7 @@ test_download_steps (gconstpointer user_data)
   MwDownload *download;
   guint n;
 
-  mw_test_downloads_set_up (&fixture);
+  mw_test_downloads_set_up (&fixture, NULL);
   mw_test_server_add (fixture.server, "/steps.iso", body);
   mw_download_list_set_blocking_mode (fixture.list, blocking);
   mw_timeline_clear (mw_timeline_get_default ());
@@ -557,7 +557,7 @@ test_download_steps (gconstpointer user_data)
   g_assert_true (has_segment (segments, n, MW_TIMELINE_NETWORK, "Receiving · steps.iso"));
   g_assert_cmpuint (mw_timeline_get_n_open (mw_timeline_get_default ()), ==, 0);
 
-  mw_test_downloads_tear_down (&fixture);
+  mw_test_downloads_tear_down (&fixture, NULL);
 }
 
 static void
