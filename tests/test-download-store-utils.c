@@ -411,4 +411,3 @@ assert_sentence (const char *message)
                  g_unichar_isdigit (g_utf8_get_char (message)));
   g_assert_cmpint (message[length - 1], ==, '.');
 }
-
