@@ -995,6 +995,28 @@ mw_test_feeds_refresh (MwTestFeeds  *fixture,
                                       error);
 }
 
+/* Reads @list's feeds.json, waiting at most MW_TEST_PATIENCE_MS. */
+gboolean
+mw_test_feed_list_load (MwFeedList  *list,
+                        GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mw_feed_list_load_async (list, NULL, mw_test_async_result_cb, &result);
+  return mw_feed_list_load_finish (list, mw_test_async_result (&result, "the list of feeds to be read"), error);
+}
+
+/* Writes @list's feeds.json, waiting at most MW_TEST_PATIENCE_MS. */
+gboolean
+mw_test_feed_list_save (MwFeedList  *list,
+                        GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mw_feed_list_save_async (list, NULL, mw_test_async_result_cb, &result);
+  return mw_feed_list_save_finish (list, mw_test_async_result (&result, "the list of feeds to be saved"), error);
+}
+
 /* Unsubscribes from every feed of @feeds, with no undo to offer. */
 void
 mw_test_unsubscribe_all (MwFeedList *feeds)

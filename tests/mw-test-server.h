@@ -152,6 +152,10 @@ MwFeed     *mw_test_feeds_subscribe      (MwTestFeeds     *fixture,
                                           GCancellable    *cancellable,
                                           GPtrArray      **choices,
                                           GError         **error);
+gboolean    mw_test_feed_list_load       (MwFeedList      *list,
+                                          GError         **error);
+gboolean    mw_test_feed_list_save       (MwFeedList      *list,
+                                          GError         **error);
 void        mw_test_unsubscribe_all      (MwFeedList      *feeds);
 gboolean    mw_test_feeds_refresh        (MwTestFeeds     *fixture,
                                           MwFeed          *feed,

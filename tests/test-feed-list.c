@@ -292,19 +292,13 @@ static void
 save_and_reload (Fixture     *fixture,
                  MwFeedList **reloaded)
 {
-  g_autoptr(GAsyncResult) saved = NULL;
-  g_autoptr(GAsyncResult) loaded = NULL;
   g_autoptr(GError) error = NULL;
 
-  mw_feed_list_save_async (fixture->list, NULL, mw_test_async_result_cb, &saved);
-  g_assert_true (mw_feed_list_save_finish (fixture->list,
-                                           mw_test_async_result (&saved, "the feeds to be saved"), &error));
+  g_assert_true (mw_test_feed_list_save (fixture->list, &error));
   g_assert_no_error (error);
 
   *reloaded = mw_feed_list_new (fixture->state);
-  mw_feed_list_load_async (*reloaded, NULL, mw_test_async_result_cb, &loaded);
-  g_assert_true (mw_feed_list_load_finish (*reloaded,
-                                           mw_test_async_result (&loaded, "the feeds to be read"), &error));
+  g_assert_true (mw_test_feed_list_load (*reloaded, &error));
   g_assert_no_error (error);
 }
 
@@ -312,14 +306,12 @@ static void
 test_persistence (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  g_autoptr(GAsyncResult) loaded = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(MwFeed) feed = NULL;
   g_autoptr(MwFeedList) again = NULL;
   g_autoptr(MwFeed) restored = NULL;
 
-  mw_feed_list_load_async (fixture->list, NULL, mw_test_async_result_cb, &loaded);
-  mw_test_async_result (&loaded, "the feeds to be read");
+  mw_test_feed_list_load (fixture->list, NULL);
   mw_test_server_add_text (fixture->server, "/feed.xml", rss_v1, "application/rss+xml");
   feed = mw_test_feeds_subscribe (fixture, "/feed.xml", NULL, NULL, &error);
   g_assert_no_error (error);
@@ -344,7 +336,6 @@ test_corrupt_state (Fixture       *fixture,
                     gconstpointer  user_data)
 {
   g_autofree char *path = g_file_get_path (fixture->state);
-  g_autoptr(GAsyncResult) loaded = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = NULL;
   const char *name;
@@ -352,9 +343,7 @@ test_corrupt_state (Fixture       *fixture,
 
   g_file_set_contents (path, "{ \"format\": \"meanwhile-feeds\", \"version\": 1, \"feeds\": [ { \"url\":", -1, &error);
   g_assert_no_error (error);
-  mw_feed_list_load_async (fixture->list, NULL, mw_test_async_result_cb, &loaded);
-  g_assert_true (mw_feed_list_load_finish (fixture->list,
-                                           mw_test_async_result (&loaded, "the feeds to be read"), &error));
+  g_assert_true (mw_test_feed_list_load (fixture->list, &error));
   g_assert_no_error (error);
 
   /* Started empty, said why, and kept the damaged file aside. */

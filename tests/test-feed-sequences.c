@@ -48,11 +48,9 @@ refresh (Fixture *fixture,
 static void
 load (MwFeedList *list)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  mw_feed_list_load_async (list, NULL, mw_test_async_result_cb, &result);
-  g_assert_true (mw_feed_list_load_finish (list, mw_test_async_result (&result, "the list of feeds to load"), &error));
+  g_assert_true (mw_test_feed_list_load (list, &error));
   g_assert_no_error (error);
 }
 
