@@ -79,20 +79,14 @@ mw_test_window_set_up (MwTestWindow  *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
 }
 
-/* Back to responsive mode with an empty list, an empty log and the window as it
- * opened; the window stays, as it would for a person doing one thing after another. */
+/* Back to responsive mode with an empty list; the window stays, as it would for a
+ * person doing one thing after another. */
 void
 mw_test_window_tear_down (MwTestWindow *fixture)
 {
-  GListModel *log = mw_window_get_log (fixture->window);
-
   g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode",
                                       g_variant_new_boolean (FALSE));
   mw_test_remove_all_downloads (fixture->app);
-  g_settings_reset (mw_application_get_settings (fixture->app), "max-concurrent-downloads");
-  gtk_string_list_splice (GTK_STRING_LIST (log), 0, g_list_model_get_n_items (log), NULL);
-  g_object_set (fixture->window, "log-visible", FALSE, "timeline-visible", TRUE, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 600);
   /* GTK 4.8 warns when a pending tooltip outlives its window. */
   mw_test_iterate_for (50);
   mw_test_server_free (fixture->server);
@@ -130,10 +124,17 @@ mw_test_window_downloads_set_up (MwTestWindow  *fixture,
   mw_test_iterate_for (100);
 }
 
+/* Also an empty log and the window as it opened, for the next test. */
 void
 mw_test_window_downloads_tear_down (MwTestWindow  *fixture,
                                     gconstpointer  app)
 {
+  GListModel *log = mw_window_get_log (fixture->window);
+
+  g_settings_reset (mw_application_get_settings (fixture->app), "max-concurrent-downloads");
+  gtk_string_list_splice (GTK_STRING_LIST (log), 0, g_list_model_get_n_items (log), NULL);
+  g_object_set (fixture->window, "log-visible", FALSE, "timeline-visible", TRUE, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 600);
   mw_test_window_tear_down (fixture);
 }
 
