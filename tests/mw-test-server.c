@@ -674,6 +674,20 @@ mw_test_server_add (MwTestServer *server,
   return resource;
 }
 
+/* Serves @text at @path as @content_type. Returns: (transfer none): the resource */
+MwTestResource *
+mw_test_server_add_text (MwTestServer *server,
+                         const char   *path,
+                         const char   *text,
+                         const char   *content_type)
+{
+  g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
+  MwTestResource *resource = mw_test_server_add (server, path, body);
+
+  resource->content_type = g_strdup (content_type);
+  return resource;
+}
+
 void
 mw_test_server_lock (MwTestServer *server)
 {
@@ -697,6 +711,46 @@ mw_test_server_release (MwTestServer   *server,
   g_mutex_unlock (&server->mutex);
 }
 
+/* Returns: how many requests the server has answered for @resource so far */
+guint
+mw_test_server_get_requests (MwTestServer   *server,
+                             MwTestResource *resource)
+{
+  guint requests;
+
+  mw_test_server_lock (server);
+  requests = resource->requests;
+  mw_test_server_unlock (server);
+  return requests;
+}
+
+typedef struct
+{
+  MwTestServer   *server;
+  MwTestResource *resource;
+  guint           requests;
+} RequestsWanted;
+
+static gboolean
+has_requests (gpointer data)
+{
+  RequestsWanted *wanted = data;
+
+  return mw_test_server_get_requests (wanted->server, wanted->resource) >= wanted->requests;
+}
+
+/* Waits until the server has answered @requests requests for @resource, or fails saying so. */
+void
+mw_test_server_wait_for_requests (MwTestServer   *server,
+                                  MwTestResource *resource,
+                                  guint           requests)
+{
+  RequestsWanted wanted = { server, resource, requests };
+  g_autofree char *what = g_strdup_printf ("the server to have answered %u requests", requests);
+
+  mw_test_wait_until (has_requests, &wanted, MW_TEST_PATIENCE_MS, what);
+}
+
 guint
 mw_test_server_get_max_concurrent (MwTestServer *server)
 {
@@ -709,7 +763,8 @@ mw_test_server_get_max_concurrent (MwTestServer *server)
 }
 
 void
-mw_test_downloads_set_up (MwTestDownloads *fixture)
+mw_test_downloads_set_up (MwTestDownloads *fixture,
+                          gconstpointer    unused)
 {
   fixture->server = mw_test_server_new ();
   fixture->folder_path = g_dir_make_tmp ("meanwhile-test-XXXXXX", NULL);
@@ -720,7 +775,8 @@ mw_test_downloads_set_up (MwTestDownloads *fixture)
 }
 
 void
-mw_test_downloads_tear_down (MwTestDownloads *fixture)
+mw_test_downloads_tear_down (MwTestDownloads *fixture,
+                             gconstpointer    unused)
 {
   /* Let finished transfers' last callbacks (closing streams) run before the server goes. */
   for (guint i = 0; i < 20; i++)
@@ -752,14 +808,21 @@ mw_test_downloads_assert_file (MwTestDownloads *fixture,
                                const char      *name,
                                GBytes          *expected)
 {
-  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length = 0;
+  mw_test_assert_file (fixture->folder_path, name, expected);
+}
 
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
-  g_assert_cmpmem (contents, length, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+/* @download completed without an error message, as @name, with all of @expected on disk. */
+void
+mw_test_downloads_assert_completed (MwTestDownloads *fixture,
+                                    MwDownload      *download,
+                                    const char      *name,
+                                    GBytes          *expected)
+{
+  g_assert_cmpstr (mw_download_get_error_message (download), ==, NULL);
+  g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_COMPLETED);
+  g_assert_cmpstr (mw_download_get_filename (download), ==, name);
+  g_assert_cmpuint (mw_download_get_received_bytes (download), ==, g_bytes_get_size (expected));
+  mw_test_downloads_assert_file (fixture, name, expected);
 }
 
 static gboolean
@@ -801,4 +864,166 @@ mw_test_wait_for_bytes (MwDownload *download,
                                            mw_download_get_url (download));
 
   mw_test_wait_until (has_bytes, &wanted, MW_TEST_PATIENCE_MS, what);
+}
+
+typedef struct
+{
+  MwDownload      *download;
+  MwDownloadState  state;
+  gboolean         at_rest;
+} StateWanted;
+
+static gboolean
+is_in_state (gpointer data)
+{
+  StateWanted *wanted = data;
+
+  return mw_download_get_state (wanted->download) == wanted->state &&
+         !(wanted->at_rest && mw_download_is_active (wanted->download));
+}
+
+/* Waits until @download is in @state, or fails saying so. */
+void
+mw_test_wait_for_state (MwDownload      *download,
+                        MwDownloadState  state)
+{
+  StateWanted wanted = { download, state, FALSE };
+  g_autofree char *what = g_strdup_printf ("the download of %s to be %s", mw_download_get_url (download),
+                                           mw_download_state_to_string (state));
+
+  mw_test_wait_until (is_in_state, &wanted, MW_TEST_PATIENCE_MS, what);
+}
+
+/* Waits until @download is in @state and its transfer has returned, or fails saying so. */
+void
+mw_test_wait_until_at_rest (MwDownload      *download,
+                            MwDownloadState  state)
+{
+  StateWanted wanted = { download, state, TRUE };
+  g_autofree char *what = g_strdup_printf ("the download of %s to be %s and at rest",
+                                           mw_download_get_url (download),
+                                           mw_download_state_to_string (state));
+
+  mw_test_wait_until (is_in_state, &wanted, MW_TEST_PATIENCE_MS, what);
+}
+
+/* Reads @list's state file, waiting at most MW_TEST_PATIENCE_MS. */
+gboolean
+mw_test_download_list_load (MwDownloadList  *list,
+                            GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mw_download_list_load_async (list, NULL, mw_test_async_result_cb, &result);
+  return mw_download_list_load_finish (list, mw_test_async_result (&result, "the list of downloads to be read"),
+                                       error);
+}
+
+/* Writes @list's state file, waiting at most MW_TEST_PATIENCE_MS. */
+gboolean
+mw_test_download_list_save (MwDownloadList  *list,
+                            GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mw_download_list_save_async (list, NULL, mw_test_async_result_cb, &result);
+  return mw_download_list_save_finish (list, mw_test_async_result (&result, "the list of downloads to be saved"),
+                                       error);
+}
+
+/* --- Feeds --------------------------------------------------------------------------- */
+
+void
+mw_test_feeds_set_up (MwTestFeeds   *fixture,
+                      gconstpointer  unused)
+{
+  g_autofree char *path = NULL;
+
+  fixture->server = mw_test_server_new ();
+  fixture->folder = g_dir_make_tmp ("meanwhile-feeds-XXXXXX", NULL);
+  g_assert_nonnull (fixture->folder);
+  path = g_build_filename (fixture->folder, "feeds.json", NULL);
+  fixture->state = g_file_new_for_path (path);
+  fixture->list = mw_feed_list_new (fixture->state);
+}
+
+void
+mw_test_feeds_tear_down (MwTestFeeds   *fixture,
+                         gconstpointer  unused)
+{
+  /* Let the last callbacks (a save, closing streams) run before the list goes. */
+  mw_test_run_loop_for (20);
+  g_assert_finalize_object (fixture->list);
+  mw_test_server_free (fixture->server);
+  mw_test_remove_tree (fixture->folder);
+  g_free (fixture->folder);
+  g_object_unref (fixture->state);
+}
+
+/* Subscribes to @path of the fixture's server, as the Subscribe dialog does.
+ * Returns: (transfer full) (nullable): the feed, or NULL with @error (and, for a page
+ * that links several feeds, @choices) set */
+MwFeed *
+mw_test_feeds_subscribe (MwTestFeeds   *fixture,
+                         const char    *path,
+                         GCancellable  *cancellable,
+                         GPtrArray    **choices,
+                         GError       **error)
+{
+  g_autofree char *url = mw_test_server_url (fixture->server, path);
+  g_autofree char *what = g_strdup_printf ("the subscription to %s to end", path);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mw_feed_list_subscribe_async (fixture->list, url, cancellable, mw_test_async_result_cb, &result);
+  return mw_feed_list_subscribe_finish (fixture->list,
+                                        mw_test_async_result (&result, what),
+                                        choices, error);
+}
+
+/* Refreshes @feed now, as its Refresh button does. */
+gboolean
+mw_test_feeds_refresh (MwTestFeeds  *fixture,
+                       MwFeed       *feed,
+                       GError      **error)
+{
+  g_autofree char *what = g_strdup_printf ("the refresh of %s to end", mw_feed_get_url (feed));
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mw_feed_list_refresh_async (fixture->list, feed, NULL, mw_test_async_result_cb, &result);
+  return mw_feed_list_refresh_finish (fixture->list,
+                                      mw_test_async_result (&result, what),
+                                      error);
+}
+
+/* Reads @list's feeds.json, waiting at most MW_TEST_PATIENCE_MS. */
+gboolean
+mw_test_feed_list_load (MwFeedList  *list,
+                        GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mw_feed_list_load_async (list, NULL, mw_test_async_result_cb, &result);
+  return mw_feed_list_load_finish (list, mw_test_async_result (&result, "the list of feeds to be read"), error);
+}
+
+/* Writes @list's feeds.json, waiting at most MW_TEST_PATIENCE_MS. */
+gboolean
+mw_test_feed_list_save (MwFeedList  *list,
+                        GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mw_feed_list_save_async (list, NULL, mw_test_async_result_cb, &result);
+  return mw_feed_list_save_finish (list, mw_test_async_result (&result, "the list of feeds to be saved"), error);
+}
+
+/* Unsubscribes from every feed of @feeds, with no undo to offer. */
+void
+mw_test_unsubscribe_all (MwFeedList *feeds)
+{
+  while (g_list_model_get_n_items (G_LIST_MODEL (feeds)) > 0)
+    {
+      g_autoptr(MwFeed) feed = g_list_model_get_item (G_LIST_MODEL (feeds), 0);
+      g_autoptr(MwFeed) taken = mw_feed_list_take (feeds, feed, NULL);
+    }
 }

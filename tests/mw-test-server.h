@@ -7,6 +7,8 @@
 #include <gio/gio.h>
 
 #include "mw-download-list.h"
+#include "mw-feed-list.h"
+#include "mw-test-utils.h"
 
 G_BEGIN_DECLS
 
@@ -71,8 +73,17 @@ char           *mw_test_server_url          (MwTestServer *server,
 MwTestResource *mw_test_server_add          (MwTestServer *server,
                                              const char   *path,
                                              GBytes       *body);
+MwTestResource *mw_test_server_add_text     (MwTestServer *server,
+                                             const char   *path,
+                                             const char   *text,
+                                             const char   *content_type);
 void            mw_test_server_lock         (MwTestServer *server);
 void            mw_test_server_unlock       (MwTestServer *server);
+guint           mw_test_server_get_requests (MwTestServer   *server,
+                                             MwTestResource *resource);
+void            mw_test_server_wait_for_requests (MwTestServer   *server,
+                                                  MwTestResource *resource,
+                                                  guint           requests);
 guint           mw_test_server_get_max_concurrent (MwTestServer *server);
 void            mw_test_server_release      (MwTestServer   *server,
                                              MwTestResource *resource);
@@ -95,15 +106,59 @@ typedef struct
   GFile          *folder;
 } MwTestDownloads;
 
-void        mw_test_downloads_set_up     (MwTestDownloads *fixture);
-void        mw_test_downloads_tear_down  (MwTestDownloads *fixture);
+/* With the signature of g_test_add()'s fixture functions; @unused may be NULL. */
+void        mw_test_downloads_set_up     (MwTestDownloads *fixture,
+                                          gconstpointer    unused);
+void        mw_test_downloads_tear_down  (MwTestDownloads *fixture,
+                                          gconstpointer    unused);
 MwDownload *mw_test_downloads_add        (MwTestDownloads *fixture,
                                           const char      *path);
 void        mw_test_downloads_assert_file (MwTestDownloads *fixture,
                                            const char      *name,
                                            GBytes          *expected);
+void        mw_test_downloads_assert_completed (MwTestDownloads *fixture,
+                                                MwDownload      *download,
+                                                const char      *name,
+                                                GBytes          *expected);
 void        mw_test_wait_until_finished  (MwDownload      *download);
+void        mw_test_wait_for_state       (MwDownload      *download,
+                                          MwDownloadState  state);
+void        mw_test_wait_until_at_rest   (MwDownload      *download,
+                                          MwDownloadState  state);
 void        mw_test_wait_for_bytes       (MwDownload      *download,
                                           guint64          bytes);
+
+gboolean    mw_test_download_list_load   (MwDownloadList  *list,
+                                          GError         **error);
+gboolean    mw_test_download_list_save   (MwDownloadList  *list,
+                                          GError         **error);
+
+/* A feed list kept in feeds.json of a fresh temporary folder, subscribing from a fresh
+ * test server; the fixture of the feed tests. */
+typedef struct
+{
+  MwTestServer *server;
+  char         *folder;
+  GFile        *state;
+  MwFeedList   *list;
+} MwTestFeeds;
+
+void        mw_test_feeds_set_up         (MwTestFeeds     *fixture,
+                                          gconstpointer    unused);
+void        mw_test_feeds_tear_down      (MwTestFeeds     *fixture,
+                                          gconstpointer    unused);
+MwFeed     *mw_test_feeds_subscribe      (MwTestFeeds     *fixture,
+                                          const char      *path,
+                                          GCancellable    *cancellable,
+                                          GPtrArray      **choices,
+                                          GError         **error);
+gboolean    mw_test_feed_list_load       (MwFeedList      *list,
+                                          GError         **error);
+gboolean    mw_test_feed_list_save       (MwFeedList      *list,
+                                          GError         **error);
+void        mw_test_unsubscribe_all      (MwFeedList      *feeds);
+gboolean    mw_test_feeds_refresh        (MwTestFeeds     *fixture,
+                                          MwFeed          *feed,
+                                          GError         **error);
 
 G_END_DECLS

@@ -205,29 +205,17 @@ wait_until_ready (GSubprocess *child)
 }
 
 static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static void
 check_state_loads (const char *state_path,
                    const char *state_dir,
                    guint       round)
 {
   g_autoptr(GFile) state_file = g_file_new_for_path (state_path);
   g_autoptr(MwDownloadList) list = mw_download_list_new (state_file);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  mw_download_list_load_async (list, NULL, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (mw_download_list_load_finish (list, result, &error));
+  g_assert_true (mw_test_download_list_load (list, &error));
   g_assert_no_error (error);
   if (mw_download_list_get_load_error (list) != NULL)
     g_error ("After kill %u the state file did not load: %s", round,

@@ -14,6 +14,7 @@
 #include "mw-demo-server.h"
 #include "mw-download-list.h"
 #include "mw-feed-list.h"
+#include "mw-test-server.h"
 
 /* Fast enough to keep the suite short, slow enough that every body goes out in many
  * paced chunks. */
@@ -36,23 +37,6 @@ typedef struct
   char           *folder_path;
   GFile          *folder;
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -84,42 +68,25 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->list);
   if (fixture->server != NULL)
     g_assert_finalize_object (fixture->server);
-  rm_rf (fixture->folder_path);
+  mw_test_remove_tree (fixture->folder_path);
   g_free (fixture->folder_path);
   g_object_unref (fixture->folder);
 }
 
-static void
-wait_until_finished (MwDownload *download)
+/* Finished, or stopped in a state the user can resume from. */
+static gboolean
+is_settled (gpointer data)
 {
-  while (!mw_download_is_finished (download) || mw_download_is_active (download))
-    g_main_context_iteration (NULL, TRUE);
+  MwDownload *download = data;
+
+  return !mw_download_is_active (download) &&
+         (mw_download_is_finished (download) || mw_download_get_state (download) == MW_DOWNLOAD_PAUSED);
 }
 
-/* Finished, or stopped in a state the user can resume from. */
 static void
 wait_until_settled (MwDownload *download)
 {
-  while (mw_download_is_active (download) ||
-         (!mw_download_is_finished (download) &&
-          mw_download_get_state (download) != MW_DOWNLOAD_PAUSED))
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-wait_for_state (MwDownload      *download,
-                MwDownloadState  state)
-{
-  while (mw_download_get_state (download) != state)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-wait_for_bytes (MwDownload *download,
-                guint64     received)
-{
-  while (mw_download_get_received_bytes (download) < received)
-    g_main_context_iteration (NULL, TRUE);
+  mw_test_wait_until (is_settled, download, MW_TEST_PATIENCE_MS, "the download to finish or pause");
 }
 
 static MwDownload *
@@ -135,26 +102,11 @@ add_download (Fixture    *fixture,
   return download;
 }
 
-static GBytes *
-read_file (Fixture    *fixture,
-           const char *name)
-{
-  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-  gsize length = 0;
-
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, length);
-}
-
 static gboolean
 file_exists (Fixture    *fixture,
              const char *name)
 {
-  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
-  return g_file_test (path, G_FILE_TEST_EXISTS);
+  return mw_test_file_exists (fixture->folder_path, name);
 }
 
 /* The file on disk holds exactly what the server generates for @path. */
@@ -165,7 +117,6 @@ assert_completed_as (Fixture    *fixture,
                      const char *name)
 {
   g_autoptr(GBytes) expected = mw_demo_server_dup_file_contents (fixture->server, path);
-  g_autoptr(GBytes) on_disk = NULL;
   g_autofree char *part = g_strconcat (name, ".part", NULL);
 
   g_assert_nonnull (expected);
@@ -174,9 +125,7 @@ assert_completed_as (Fixture    *fixture,
   g_assert_cmpstr (mw_download_get_filename (download), ==, name);
   g_assert_cmpint (mw_download_get_total_bytes (download), ==, (gint64) g_bytes_get_size (expected));
 
-  on_disk = read_file (fixture, name);
-  g_assert_cmpmem (g_bytes_get_data (on_disk, NULL), g_bytes_get_size (on_disk),
-                   g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+  mw_test_assert_file (fixture->folder_path, name, expected);
   g_assert_false (file_exists (fixture, part));
 }
 
@@ -230,48 +179,6 @@ assert_body_is_slice (GBytes *body,
 
 /* --- Feeds ------------------------------------------------------------------------ */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @cond holds, and fails the test naming @what if it does not
- * within @timeout_ms. */
-static void
-wait_until (Condition   cond,
-            gpointer    data,
-            guint       timeout_ms,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!cond (data))
-    g_error ("Waited %u s for %s, in vain", timeout_ms / 1000, what);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-result_cb (GObject      *source_object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static MwFeed *
 subscribe (MwFeedList *feeds,
            const char *url)
@@ -281,9 +188,9 @@ subscribe (MwFeedList *feeds,
   g_autofree char *what = g_strdup_printf ("the subscription to %s", url);
   MwFeed *feed;
 
-  mw_feed_list_subscribe_async (feeds, url, NULL, result_cb, &result);
-  wait_until (has_result, &result, FEED_TIMEOUT_MS, what);
-  feed = mw_feed_list_subscribe_finish (feeds, result, NULL, &error);
+  mw_feed_list_subscribe_async (feeds, url, NULL, mw_test_async_result_cb, &result);
+  feed = mw_feed_list_subscribe_finish (feeds, mw_test_async_result_within (&result, FEED_TIMEOUT_MS, what),
+                                        NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (feed);
   return feed;
@@ -297,9 +204,9 @@ refresh (MwFeedList *feeds,
   g_autoptr(GError) error = NULL;
   g_autofree char *what = g_strdup_printf ("the refresh of %s", mw_feed_get_url (feed));
 
-  mw_feed_list_refresh_async (feeds, feed, NULL, result_cb, &result);
-  wait_until (has_result, &result, FEED_TIMEOUT_MS, what);
-  g_assert_true (mw_feed_list_refresh_finish (feeds, result, &error));
+  mw_feed_list_refresh_async (feeds, feed, NULL, mw_test_async_result_cb, &result);
+  g_assert_true (mw_feed_list_refresh_finish (feeds, mw_test_async_result_within (&result, FEED_TIMEOUT_MS, what),
+                                              &error));
   g_assert_no_error (error);
   g_assert_null (mw_feed_get_error_message (feed));
 }
@@ -413,7 +320,7 @@ test_download_all (Fixture       *fixture,
       g_autofree char *basename = g_path_get_basename (urls[i]);
       const char *name = g_str_has_suffix (urls[i], CITY_MAP) ? CITY_MAP_NAME : basename;
 
-      wait_until_finished (download);
+      mw_test_wait_until_finished (download);
       /* The one with Content-Disposition is named by it, not by its address. */
       assert_completed_as (fixture, download, urls[i], name);
       g_assert_cmpuint (mw_demo_server_get_n_requests (fixture->server, urls[i]), ==, 1);
@@ -577,7 +484,7 @@ test_not_found (Fixture       *fixture,
 
   /* And what a user sees of it. */
   download = add_download (fixture, "files/missing.zip");
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_FAILED);
   g_assert_nonnull (strstr (mw_download_get_error_message (download), "404"));
 }
@@ -592,17 +499,17 @@ test_pause_and_resume (Fixture       *fixture,
   /* Slow enough to pause half way. */
   mw_demo_server_set_bytes_per_second (fixture->server, 2 * 1024 * 1024);
   download = add_download (fixture, RECORDING);
-  wait_for_bytes (download, 500 * 1000);
+  mw_test_wait_for_bytes (download, 500 * 1000);
   g_assert_true (mw_download_can_pause (download));
   mw_download_pause (download);
-  wait_for_state (download, MW_DOWNLOAD_PAUSED);
+  mw_test_wait_for_state (download, MW_DOWNLOAD_PAUSED);
   paused_at = mw_download_get_received_bytes (download);
   g_assert_cmpuint (paused_at, <, 4 * 1024 * 1024);
   g_assert_true (file_exists (fixture, "field-recording.flac.part"));
 
   mw_demo_server_set_bytes_per_second (fixture->server, TEST_RATE);
   mw_download_resume (download);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
 
   assert_completed_as (fixture, download, RECORDING, "field-recording.flac");
   /* The second request asked for the rest only, and got it. */
@@ -620,7 +527,7 @@ test_freezing_mode (Fixture       *fixture,
   mw_demo_server_set_bytes_per_second (fixture->server, 16 * 1024 * 1024);
   mw_download_list_set_blocking_mode (fixture->list, TRUE);
   download = add_download (fixture, PHOTOS);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_completed_as (fixture, download, PHOTOS, "sunrise-photos.zip");
   g_assert_cmpuint (mw_demo_server_get_n_requests (fixture->server, PHOTOS), ==, 1);
 }
@@ -634,14 +541,14 @@ test_freezing_resume (Fixture       *fixture,
   /* Started responsive and paused, finished frozen: the same bytes either way. */
   mw_demo_server_set_bytes_per_second (fixture->server, 2 * 1024 * 1024);
   download = add_download (fixture, CITY_MAP);
-  wait_for_bytes (download, 300 * 1000);
+  mw_test_wait_for_bytes (download, 300 * 1000);
   mw_download_pause (download);
-  wait_for_state (download, MW_DOWNLOAD_PAUSED);
+  mw_test_wait_for_state (download, MW_DOWNLOAD_PAUSED);
 
   mw_download_list_set_blocking_mode (fixture->list, TRUE);
   mw_demo_server_set_bytes_per_second (fixture->server, 8 * 1024 * 1024);
   mw_download_resume (download);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
 
   assert_completed_as (fixture, download, CITY_MAP, CITY_MAP_NAME);
   g_assert_cmpuint (mw_demo_server_get_n_requests (fixture->server, CITY_MAP), ==, 2);
@@ -724,10 +631,10 @@ test_text (Fixture       *fixture,
 
   /* And downloaded like any file. */
   download = add_download (fixture, "feeds/news.xml");
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_completed_as (fixture, download, "feeds/news.xml", "news.xml");
-  expected = read_file (fixture, "news.xml");
-  g_assert_cmpmem (g_bytes_get_data (expected, NULL), g_bytes_get_size (expected), atom, strlen (atom));
+  expected = g_bytes_new (atom, strlen (atom));
+  mw_test_assert_file (fixture->folder_path, "news.xml", expected);
 }
 
 static void
@@ -781,7 +688,7 @@ test_throttled (Fixture       *fixture,
   mw_demo_server_set_bytes_per_second (fixture->server, 4 * 1024 * 1024);
   started = g_get_monotonic_time ();
   download = add_download (fixture, CITY_MAP);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   took = g_get_monotonic_time () - started;
 
   assert_completed_as (fixture, download, CITY_MAP, CITY_MAP_NAME);
@@ -799,7 +706,7 @@ test_unlimited (Fixture       *fixture,
   mw_demo_server_set_bytes_per_second (fixture->server, 0);
   g_assert_cmpuint (mw_demo_server_get_bytes_per_second (fixture->server), ==, 0);
   download = add_download (fixture, VIDEO);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_completed_as (fixture, download, VIDEO, "lecture-video.mp4");
 }
 
@@ -813,14 +720,14 @@ test_concurrent (Fixture       *fixture,
   mw_demo_server_set_bytes_per_second (fixture->server, 1024 * 1024);
   a = add_download (fixture, VIDEO);
   b = add_download (fixture, PHOTOS);
-  wait_for_bytes (a, 300 * 1000);
-  wait_for_bytes (b, 300 * 1000);
+  mw_test_wait_for_bytes (a, 300 * 1000);
+  mw_test_wait_for_bytes (b, 300 * 1000);
   g_assert_false (mw_download_is_finished (a));
   g_assert_false (mw_download_is_finished (b));
 
   mw_demo_server_set_bytes_per_second (fixture->server, TEST_RATE);
-  wait_until_finished (a);
-  wait_until_finished (b);
+  mw_test_wait_until_finished (a);
+  mw_test_wait_until_finished (b);
   assert_completed_as (fixture, a, VIDEO, "lecture-video.mp4");
   assert_completed_as (fixture, b, PHOTOS, "sunrise-photos.zip");
 }
@@ -835,7 +742,7 @@ test_stop_mid_transfer (Fixture       *fixture,
 
   mw_demo_server_set_bytes_per_second (fixture->server, 1024 * 1024);
   download = add_download (fixture, VIDEO);
-  wait_for_bytes (download, 200 * 1000);
+  mw_test_wait_for_bytes (download, 200 * 1000);
 
   /* Returns at once, with a client waiting for the rest. */
   if (dispose)
@@ -861,7 +768,7 @@ test_stop_mid_transfer (Fixture       *fixture,
       g_assert_true (mw_demo_server_start (fixture->server, &error));
       g_assert_no_error (error);
       again = add_download (fixture, CITY_MAP);
-      wait_until_finished (again);
+      mw_test_wait_until_finished (again);
       assert_completed_as (fixture, again, CITY_MAP, CITY_MAP_NAME);
     }
 }

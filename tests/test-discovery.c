@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mw-feed-discovery.h"
+#include "mw-test-utils.h"
 
 #define PAGE_URL "https://example.com/dir/page.html"
 #define MAX_EXPECTED 8
@@ -30,15 +31,7 @@ typedef struct
 static GBytes *
 load_fixture (const char *name)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "discovery", name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-  gsize length = 0;
-
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
-
-  return g_bytes_new_take (contents, length);
+  return mw_test_load_fixture ("discovery", name);
 }
 
 static GPtrArray *
@@ -349,20 +342,16 @@ test_page_url (void)
 static void
 test_every_fixture (void)
 {
-  g_autofree char *folder = g_test_build_filename (G_TEST_DIST, "fixtures", "discovery", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, &error);
-  const char *name;
+  g_auto(GStrv) names = mw_test_list_fixtures ("discovery");
   guint n_files = 0;
 
-  g_assert_no_error (error);
-  while ((name = g_dir_read_name (dir)) != NULL)
+  for (char **name = names; *name != NULL; name++)
     {
-      g_autoptr(GBytes) bytes = load_fixture (name);
+      g_autoptr(GBytes) bytes = load_fixture (*name);
       g_autoptr(GPtrArray) with_page = discover_bytes (bytes, PAGE_URL);
       g_autoptr(GPtrArray) without_page = discover_bytes (bytes, NULL);
 
-      g_test_message ("fixture %s", name);
+      g_test_message ("fixture %s", *name);
       assert_sane_feeds (with_page);
       assert_sane_feeds (without_page);
       n_files++;
@@ -567,26 +556,7 @@ main (int   argc,
       char *argv[])
 {
   /* A fixed seed keeps the robustness test reproducible; pass --seed to explore. */
-  static char default_seed[] = "--seed=R02S6d65616e7768696c65646973636f7672";
-  g_autofree char **args = NULL;
-  gboolean has_seed = FALSE;
-  int i;
-
-  for (i = 1; i < argc; i++)
-    {
-      if (g_str_has_prefix (argv[i], "--seed"))
-        has_seed = TRUE;
-    }
-
-  if (!has_seed)
-    {
-      args = g_new0 (char *, argc + 2);
-      memcpy (args, argv, argc * sizeof (char *));
-      args[argc++] = default_seed;
-      argv = args;
-    }
-
-  g_test_init (&argc, &argv, NULL);
+  mw_test_init_seeded (&argc, &argv, "R02S6d65616e7768696c65646973636f7672");
 
   g_test_add_func ("/discovery/one-feed", test_one_feed);
   g_test_add_func ("/discovery/several", test_several);

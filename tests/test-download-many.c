@@ -17,15 +17,8 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  mw_test_downloads_set_up (fixture);
+  mw_test_downloads_set_up (fixture, NULL);
   mw_download_list_set_network_timeout (fixture->list, 20);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  mw_test_downloads_tear_down (fixture);
 }
 
 static void
@@ -144,9 +137,9 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/download-many/same-name", Fixture, NULL,
-              fixture_set_up, test_many_same_name, fixture_tear_down);
+              fixture_set_up, test_many_same_name, mw_test_downloads_tear_down);
   g_test_add ("/download-many/names-released", Fixture, NULL,
-              fixture_set_up, test_names_released, fixture_tear_down);
+              fixture_set_up, test_names_released, mw_test_downloads_tear_down);
 
   return g_test_run ();
 }

@@ -15,186 +15,16 @@
 #include "mw-download-list.h"
 #include "mw-test-server.h"
 
-#define TIMEOUT_MS 20000
-
 typedef MwTestDownloads Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  mw_test_downloads_set_up (fixture);
+  mw_test_downloads_set_up (fixture, NULL);
   /* Quick retries keep the suite short; the policy itself is what is under test. */
   mw_download_list_set_retry_policy (fixture->list, 4, 20, 200);
   mw_download_list_set_network_timeout (fixture->list, 5);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  mw_test_downloads_tear_down (fixture);
-}
-
-/* --- Waiting, always for a while only ------------------------------------------------ */
-
-typedef gboolean (*Condition) (gconstpointer data);
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until COND holds; fails, saying what it waited for, after
- * TIMEOUT_MS milliseconds. */
-static void
-wait_until (Condition      cond,
-            gconstpointer  data,
-            guint          timeout_ms,
-            const char    *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  guint wake = g_timeout_add (20, wake_cb, NULL);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Waited %u ms in vain for %s", timeout_ms, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
-}
-
-typedef struct
-{
-  MwDownload      *download;
-  MwDownloadState  state;
-  guint64          bytes;
-} Expectation;
-
-static gboolean
-is_in_state (gconstpointer data)
-{
-  const Expectation *expectation = data;
-
-  return mw_download_get_state (expectation->download) == expectation->state &&
-         !mw_download_is_active (expectation->download);
-}
-
-static void
-wait_for_state (MwDownload      *download,
-                MwDownloadState  state)
-{
-  Expectation expectation = { download, state, 0 };
-  g_autofree char *what = g_strdup_printf ("the download of %s to be %s and at rest",
-                                           mw_download_get_url (download),
-                                           mw_download_state_to_string (state));
-
-  wait_until (is_in_state, &expectation, TIMEOUT_MS, what);
-}
-
-static gboolean
-path_is_gone (gconstpointer data)
-{
-  return !g_file_test (data, G_FILE_TEST_EXISTS);
-}
-
-static void
-wait_until_gone (Fixture    *fixture,
-                 const char *name)
-{
-  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
-  g_autofree char *what = g_strdup_printf ("%s to be deleted", name);
-
-  wait_until (path_is_gone, path, TIMEOUT_MS, what);
-}
-
-typedef struct
-{
-  Fixture        *fixture;
-  MwTestResource *resource;
-  guint           requests;
-} RequestCount;
-
-static gboolean
-has_requests (gconstpointer data)
-{
-  const RequestCount *count = data;
-  gboolean reached;
-
-  mw_test_server_lock (count->fixture->server);
-  reached = count->resource->requests >= count->requests;
-  mw_test_server_unlock (count->fixture->server);
-  return reached;
-}
-
-static void
-wait_for_requests (Fixture        *fixture,
-                   MwTestResource *resource,
-                   guint           requests)
-{
-  RequestCount count = { fixture, resource, requests };
-  g_autofree char *what = g_strdup_printf ("the server to have answered %u requests", requests);
-
-  wait_until (has_requests, &count, TIMEOUT_MS, what);
-}
-
-static guint
-requests_of (Fixture        *fixture,
-             MwTestResource *resource)
-{
-  guint requests;
-
-  mw_test_server_lock (fixture->server);
-  requests = resource->requests;
-  mw_test_server_unlock (fixture->server);
-  return requests;
-}
-
-static gboolean
-file_exists (Fixture    *fixture,
-             const char *name)
-{
-  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
-
-  return g_file_test (path, G_FILE_TEST_EXISTS);
-}
-
-/* No partial file anywhere: everything Meanwhile wrote is finished or gone. */
-static void
-assert_no_part_files (Fixture *fixture)
-{
-  g_autoptr(GDir) dir = g_dir_open (fixture->folder_path, 0, NULL);
-  const char *name;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".part"))
-      g_error ("%s was left in the download folder", name);
-}
-
-static guint
-count_files (Fixture *fixture)
-{
-  g_autoptr(GDir) dir = g_dir_open (fixture->folder_path, 0, NULL);
-  guint n = 0;
-
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
-static void
-assert_completed_as (Fixture    *fixture,
-                     MwDownload *download,
-                     const char *name,
-                     GBytes     *expected)
-{
-  g_assert_cmpstr (mw_download_get_error_message (download), ==, NULL);
-  g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_COMPLETED);
-  g_assert_cmpstr (mw_download_get_filename (download), ==, name);
-  g_assert_cmpuint (mw_download_get_received_bytes (download), ==, g_bytes_get_size (expected));
-  mw_test_downloads_assert_file (fixture, name, expected);
 }
 
 /* --- A busy worker pool ------------------------------------------------------------ */
@@ -233,7 +63,7 @@ occupy_thread (GTask        *task,
 static void
 occupy_workers (Workers *workers)
 {
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * 1000;
+  gint64 deadline = g_get_monotonic_time () + MW_TEST_PATIENCE_MS * 1000;
 
   g_mutex_init (&workers->mutex);
   g_cond_init (&workers->cond);
@@ -258,7 +88,7 @@ occupy_workers (Workers *workers)
 static void
 release_workers (Workers *workers)
 {
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * 1000;
+  gint64 deadline = g_get_monotonic_time () + MW_TEST_PATIENCE_MS * 1000;
 
   g_mutex_lock (&workers->mutex);
   workers->released = TRUE;
@@ -288,8 +118,8 @@ test_cancel_readd_retry (Fixture       *fixture,
   first = mw_test_downloads_add (fixture, "/same.bin");
   mw_test_wait_for_bytes (first, 100000);
   mw_download_cancel (first);
-  wait_for_state (first, MW_DOWNLOAD_CANCELLED);
-  wait_until_gone (fixture, "same.bin.part");
+  mw_test_wait_until_at_rest (first, MW_DOWNLOAD_CANCELLED);
+  mw_test_wait_until_gone (fixture->folder_path, "same.bin.part");
 
   /* The same address again, while the cancelled row is still there… */
   second = mw_test_downloads_add (fixture, "/same.bin");
@@ -299,18 +129,18 @@ test_cancel_readd_retry (Fixture       *fixture,
   /* …and then Try again on the cancelled one. */
   g_assert_true (mw_download_can_retry (first));
   mw_download_retry (first);
-  wait_for_requests (fixture, resource, 3);
+  mw_test_server_wait_for_requests (fixture->server, resource, 3);
   mw_test_server_release (fixture->server, resource);
   mw_test_wait_until_finished (first);
   mw_test_wait_until_finished (second);
 
   /* Two rows of one address: two files, both whole, never one .part shared. */
-  assert_completed_as (fixture, second, "same.bin", body);
-  assert_completed_as (fixture, first, "same (1).bin", body);
-  g_assert_cmpuint (requests_of (fixture, resource), ==, 3);
+  mw_test_downloads_assert_completed (fixture, second, "same.bin", body);
+  mw_test_downloads_assert_completed (fixture, first, "same (1).bin", body);
+  g_assert_cmpuint (mw_test_server_get_requests (fixture->server, resource), ==, 3);
   g_assert_cmpstr (g_ptr_array_index (resource->ranges, 2), ==, "");
-  assert_no_part_files (fixture);
-  g_assert_cmpuint (count_files (fixture), ==, 2);
+  mw_test_assert_no_part_files (fixture->folder_path);
+  g_assert_cmpuint (mw_test_count_files (fixture->folder_path), ==, 2);
 }
 
 /* A failed download whose file was not kept is removed with undo; the same address is
@@ -332,23 +162,23 @@ test_undo_after_name_taken (Fixture       *fixture,
   failed = mw_download_list_add (fixture->list, url,
                                  "0000000000000000000000000000000000000000000000000000000000000000", &error);
   g_assert_no_error (error);
-  wait_for_state (failed, MW_DOWNLOAD_FAILED);
+  mw_test_wait_until_at_rest (failed, MW_DOWNLOAD_FAILED);
   mw_test_wait_until_finished (failed);
-  g_assert_false (file_exists (fixture, "taken.bin.part"));
+  g_assert_false (mw_test_file_exists (fixture->folder_path, "taken.bin.part"));
 
   taken = mw_download_list_take (fixture->list, failed, &position);
   second = mw_test_downloads_add (fixture, "/taken.bin");
   mw_test_wait_until_finished (second);
-  assert_completed_as (fixture, second, "taken.bin", body);
+  mw_test_downloads_assert_completed (fixture, second, "taken.bin", body);
 
   mw_download_list_insert (fixture->list, position, taken);
   mw_download_set_expected_sha256 (taken, NULL);
   mw_download_retry (taken);
   mw_test_wait_until_finished (taken);
-  assert_completed_as (fixture, taken, "taken (1).bin", body);
-  assert_completed_as (fixture, second, "taken.bin", body);
-  assert_no_part_files (fixture);
-  g_assert_cmpuint (count_files (fixture), ==, 2);
+  mw_test_downloads_assert_completed (fixture, taken, "taken (1).bin", body);
+  mw_test_downloads_assert_completed (fixture, second, "taken.bin", body);
+  mw_test_assert_no_part_files (fixture->folder_path);
+  g_assert_cmpuint (mw_test_count_files (fixture->folder_path), ==, 2);
 }
 
 static void
@@ -367,8 +197,8 @@ test_cancel_retry_at_once (Fixture       *fixture,
   download = mw_test_downloads_add (fixture, "/again.bin");
   mw_test_wait_for_bytes (download, 100000);
   mw_download_pause (download);
-  wait_for_state (download, MW_DOWNLOAD_PAUSED);
-  g_assert_true (file_exists (fixture, "again.bin.part"));
+  mw_test_wait_until_at_rest (download, MW_DOWNLOAD_PAUSED);
+  g_assert_true (mw_test_file_exists (fixture->folder_path, "again.bin.part"));
   mw_test_server_release (fixture->server, resource);
 
   /* In freezing mode the next run does its disk work right on the main thread, while the
@@ -383,11 +213,11 @@ test_cancel_retry_at_once (Fixture       *fixture,
 
   /* The retry started clean, after the old .part was gone: from the first byte, under the
    * name that is free again. */
-  assert_completed_as (fixture, download, "again.bin", body);
+  mw_test_downloads_assert_completed (fixture, download, "again.bin", body);
   g_assert_cmpuint (resource->requests, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (resource->ranges, 1), ==, "");
-  assert_no_part_files (fixture);
-  g_assert_cmpuint (count_files (fixture), ==, 1);
+  mw_test_assert_no_part_files (fixture->folder_path);
+  g_assert_cmpuint (mw_test_count_files (fixture->folder_path), ==, 1);
 }
 
 /* --- Waiting for a retry ------------------------------------------------------------ */
@@ -409,7 +239,7 @@ add_busy_resource (Fixture    *fixture,
 
 /* The server said when to come back, and the download is waiting for that moment. */
 static gboolean
-is_waiting_to_retry (gconstpointer data)
+is_waiting_to_retry (gpointer data)
 {
   MwDownload *download = (MwDownload *) data;
 
@@ -422,7 +252,7 @@ wait_until_waiting (MwDownload *download)
   g_autofree char *what = g_strdup_printf ("the download of %s to wait before its next attempt",
                                            mw_download_get_url (download));
 
-  wait_until (is_waiting_to_retry, download, TIMEOUT_MS, what);
+  mw_test_wait_until (is_waiting_to_retry, download, MW_TEST_PATIENCE_MS, what);
 }
 
 typedef struct
@@ -470,19 +300,19 @@ test_waiting_gives_slot (Fixture       *fixture,
       g_autofree char *name = g_strdup_printf ("free-%u.bin", i);
 
       mw_test_wait_until_finished (others[i]);
-      assert_completed_as (fixture, others[i], name, body);
+      mw_test_downloads_assert_completed (fixture, others[i], name, body);
     }
   for (guint i = 0; i < 2; i++)
     {
       g_assert_true (is_waiting_to_retry (waiting[i]));
-      g_assert_cmpuint (requests_of (fixture, busy[i]), ==, 1);
+      g_assert_cmpuint (mw_test_server_get_requests (fixture->server, busy[i]), ==, 1);
     }
   g_assert_cmpuint (mw_download_list_get_n_active (fixture->list), ==, 0);
 
   for (guint i = 0; i < 2; i++)
     {
       mw_download_cancel (waiting[i]);
-      wait_for_state (waiting[i], MW_DOWNLOAD_CANCELLED);
+      mw_test_wait_until_at_rest (waiting[i], MW_DOWNLOAD_CANCELLED);
     }
   g_assert_cmpuint (mw_download_list_get_n_active (fixture->list), ==, 0);
 }
@@ -504,7 +334,7 @@ event_cb (MwDownload *download,
 }
 
 static gboolean
-event_seen (gconstpointer data)
+event_seen (gpointer data)
 {
   return ((const EventWatch *) data)->seen;
 }
@@ -535,18 +365,18 @@ test_wait_over_takes_slot (Fixture       *fixture,
   g_assert_true (is_waiting_to_retry (waiting));
 
   /* …and keeps it: when the second is over, the first waits for the slot. */
-  wait_until (event_seen, &watch, TIMEOUT_MS, "the waiting download to ask for a slot again");
+  mw_test_wait_until (event_seen, &watch, MW_TEST_PATIENCE_MS, "the waiting download to ask for a slot again");
   mw_test_run_loop_for (200);
-  g_assert_cmpuint (requests_of (fixture, busy), ==, 1);
+  g_assert_cmpuint (mw_test_server_get_requests (fixture->server, busy), ==, 1);
   g_assert_true (mw_download_is_active (waiting));
 
   /* A slot free again is the first one's. */
   mw_test_server_release (fixture->server, held);
   mw_test_wait_until_finished (other);
   mw_test_wait_until_finished (waiting);
-  assert_completed_as (fixture, other, "held.bin", body);
-  assert_completed_as (fixture, waiting, "busy.bin", body);
-  g_assert_cmpuint (requests_of (fixture, busy), ==, 2);
+  mw_test_downloads_assert_completed (fixture, other, "held.bin", body);
+  mw_test_downloads_assert_completed (fixture, waiting, "busy.bin", body);
+  g_assert_cmpuint (mw_test_server_get_requests (fixture->server, busy), ==, 2);
   g_assert_cmpuint (active.max_active, ==, 1);
   g_assert_cmpuint (mw_test_server_get_max_concurrent (fixture->server), ==, 1);
   g_signal_handlers_disconnect_by_data (fixture->list, &active);
@@ -570,13 +400,13 @@ test_switch_keeps_wait (Fixture       *fixture,
   /* The switch does not cut the wait short… */
   mw_download_list_set_blocking_mode (fixture->list, TRUE);
   mw_test_run_loop_for (500);
-  g_assert_cmpuint (requests_of (fixture, resource), ==, 1);
+  g_assert_cmpuint (mw_test_server_get_requests (fixture->server, resource), ==, 1);
   g_assert_true (is_waiting_to_retry (download));
 
   /* …and the attempt after it is made in the new mode. */
   mw_test_wait_until_finished (download);
-  assert_completed_as (fixture, download, "later.bin", body);
-  g_assert_cmpuint (requests_of (fixture, resource), ==, 2);
+  mw_test_downloads_assert_completed (fixture, download, "later.bin", body);
+  g_assert_cmpuint (mw_test_server_get_requests (fixture->server, resource), ==, 2);
   g_assert_true (watch.seen);
 }
 
@@ -599,19 +429,19 @@ test_switch_keeps_pause (Fixture       *fixture,
   mw_download_pause (download);
   g_assert_true (mw_download_is_active (download));
   mw_download_list_set_blocking_mode (fixture->list, TRUE);
-  wait_for_state (download, MW_DOWNLOAD_PAUSED);
+  mw_test_wait_until_at_rest (download, MW_DOWNLOAD_PAUSED);
   mw_test_run_loop_for (300);
 
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_PAUSED);
   g_assert_false (mw_download_is_active (download));
-  g_assert_cmpuint (requests_of (fixture, resource), ==, 1);
-  g_assert_true (file_exists (fixture, "paused.bin.part"));
+  g_assert_cmpuint (mw_test_server_get_requests (fixture->server, resource), ==, 1);
+  g_assert_true (mw_test_file_exists (fixture->folder_path, "paused.bin.part"));
 
   /* It resumes when asked, in the new mode, from where it was. */
   resource->throttle_delay_ms = 0;
   mw_download_resume (download);
   mw_test_wait_until_finished (download);
-  assert_completed_as (fixture, download, "paused.bin", body);
+  mw_test_downloads_assert_completed (fixture, download, "paused.bin", body);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (resource->ranges, 1), "bytes="));
 }
 
@@ -715,7 +545,7 @@ test_switch_off_between_freezes (Fixture       *fixture,
     {
       g_autofree char *name = g_strdup_printf ("frozen-%u.bin", i);
 
-      assert_completed_as (fixture, downloads[i], name, bodies[i]);
+      mw_test_downloads_assert_completed (fixture, downloads[i], name, bodies[i]);
       g_bytes_unref (bodies[i]);
     }
   g_hash_table_unref (watch.requests);
@@ -777,9 +607,9 @@ test_frame_between_freezes (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (fixture->list, &watch);
   g_clear_handle_id (&watch.frame, g_source_remove);
 
-  assert_completed_as (fixture, retried, "busy.bin", body);
-  assert_completed_as (fixture, other, "other.bin", body);
-  g_assert_cmpuint (requests_of (fixture, busy), ==, 2);
+  mw_test_downloads_assert_completed (fixture, retried, "busy.bin", body);
+  mw_test_downloads_assert_completed (fixture, other, "other.bin", body);
+  g_assert_cmpuint (mw_test_server_get_requests (fixture->server, busy), ==, 2);
   g_assert_cmpuint (watch.n_blocked, ==, 3);
   if (watch.n_undrawn > 0)
     g_error ("%u of %u blocking requests started before the frame asked for during the one before",
@@ -789,28 +619,11 @@ test_frame_between_freezes (Fixture       *fixture,
 /* --- Shutting down ------------------------------------------------------------------ */
 
 static void
-async_done_cb (GObject      *source_object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gconstpointer data)
-{
-  return *(GAsyncResult * const *) data != NULL;
-}
-
-static void
 save_list (MwDownloadList *list)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  mw_download_list_save_async (list, NULL, async_done_cb, &result);
-  wait_until (has_result, &result, TIMEOUT_MS, "the list of downloads to be saved");
-  g_assert_true (mw_download_list_save_finish (list, result, &error));
+  g_assert_true (mw_test_download_list_save (list, &error));
   g_assert_no_error (error);
 }
 
@@ -819,20 +632,17 @@ load_list (Fixture *fixture,
            GFile   *state)
 {
   MwDownloadList *list = mw_download_list_new (state);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   mw_download_list_set_download_folder (list, fixture->folder);
   mw_download_list_set_retry_policy (list, 4, 20, 200);
-  mw_download_list_load_async (list, NULL, async_done_cb, &result);
-  wait_until (has_result, &result, TIMEOUT_MS, "the list of downloads to be read");
-  g_assert_true (mw_download_list_load_finish (list, result, &error));
+  g_assert_true (mw_test_download_list_load (list, &error));
   g_assert_no_error (error);
   return list;
 }
 
 static gboolean
-is_at_rest (gconstpointer data)
+is_at_rest (gpointer data)
 {
   return !mw_download_is_active ((MwDownload *) data);
 }
@@ -881,12 +691,12 @@ test_shutdown_starts_nothing (Fixture       *fixture,
   /* Meanwhile quits: the running transfer stops, and while the main loop still turns
    * (saving, the last callbacks) nothing else starts. */
   mw_download_list_shutdown (list);
-  wait_until (is_at_rest, downloads[0], TIMEOUT_MS, "the running transfer to stop");
+  mw_test_wait_until (is_at_rest, downloads[0], MW_TEST_PATIENCE_MS, "the running transfer to stop");
   mw_download_list_set_max_concurrent (list, 3);
   mw_test_run_loop_for (300);
-  g_assert_cmpuint (requests_of (fixture, resources[0]), ==, 1);
-  g_assert_cmpuint (requests_of (fixture, resources[1]), ==, 0);
-  g_assert_cmpuint (requests_of (fixture, resources[2]), ==, 0);
+  g_assert_cmpuint (mw_test_server_get_requests (fixture->server, resources[0]), ==, 1);
+  g_assert_cmpuint (mw_test_server_get_requests (fixture->server, resources[1]), ==, 0);
+  g_assert_cmpuint (mw_test_server_get_requests (fixture->server, resources[2]), ==, 0);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (mw_download_get_state (downloads[i]), ==, MW_DOWNLOAD_QUEUED);
   save_list (list);
@@ -901,11 +711,11 @@ test_shutdown_starts_nothing (Fixture       *fixture,
       g_autoptr(MwDownload) download = g_list_model_get_item (G_LIST_MODEL (list), i);
 
       mw_test_wait_until_finished (download);
-      assert_completed_as (fixture, download, names[i], body);
+      mw_test_downloads_assert_completed (fixture, download, names[i], body);
     }
-  g_assert_cmpuint (requests_of (fixture, resources[0]), ==, 2);
+  g_assert_cmpuint (mw_test_server_get_requests (fixture->server, resources[0]), ==, 2);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (resources[0]->ranges, 1), "bytes="));
-  assert_no_part_files (fixture);
+  mw_test_assert_no_part_files (fixture->folder_path);
   save_list (list);
   finalize_list (list);
 }
@@ -929,7 +739,7 @@ test_shutdown_starts_nothing_freezing (Fixture       *fixture,
   download = mw_download_list_add (list, url, NULL, NULL);
   mw_download_list_shutdown (list);
   mw_test_run_loop_for (300);
-  g_assert_cmpuint (requests_of (fixture, resource), ==, 0);
+  g_assert_cmpuint (mw_test_server_get_requests (fixture->server, resource), ==, 0);
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_QUEUED);
   save_list (list);
   finalize_list (list);
@@ -938,7 +748,7 @@ test_shutdown_starts_nothing_freezing (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
   download = g_list_model_get_item (G_LIST_MODEL (list), 0);
   mw_test_wait_until_finished (download);
-  assert_completed_as (fixture, download, "frozen.bin", body);
+  mw_test_downloads_assert_completed (fixture, download, "frozen.bin", body);
   g_object_unref (download);
   save_list (list);
   finalize_list (list);
@@ -969,9 +779,9 @@ test_target_appears_while_held (Fixture       *fixture,
   mw_test_server_release (fixture->server, resource);
   mw_test_wait_until_finished (download);
 
-  assert_completed_as (fixture, download, "report (1).pdf", body);
+  mw_test_downloads_assert_completed (fixture, download, "report (1).pdf", body);
   mw_test_downloads_assert_file (fixture, "report.pdf", mine);
-  assert_no_part_files (fixture);
+  mw_test_assert_no_part_files (fixture->folder_path);
 }
 
 /* Another program that takes a name, looks whether it is still its file, and gives the
@@ -1053,7 +863,7 @@ test_target_appears_at_rename (Fixture       *fixture,
       mw_test_downloads_assert_file (fixture, mw_download_get_filename (download), body);
       g_free (racer.path);
     }
-  assert_no_part_files (fixture);
+  mw_test_assert_no_part_files (fixture->folder_path);
 }
 
 int
@@ -1063,7 +873,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, mw_test_downloads_tear_down)
 
   ADD ("/download/sequence/cancel-readd-retry", test_cancel_readd_retry);
   ADD ("/download/sequence/cancel-retry-at-once", test_cancel_retry_at_once);

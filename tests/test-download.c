@@ -18,44 +18,10 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  mw_test_downloads_set_up (fixture);
+  mw_test_downloads_set_up (fixture, NULL);
   /* Quick retries keep the suite short; the policy itself is what is under test. */
   mw_download_list_set_retry_policy (fixture->list, 4, 20, 200);
   mw_download_list_set_network_timeout (fixture->list, 2);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  mw_test_downloads_tear_down (fixture);
-}
-
-static void
-wait_for_state (MwDownload      *download,
-                MwDownloadState  state)
-{
-  while (mw_download_get_state (download) != state)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static guint
-count_files (Fixture *fixture)
-{
-  g_autoptr(GDir) dir = g_dir_open (fixture->folder_path, 0, NULL);
-  guint n = 0;
-
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
-static gboolean
-file_exists (Fixture    *fixture,
-             const char *name)
-{
-  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
-  return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
 static void
@@ -64,17 +30,12 @@ assert_completed_as (Fixture    *fixture,
                      const char *name,
                      GBytes     *expected)
 {
-  g_assert_cmpstr (mw_download_get_error_message (download), ==, NULL);
-  g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_COMPLETED);
-  g_assert_cmpstr (mw_download_get_filename (download), ==, name);
-  g_assert_cmpuint (mw_download_get_received_bytes (download), ==, g_bytes_get_size (expected));
+  g_autofree char *part = g_strconcat (name, ".part", NULL);
+
+  mw_test_downloads_assert_completed (fixture, download, name, expected);
   g_assert_cmpint (mw_download_get_total_bytes (download), ==, (gint64) g_bytes_get_size (expected));
-  mw_test_downloads_assert_file (fixture, name, expected);
   /* Nothing but the file: no .part left behind. */
-  {
-    g_autofree char *part = g_strconcat (name, ".part", NULL);
-    g_assert_false (file_exists (fixture, part));
-  }
+  g_assert_false (mw_test_file_exists (fixture->folder_path, part));
 }
 
 /* --- Complete downloads ----------------------------------------------------------- */
@@ -101,7 +62,7 @@ test_sizes (Fixture       *fixture,
       assert_completed_as (fixture, download, name, body);
       g_assert_cmpuint (resource->requests, ==, 1);
     }
-  g_assert_cmpuint (count_files (fixture), ==, G_N_ELEMENTS (sizes));
+  g_assert_cmpuint (mw_test_count_files (fixture->folder_path), ==, G_N_ELEMENTS (sizes));
 }
 
 static void
@@ -184,7 +145,7 @@ test_pause_and_resume (Fixture       *fixture,
   mw_test_wait_for_bytes (download, 50000);
   g_assert_true (mw_download_can_pause (download));
   mw_download_pause (download);
-  wait_for_state (download, MW_DOWNLOAD_PAUSED);
+  mw_test_wait_for_state (download, MW_DOWNLOAD_PAUSED);
   g_assert_false (mw_download_is_active (download));
 
   /* A paused download stays paused, and its .part holds what arrived. */
@@ -194,7 +155,7 @@ test_pause_and_resume (Fixture       *fixture,
   paused_at = mw_download_get_received_bytes (download);
   g_assert_cmpuint (paused_at, >=, 50000);
   g_assert_cmpuint (paused_at, <, 400000);
-  g_assert_false (file_exists (fixture, "slow.bin"));
+  g_assert_false (mw_test_file_exists (fixture->folder_path, "slow.bin"));
 
   resource->throttle_delay_ms = 0;
   g_assert_true (mw_download_can_resume (download));
@@ -246,7 +207,7 @@ test_etag_changes (Fixture       *fixture,
   download = mw_test_downloads_add (fixture, "/changes.bin");
   mw_test_wait_for_bytes (download, 50000);
   mw_download_pause (download);
-  wait_for_state (download, MW_DOWNLOAD_PAUSED);
+  mw_test_wait_for_state (download, MW_DOWNLOAD_PAUSED);
 
   mw_test_server_lock (fixture->server);
   g_bytes_unref (resource->body);
@@ -304,36 +265,20 @@ write_state_file (const char *path,
 }
 
 static void
-async_done_cb (GObject      *source_object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static void
 save_list (MwDownloadList *list)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  mw_download_list_save_async (list, NULL, async_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (mw_download_list_save_finish (list, result, &error));
+  g_assert_true (mw_test_download_list_save (list, &error));
   g_assert_no_error (error);
 }
 
 static void
 load_list (MwDownloadList *list)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  mw_download_list_load_async (list, NULL, async_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (mw_download_list_load_finish (list, result, &error));
+  g_assert_true (mw_test_download_list_load (list, &error));
   g_assert_no_error (error);
   g_assert_true (mw_download_list_get_loaded (list));
 }
@@ -427,7 +372,7 @@ test_not_found (Fixture       *fixture,
   assert_failed_with (download, "404");
   assert_failed_with (download, "127.0.0.1");
   g_assert_cmpuint (mw_download_get_attempt (download), ==, 1);
-  g_assert_cmpuint (count_files (fixture), ==, 0);
+  g_assert_cmpuint (mw_test_count_files (fixture->folder_path), ==, 0);
 }
 
 static void
@@ -509,7 +454,7 @@ test_gives_up (Fixture       *fixture,
   assert_failed_with (download, "503");
   /* The retry policy of the fixture: four attempts. */
   g_assert_cmpuint (resource->requests, ==, 4);
-  g_assert_cmpuint (count_files (fixture), ==, 0);
+  g_assert_cmpuint (mw_test_count_files (fixture->folder_path), ==, 0);
 }
 
 static void
@@ -548,7 +493,7 @@ test_redirect_loop (Fixture       *fixture,
   download = mw_test_downloads_add (fixture, "/a");
   mw_test_wait_until_finished (download);
   assert_failed_with (download, "redirected too many times");
-  g_assert_cmpuint (count_files (fixture), ==, 0);
+  g_assert_cmpuint (mw_test_count_files (fixture->folder_path), ==, 0);
 }
 
 static void
@@ -564,7 +509,7 @@ test_redirect_to_other_scheme (Fixture       *fixture,
   download = mw_test_downloads_add (fixture, "/local");
   mw_test_wait_until_finished (download);
   assert_failed_with (download, "will not follow");
-  g_assert_cmpuint (count_files (fixture), ==, 0);
+  g_assert_cmpuint (mw_test_count_files (fixture->folder_path), ==, 0);
 }
 
 static void
@@ -665,7 +610,7 @@ test_content_disposition (Fixture       *fixture,
     }
 
   /* Nothing was written outside the download folder. */
-  g_assert_cmpuint (count_files (fixture), ==, G_N_ELEMENTS (cases));
+  g_assert_cmpuint (mw_test_count_files (fixture->folder_path), ==, G_N_ELEMENTS (cases));
 }
 
 static void
@@ -731,13 +676,13 @@ test_cancel_deletes_part (Fixture       *fixture,
 
   download = mw_test_downloads_add (fixture, "/cancel.bin");
   mw_test_wait_for_bytes (download, 40000);
-  g_assert_true (file_exists (fixture, "cancel.bin.part"));
+  g_assert_true (mw_test_file_exists (fixture->folder_path, "cancel.bin.part"));
 
   mw_download_cancel (download);
   mw_test_wait_until_finished (download);
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_CANCELLED);
   mw_test_run_loop_for (100);
-  g_assert_cmpuint (count_files (fixture), ==, 0);
+  g_assert_cmpuint (mw_test_count_files (fixture->folder_path), ==, 0);
 
   /* A cancelled download can start again from nothing. */
   resource->throttle_delay_ms = 0;
@@ -761,14 +706,19 @@ test_cancel_paused (Fixture       *fixture,
   download = mw_test_downloads_add (fixture, "/cp.bin");
   mw_test_wait_for_bytes (download, 40000);
   mw_download_pause (download);
-  wait_for_state (download, MW_DOWNLOAD_PAUSED);
-  g_assert_true (file_exists (fixture, "cp.bin.part"));
+  mw_test_wait_for_state (download, MW_DOWNLOAD_PAUSED);
+  g_assert_true (mw_test_file_exists (fixture->folder_path, "cp.bin.part"));
 
   mw_download_cancel (download);
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_CANCELLED);
-  while (file_exists (fixture, "cp.bin.part"))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (count_files (fixture), ==, 0);
+  mw_test_wait_until_gone (fixture->folder_path, "cp.bin.part");
+  g_assert_cmpuint (mw_test_count_files (fixture->folder_path), ==, 0);
+}
+
+static gboolean
+folder_is_empty (gpointer folder)
+{
+  return mw_test_count_files (folder) == 0;
 }
 
 static void
@@ -790,8 +740,7 @@ test_remove (Fixture       *fixture,
   /* Removing an unfinished download cancels it and leaves nothing on disk. */
   mw_test_wait_until_finished (download);
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_CANCELLED);
-  while (count_files (fixture) > 0)
-    g_main_context_iteration (NULL, TRUE);
+  mw_test_wait_until (folder_is_empty, fixture->folder_path, MW_TEST_PATIENCE_MS, "the download folder to be empty");
 }
 
 static void
@@ -807,14 +756,13 @@ test_remove_to_trash (Fixture       *fixture,
   mw_test_server_add (fixture->server, "/keep.bin", body);
   download = mw_test_downloads_add (fixture, "/keep.bin");
   mw_test_wait_until_finished (download);
-  g_assert_true (file_exists (fixture, "keep.bin"));
+  g_assert_true (mw_test_file_exists (fixture->folder_path, "keep.bin"));
 
   /* Asked to, removing a finished download puts its file in the Trash, where it can be
    * restored: never deleted outright. */
   mw_download_list_remove (fixture->list, download, TRUE);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, 0);
-  while (file_exists (fixture, "keep.bin"))
-    g_main_context_iteration (NULL, TRUE);
+  mw_test_wait_until_gone (fixture->folder_path, "keep.bin");
   g_assert_true (g_file_get_contents (trashed, &contents, &length, NULL));
   g_assert_cmpmem (contents, length, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
 }
@@ -885,7 +833,7 @@ test_concurrency_limit (Fixture       *fixture,
 
   /* Everything waits behind the first two, in order. */
   g_assert_cmpuint (mw_download_list_get_queue_position (fixture->list, downloads[5]), ==, 5);
-  wait_for_state (downloads[0], MW_DOWNLOAD_DOWNLOADING);
+  mw_test_wait_for_state (downloads[0], MW_DOWNLOAD_DOWNLOADING);
   g_assert_cmpint (mw_download_get_state (downloads[5]), ==, MW_DOWNLOAD_QUEUED);
   g_assert_cmpuint (mw_download_list_get_queue_position (fixture->list, downloads[5]), ==, 3);
 
@@ -934,9 +882,9 @@ test_checksum (Fixture       *fixture,
   g_assert_no_error (error);
   mw_test_wait_until_finished (download);
   assert_failed_with (download, "checksum");
-  g_assert_false (file_exists (fixture, "sum (1).iso"));
-  g_assert_false (file_exists (fixture, "sum (1).iso.part"));
-  g_assert_cmpuint (count_files (fixture), ==, 1);
+  g_assert_false (mw_test_file_exists (fixture->folder_path, "sum (1).iso"));
+  g_assert_false (mw_test_file_exists (fixture->folder_path, "sum (1).iso.part"));
+  g_assert_cmpuint (mw_test_count_files (fixture->folder_path), ==, 1);
 
   /* Not a checksum at all. */
   g_assert_null (mw_download_list_add (fixture->list, url, "abc", &error));
@@ -1113,15 +1061,14 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = g_dir_make_tmp ("meanwhile-data-XXXXXX", NULL);
+  /* The Trash lives under the data folder: a private one keeps the user's untouched. */
+  g_autofree char *data_home = mw_test_use_private_data_home ();
   int status;
 
-  /* The Trash lives under the data folder: a private one keeps the user's untouched. */
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) \
-  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, data, fixture_set_up, func, mw_test_downloads_tear_down)
 
   ADD ("/download/sizes/content-length", test_sizes, "length");
   ADD ("/download/sizes/chunked", test_sizes, "chunked");

@@ -13,80 +13,61 @@
 
 #include <string.h>
 
-#include "mw-application.h"
 #include "mw-download-row.h"
 #include "mw-experiment.h"
 #include "mw-experiment-run.h"
 #include "mw-format.h"
 #include "mw-freeze-banner.h"
-#include "mw-test-gtk-utils.h"
-#include "mw-test-server.h"
+#include "mw-test-window.h"
 #include "mw-timeline.h"
-#include "mw-window.h"
 
 #define N_FILES 3
 
 typedef struct
 {
-  MwApplication *app;
-  MwWindow      *window;
-  MwExperiment  *experiment;
-  MwTestServer  *server;
-  char          *folder;
+  MwTestWindow  base;
+  MwExperiment *experiment;
 } Fixture;
 
 static MwApplication *app;
+
+static gboolean
+is_visible_with_action (GtkWidget     *widget,
+                        gconstpointer  action)
+{
+  return gtk_widget_is_visible (widget) && mw_test_has_action (widget, action);
+}
 
 /* The visible button that activates @action, or NULL. */
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *action)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
+  return mw_test_find_widget (root, GTK_TYPE_BUTTON, is_visible_with_action, action);
+}
 
-      if (GTK_IS_BUTTON (child) && gtk_widget_is_visible (child) &&
-          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
-        return child;
-      found = find_button (child, action);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+static gboolean
+is_visible_and_says (GtkWidget     *widget,
+                     gconstpointer  text)
+{
+  return gtk_widget_is_visible (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
 }
 
 static gboolean
 has_label (GtkWidget  *root,
            const char *text)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      if (GTK_IS_LABEL (child) && gtk_widget_is_visible (child) &&
-          strstr (gtk_label_get_label (GTK_LABEL (child)), text) != NULL)
-        return TRUE;
-      if (has_label (child, text))
-        return TRUE;
-    }
-  return FALSE;
+  return mw_test_find_widget (root, GTK_TYPE_LABEL, is_visible_and_says, text) != NULL;
 }
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  fixture->app = app;
-  fixture->server = mw_test_server_new ();
-  fixture->folder = g_dir_make_tmp ("meanwhile-experiment-XXXXXX", NULL);
-  g_settings_set_string (mw_application_get_settings (app), "download-folder", fixture->folder);
-  g_application_activate (G_APPLICATION (app));
-  fixture->window = MW_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (fixture->window);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 700);
-  while (!mw_download_list_get_loaded (mw_application_get_downloads (app)))
-    g_main_context_iteration (NULL, TRUE);
+  mw_test_window_set_up (&fixture->base, app, 900, 700);
   mw_test_iterate_for (200);
-  fixture->experiment = MW_EXPERIMENT (mw_test_find_widget (GTK_WIDGET (fixture->window), MW_TYPE_EXPERIMENT, NULL, NULL));
+  fixture->experiment = MW_EXPERIMENT (mw_test_find_widget (GTK_WIDGET (fixture->base.window), MW_TYPE_EXPERIMENT,
+                                                            NULL, NULL));
   g_assert_nonnull (fixture->experiment);
 }
 
@@ -94,23 +75,9 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  MwDownloadList *list = mw_application_get_downloads (app);
-
   gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.close", NULL);
   mw_experiment_set_urls (fixture->experiment, NULL);
-  g_action_group_change_action_state (G_ACTION_GROUP (app), "blocking-mode", g_variant_new_boolean (FALSE));
-  while (g_list_model_get_n_items (G_LIST_MODEL (list)) > 0)
-    {
-      g_autoptr(MwDownload) download = g_list_model_get_item (G_LIST_MODEL (list), 0);
-
-      mw_download_list_remove (list, download, FALSE);
-      while (mw_download_is_active (download))
-        g_main_context_iteration (NULL, TRUE);
-    }
-  mw_test_iterate_for (50);
-  mw_test_server_free (fixture->server);
-  mw_test_remove_tree (fixture->folder);
-  g_free (fixture->folder);
+  mw_test_window_tear_down (&fixture->base);
 }
 
 /* N_FILES files of 500 kB, each sent in chunks of 20 kB 20 ms apart: about half a second
@@ -124,11 +91,11 @@ add_throttled_files (Fixture *fixture)
     {
       g_autofree char *path = g_strdup_printf ("/sample-%u.bin", i);
       g_autoptr(GBytes) body = mw_test_make_bytes (500000, 10 + i);
-      MwTestResource *resource = mw_test_server_add (fixture->server, path, body);
+      MwTestResource *resource = mw_test_server_add (fixture->base.server, path, body);
 
       resource->throttle_chunk = 20000;
       resource->throttle_delay_ms = 20;
-      urls[i] = mw_test_server_url (fixture->server, path);
+      urls[i] = mw_test_server_url (fixture->base.server, path);
     }
   return urls;
 }
@@ -222,9 +189,9 @@ static void
 test_entry_point (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  GtkWidget *button = find_button (GTK_WIDGET (fixture->window), "app.try-it");
+  GtkWidget *button = find_button (GTK_WIDGET (fixture->base.window), "app.try-it");
 
-  g_assert_null (mw_application_get_demo_urls (fixture->app));
+  g_assert_null (mw_application_get_demo_urls (fixture->base.app));
   g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_CLOSED);
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Try It");
@@ -232,14 +199,14 @@ test_entry_point (Fixture       *fixture,
   g_signal_emit_by_name (button, "clicked");
   mw_test_iterate_for (50);
   g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_RESPONSIVE);
-  g_assert_nonnull (mw_application_get_demo_urls (fixture->app));
+  g_assert_nonnull (mw_application_get_demo_urls (fixture->base.app));
   g_assert_true (has_label (GTK_WIDGET (fixture->experiment), "Download the demo files in responsive mode"));
   g_assert_nonnull (find_button (GTK_WIDGET (fixture->experiment), "experiment.start-run"));
 
   /* Closing it leaves the list as it was. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.close", NULL);
   g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_CLOSED);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mw_application_get_downloads (fixture->app))), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mw_application_get_downloads (fixture->base.app))), ==, 0);
 }
 
 /* The first step needs freezing mode off, says so, and offers to turn it off; it does
@@ -249,11 +216,11 @@ test_first_step_needs_responsive_mode (Fixture       *fixture,
                                        gconstpointer  user_data)
 {
   g_auto(GStrv) urls = add_throttled_files (fixture);
-  MwDownloadList *list = mw_application_get_downloads (fixture->app);
+  MwDownloadList *list = mw_application_get_downloads (fixture->base.app);
 
   mw_experiment_set_urls (fixture->experiment, (const char * const *) urls);
-  g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode", g_variant_new_boolean (TRUE));
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "try-it", NULL);
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->base.app), "blocking-mode", g_variant_new_boolean (TRUE));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->base.app), "try-it", NULL);
   mw_test_iterate_for (50);
 
   g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_RESPONSIVE);
@@ -354,39 +321,39 @@ test_switch_during_freeze (Fixture       *fixture,
                            gconstpointer  user_data)
 {
   g_auto(GStrv) urls = add_throttled_files (fixture);
-  MwDownloadList *list = mw_application_get_downloads (fixture->app);
-  GtkWidget *freezing_switch = mw_test_find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_SWITCH, NULL, NULL);
+  MwDownloadList *list = mw_application_get_downloads (fixture->base.app);
+  GtkWidget *freezing_switch = mw_test_find_widget (GTK_WIDGET (fixture->base.window), GTK_TYPE_SWITCH, NULL, NULL);
   g_autoptr(GSubprocess) clicker = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *first = NULL;
   g_autofree char *last = NULL;
 
-  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.clear-log", NULL);
-  g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode", g_variant_new_boolean (TRUE));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->base.window), "win.clear-log", NULL);
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->base.app), "blocking-mode", g_variant_new_boolean (TRUE));
   mw_test_iterate_for (50);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (freezing_switch)));
 
   {
     graphene_rect_t bounds;
 
-    g_assert_true (gtk_widget_compute_bounds (freezing_switch, GTK_WIDGET (fixture->window), &bounds));
-    clicker = mw_test_click_later (GTK_WINDOW (fixture->window), bounds.origin.x + bounds.size.width / 2,
+    g_assert_true (gtk_widget_compute_bounds (freezing_switch, GTK_WIDGET (fixture->base.window), &bounds));
+    clicker = mw_test_click_later (GTK_WINDOW (fixture->base.window), bounds.origin.x + bounds.size.width / 2,
                                    bounds.origin.y + bounds.size.height / 2, 200, 1, 0);
   }
   for (guint i = 0; i < N_FILES; i++)
-    g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "download", g_variant_new_string (urls[i]));
+    g_action_group_activate_action (G_ACTION_GROUP (fixture->base.app), "download", g_variant_new_string (urls[i]));
   mw_test_wait_until (all_finished, list, 60000, "the three downloads to finish");
   g_subprocess_wait_check (clicker, NULL, &error);
   g_assert_no_error (error);
 
   g_assert_false (mw_download_list_get_blocking_mode (list));
-  first = log_lines_of (fixture->window, "sample-0.bin");
-  last = log_lines_of (fixture->window, "sample-2.bin");
+  first = log_lines_of (fixture->base.window, "sample-0.bin");
+  last = log_lines_of (fixture->base.window, "sample-2.bin");
   g_test_message ("First:\n%sLast:\n%s", first, last);
   g_assert_nonnull (strstr (first, "the main loop is blocked until the server answers"));
   g_assert_nonnull (strstr (last, "the main loop is free while the server answers"));
   g_assert_null (strstr (last, "blocked"));
-  g_assert_cmpuint (count_complete_files (fixture->folder), ==, N_FILES);
+  g_assert_cmpuint (count_complete_files (fixture->base.folder), ==, N_FILES);
 }
 
 /* The whole experiment: the responsive run, the switch, the frozen run with two real
@@ -396,8 +363,8 @@ test_responsive_then_freezing (Fixture       *fixture,
                                gconstpointer  user_data)
 {
   g_auto(GStrv) urls = add_throttled_files (fixture);
-  MwDownloadList *list = mw_application_get_downloads (fixture->app);
-  GtkWidget *freezing_switch = mw_test_find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_SWITCH, NULL, NULL);
+  MwDownloadList *list = mw_application_get_downloads (fixture->base.app);
+  GtkWidget *freezing_switch = mw_test_find_widget (GTK_WIDGET (fixture->base.window), GTK_TYPE_SWITCH, NULL, NULL);
   g_autoptr(GSubprocess) clicker = NULL;
   g_autoptr(GError) error = NULL;
   const MwExperimentRun *responsive, *freezing;
@@ -405,7 +372,7 @@ test_responsive_then_freezing (Fixture       *fixture,
   GtkGrid *grid;
 
   mw_experiment_set_urls (fixture->experiment, (const char * const *) urls);
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "try-it", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->base.app), "try-it", NULL);
   mw_test_iterate_for (50);
   g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_RESPONSIVE);
 
@@ -415,7 +382,7 @@ test_responsive_then_freezing (Fixture       *fixture,
   g_assert_true (has_label (GTK_WIDGET (fixture->experiment), "it answers"));
   mw_test_wait_until (at_step_switch, fixture->experiment, 60000, "the responsive run to be measured");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_FILES);
-  g_assert_cmpuint (count_complete_files (fixture->folder), ==, N_FILES);
+  g_assert_cmpuint (count_complete_files (fixture->base.folder), ==, N_FILES);
   responsive = mw_experiment_get_run (fixture->experiment, FALSE);
   g_assert_nonnull (responsive);
   g_assert_cmpint (mw_experiment_run_get_duration (responsive), >, 0);
@@ -424,27 +391,27 @@ test_responsive_then_freezing (Fixture       *fixture,
   /* Step 2: the switch is pointed at until it is on. */
   g_assert_nonnull (freezing_switch);
   g_assert_true (gtk_widget_has_css_class (freezing_switch, "experiment-pulse"));
-  g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode", g_variant_new_boolean (TRUE));
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->base.app), "blocking-mode", g_variant_new_boolean (TRUE));
   mw_test_iterate_for (50);
   g_assert_cmpint (mw_experiment_get_step (fixture->experiment), ==, MW_EXPERIMENT_FREEZING);
   g_assert_false (gtk_widget_has_css_class (freezing_switch, "experiment-pulse"));
 
   /* Step 3, with two clicks while the window is frozen, in a window short enough that
    * the new rows would be out of sight below the first run's. */
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 520);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->base.window), 900, 520);
   mw_test_iterate_for (200);
-  clicker = mw_test_click_later (GTK_WINDOW (fixture->window),
-                                 gtk_widget_get_width (GTK_WIDGET (fixture->window)) - 140, 20, 300, 2, 600);
+  clicker = mw_test_click_later (GTK_WINDOW (fixture->base.window),
+                                 gtk_widget_get_width (GTK_WIDGET (fixture->base.window)) - 140, 20, 300, 2, 600);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->experiment), "experiment.start-run", NULL));
   mw_test_wait_until (at_step_result, fixture->experiment, 60000, "the freezing run to be measured");
   g_subprocess_wait_check (clicker, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (count_complete_files (fixture->folder), ==, 2 * N_FILES);
+  g_assert_cmpuint (count_complete_files (fixture->base.folder), ==, 2 * N_FILES);
 
   /* The rows of the second run, which the card asks to click, were brought into view. */
   {
     g_autoptr(MwDownload) first_new = g_list_model_get_item (G_LIST_MODEL (list), N_FILES);
-    GtkWidget *row = mw_test_find_widget (GTK_WIDGET (fixture->window), MW_TYPE_DOWNLOAD_ROW, row_for, first_new);
+    GtkWidget *row = mw_test_find_widget (GTK_WIDGET (fixture->base.window), MW_TYPE_DOWNLOAD_ROW, row_for, first_new);
 
     GtkWidget *scroller;
     graphene_rect_t bounds;
@@ -522,7 +489,7 @@ test_responsive_then_freezing (Fixture       *fixture,
 
   /* The banner counts the clicks that waited, and What Happened opens the log at the stall. */
   {
-    MwFreezeBanner *banner = MW_FREEZE_BANNER (mw_test_find_widget (GTK_WIDGET (fixture->window),
+    MwFreezeBanner *banner = MW_FREEZE_BANNER (mw_test_find_widget (GTK_WIDGET (fixture->base.window),
                                                                      MW_TYPE_FREEZE_BANNER, NULL, NULL));
     GtkWidget *details = mw_test_find_widget (GTK_WIDGET (banner), GTK_TYPE_BUTTON, mw_test_button_labelled,
                                               "_What Happened");
@@ -530,9 +497,9 @@ test_responsive_then_freezing (Fixture       *fixture,
     g_test_message ("Banner: %s", mw_freeze_banner_get_text (banner));
     g_assert_nonnull (strstr (mw_freeze_banner_get_text (banner), "2 clicks or key presses waited"));
     g_signal_emit_by_name (details, "clicked");
-    mw_test_wait_until (log_shows_stall, fixture->window, MW_TEST_PATIENCE_MS,
+    mw_test_wait_until (log_shows_stall, fixture->base.window, MW_TEST_PATIENCE_MS,
                         "the event log to open at a stall");
-    g_object_set (fixture->window, "log-visible", FALSE, NULL);
+    g_object_set (fixture->base.window, "log-visible", FALSE, NULL);
   }
 
   /* Its buttons */
@@ -552,19 +519,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = g_dir_make_tmp ("meanwhile-data-XXXXXX", NULL);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
   int status;
 
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  app = mw_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = mw_test_window_init (&argc, &argv, &data_home);
 
   g_test_add_func ("/experiment/run-arithmetic", test_run_arithmetic);
   g_test_add ("/experiment/entry-point", Fixture, NULL, fixture_set_up, test_entry_point, fixture_tear_down);

@@ -12,13 +12,7 @@
 #include "mw-feed-store.h"
 #include "mw-test-server.h"
 
-typedef struct
-{
-  MwTestServer *server;
-  char         *folder;
-  GFile        *state;
-  MwFeedList   *list;
-} Fixture;
+typedef MwTestFeeds Fixture;
 
 static const char rss[] =
   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -29,85 +23,6 @@ static const char rss[] =
   "<pubDate>Sat, 21 Nov 2026 10:00:00 GMT</pubDate><description>Two</description></item>"
   "</channel></rss>\n";
 
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  user_data)
-{
-  g_autofree char *path = NULL;
-
-  fixture->server = mw_test_server_new ();
-  fixture->folder = g_dir_make_tmp ("meanwhile-feed-sequences-XXXXXX", NULL);
-  path = g_build_filename (fixture->folder, "feeds.json", NULL);
-  fixture->state = g_file_new_for_path (path);
-  fixture->list = mw_feed_list_new (fixture->state);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  mw_test_run_loop_for (20);
-  g_assert_finalize_object (fixture->list);
-  mw_test_server_free (fixture->server);
-  mw_test_remove_tree (fixture->folder);
-  g_free (fixture->folder);
-  g_object_unref (fixture->state);
-}
-
-/* --- Waiting, always bounded ------------------------------------------------------------ */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until COND holds; after TIMEOUT_MS the test fails, naming WHAT it
- * waited for. */
-static void
-wait_until (Condition   cond,
-            gpointer    data,
-            guint       timeout_ms,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint timeout = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
-
-  while (!cond (data))
-    {
-      if (timed_out)
-        g_error ("Waited %u ms for %s, in vain", timeout_ms, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  if (!timed_out)
-    g_source_remove (timeout);
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
-static void
-result_cb (GObject      *source_object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot,
-             const char    *what)
-{
-  wait_until (is_set, slot, 20000, what);
-  return *slot;
-}
-
 /* --- The server -------------------------------------------------------------------------- */
 
 static MwTestResource *
@@ -116,47 +31,26 @@ serve (Fixture    *fixture,
        const char *title)
 {
   g_autofree char *text = g_strdup_printf (rss, title);
-  g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
-  MwTestResource *resource = mw_test_server_add (fixture->server, path, body);
 
-  resource->content_type = g_strdup ("application/rss+xml");
-  return resource;
-}
-
-static MwFeed *
-subscribe (Fixture       *fixture,
-           const char    *path,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  g_autofree char *url = mw_test_server_url (fixture->server, path);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  mw_feed_list_subscribe_async (fixture->list, url, cancellable, result_cb, &result);
-  return mw_feed_list_subscribe_finish (fixture->list, wait_result (&result, "a subscription to end"),
-                                        NULL, error);
+  return mw_test_server_add_text (fixture->server, path, text, "application/rss+xml");
 }
 
 static void
 refresh (Fixture *fixture,
          MwFeed  *feed)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  mw_feed_list_refresh_async (fixture->list, feed, NULL, result_cb, &result);
-  mw_feed_list_refresh_finish (fixture->list, wait_result (&result, "a refresh to end"), &error);
+  mw_test_feeds_refresh (fixture, feed, &error);
   g_assert_no_error (error);
 }
 
 static void
 load (MwFeedList *list)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  mw_feed_list_load_async (list, NULL, result_cb, &result);
-  g_assert_true (mw_feed_list_load_finish (list, wait_result (&result, "the list of feeds to load"), &error));
+  g_assert_true (mw_test_feed_list_load (list, &error));
   g_assert_no_error (error);
 }
 
@@ -250,14 +144,14 @@ test_oversize_then_subscribe (Fixture       *fixture,
   serve (fixture, "/normal.xml", "Normal");
   mw_feed_list_set_blocking_mode (fixture->list, GPOINTER_TO_INT (user_data));
 
-  big = subscribe (fixture, "/huge.xml", window, &error);
+  big = mw_test_feeds_subscribe (fixture, "/huge.xml", window, NULL, &error);
   g_assert_null (big);
   g_assert_error (error, MW_FEED_ERROR, MW_FEED_ERROR_NOT_A_FEED);
   g_assert_nonnull (strstr (error->message, "larger than"));
   g_assert_false (g_cancellable_is_cancelled (window));
   g_clear_error (&error);
 
-  normal = subscribe (fixture, "/normal.xml", window, &error);
+  normal = mw_test_feeds_subscribe (fixture, "/normal.xml", window, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (normal);
   g_assert_cmpstr (mw_feed_get_title (normal), ==, "Normal");
@@ -280,12 +174,12 @@ test_star_is_saved (Fixture       *fixture,
 
   load (fixture->list);
   serve (fixture, "/feed.xml", "Stars");
-  feed = subscribe (fixture, "/feed.xml", NULL, &error);
+  feed = mw_test_feeds_subscribe (fixture, "/feed.xml", NULL, NULL, &error);
   g_assert_no_error (error);
-  wait_until (is_saved, &subscribed, 5000, "the new subscription to be saved");
+  mw_test_wait_until (is_saved, &subscribed, 5000, "the new subscription to be saved");
 
   mw_feed_item_set_starred (mw_feed_find_item (feed, "one"), TRUE);
-  wait_until (is_saved, &starred, 5000, "the star to reach feeds.json");
+  mw_test_wait_until (is_saved, &starred, 5000, "the star to reach feeds.json");
 
   again = reload (fixture);
   restored = mw_feed_list_find (again, url);
@@ -308,13 +202,13 @@ test_undo_unsubscribe_after_resubscribe (Fixture       *fixture,
   guint position = 0;
 
   serve (fixture, "/feed.xml", "Twice");
-  first = subscribe (fixture, "/feed.xml", NULL, &error);
+  first = mw_test_feeds_subscribe (fixture, "/feed.xml", NULL, NULL, &error);
   g_assert_no_error (error);
   mw_feed_item_set_starred (mw_feed_find_item (first, "one"), TRUE);
 
   taken = mw_feed_list_take (fixture->list, first, &position);
   g_assert_true (taken == first);
-  second = subscribe (fixture, "/feed.xml", NULL, &error);
+  second = mw_test_feeds_subscribe (fixture, "/feed.xml", NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_false (mw_feed_item_get_starred (mw_feed_find_item (second, "one")));
 
@@ -343,9 +237,9 @@ test_validators_and_title_saved (Fixture       *fixture,
   resource->etag = g_strdup ("\"v1\"");
   resource->conditional = TRUE;
   load (fixture->list);
-  feed = subscribe (fixture, "/feed.xml", NULL, &error);
+  feed = mw_test_feeds_subscribe (fixture, "/feed.xml", NULL, NULL, &error);
   g_assert_no_error (error);
-  wait_until (is_saved, &first, 5000, "the new subscription and its ETag to be saved");
+  mw_test_wait_until (is_saved, &first, 5000, "the new subscription and its ETag to be saved");
 
   mw_test_server_lock (fixture->server);
   g_bytes_unref (resource->body);
@@ -356,7 +250,7 @@ test_validators_and_title_saved (Fixture       *fixture,
   refresh (fixture, feed);
   g_assert_cmpstr (mw_feed_get_title (feed), ==, "After");
   g_assert_cmpstr (mw_feed_get_etag (feed), ==, "\"v2\"");
-  wait_until (is_saved, &second, 5000, "the new ETag and title to reach feeds.json");
+  mw_test_wait_until (is_saved, &second, 5000, "the new ETag and title to reach feeds.json");
 
   again = reload (fixture);
   restored = mw_feed_list_find (again, url);
@@ -376,8 +270,8 @@ import_opml (Fixture    *fixture,
   guint added;
 
   g_assert_true (g_file_set_contents (path, opml_text, -1, NULL));
-  mw_feed_list_import_opml_async (fixture->list, file, NULL, result_cb, &result);
-  added = mw_feed_list_import_opml_finish (fixture->list, wait_result (&result, "the import to end"), &error);
+  mw_feed_list_import_opml_async (fixture->list, file, NULL, mw_test_async_result_cb, &result);
+  added = mw_feed_list_import_opml_finish (fixture->list, mw_test_async_result (&result, "the import to end"), &error);
   g_assert_no_error (error);
   return added;
 }
@@ -450,7 +344,7 @@ test_same_address_at_once (Fixture       *fixture,
   spelled = g_strconcat ("  HTTP://127.0.0.1", strrchr (url, ':'), NULL);
   mw_feed_list_subscribe_async (fixture->list, url, NULL, count_result_cb, results);
   mw_feed_list_subscribe_async (fixture->list, spelled, NULL, count_result_cb, results);
-  wait_until (has_two, results, 20000, "both subscriptions to end");
+  mw_test_wait_until (has_two, results, MW_TEST_PATIENCE_MS, "both subscriptions to end");
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, 1);
   for (guint i = 0; i < results->len; i++)
@@ -484,7 +378,7 @@ test_same_address_one_cancelled (Fixture       *fixture,
   mw_feed_list_subscribe_async (fixture->list, url, closed, count_result_cb, results);
   mw_feed_list_subscribe_async (fixture->list, url, NULL, count_result_cb, results);
   g_cancellable_cancel (closed);
-  wait_until (has_two, results, 20000, "both subscriptions to end");
+  mw_test_wait_until (has_two, results, MW_TEST_PATIENCE_MS, "both subscriptions to end");
 
   /* In whichever order they ended. */
   cancelled = g_task_get_cancellable (g_ptr_array_index (results, 0)) == closed ? 0 : 1;
@@ -512,10 +406,10 @@ test_redirect_onto_subscribed (Fixture       *fixture,
   serve (fixture, "/new.xml", "Moved");
   old->redirect_to = g_strdup ("/new.xml");
   old->redirect_status = GPOINTER_TO_UINT (user_data);
-  feed = subscribe (fixture, "/new.xml", NULL, &error);
+  feed = mw_test_feeds_subscribe (fixture, "/new.xml", NULL, NULL, &error);
   g_assert_no_error (error);
 
-  again = subscribe (fixture, "/old.xml", NULL, &error);
+  again = mw_test_feeds_subscribe (fixture, "/old.xml", NULL, NULL, &error);
   g_assert_null (again);
   g_assert_error (error, MW_FEED_ERROR, MW_FEED_ERROR_NOT_A_FEED);
   g_assert_nonnull (strstr (error->message, "already follow"));
@@ -537,9 +431,9 @@ test_refresh_redirects_onto_subscribed (Fixture       *fixture,
   g_autoptr(MwFeed) kept = NULL;
 
   serve (fixture, "/new.xml", "Moved");
-  moving = subscribe (fixture, "/old.xml", NULL, &error);
+  moving = mw_test_feeds_subscribe (fixture, "/old.xml", NULL, NULL, &error);
   g_assert_no_error (error);
-  target = subscribe (fixture, "/new.xml", NULL, &error);
+  target = mw_test_feeds_subscribe (fixture, "/new.xml", NULL, NULL, &error);
   g_assert_no_error (error);
   mw_feed_item_set_starred (mw_feed_find_item (moving, "one"), TRUE);
   mw_feed_item_set_read (mw_feed_find_item (moving, "two"), TRUE);
@@ -683,7 +577,7 @@ test_freezing_while_host_busy (Fixture       *fixture,
     {
       g_autofree char *path = g_strdup_printf ("/slow-%u.xml", i);
       MwTestResource *resource = serve (fixture, path, "Slow");
-      MwFeed *feed = subscribe (fixture, path, NULL, &error);
+      MwFeed *feed = mw_test_feeds_subscribe (fixture, path, NULL, NULL, &error);
 
       g_assert_no_error (error);
       g_ptr_array_add (feeds, feed);
@@ -703,15 +597,15 @@ test_freezing_while_host_busy (Fixture       *fixture,
   asked.resources = g_ptr_array_new ();
   for (guint i = 0; i < MW_FEED_MAX_CONNECTIONS_PER_HOST; i++)
     g_ptr_array_add (asked.resources, g_ptr_array_index (resources, i));
-  wait_until (all_asked, &asked, 10000, "the server to be asked for the first slow feeds");
+  mw_test_wait_until (all_asked, &asked, 10000, "the server to be asked for the first slow feeds");
   g_ptr_array_unref (asked.resources);
   mw_test_run_loop_for (50);
 
   mw_feed_list_set_blocking_mode (fixture->list, TRUE);
   /* The blocking fetch waits for its turn in the main loop: the watchdog watches both. */
   thread = watchdog_start (&watchdog, 15, "subscribing to a feed of a busy server");
-  mw_feed_list_subscribe_async (fixture->list, fresh_url, NULL, result_cb, &result);
-  wait_result (&result, "the subscription to end");
+  mw_feed_list_subscribe_async (fixture->list, fresh_url, NULL, mw_test_async_result_cb, &result);
+  mw_test_async_result (&result, "the subscription to end");
   watchdog_stop (&watchdog, thread);
   fresh = mw_feed_list_subscribe_finish (fixture->list, result, NULL, &error);
   g_assert_no_error (error);
@@ -721,7 +615,7 @@ test_freezing_while_host_busy (Fixture       *fixture,
   mw_feed_list_set_blocking_mode (fixture->list, FALSE);
   for (guint i = 0; i < n; i++)
     mw_test_server_release (fixture->server, g_ptr_array_index (resources, i));
-  wait_until (reached, counts, 20000, "every slow refresh to end");
+  mw_test_wait_until (reached, counts, MW_TEST_PATIENCE_MS, "every slow refresh to end");
   for (guint i = 0; i < n; i++)
     {
       MwFeed *feed = g_ptr_array_index (feeds, i);
@@ -805,7 +699,7 @@ test_switch_off_between_freezes (Fixture       *fixture,
       g_autoptr(GError) error = NULL;
 
       serve (fixture, path, title)->answer_delay_ms = 50;
-      feeds[i] = subscribe (fixture, path, NULL, &error);
+      feeds[i] = mw_test_feeds_subscribe (fixture, path, NULL, NULL, &error);
       g_assert_no_error (error);
     }
 
@@ -814,7 +708,7 @@ test_switch_off_between_freezes (Fixture       *fixture,
   g_signal_connect (fixture->list, "event", G_CALLBACK (switch_watch_event_cb), &watch);
   for (guint i = 0; i < G_N_ELEMENTS (feeds); i++)
     mw_feed_list_refresh_async (fixture->list, feeds[i], NULL, refreshed_cb, &counts[0]);
-  wait_until (reached, counts, 20000, "every feed to be refreshed");
+  mw_test_wait_until (reached, counts, MW_TEST_PATIENCE_MS, "every feed to be refreshed");
   g_signal_handlers_disconnect_by_data (fixture->list, &watch);
 
   g_assert_false (mw_feed_list_get_blocking_mode (fixture->list));
@@ -840,7 +734,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) \
-  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, data, mw_test_feeds_set_up, func, mw_test_feeds_tear_down)
 
   ADD ("/feeds/sequence/oversize-then-subscribe", test_oversize_then_subscribe, NULL);
   ADD ("/feeds/sequence/oversize-then-subscribe/freezing", test_oversize_then_subscribe, GINT_TO_POINTER (TRUE));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mw-filename.h"
+#include "mw-test-utils.h"
 
 typedef struct
 {
@@ -449,26 +450,7 @@ main (int   argc,
       char *argv[])
 {
   /* A fixed seed keeps the robustness test reproducible; pass --seed to explore. */
-  static char default_seed[] = "--seed=R02S4d65616e7768696c6566696c656e616d65";
-  g_autofree char **args = NULL;
-  gboolean has_seed = FALSE;
-  int i;
-
-  for (i = 1; i < argc; i++)
-    {
-      if (g_str_has_prefix (argv[i], "--seed"))
-        has_seed = TRUE;
-    }
-
-  if (!has_seed)
-    {
-      args = g_new0 (char *, argc + 2);
-      memcpy (args, argv, argc * sizeof (char *));
-      args[argc++] = default_seed;
-      argv = args;
-    }
-
-  g_test_init (&argc, &argv, NULL);
+  mw_test_init_seeded (&argc, &argv, "R02S4d65616e7768696c6566696c656e616d65");
 
   g_test_add_func ("/filename/content-disposition", test_content_disposition);
   g_test_add_func ("/filename/sanitize", test_sanitize);

@@ -15,11 +15,9 @@
 
 #include <string.h>
 
-#include "mw-application.h"
 #include "mw-feeds-page.h"
 #include "mw-item-view.h"
-#include "mw-test-server.h"
-#include "mw-window.h"
+#include "mw-test-window.h"
 
 #define FEED_TITLE    "<b>Evil</b> Tom & Jerry <3"
 #define MARKUP_TITLE  "Red & bold <i>"
@@ -28,62 +26,24 @@
 
 static MwApplication *app;
 
-typedef struct
-{
-  MwTestServer *server;
-  MwWindow     *window;
-  char         *folder;
-} Fixture;
-
-static void
-iterate_for (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
-}
+typedef MwTestWindow Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture->server = mw_test_server_new ();
-  fixture->folder = g_dir_make_tmp ("meanwhile-hostile-XXXXXX", NULL);
-  g_settings_set_string (mw_application_get_settings (app), "download-folder", fixture->folder);
-  g_application_activate (G_APPLICATION (app));
-  fixture->window = MW_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (fixture->window);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 700);
-  while (!mw_download_list_get_loaded (mw_application_get_downloads (app)))
-    g_main_context_iteration (NULL, TRUE);
-  iterate_for (100);
+  mw_test_window_set_up (fixture, app, 1000, 700);
+  mw_test_iterate_for (100);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  MwDownloadList *downloads = mw_application_get_downloads (app);
   MwFeedList *feeds = mw_application_get_feeds (app);
 
-  while (g_list_model_get_n_items (G_LIST_MODEL (downloads)) > 0)
-    {
-      g_autoptr(MwDownload) download = g_list_model_get_item (G_LIST_MODEL (downloads), 0);
-
-      mw_download_list_remove (downloads, download, FALSE);
-      while (mw_download_is_active (download))
-        g_main_context_iteration (NULL, TRUE);
-    }
-  while (g_list_model_get_n_items (G_LIST_MODEL (feeds)) > 0)
-    {
-      g_autoptr(MwFeed) feed = g_list_model_get_item (G_LIST_MODEL (feeds), 0);
-      g_autoptr(MwFeed) taken = mw_feed_list_take (feeds, feed, NULL);
-    }
-  iterate_for (50);
-  mw_test_server_free (fixture->server);
-  mw_test_remove_tree (fixture->folder);
-  g_free (fixture->folder);
+  mw_test_unsubscribe_all (feeds);
+  mw_test_window_tear_down (fixture);
 }
 
 /* --- What is on screen ------------------------------------------------------------- */
@@ -160,24 +120,11 @@ wait_for_literal_label (GtkWidget  *root,
   return label;
 }
 
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             GType       type,
-             const char *action)
+static gboolean
+shows_three_articles (gpointer page)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
-          (action == NULL || g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0))
-        return child;
-      found = find_widget (child, type, action);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return g_list_model_get_n_items (G_LIST_MODEL (mw_application_get_feeds (app))) > 0 &&
+         g_list_model_get_n_items (mw_feeds_page_get_articles (page)) >= 3;
 }
 
 static guint
@@ -270,9 +217,8 @@ test_feed_shown_literally (Fixture       *fixture,
   resource->content_type = g_strdup ("application/rss+xml");
 
   mw_window_subscribe (fixture->window, feed_url);
-  while (g_list_model_get_n_items (G_LIST_MODEL (feeds)) == 0 || g_list_model_get_n_items (articles) < 3)
-    g_main_context_iteration (NULL, TRUE);
-  iterate_for (300);
+  mw_test_wait_until (shows_three_articles, page, MW_TEST_PATIENCE_MS, "the feed and its articles to show");
+  mw_test_iterate_for (300);
 
   /* The feed's row and the article rows show their titles as written. */
   label = wait_for_literal_label (window, FEED_TITLE, FALSE);
@@ -298,17 +244,17 @@ test_feed_shown_literally (Fixture       *fixture,
 
   /* The article: title and author as written, no address to open, nothing to download. */
   g_assert_true (mw_feeds_page_open_article (page, position_of (articles, MARKUP_TITLE)));
-  iterate_for (100);
+  mw_test_iterate_for (100);
   wait_for_literal_label (GTK_WIDGET (page), MARKUP_TITLE, FALSE);
   label = wait_for_literal_label (GTK_WIDGET (page), FEED_TITLE " · " AUTHOR " · ", TRUE);
   g_assert_false (gtk_label_get_use_markup (label));
-  button = find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, "feeds.open-in-browser");
+  button = mw_test_find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, mw_test_has_action, "feeds.open-in-browser");
   g_assert_nonnull (button);
   g_assert_false (gtk_widget_is_sensitive (button) && gtk_widget_is_visible (button));
-  g_assert_null (find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, "app.download"));
+  g_assert_null (mw_test_find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, mw_test_has_action, "app.download"));
 
   /* Its text is text; only the web link is one. */
-  view = MW_ITEM_VIEW (find_widget (GTK_WIDGET (page), MW_TYPE_ITEM_VIEW, NULL));
+  view = MW_ITEM_VIEW (mw_test_find_widget (GTK_WIDGET (page), MW_TYPE_ITEM_VIEW, NULL, NULL));
   g_assert_nonnull (view);
   article_text = mw_item_view_dup_text (view);
   g_assert_cmpstr (article_text, ==, "Links: js, file, data, ok.\n\nred? <b>not bold</b>");
@@ -323,13 +269,13 @@ test_feed_shown_literally (Fixture       *fixture,
 
   /* The other article's file: link is no link either. */
   g_assert_true (mw_feeds_page_open_article (page, position_of (articles, ESCAPED_TITLE)));
-  iterate_for (100);
+  mw_test_iterate_for (100);
   wait_for_literal_label (GTK_WIDGET (page), ESCAPED_TITLE, FALSE);
   g_assert_false (gtk_widget_is_sensitive (button) && gtk_widget_is_visible (button));
 
   /* And the long one opens without the window hanging. */
   g_assert_true (mw_feeds_page_open_article (page, position_of (articles, "word word")));
-  iterate_for (300);
+  mw_test_iterate_for (300);
 
   /* Unsubscribing: the toast names the feed as written, not in bold. */
   {
@@ -337,7 +283,7 @@ test_feed_shown_literally (Fixture       *fixture,
 
     mw_feeds_page_select_feed (page, feed);
   }
-  iterate_for (50);
+  mw_test_iterate_for (50);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "feeds.unsubscribe", NULL));
   wait_for_literal_label (window, "Unsubscribed from “" FEED_TITLE "”", FALSE);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (feeds)), ==, 0);
@@ -361,8 +307,7 @@ test_download_name_toast (Fixture       *fixture,
   g_assert_true (mw_window_add_url (fixture->window, url, &error));
   g_assert_no_error (error);
   download = g_list_model_get_item (G_LIST_MODEL (downloads), 0);
-  while (mw_download_get_state (download) != MW_DOWNLOAD_COMPLETED || mw_download_is_active (download))
-    g_main_context_iteration (NULL, TRUE);
+  mw_test_wait_until_at_rest (download, MW_DOWNLOAD_COMPLETED);
 
   /* The server's name, made safe, is shown as it is in the row and in the toast. */
   wait_for_literal_label (GTK_WIDGET (fixture->window), "Tom & Jerry _3 & _b_.mp3", FALSE);
@@ -374,19 +319,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = g_dir_make_tmp ("meanwhile-data-XXXXXX", NULL);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
   int status;
 
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  app = mw_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = mw_test_window_init (&argc, &argv, &data_home);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

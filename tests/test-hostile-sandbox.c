@@ -254,36 +254,19 @@ assert_outcome (Sandbox    *sandbox,
 
 /* --- Lists, resources and child processes ----------------------------------------- */
 
-static void
-async_done_cb (GObject      *source_object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 gboolean
 load_list (MwDownloadList  *list,
            GError         **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  mw_download_list_load_async (list, NULL, async_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return mw_download_list_load_finish (list, result, error);
+  return mw_test_download_list_load (list, error);
 }
 
 void
 save_list (MwDownloadList *list)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  mw_download_list_save_async (list, NULL, async_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  mw_download_list_save_finish (list, result, &error);
+  mw_test_download_list_save (list, &error);
   g_assert_no_error (error);
 }
 

@@ -2,9 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tests/test-store.c covers damaged, cut short, empty, future-version and foreign files
- * being set aside with a message; these are the cases where setting aside is impossible
- * or where the file would once have crashed Meanwhile.
+ * tests/test-download-store-broken.c covers damaged, cut short, empty, future-version and
+ * foreign files being set aside with a message; these are the cases where setting aside is
+ * impossible or where the file would once have crashed Meanwhile.
  */
 #define G_LOG_DOMAIN "test-hostile"
 

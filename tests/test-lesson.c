@@ -12,20 +12,11 @@
 
 #include <string.h>
 
-#include "mw-application.h"
 #include "mw-freeze-banner.h"
 #include "mw-ghost-layer.h"
-#include "mw-test-gtk-utils.h"
-#include "mw-test-server.h"
-#include "mw-window.h"
+#include "mw-test-window.h"
 
-typedef struct
-{
-  MwApplication *app;
-  MwWindow      *window;
-  MwTestServer  *server;
-  char          *folder;
-} Fixture;
+typedef MwTestWindow Fixture;
 
 static MwApplication *app;
 
@@ -33,16 +24,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  fixture->app = app;
-  fixture->server = mw_test_server_new ();
-  fixture->folder = g_dir_make_tmp ("meanwhile-lesson-XXXXXX", NULL);
-  g_settings_set_string (mw_application_get_settings (app), "download-folder", fixture->folder);
-  g_application_activate (G_APPLICATION (app));
-  fixture->window = MW_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (fixture->window);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 600);
-  while (!mw_download_list_get_loaded (mw_application_get_downloads (app)))
-    g_main_context_iteration (NULL, TRUE);
+  mw_test_window_set_up (fixture, app, 900, 600);
   mw_test_iterate_for (200);
 }
 
@@ -50,21 +32,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  MwDownloadList *list = mw_application_get_downloads (app);
-
-  g_action_group_change_action_state (G_ACTION_GROUP (app), "blocking-mode", g_variant_new_boolean (FALSE));
-  while (g_list_model_get_n_items (G_LIST_MODEL (list)) > 0)
-    {
-      g_autoptr(MwDownload) download = g_list_model_get_item (G_LIST_MODEL (list), 0);
-
-      mw_download_list_remove (list, download, FALSE);
-      while (mw_download_is_active (download))
-        g_main_context_iteration (NULL, TRUE);
-    }
-  mw_test_iterate_for (50);
-  mw_test_server_free (fixture->server);
-  mw_test_remove_tree (fixture->folder);
-  g_free (fixture->folder);
+  mw_test_window_tear_down (fixture);
 }
 
 static gboolean
@@ -162,19 +130,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = g_dir_make_tmp ("meanwhile-data-XXXXXX", NULL);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
   int status;
 
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  app = mw_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = mw_test_window_init (&argc, &argv, &data_home);
 
   g_test_add ("/lesson/banner-before-and-after", Fixture, NULL, fixture_set_up,
               test_banner_before_and_after, fixture_tear_down);

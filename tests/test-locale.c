@@ -19,7 +19,7 @@
 #include "mw-download.h"
 #include "mw-download-format.h"
 #include "mw-format.h"
-#include "mw-test-server.h"
+#include "mw-test-window.h"
 #include "mw-window.h"
 
 static MwApplication *app;
@@ -210,39 +210,11 @@ test_strings (void)
 
 /* --- The window as a German speaker sees it --------------------------------------- */
 
-typedef gboolean (*Match) (GtkWidget *widget, gconstpointer data);
-
-static GtkWidget *
-find_widget (GtkWidget     *root,
-             GType          type,
-             Match          match,
-             gconstpointer  data)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && (match == NULL || match (child, data)))
-        return child;
-      found = find_widget (child, type, match, data);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 status_title_is (GtkWidget     *widget,
                  gconstpointer  data)
 {
   return g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), data) == 0;
-}
-
-static gboolean
-button_label_is (GtkWidget     *widget,
-                 gconstpointer  data)
-{
-  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0;
 }
 
 static void
@@ -251,26 +223,20 @@ test_window (void)
   g_autofree char *folder = g_dir_make_tmp ("meanwhile-locale-XXXXXX", NULL);
   GtkWidget *window;
 
-  g_settings_set_string (mw_application_get_settings (app), "download-folder", folder);
-  g_application_activate (G_APPLICATION (app));
-  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
-  g_assert_true (MW_IS_WINDOW (window));
+  window = GTK_WIDGET (mw_test_window_open (app, folder));
   mw_window_show_page (MW_WINDOW (window), "downloads");
-  while (!mw_download_list_get_loaded (mw_application_get_downloads (app)))
-    g_main_context_iteration (NULL, TRUE);
   mw_test_run_loop_for (100);
 
   /* The empty downloads page, from the window's .ui template. */
-  g_assert_nonnull (find_widget (window, ADW_TYPE_STATUS_PAGE, status_title_is, "Keine Downloads"));
-  g_assert_null (find_widget (window, ADW_TYPE_STATUS_PAGE, status_title_is, "No Downloads"));
-  g_assert_nonnull (find_widget (window, GTK_TYPE_BUTTON, button_label_is, "Download _hinzufügen …"));
-  g_assert_null (find_widget (window, GTK_TYPE_BUTTON, button_label_is, "_Add Download…"));
+  g_assert_nonnull (mw_test_find_widget (window, ADW_TYPE_STATUS_PAGE, status_title_is, "Keine Downloads"));
+  g_assert_null (mw_test_find_widget (window, ADW_TYPE_STATUS_PAGE, status_title_is, "No Downloads"));
+  g_assert_nonnull (mw_test_find_widget (window, GTK_TYPE_BUTTON, mw_test_button_labelled, "Download _hinzufügen …"));
+  g_assert_null (mw_test_find_widget (window, GTK_TYPE_BUTTON, mw_test_button_labelled, "_Add Download…"));
 
   /* The feeds page, a separate template. */
   mw_window_show_page (MW_WINDOW (window), "feeds");
   mw_test_run_loop_for (100);
-  g_assert_nonnull (find_widget (window, ADW_TYPE_STATUS_PAGE, status_title_is, "Keine Feeds"));
+  g_assert_nonnull (mw_test_find_widget (window, ADW_TYPE_STATUS_PAGE, status_title_is, "Keine Feeds"));
 
   mw_window_show_page (MW_WINDOW (window), "downloads");
   mw_test_run_loop_for (50);
@@ -282,12 +248,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = g_dir_make_tmp ("meanwhile-data-XXXXXX", NULL);
+  g_autofree char *data_home = mw_test_use_private_data_home ();
   const char *locale_dir = g_getenv ("MW_LOCALE_DIR");
-  g_autoptr(GError) error = NULL;
   int status;
 
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
 
   /* As main.c does, but with the catalogue from the build tree. */
@@ -300,11 +264,7 @@ main (int   argc,
   gtk_init ();
   adw_init ();
 
-  app = mw_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = mw_test_application_new ();
 
   g_test_add_func ("/locale/po-complete", test_po_complete);
   g_test_add_func ("/locale/po-up-to-date", test_po_up_to_date);

@@ -11,6 +11,7 @@
 #include <libxml/parser.h>
 
 #include "mw-opml.h"
+#include "mw-test-utils.h"
 
 #define MAX_EXPECTED 12
 #define OPML_MAX_BYTES (10 * 1024 * 1024)
@@ -32,15 +33,7 @@ typedef struct
 static GBytes *
 load_fixture (const char *name)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "opml", name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-  gsize length = 0;
-
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
-
-  return g_bytes_new_take (contents, length);
+  return mw_test_load_fixture ("opml", name);
 }
 
 static GPtrArray *
@@ -845,20 +838,16 @@ test_many (void)
 static void
 test_every_fixture (void)
 {
-  g_autofree char *folder = g_test_build_filename (G_TEST_DIST, "fixtures", "opml", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, &error);
-  const char *name;
+  g_auto(GStrv) names = mw_test_list_fixtures ("opml");
   guint n_files = 0;
 
-  g_assert_no_error (error);
-  while ((name = g_dir_read_name (dir)) != NULL)
+  for (char **name = names; *name != NULL; name++)
     {
-      g_autoptr(GBytes) bytes = load_fixture (name);
+      g_autoptr(GBytes) bytes = load_fixture (*name);
       g_autoptr(GPtrArray) entries = NULL;
       g_autoptr(GError) parse_error = NULL;
 
-      g_test_message ("fixture %s", name);
+      g_test_message ("fixture %s", *name);
       entries = parse_bytes (bytes, &parse_error);
       g_assert_true ((entries == NULL) != (parse_error == NULL));
       if (entries != NULL)
@@ -955,26 +944,7 @@ main (int   argc,
       char *argv[])
 {
   /* A fixed seed keeps the robustness test reproducible; pass --seed to explore. */
-  static char default_seed[] = "--seed=R02S6d65616e7768696c656f706d6c66696c";
-  g_autofree char **args = NULL;
-  gboolean has_seed = FALSE;
-  int i;
-
-  for (i = 1; i < argc; i++)
-    {
-      if (g_str_has_prefix (argv[i], "--seed"))
-        has_seed = TRUE;
-    }
-
-  if (!has_seed)
-    {
-      args = g_new0 (char *, argc + 2);
-      memcpy (args, argv, argc * sizeof (char *));
-      args[argc++] = default_seed;
-      argv = args;
-    }
-
-  g_test_init (&argc, &argv, NULL);
+  mw_test_init_seeded (&argc, &argv, "R02S6d65616e7768696c656f706d6c66696c");
 
   g_test_add_func ("/opml/parse/flat", test_parse_flat);
   g_test_add_func ("/opml/parse/nested", test_parse_nested);

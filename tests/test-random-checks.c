@@ -12,9 +12,9 @@
 
 /* A cancelled or dropped download's .part is deleted asynchronously: it may be seen for
  * a moment after the transfer ended, never for longer than this. */
-#define PART_GRACE_US    (3 * G_USEC_PER_SEC * world_slowness ())
+#define PART_GRACE_US    (3 * G_USEC_PER_SEC * mw_test_slowness ())
 /* Feed fetches time out after 30 s; anything under way longer than this hangs. */
-#define FEED_OP_LIMIT_US (45 * G_USEC_PER_SEC * world_slowness ())
+#define FEED_OP_LIMIT_US (45 * G_USEC_PER_SEC * mw_test_slowness ())
 
 static gboolean
 in_list (World      *world,

@@ -132,6 +132,24 @@ op_add_redirected (World *world)
   return TRUE;
 }
 
+/* Picks a download for which @filter holds and says what happens to it, "@before d3
+ * (name.bin)@after". Returns: (nullable): the download, or NULL when none fits */
+static Tracked *
+pick_and_say (World         *world,
+              TrackedFilter  filter,
+              const char    *before,
+              const char    *after)
+{
+  Tracked *tracked = pick_tracked (world, filter);
+  g_autofree char *what = NULL;
+
+  if (tracked == NULL)
+    return NULL;
+  what = tracked_describe (tracked);
+  world_say (world, "%s %s%s", before, what, after);
+  return tracked;
+}
+
 static gboolean
 listed (World   *world,
         Tracked *tracked)
@@ -149,13 +167,10 @@ can_pause (World   *world,
 static gboolean
 op_pause (World *world)
 {
-  Tracked *tracked = pick_tracked (world, can_pause);
-  g_autofree char *what = NULL;
+  Tracked *tracked = pick_and_say (world, can_pause, "pause", "");
 
   if (tracked == NULL)
     return FALSE;
-  what = tracked_describe (tracked);
-  world_say (world, "pause %s", what);
   mw_download_pause (tracked->download);
   tracked->want = WANT_PAUSED;
   return TRUE;
@@ -171,13 +186,10 @@ can_resume (World   *world,
 static gboolean
 op_resume (World *world)
 {
-  Tracked *tracked = pick_tracked (world, can_resume);
-  g_autofree char *what = NULL;
+  Tracked *tracked = pick_and_say (world, can_resume, "resume", "");
 
   if (tracked == NULL)
     return FALSE;
-  what = tracked_describe (tracked);
-  world_say (world, "resume %s", what);
   tracked->want = WANT_RUN;
   mw_download_resume (tracked->download);
   return TRUE;
@@ -193,13 +205,10 @@ can_cancel (World   *world,
 static gboolean
 op_cancel (World *world)
 {
-  Tracked *tracked = pick_tracked (world, can_cancel);
-  g_autofree char *what = NULL;
+  Tracked *tracked = pick_and_say (world, can_cancel, "cancel", "");
 
   if (tracked == NULL)
     return FALSE;
-  what = tracked_describe (tracked);
-  world_say (world, "cancel %s", what);
   mw_download_cancel (tracked->download);
   tracked->want = WANT_CANCELLED;
   return TRUE;
@@ -241,13 +250,10 @@ can_retry (World   *world,
 static gboolean
 op_retry (World *world)
 {
-  Tracked *tracked = pick_tracked (world, can_retry);
-  g_autofree char *what = NULL;
+  Tracked *tracked = pick_and_say (world, can_retry, "try", " again");
 
   if (tracked == NULL)
     return FALSE;
-  what = tracked_describe (tracked);
-  world_say (world, "try %s again", what);
   tracked->want = WANT_RUN;
   mw_download_retry (tracked->download);
   return TRUE;
@@ -296,13 +302,10 @@ is_taken (World   *world,
 static gboolean
 op_undo_remove (World *world)
 {
-  Tracked *tracked = pick_tracked (world, is_taken);
-  g_autofree char *what = NULL;
+  Tracked *tracked = pick_and_say (world, is_taken, "undo the removal of", "");
 
   if (tracked == NULL)
     return FALSE;
-  what = tracked_describe (tracked);
-  world_say (world, "undo the removal of %s", what);
   tracked->taken = FALSE;
   mw_download_list_insert (world->downloads, tracked->taken_position, tracked->download);
   if (tracked->taken_was_running)
@@ -318,13 +321,10 @@ op_undo_remove (World *world)
 static gboolean
 op_dismiss_remove (World *world)
 {
-  Tracked *tracked = pick_tracked (world, is_taken);
-  g_autofree char *what = NULL;
+  Tracked *tracked = pick_and_say (world, is_taken, "let the undo of", " pass");
 
   if (tracked == NULL)
     return FALSE;
-  what = tracked_describe (tracked);
-  world_say (world, "let the undo of %s pass", what);
   tracked->taken = FALSE;
   tracked->dropped = TRUE;
   /* As the window does: whatever can be cancelled is, failed ones too (their .part). */
@@ -340,13 +340,10 @@ op_dismiss_remove (World *world)
 static gboolean
 op_remove_for_good (World *world)
 {
-  Tracked *tracked = pick_tracked (world, listed);
-  g_autofree char *what = NULL;
+  Tracked *tracked = pick_and_say (world, listed, "remove", " for good");
 
   if (tracked == NULL)
     return FALSE;
-  what = tracked_describe (tracked);
-  world_say (world, "remove %s for good", what);
   if (mw_download_get_state (tracked->download) != MW_DOWNLOAD_COMPLETED)
     tracked->want = WANT_CANCELLED;
   tracked->dropped = TRUE;
@@ -405,13 +402,10 @@ op_cancel_then_add_again (World *world)
 static gboolean
 op_pause_then_resume (World *world)
 {
-  Tracked *tracked = pick_tracked (world, can_pause);
-  g_autofree char *what = NULL;
+  Tracked *tracked = pick_and_say (world, can_pause, "pause", " and resume it at once");
 
   if (tracked == NULL)
     return FALSE;
-  what = tracked_describe (tracked);
-  world_say (world, "pause %s and resume it at once", what);
   mw_download_pause (tracked->download);
   /* Resumed before the pause has landed, it goes on once the transfer has returned. */
   tracked->want = WANT_RUN;

@@ -336,9 +336,9 @@ world_restart (World    *world,
   if (killed)
     {
       /* Saves follow changes a moment later by themselves; a few seconds is plenty. */
-      Caught caught = { NULL, g_get_monotonic_time () + 5 * G_USEC_PER_SEC * world_slowness (), 0 };
+      Caught caught = { NULL, g_get_monotonic_time () + 5 * G_USEC_PER_SEC * mw_test_slowness (), 0 };
 
-      world_wait (world, caught_up_or_late, &caught, 10000 * world_slowness (), "the state files to catch up");
+      world_wait (world, caught_up_or_late, &caught, 10000 * mw_test_slowness (), "the state files to catch up");
       if (caught.difference != NULL)
         world_broke (world, "5 s after the last change the state files still lag behind the lists, "
                      "so a kill would lose it: %s", caught.difference);

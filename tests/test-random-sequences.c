@@ -429,7 +429,7 @@ test_undo_remove_while_running (void)
   MwDownload *download;
   guint position = 0;
 
-  mw_test_downloads_set_up (&fixture);
+  mw_test_downloads_set_up (&fixture, NULL);
   resource = mw_test_server_add (fixture.server, "/slow.bin", body);
   resource->etag = g_strdup ("\"s1\"");
   resource->throttle_chunk = 16 * 1024;
@@ -455,7 +455,7 @@ test_undo_remove_while_running (void)
   g_assert_cmpstr (mw_download_get_error_message (download), ==, NULL);
 
   g_clear_object (&taken);
-  mw_test_downloads_tear_down (&fixture);
+  mw_test_downloads_tear_down (&fixture, NULL);
 }
 
 static guint32

@@ -57,17 +57,6 @@ world_broke (World      *world,
   g_test_fail ();
 }
 
-/* How much slower than a plain build this one runs (MW_TEST_SLOWNESS, which the sanitizer
- * build sets): the time bounds of the checks stretch by as much, the behaviour does not. */
-gint64
-world_slowness (void)
-{
-  const char *value = g_getenv ("MW_TEST_SLOWNESS");
-  gint64 slowness = value ? g_ascii_strtoll (value, NULL, 10) : 1;
-
-  return CLAMP (slowness, 1, 100);
-}
-
 /* --- The main loop and its lateness meter ------------------------------------------ */
 
 /* Freezing mode holds the main loop for seconds at a time, by design; a main loop held

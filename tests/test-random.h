@@ -197,7 +197,6 @@ void      world_say            (World        *world,
 void      world_broke          (World        *world,
                                 const char   *format,
                                 ...) G_GNUC_PRINTF (2, 3);
-gint64    world_slowness       (void);
 World    *world_new            (guint32       seed,
                                 guint         n_steps,
                                 gboolean      quiet);

@@ -20,7 +20,6 @@
 #include "mw-timeline.h"
 
 #define MS          (G_GINT64_CONSTANT (1000))
-#define PATIENCE_MS 20000
 
 /* Everything the timeline holds, oldest first. */
 static guint
@@ -385,7 +384,7 @@ test_wake (void)
   g_assert_cmpuint (n_dispatched, ==, 0);
 
   g_thread_join (g_thread_new ("marker", mark_thread, timeline));
-  mw_test_wait_until (dispatched, &n_dispatched, PATIENCE_MS, "the timeline to wake its reader");
+  mw_test_wait_until (dispatched, &n_dispatched, MW_TEST_PATIENCE_MS, "the timeline to wake its reader");
   g_assert_cmpuint (n_dispatched, ==, 1);
 
   /* Once: the next record wakes no one until the reader asks again. */
@@ -480,7 +479,7 @@ test_monitor_stall (void)
 
   before = g_get_monotonic_time ();
   g_idle_add (block_cb, &blocked);
-  mw_test_wait_until (stall_recorded, NULL, PATIENCE_MS, "the monitor to record the stall on the timeline");
+  mw_test_wait_until (stall_recorded, NULL, MW_TEST_PATIENCE_MS, "the monitor to record the stall on the timeline");
   after = g_get_monotonic_time ();
   g_assert_true (blocked);
 
@@ -534,7 +533,7 @@ test_download_steps (gconstpointer user_data)
   MwDownload *download;
   guint n;
 
-  mw_test_downloads_set_up (&fixture);
+  mw_test_downloads_set_up (&fixture, NULL);
   mw_test_server_add (fixture.server, "/steps.iso", body);
   mw_download_list_set_blocking_mode (fixture.list, blocking);
   mw_timeline_clear (mw_timeline_get_default ());
@@ -542,7 +541,7 @@ test_download_steps (gconstpointer user_data)
   url = mw_test_server_url (fixture.server, "/steps.iso");
   download = mw_download_list_add (fixture.list, url, NULL, &error);
   g_assert_no_error (error);
-  mw_test_wait_until (finished, download, PATIENCE_MS, "the download to finish");
+  mw_test_wait_until (finished, download, MW_TEST_PATIENCE_MS, "the download to finish");
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_COMPLETED);
 
   n = copy_all (mw_timeline_get_default (), segments, MW_TIMELINE_DEFAULT_CAPACITY);
@@ -557,21 +556,7 @@ test_download_steps (gconstpointer user_data)
   g_assert_true (has_segment (segments, n, MW_TIMELINE_NETWORK, "Receiving · steps.iso"));
   g_assert_cmpuint (mw_timeline_get_n_open (mw_timeline_get_default ()), ==, 0);
 
-  mw_test_downloads_tear_down (&fixture);
-}
-
-static void
-result_cb (GObject      *source_object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
+  mw_test_downloads_tear_down (&fixture, NULL);
 }
 
 #define FEED "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Planet</title>" \
@@ -604,8 +589,8 @@ test_feed_parse (gconstpointer user_data)
   mw_feed_list_set_blocking_mode (list, blocking);
   mw_timeline_clear (mw_timeline_get_default ());
 
-  mw_feed_list_subscribe_async (list, url, NULL, result_cb, &result);
-  mw_test_wait_until (has_result, &result, PATIENCE_MS, "the subscription to finish");
+  mw_feed_list_subscribe_async (list, url, NULL, mw_test_async_result_cb, &result);
+  mw_test_async_result (&result, "the subscription to finish");
   feed = mw_feed_list_subscribe_finish (list, result, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (feed);
@@ -645,8 +630,8 @@ test_state_save (void)
 
   mw_timeline_clear (mw_timeline_get_default ());
   mw_state_saver_set_enabled (saver, TRUE);
-  mw_state_saver_save_async (saver, NULL, result_cb, &result);
-  mw_test_wait_until (has_result, &result, PATIENCE_MS, "the state file to be saved");
+  mw_state_saver_save_async (saver, NULL, mw_test_async_result_cb, &result);
+  mw_test_async_result (&result, "the state file to be saved");
   g_assert_true (mw_state_saver_save_finish (saver, result, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));

@@ -1,8 +1,8 @@
-/* test-feeds.c: subscribing, refreshing and keeping feeds, against a loopback server
+/* test-feed-list.c: subscribing, refreshing and keeping feeds in the feed list, against a loopback server
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "test-feeds"
+#define G_LOG_DOMAIN "test-feed-list"
 
 #include "config.h"
 
@@ -13,13 +13,7 @@
 #include "mw-feed-list.h"
 #include "mw-test-server.h"
 
-typedef struct
-{
-  MwTestServer *server;
-  char         *folder;
-  GFile        *state;
-  MwFeedList   *list;
-} Fixture;
+typedef MwTestFeeds Fixture;
 
 static const char rss_v1[] =
   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -42,83 +36,6 @@ static const char rss_v2[] =
   "<pubDate>Sat, 21 Nov 2026 11:00:00 GMT</pubDate></item>"
   "</channel></rss>\n";
 
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  user_data)
-{
-  g_autofree char *path = NULL;
-
-  fixture->server = mw_test_server_new ();
-  fixture->folder = g_dir_make_tmp ("meanwhile-feeds-XXXXXX", NULL);
-  path = g_build_filename (fixture->folder, "feeds.json", NULL);
-  fixture->state = g_file_new_for_path (path);
-  fixture->list = mw_feed_list_new (fixture->state);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  mw_test_run_loop_for (20);
-  g_assert_finalize_object (fixture->list);
-  mw_test_server_free (fixture->server);
-  mw_test_remove_tree (fixture->folder);
-  g_free (fixture->folder);
-  g_object_unref (fixture->state);
-}
-
-static void
-result_cb (GObject      *source_object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static MwTestResource *
-serve (Fixture    *fixture,
-       const char *path,
-       const char *text,
-       const char *type)
-{
-  g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
-  MwTestResource *resource = mw_test_server_add (fixture->server, path, body);
-
-  resource->content_type = g_strdup (type);
-  return resource;
-}
-
-static MwFeed *
-subscribe (Fixture     *fixture,
-           const char  *path,
-           GPtrArray  **choices,
-           GError     **error)
-{
-  g_autofree char *url = mw_test_server_url (fixture->server, path);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  mw_feed_list_subscribe_async (fixture->list, url, NULL, result_cb, &result);
-  return mw_feed_list_subscribe_finish (fixture->list, wait_result (&result), choices, error);
-}
-
-static void
-refresh (Fixture *fixture,
-         MwFeed  *feed)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  mw_feed_list_refresh_async (fixture->list, feed, NULL, result_cb, &result);
-  mw_feed_list_refresh_finish (fixture->list, wait_result (&result), NULL);
-}
-
 static MwFeedItem *
 item_at (MwFeed *feed,
          guint   position)
@@ -132,7 +49,7 @@ test_subscribe_and_merge (Fixture       *fixture,
                           gconstpointer  user_data)
 {
   gboolean blocking = GPOINTER_TO_INT (user_data);
-  MwTestResource *resource = serve (fixture, "/feed.xml", rss_v1, "application/rss+xml");
+  MwTestResource *resource = mw_test_server_add_text (fixture->server, "/feed.xml", rss_v1, "application/rss+xml");
   g_autoptr(GError) error = NULL;
   g_autoptr(MwFeed) feed = NULL;
   MwFeedItem *second;
@@ -142,7 +59,7 @@ test_subscribe_and_merge (Fixture       *fixture,
   resource->conditional = TRUE;
   mw_feed_list_set_blocking_mode (fixture->list, blocking);
 
-  feed = subscribe (fixture, "/feed.xml", NULL, &error);
+  feed = mw_test_feeds_subscribe (fixture, "/feed.xml", NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (feed);
   g_assert_cmpstr (mw_feed_get_title (feed), ==, "Test Feed");
@@ -163,7 +80,7 @@ test_subscribe_and_merge (Fixture       *fixture,
   g_assert_cmpuint (mw_feed_get_unread_count (feed), ==, 1);
 
   /* The second refresh gets a 304 and changes nothing. */
-  refresh (fixture, feed);
+  mw_test_feeds_refresh (fixture, feed, NULL);
   g_assert_cmpuint (resource->requests, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (resource->ranges, 1), ==, "");
   g_assert_cmpuint (g_list_model_get_n_items (mw_feed_get_items (feed)), ==, 2);
@@ -177,7 +94,7 @@ test_subscribe_and_merge (Fixture       *fixture,
   resource->etag = g_strdup ("\"v2\"");
   mw_test_server_unlock (fixture->server);
 
-  refresh (fixture, feed);
+  mw_test_feeds_refresh (fixture, feed, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (mw_feed_get_items (feed)), ==, 3);
   {
     MwFeedItem *one = mw_feed_find_item (feed, "one");
@@ -198,12 +115,12 @@ test_modes_identical (Fixture       *fixture,
   g_autoptr(MwFeed) responsive = NULL;
   g_autoptr(MwFeed) freezing = NULL;
 
-  serve (fixture, "/a.xml", rss_v1, "application/rss+xml");
-  serve (fixture, "/b.xml", rss_v1, "application/rss+xml");
-  responsive = subscribe (fixture, "/a.xml", NULL, &error);
+  mw_test_server_add_text (fixture->server, "/a.xml", rss_v1, "application/rss+xml");
+  mw_test_server_add_text (fixture->server, "/b.xml", rss_v1, "application/rss+xml");
+  responsive = mw_test_feeds_subscribe (fixture, "/a.xml", NULL, NULL, &error);
   g_assert_no_error (error);
   mw_feed_list_set_blocking_mode (fixture->list, TRUE);
-  freezing = subscribe (fixture, "/b.xml", NULL, &error);
+  freezing = mw_test_feeds_subscribe (fixture, "/b.xml", NULL, NULL, &error);
   g_assert_no_error (error);
 
   g_assert_cmpuint (g_list_model_get_n_items (mw_feed_get_items (responsive)), ==,
@@ -232,8 +149,8 @@ test_discovery (Fixture       *fixture,
   g_autoptr(MwFeed) feed = NULL;
   g_autofree char *feed_url = mw_test_server_url (fixture->server, "/feed.xml");
 
-  serve (fixture, "/feed.xml", rss_v1, "application/rss+xml");
-  serve (fixture, "/atom.xml", rss_v1, "application/atom+xml");
+  mw_test_server_add_text (fixture->server, "/feed.xml", rss_v1, "application/rss+xml");
+  mw_test_server_add_text (fixture->server, "/atom.xml", rss_v1, "application/atom+xml");
   one_page = g_strdup ("<!DOCTYPE html><html><head><title>Site</title>"
                        "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Posts\" href=\"/feed.xml\">"
                        "</head><body>Hello</body></html>");
@@ -241,12 +158,12 @@ test_discovery (Fixture       *fixture,
                        "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Posts\" href=\"feed.xml\">"
                        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Comments\" href=\"atom.xml\">"
                        "</head><body></body></html>");
-  serve (fixture, "/one.html", one_page, "text/html; charset=utf-8");
-  serve (fixture, "/two.html", two_page, "text/html");
-  serve (fixture, "/none.html", "<html><body>No feeds here</body></html>", "text/html");
+  mw_test_server_add_text (fixture->server, "/one.html", one_page, "text/html; charset=utf-8");
+  mw_test_server_add_text (fixture->server, "/two.html", two_page, "text/html");
+  mw_test_server_add_text (fixture->server, "/none.html", "<html><body>No feeds here</body></html>", "text/html");
 
   /* A page with one feed: subscribed to that feed. */
-  feed = subscribe (fixture, "/one.html", &choices, &error);
+  feed = mw_test_feeds_subscribe (fixture, "/one.html", NULL, &choices, &error);
   g_assert_no_error (error);
   g_assert_nonnull (feed);
   g_assert_cmpstr (mw_feed_get_url (feed), ==, feed_url);
@@ -254,7 +171,7 @@ test_discovery (Fixture       *fixture,
   mw_feed_list_take (fixture->list, mw_feed_list_find (fixture->list, feed_url), NULL);
 
   /* Several: nothing subscribed, the choices offered in order. */
-  feed = subscribe (fixture, "/two.html", &choices, &error);
+  feed = mw_test_feeds_subscribe (fixture, "/two.html", NULL, &choices, &error);
   g_assert_no_error (error);
   g_assert_null (feed);
   g_assert_nonnull (choices);
@@ -264,7 +181,7 @@ test_discovery (Fixture       *fixture,
 
   /* None: a sentence that says so. */
   g_clear_pointer (&choices, g_ptr_array_unref);
-  feed = subscribe (fixture, "/none.html", &choices, &error);
+  feed = mw_test_feeds_subscribe (fixture, "/none.html", NULL, &choices, &error);
   g_assert_null (feed);
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "no feed"));
@@ -282,35 +199,38 @@ test_errors (Fixture       *fixture,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    mw_feed_list_subscribe_async (fixture->list, "ftp://example.org/feed", NULL, result_cb, &result);
-    g_assert_null (mw_feed_list_subscribe_finish (fixture->list, wait_result (&result), NULL, &error));
+    mw_feed_list_subscribe_async (fixture->list, "ftp://example.org/feed", NULL,
+                                  mw_test_async_result_cb, &result);
+    g_assert_null (mw_feed_list_subscribe_finish (fixture->list,
+                                                  mw_test_async_result (&result, "the subscription to end"),
+                                                  NULL, &error));
     /* Said of the address, not in the words of downloads. */
     g_assert_error (error, G_URI_ERROR, G_URI_ERROR_BAD_SCHEME);
     g_assert_cmpstr (error->message, ==,
                      "Meanwhile can only use web addresses (http and https), not “ftp:” ones.");
     g_clear_error (&error);
   }
-  feed = subscribe (fixture, "/missing.xml", NULL, &error);
+  feed = mw_test_feeds_subscribe (fixture, "/missing.xml", NULL, NULL, &error);
   g_assert_null (feed);
   g_assert_nonnull (strstr (error->message, "404"));
   g_clear_error (&error);
 
-  serve (fixture, "/text.txt", "just some text, not a feed", "text/plain");
-  feed = subscribe (fixture, "/text.txt", NULL, &error);
+  mw_test_server_add_text (fixture->server, "/text.txt", "just some text, not a feed", "text/plain");
+  feed = mw_test_feeds_subscribe (fixture, "/text.txt", NULL, NULL, &error);
   g_assert_null (feed);
   g_assert_nonnull (error);
   g_clear_error (&error);
 
   /* A feed that goes away for good is marked gone and left alone. */
-  resource = serve (fixture, "/gone.xml", rss_v1, "application/rss+xml");
-  feed = subscribe (fixture, "/gone.xml", NULL, &error);
+  resource = mw_test_server_add_text (fixture->server, "/gone.xml", rss_v1, "application/rss+xml");
+  feed = mw_test_feeds_subscribe (fixture, "/gone.xml", NULL, NULL, &error);
   g_assert_no_error (error);
   resource->statuses = g_array_new (FALSE, FALSE, sizeof (guint));
   g_array_append_val (resource->statuses, (guint) { 410 });
-  refresh (fixture, feed);
+  mw_test_feeds_refresh (fixture, feed, NULL);
   g_assert_true (mw_feed_get_gone (feed));
   g_assert_nonnull (strstr (mw_feed_get_error_message (feed), "410"));
-  refresh (fixture, feed);
+  mw_test_feeds_refresh (fixture, feed, NULL);
   g_assert_cmpuint (resource->requests, ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (mw_feed_get_items (feed)), ==, 2);
 }
@@ -319,18 +239,18 @@ static void
 test_too_many_requests (Fixture       *fixture,
                         gconstpointer  user_data)
 {
-  MwTestResource *resource = serve (fixture, "/busy.xml", rss_v1, "application/rss+xml");
+  MwTestResource *resource = mw_test_server_add_text (fixture->server, "/busy.xml", rss_v1, "application/rss+xml");
   g_autoptr(GError) error = NULL;
-  g_autoptr(MwFeed) feed = subscribe (fixture, "/busy.xml", NULL, &error);
+  g_autoptr(MwFeed) feed = mw_test_feeds_subscribe (fixture, "/busy.xml", NULL, NULL, &error);
 
   g_assert_no_error (error);
   resource->statuses = g_array_new (FALSE, FALSE, sizeof (guint));
   g_array_append_val (resource->statuses, (guint) { 429 });
   resource->retry_after = g_strdup ("3600");
-  refresh (fixture, feed);
+  mw_test_feeds_refresh (fixture, feed, NULL);
   g_assert_nonnull (strstr (mw_feed_get_error_message (feed), "429"));
   /* Retry-After is honoured: no request until the hour is up. */
-  refresh (fixture, feed);
+  mw_test_feeds_refresh (fixture, feed, NULL);
   g_assert_cmpuint (resource->requests, ==, 2);
 }
 
@@ -338,16 +258,16 @@ static void
 test_permanent_redirect (Fixture       *fixture,
                          gconstpointer  user_data)
 {
-  MwTestResource *old = serve (fixture, "/old.xml", rss_v1, "application/rss+xml");
+  MwTestResource *old = mw_test_server_add_text (fixture->server, "/old.xml", rss_v1, "application/rss+xml");
   g_autofree char *new_url = mw_test_server_url (fixture->server, "/new.xml");
   g_autoptr(GError) error = NULL;
   g_autoptr(MwFeed) feed = NULL;
 
-  serve (fixture, "/new.xml", rss_v1, "application/rss+xml");
+  mw_test_server_add_text (fixture->server, "/new.xml", rss_v1, "application/rss+xml");
   old->redirect_to = g_strdup ("/new.xml");
   old->redirect_status = 301;
 
-  feed = subscribe (fixture, "/old.xml", NULL, &error);
+  feed = mw_test_feeds_subscribe (fixture, "/old.xml", NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (mw_feed_get_url (feed), ==, new_url);
 }
@@ -362,7 +282,7 @@ test_huge_body_refused (Fixture       *fixture,
   g_autoptr(MwFeed) feed = NULL;
 
   resource->content_type = g_strdup ("application/rss+xml");
-  feed = subscribe (fixture, "/huge.xml", NULL, &error);
+  feed = mw_test_feeds_subscribe (fixture, "/huge.xml", NULL, NULL, &error);
   g_assert_null (feed);
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "larger than"));
@@ -372,17 +292,13 @@ static void
 save_and_reload (Fixture     *fixture,
                  MwFeedList **reloaded)
 {
-  g_autoptr(GAsyncResult) saved = NULL;
-  g_autoptr(GAsyncResult) loaded = NULL;
   g_autoptr(GError) error = NULL;
 
-  mw_feed_list_save_async (fixture->list, NULL, result_cb, &saved);
-  g_assert_true (mw_feed_list_save_finish (fixture->list, wait_result (&saved), &error));
+  g_assert_true (mw_test_feed_list_save (fixture->list, &error));
   g_assert_no_error (error);
 
   *reloaded = mw_feed_list_new (fixture->state);
-  mw_feed_list_load_async (*reloaded, NULL, result_cb, &loaded);
-  g_assert_true (mw_feed_list_load_finish (*reloaded, wait_result (&loaded), &error));
+  g_assert_true (mw_test_feed_list_load (*reloaded, &error));
   g_assert_no_error (error);
 }
 
@@ -390,16 +306,14 @@ static void
 test_persistence (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  g_autoptr(GAsyncResult) loaded = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(MwFeed) feed = NULL;
   g_autoptr(MwFeedList) again = NULL;
   g_autoptr(MwFeed) restored = NULL;
 
-  mw_feed_list_load_async (fixture->list, NULL, result_cb, &loaded);
-  wait_result (&loaded);
-  serve (fixture, "/feed.xml", rss_v1, "application/rss+xml");
-  feed = subscribe (fixture, "/feed.xml", NULL, &error);
+  mw_test_feed_list_load (fixture->list, NULL);
+  mw_test_server_add_text (fixture->server, "/feed.xml", rss_v1, "application/rss+xml");
+  feed = mw_test_feeds_subscribe (fixture, "/feed.xml", NULL, NULL, &error);
   g_assert_no_error (error);
   mw_feed_item_set_read (mw_feed_find_item (feed, "two"), TRUE);
   mw_feed_item_set_starred (mw_feed_find_item (feed, "one"), TRUE);
@@ -422,7 +336,6 @@ test_corrupt_state (Fixture       *fixture,
                     gconstpointer  user_data)
 {
   g_autofree char *path = g_file_get_path (fixture->state);
-  g_autoptr(GAsyncResult) loaded = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = NULL;
   const char *name;
@@ -430,8 +343,7 @@ test_corrupt_state (Fixture       *fixture,
 
   g_file_set_contents (path, "{ \"format\": \"meanwhile-feeds\", \"version\": 1, \"feeds\": [ { \"url\":", -1, &error);
   g_assert_no_error (error);
-  mw_feed_list_load_async (fixture->list, NULL, result_cb, &loaded);
-  g_assert_true (mw_feed_list_load_finish (fixture->list, wait_result (&loaded), &error));
+  g_assert_true (mw_test_feed_list_load (fixture->list, &error));
   g_assert_no_error (error);
 
   /* Started empty, said why, and kept the damaged file aside. */
@@ -459,23 +371,25 @@ test_opml_round_trip (Fixture       *fixture,
   g_autofree char *written = NULL;
   guint added;
 
-  serve (fixture, "/a.xml", rss_v1, "application/rss+xml");
-  serve (fixture, "/b.xml", rss_v2, "application/rss+xml");
-  a = subscribe (fixture, "/a.xml", NULL, &error);
+  mw_test_server_add_text (fixture->server, "/a.xml", rss_v1, "application/rss+xml");
+  mw_test_server_add_text (fixture->server, "/b.xml", rss_v2, "application/rss+xml");
+  a = mw_test_feeds_subscribe (fixture, "/a.xml", NULL, NULL, &error);
   g_assert_no_error (error);
-  b = subscribe (fixture, "/b.xml", NULL, &error);
+  b = mw_test_feeds_subscribe (fixture, "/b.xml", NULL, NULL, &error);
   g_assert_no_error (error);
 
-  mw_feed_list_export_opml_async (fixture->list, opml, NULL, result_cb, &exported);
-  g_assert_true (mw_feed_list_export_opml_finish (fixture->list, wait_result (&exported), &error));
+  mw_feed_list_export_opml_async (fixture->list, opml, NULL, mw_test_async_result_cb, &exported);
+  g_assert_true (mw_feed_list_export_opml_finish (fixture->list,
+                                                  mw_test_async_result (&exported, "the export to end"), &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (opml_path, &written, NULL, NULL));
   g_assert_nonnull (strstr (written, "<opml"));
   g_assert_nonnull (strstr (written, mw_feed_get_url (a)));
 
   /* Read back into an empty list: the same two subscriptions, fetched afresh. */
-  mw_feed_list_import_opml_async (other, opml, NULL, result_cb, &imported);
-  added = mw_feed_list_import_opml_finish (other, wait_result (&imported), &error);
+  mw_feed_list_import_opml_async (other, opml, NULL, mw_test_async_result_cb, &imported);
+  added = mw_feed_list_import_opml_finish (other,
+                                           mw_test_async_result (&imported, "the import to end"), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (added, ==, 2);
   g_assert_nonnull (mw_feed_list_find (other, mw_feed_get_url (a)));
@@ -494,8 +408,8 @@ test_bounded (Fixture       *fixture,
   GListModel *items;
   guint n;
 
-  serve (fixture, "/big.xml", big, "application/rss+xml");
-  feed = subscribe (fixture, "/big.xml", NULL, &error);
+  mw_test_server_add_text (fixture->server, "/big.xml", big, "application/rss+xml");
+  feed = mw_test_feeds_subscribe (fixture, "/big.xml", NULL, NULL, &error);
   g_assert_no_error (error);
 
   /* The newest MW_FEED_MAX_ITEMS, newest first. */
@@ -522,20 +436,20 @@ static void
 test_unchanged_document (Fixture       *fixture,
                          gconstpointer  user_data)
 {
-  MwTestResource *resource = serve (fixture, "/same.xml", rss_v1, "application/rss+xml");
+  MwTestResource *resource = mw_test_server_add_text (fixture->server, "/same.xml", rss_v1, "application/rss+xml");
   g_autoptr(GError) error = NULL;
   g_autoptr(MwFeed) feed = NULL;
   g_autoptr(MwFeedItem) first = NULL;
   g_autoptr(GBytes) v2 = NULL;
   guint n_changes = 0;
 
-  feed = subscribe (fixture, "/same.xml", NULL, &error);
+  feed = mw_test_feeds_subscribe (fixture, "/same.xml", NULL, NULL, &error);
   g_assert_no_error (error);
   first = g_object_ref (item_at (feed, 0));
   mw_feed_item_set_read (first, TRUE);
   g_signal_connect (mw_feed_get_items (feed), "items-changed", G_CALLBACK (count_changes_cb), &n_changes);
 
-  refresh (fixture, feed);
+  mw_test_feeds_refresh (fixture, feed, NULL);
   g_assert_cmpuint (resource->requests, ==, 2);
   g_assert_cmpuint (n_changes, ==, 0);
   g_assert_true (item_at (feed, 0) == first);
@@ -548,7 +462,7 @@ test_unchanged_document (Fixture       *fixture,
   g_clear_pointer (&resource->body, g_bytes_unref);
   resource->body = g_bytes_ref (v2);
   mw_test_server_unlock (fixture->server);
-  refresh (fixture, feed);
+  mw_test_feeds_refresh (fixture, feed, NULL);
   g_assert_cmpuint (n_changes, >, 0);
   g_assert_cmpuint (g_list_model_get_n_items (mw_feed_get_items (feed)), ==, 3);
   g_signal_handlers_disconnect_by_data (mw_feed_get_items (feed), &n_changes);
@@ -583,18 +497,32 @@ refreshed_count_cb (GObject      *source_object,
 
 /* Many feeds on one server, all subscribed and refreshed at once: every one arrives,
  * several at a time, and the server never sees more requests at once than the limit. */
+typedef struct
+{
+  guint done;
+  guint wanted;
+} Countdown;
+
+static gboolean
+all_done (gpointer data)
+{
+  Countdown *countdown = data;
+
+  return countdown->done >= countdown->wanted;
+}
+
 static void
 test_one_host (Fixture       *fixture,
                gconstpointer  user_data)
 {
   const guint n = 4 * MW_FEED_MAX_CONNECTIONS_PER_HOST;
   GPtrArray *resources = g_ptr_array_new ();
-  guint n_done = 0;
+  Countdown countdown = { 0, n };
 
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *path = g_strdup_printf ("/feed-%u.xml", i);
-      MwTestResource *resource = serve (fixture, path, rss_v1, "application/rss+xml");
+      MwTestResource *resource = mw_test_server_add_text (fixture->server, path, rss_v1, "application/rss+xml");
 
       resource->answer_delay_ms = 50;
       resource->conditional = TRUE;
@@ -607,22 +535,20 @@ test_one_host (Fixture       *fixture,
       g_autofree char *path = g_strdup_printf ("/feed-%u.xml", i);
       g_autofree char *url = mw_test_server_url (fixture->server, path);
 
-      mw_feed_list_subscribe_async (fixture->list, url, NULL, subscribed_count_cb, &n_done);
+      mw_feed_list_subscribe_async (fixture->list, url, NULL, subscribed_count_cb, &countdown.done);
     }
-  while (n_done < n)
-    g_main_context_iteration (NULL, TRUE);
+  mw_test_wait_until (all_done, &countdown, MW_TEST_PATIENCE_MS, "every subscription to end");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, n);
   g_assert_cmpuint (mw_test_server_get_max_concurrent (fixture->server), <=, MW_FEED_MAX_CONNECTIONS_PER_HOST);
   g_assert_cmpuint (mw_test_server_get_max_concurrent (fixture->server), >, 1);
 
-  n_done = 0;
+  countdown.done = 0;
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(MwFeed) feed = g_list_model_get_item (G_LIST_MODEL (fixture->list), i);
-      mw_feed_list_refresh_async (fixture->list, feed, NULL, refreshed_count_cb, &n_done);
+      mw_feed_list_refresh_async (fixture->list, feed, NULL, refreshed_count_cb, &countdown.done);
     }
-  while (n_done < n)
-    g_main_context_iteration (NULL, TRUE);
+  mw_test_wait_until (all_done, &countdown, MW_TEST_PATIENCE_MS, "every refresh to end");
   g_assert_cmpuint (mw_test_server_get_max_concurrent (fixture->server), <=, MW_FEED_MAX_CONNECTIONS_PER_HOST);
   for (guint i = 0; i < n; i++)
     g_assert_cmpuint (((MwTestResource *) g_ptr_array_index (resources, i))->requests, ==, 2);
@@ -640,9 +566,9 @@ test_framings (Fixture       *fixture,
   g_autoptr(MwFeed) reference = NULL;
 
   g_assert_cmpuint (strlen (big), >, 512 * 1024);
-  serve (fixture, paths[0], big, "application/rss+xml");
-  serve (fixture, paths[1], big, "application/rss+xml")->chunked = TRUE;
-  serve (fixture, paths[2], big, "application/rss+xml")->close_delimited = TRUE;
+  mw_test_server_add_text (fixture->server, paths[0], big, "application/rss+xml");
+  mw_test_server_add_text (fixture->server, paths[1], big, "application/rss+xml")->chunked = TRUE;
+  mw_test_server_add_text (fixture->server, paths[2], big, "application/rss+xml")->close_delimited = TRUE;
 
   for (guint blocking = 0; blocking < 2; blocking++)
     {
@@ -650,7 +576,7 @@ test_framings (Fixture       *fixture,
       for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
         {
           g_autoptr(GError) error = NULL;
-          g_autoptr(MwFeed) feed = subscribe (fixture, paths[i], NULL, &error);
+          g_autoptr(MwFeed) feed = mw_test_feeds_subscribe (fixture, paths[i], NULL, NULL, &error);
           GListModel *items;
 
           g_assert_no_error (error);
@@ -677,7 +603,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) \
-  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, data, mw_test_feeds_set_up, func, mw_test_feeds_tear_down)
 
   ADD ("/feeds/subscribe-and-merge/responsive", test_subscribe_and_merge, GINT_TO_POINTER (FALSE));
   ADD ("/feeds/subscribe-and-merge/freezing", test_subscribe_and_merge, GINT_TO_POINTER (TRUE));
