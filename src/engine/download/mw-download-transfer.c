@@ -42,6 +42,30 @@ static void attempt_begin  (GTask *task);
 static void attempt_failed (GTask *task, GError *error);
 static void stream_next    (GTask *task);
 
+MwTransferConfig *
+_mw_transfer_config_copy (const MwTransferConfig *config)
+{
+  MwTransferConfig *copy = g_new0 (MwTransferConfig, 1);
+
+  *copy = *config;
+  copy->session = g_object_ref (config->session);
+  copy->folder = g_object_ref (config->folder);
+  copy->reserved = config->reserved ? _mw_reserved_names_ref (config->reserved) : NULL;
+  if (config->saver != NULL)
+    copy->saver = g_object_ref (config->saver);
+  return copy;
+}
+
+void
+_mw_transfer_config_free (MwTransferConfig *config)
+{
+  g_clear_object (&config->session);
+  g_clear_object (&config->folder);
+  g_clear_pointer (&config->reserved, _mw_reserved_names_unref);
+  g_clear_object (&config->saver);
+  g_free (config);
+}
+
 static void
 attempt_clear (MwRun *run)
 {
