@@ -115,6 +115,19 @@ adapt_chunk_size (MwRun *run,
   run->chunk_size = MIN (run->chunk_size, limit);
 }
 
+/* Both modes count a chunk read the same way; FIRST_EVENT goes to the log with the first. */
+static void
+count_chunk (MwRun      *run,
+             gsize       size,
+             const char *first_event)
+{
+  if (run->received == run->offset)
+    _mw_download_event (run->download, "%s", first_event);
+  adapt_chunk_size (run, size);
+  run->received += size;
+  _mw_download_set_received (run->download, run->received, FALSE);
+}
+
 static void
 stream_error (GTask  *task,
               GError *error)
@@ -157,11 +170,7 @@ got_chunk (GTask  *task,
       return;
     }
 
-  if (run->received == run->offset)
-    _mw_download_event (run->download, _("First bytes received (callback)"));
-  adapt_chunk_size (run, size);
-  run->received += size;
-  _mw_download_set_received (run->download, run->received, FALSE);
+  count_chunk (run, size, _("First bytes received (callback)"));
 
   if (run->writing)
     run->pending_bytes = bytes;
@@ -265,11 +274,7 @@ stream_blocking (GTask *task)
           break;
         }
 
-      if (run->received == run->offset)
-        _mw_download_event (run->download, _("First bytes received (blocking read)"));
-      adapt_chunk_size (run, size);
-      run->received += size;
-      _mw_download_set_received (run->download, run->received, FALSE);
+      count_chunk (run, size, _("First bytes received (blocking read)"));
 
       run->writing_bytes = bytes;
       written = _mw_part_write_chunk (run, &error);

@@ -41,7 +41,7 @@ wait_over_cb (gpointer user_data)
   if (g_cancellable_is_cancelled (run->run_cancellable))
     {
       _mw_retry_stop_waiting (run);
-      _mw_run_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
+      _mw_run_return_cancelled (task);
       return G_SOURCE_REMOVE;
     }
 
@@ -79,7 +79,7 @@ wait_cancelled_cb (GCancellable *cancellable,
       run->wants_slot = FALSE;
       g_object_unref (task);
     }
-  _mw_run_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
+  _mw_run_return_cancelled (task);
   return G_SOURCE_REMOVE;
 }
 
@@ -182,7 +182,7 @@ _mw_retry_after_failure (GTask  *task,
   if (g_cancellable_is_cancelled (run->run_cancellable))
     {
       g_clear_error (&error);
-      _mw_run_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
+      _mw_run_return_cancelled (task);
       return;
     }
 

@@ -92,6 +92,7 @@ gboolean _mw_part_finish      (MwRun     *run,
 /* mw-download-transfer.c */
 void     _mw_run_return           (GTask     *task,
                                    GError    *error);
+void     _mw_run_return_cancelled (GTask     *task);
 void     _mw_attempt_begin        (GTask     *task);
 void     _mw_attempt_open_part    (GTask     *task);
 void     _mw_attempt_failed       (GTask     *task,

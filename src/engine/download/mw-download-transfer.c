@@ -106,6 +106,13 @@ _mw_run_return (GTask  *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* Ends the run the way a pause or a cancel ends it. */
+void
+_mw_run_return_cancelled (GTask *task)
+{
+  _mw_run_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
+}
+
 static void
 measure_part_done (GTask  *task,
                    GError *error)
@@ -316,7 +323,7 @@ part_deleted_cb (gpointer user_data)
   MwRun *run = g_task_get_task_data (task);
 
   if (g_cancellable_is_cancelled (run->run_cancellable))
-    _mw_run_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
+    _mw_run_return_cancelled (task);
   else
     _mw_attempt_begin (task);
 }
