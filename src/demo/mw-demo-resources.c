@@ -222,6 +222,21 @@ _mw_demo_server_add_samples (MwDemoServer *self)
     }
 }
 
+/* A text at PATH, as of now. */
+static Resource *
+text_resource_new (const char *path,
+                   const char *content_type,
+                   const char *text)
+{
+  g_autofree char *normalized = normalize_path (path);
+  /* HTTP dates have whole seconds; If-Range must match what the client was told. */
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (g_get_real_time () / G_USEC_PER_SEC);
+  Resource *resource = resource_new (normalized, content_type ? content_type : TEXT_CONTENT_TYPE, now);
+
+  resource->text = g_bytes_new (text, strlen (text));
+  return resource;
+}
+
 /* A varying text's version for its request number N: a head made now, the tail every
  * version shares, and validators no earlier version had, so that no client can take it
  * for what it already has. Runs in the server thread, outside the mutex. */
@@ -277,20 +292,14 @@ mw_demo_server_add_text (MwDemoServer *self,
                          const char   *content_type,
                          const char   *text)
 {
-  g_autofree char *normalized = NULL;
   g_autofree char *checksum = NULL;
-  g_autoptr(GDateTime) now = NULL;
   Resource *resource;
 
   g_return_if_fail (MW_IS_DEMO_SERVER (self));
   g_return_if_fail (path != NULL);
   g_return_if_fail (text != NULL);
 
-  normalized = normalize_path (path);
-  /* HTTP dates have whole seconds; If-Range must match what the client was told. */
-  now = g_date_time_new_from_unix_utc (g_get_real_time () / G_USEC_PER_SEC);
-  resource = resource_new (normalized, content_type ? content_type : TEXT_CONTENT_TYPE, now);
-  resource->text = g_bytes_new (text, strlen (text));
+  resource = text_resource_new (path, content_type, text);
   resource->size = g_bytes_get_size (resource->text);
   checksum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, resource->text);
   resource->etag = g_strdup_printf ("\"%.32s\"", checksum);
@@ -321,8 +330,6 @@ mw_demo_server_add_varying_text (MwDemoServer         *self,
                                  GDestroyNotify        head_destroy,
                                  const char           *tail)
 {
-  g_autofree char *normalized = NULL;
-  g_autoptr(GDateTime) now = NULL;
   Resource *resource;
 
   g_return_if_fail (MW_IS_DEMO_SERVER (self));
@@ -330,10 +337,7 @@ mw_demo_server_add_varying_text (MwDemoServer         *self,
   g_return_if_fail (head_func != NULL);
   g_return_if_fail (tail != NULL);
 
-  normalized = normalize_path (path);
-  now = g_date_time_new_from_unix_utc (g_get_real_time () / G_USEC_PER_SEC);
-  resource = resource_new (normalized, content_type ? content_type : TEXT_CONTENT_TYPE, now);
-  resource->text = g_bytes_new (tail, strlen (tail));
+  resource = text_resource_new (path, content_type, tail);
   resource->head_func = head_func;
   resource->head_data = head_data;
   resource->head_destroy = head_destroy;
