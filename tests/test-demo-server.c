@@ -8,12 +8,13 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
 #include "mw-demo-server.h"
 #include "mw-download-list.h"
+#include "mw-test-server.h"
+#include "mw-test-utils.h"
 
 /* Fast enough to keep the suite short, slow enough that every body goes out in many
  * paced chunks. */
@@ -32,23 +33,6 @@ typedef struct
   char           *folder_path;
   GFile          *folder;
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -80,42 +64,26 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->list);
   if (fixture->server != NULL)
     g_assert_finalize_object (fixture->server);
-  rm_rf (fixture->folder_path);
+  mw_test_remove_tree (fixture->folder_path);
   g_free (fixture->folder_path);
   g_object_unref (fixture->folder);
 }
 
-static void
-wait_until_finished (MwDownload *download)
+static gboolean
+is_paused (gpointer data)
 {
-  while (!mw_download_is_finished (download) || mw_download_is_active (download))
-    g_main_context_iteration (NULL, TRUE);
+  return mw_download_get_state (data) == MW_DOWNLOAD_PAUSED;
 }
 
 /* Finished, or stopped in a state the user can resume from. */
-static void
-wait_until_settled (MwDownload *download)
+static gboolean
+is_settled (gpointer data)
 {
-  while (mw_download_is_active (download) ||
-         (!mw_download_is_finished (download) &&
-          mw_download_get_state (download) != MW_DOWNLOAD_PAUSED))
-    g_main_context_iteration (NULL, TRUE);
-}
+  MwDownload *download = data;
 
-static void
-wait_for_state (MwDownload      *download,
-                MwDownloadState  state)
-{
-  while (mw_download_get_state (download) != state)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-wait_for_bytes (MwDownload *download,
-                guint64     received)
-{
-  while (mw_download_get_received_bytes (download) < received)
-    g_main_context_iteration (NULL, TRUE);
+  return !mw_download_is_active (download) &&
+         (mw_download_is_finished (download) ||
+          mw_download_get_state (download) == MW_DOWNLOAD_PAUSED);
 }
 
 static MwDownload *
@@ -314,7 +282,7 @@ test_download_all (Fixture       *fixture,
       g_autofree char *basename = g_path_get_basename (urls[i]);
       const char *name = g_str_has_suffix (urls[i], CITY_MAP) ? CITY_MAP_NAME : basename;
 
-      wait_until_finished (download);
+      mw_test_wait_until_finished (download);
       /* The one with Content-Disposition is named by it, not by its address. */
       assert_completed_as (fixture, download, urls[i], name);
       g_assert_cmpuint (mw_demo_server_get_n_requests (fixture->server, urls[i]), ==, 1);
@@ -478,7 +446,7 @@ test_not_found (Fixture       *fixture,
 
   /* And what a user sees of it. */
   download = add_download (fixture, "files/missing.zip");
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_FAILED);
   g_assert_nonnull (strstr (mw_download_get_error_message (download), "404"));
 }
@@ -493,17 +461,17 @@ test_pause_and_resume (Fixture       *fixture,
   /* Slow enough to pause half way. */
   mw_demo_server_set_bytes_per_second (fixture->server, 2 * 1024 * 1024);
   download = add_download (fixture, RECORDING);
-  wait_for_bytes (download, 500 * 1000);
+  mw_test_wait_for_bytes (download, 500 * 1000);
   g_assert_true (mw_download_can_pause (download));
   mw_download_pause (download);
-  wait_for_state (download, MW_DOWNLOAD_PAUSED);
+  mw_test_wait_until (is_paused, download, MW_TEST_PATIENCE_MS, "the download to pause");
   paused_at = mw_download_get_received_bytes (download);
   g_assert_cmpuint (paused_at, <, 4 * 1024 * 1024);
   g_assert_true (file_exists (fixture, "field-recording.flac.part"));
 
   mw_demo_server_set_bytes_per_second (fixture->server, TEST_RATE);
   mw_download_resume (download);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
 
   assert_completed_as (fixture, download, RECORDING, "field-recording.flac");
   /* The second request asked for the rest only, and got it. */
@@ -521,7 +489,7 @@ test_freezing_mode (Fixture       *fixture,
   mw_demo_server_set_bytes_per_second (fixture->server, 16 * 1024 * 1024);
   mw_download_list_set_blocking_mode (fixture->list, TRUE);
   download = add_download (fixture, PHOTOS);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_completed_as (fixture, download, PHOTOS, "sunrise-photos.zip");
   g_assert_cmpuint (mw_demo_server_get_n_requests (fixture->server, PHOTOS), ==, 1);
 }
@@ -535,14 +503,14 @@ test_freezing_resume (Fixture       *fixture,
   /* Started responsive and paused, finished frozen: the same bytes either way. */
   mw_demo_server_set_bytes_per_second (fixture->server, 2 * 1024 * 1024);
   download = add_download (fixture, CITY_MAP);
-  wait_for_bytes (download, 300 * 1000);
+  mw_test_wait_for_bytes (download, 300 * 1000);
   mw_download_pause (download);
-  wait_for_state (download, MW_DOWNLOAD_PAUSED);
+  mw_test_wait_until (is_paused, download, MW_TEST_PATIENCE_MS, "the download to pause");
 
   mw_download_list_set_blocking_mode (fixture->list, TRUE);
   mw_demo_server_set_bytes_per_second (fixture->server, 8 * 1024 * 1024);
   mw_download_resume (download);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
 
   assert_completed_as (fixture, download, CITY_MAP, CITY_MAP_NAME);
   g_assert_cmpuint (mw_demo_server_get_n_requests (fixture->server, CITY_MAP), ==, 2);
@@ -625,7 +593,7 @@ test_text (Fixture       *fixture,
 
   /* And downloaded like any file. */
   download = add_download (fixture, "feeds/news.xml");
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_completed_as (fixture, download, "feeds/news.xml", "news.xml");
   expected = read_file (fixture, "news.xml");
   g_assert_cmpmem (g_bytes_get_data (expected, NULL), g_bytes_get_size (expected), atom, strlen (atom));
@@ -682,7 +650,7 @@ test_throttled (Fixture       *fixture,
   mw_demo_server_set_bytes_per_second (fixture->server, 4 * 1024 * 1024);
   started = g_get_monotonic_time ();
   download = add_download (fixture, CITY_MAP);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   took = g_get_monotonic_time () - started;
 
   assert_completed_as (fixture, download, CITY_MAP, CITY_MAP_NAME);
@@ -700,7 +668,7 @@ test_unlimited (Fixture       *fixture,
   mw_demo_server_set_bytes_per_second (fixture->server, 0);
   g_assert_cmpuint (mw_demo_server_get_bytes_per_second (fixture->server), ==, 0);
   download = add_download (fixture, VIDEO);
-  wait_until_finished (download);
+  mw_test_wait_until_finished (download);
   assert_completed_as (fixture, download, VIDEO, "lecture-video.mp4");
 }
 
@@ -714,14 +682,14 @@ test_concurrent (Fixture       *fixture,
   mw_demo_server_set_bytes_per_second (fixture->server, 1024 * 1024);
   a = add_download (fixture, VIDEO);
   b = add_download (fixture, PHOTOS);
-  wait_for_bytes (a, 300 * 1000);
-  wait_for_bytes (b, 300 * 1000);
+  mw_test_wait_for_bytes (a, 300 * 1000);
+  mw_test_wait_for_bytes (b, 300 * 1000);
   g_assert_false (mw_download_is_finished (a));
   g_assert_false (mw_download_is_finished (b));
 
   mw_demo_server_set_bytes_per_second (fixture->server, TEST_RATE);
-  wait_until_finished (a);
-  wait_until_finished (b);
+  mw_test_wait_until_finished (a);
+  mw_test_wait_until_finished (b);
   assert_completed_as (fixture, a, VIDEO, "lecture-video.mp4");
   assert_completed_as (fixture, b, PHOTOS, "sunrise-photos.zip");
 }
@@ -736,7 +704,7 @@ test_stop_mid_transfer (Fixture       *fixture,
 
   mw_demo_server_set_bytes_per_second (fixture->server, 1024 * 1024);
   download = add_download (fixture, VIDEO);
-  wait_for_bytes (download, 200 * 1000);
+  mw_test_wait_for_bytes (download, 200 * 1000);
 
   /* Returns at once, with a client waiting for the rest. */
   if (dispose)
@@ -747,7 +715,8 @@ test_stop_mid_transfer (Fixture       *fixture,
       g_assert_false (mw_demo_server_is_running (fixture->server));
     }
 
-  wait_until_settled (download);
+  mw_test_wait_until (is_settled, download, MW_TEST_PATIENCE_MS,
+                      "the download to stop, finished or paused");
   state = mw_download_get_state (download);
   g_assert_true (state == MW_DOWNLOAD_FAILED || state == MW_DOWNLOAD_PAUSED);
   g_assert_false (file_exists (fixture, "lecture-video.mp4"));
@@ -762,7 +731,7 @@ test_stop_mid_transfer (Fixture       *fixture,
       g_assert_true (mw_demo_server_start (fixture->server, &error));
       g_assert_no_error (error);
       again = add_download (fixture, CITY_MAP);
-      wait_until_finished (again);
+      mw_test_wait_until_finished (again);
       assert_completed_as (fixture, again, CITY_MAP, CITY_MAP_NAME);
     }
 }
