@@ -1,12 +1,13 @@
-/* mw-download-resume.c: resuming a .part: the range a request asks for, and whether it came
+/* mw-download-resume.c: going on from a .part: the range to ask for, and if the answer fits
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Main thread. The .part has been measured (mw-download-part.c); the request asks for the
  * bytes after it, on condition that the file is still the version the .part holds. A 206
- * must start where asked and come from that version, a 416 must mean the .part is whole;
- * anything else sends the attempt back to the first byte. Pausing and resuming a download
- * is mw_download_pause() and mw_download_resume(), in mw-download-state.c.
+ * must start where asked and come from that version, a 416 must say the .part is whole;
+ * otherwise the .part is thrown away and the next attempt starts from the first byte (a
+ * 200 replaces it at once). The Pause and Resume a person clicks are mw_download_pause()
+ * and mw_download_resume(), in mw-download-state.c.
  */
 #define G_LOG_DOMAIN "mw-download-resume"
 
