@@ -1,20 +1,20 @@
-/* test-demo-server.c: the built-in demo server, downloaded from for real on loopback
+/* test-demo-server.c: the built-in demo server's files, downloaded from for real on loopback
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Its feeds, and what a feed list makes of them, are tested in test-demo-server-feeds.c.
  */
 #define G_LOG_DOMAIN "test-demo-server"
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "mw-demo-feeds.h"
 #include "mw-demo-server.h"
 #include "mw-download-list.h"
-#include "mw-feed-list.h"
 #include "mw-test-server.h"
+#include "mw-test-utils.h"
 
 /* Fast enough to keep the suite short, slow enough that every body goes out in many
  * paced chunks. */
@@ -25,10 +25,6 @@
 #define RECORDING      "files/field-recording.flac"
 #define PHOTOS         "files/sunrise-photos.zip"
 #define VIDEO          "files/lecture-video.mp4"
-#define BIG_ARCHIVE    "feeds/big-archive.rss"
-
-/* Generous: a parse of the big archive under the sanitizers takes seconds, not this. */
-#define FEED_TIMEOUT_MS (120 * 1000)
 
 typedef struct
 {
@@ -73,6 +69,12 @@ fixture_tear_down (Fixture       *fixture,
   g_object_unref (fixture->folder);
 }
 
+static gboolean
+is_paused (gpointer data)
+{
+  return mw_download_get_state (data) == MW_DOWNLOAD_PAUSED;
+}
+
 /* Finished, or stopped in a state the user can resume from. */
 static gboolean
 is_settled (gpointer data)
@@ -80,13 +82,8 @@ is_settled (gpointer data)
   MwDownload *download = data;
 
   return !mw_download_is_active (download) &&
-         (mw_download_is_finished (download) || mw_download_get_state (download) == MW_DOWNLOAD_PAUSED);
-}
-
-static void
-wait_until_settled (MwDownload *download)
-{
-  mw_test_wait_until (is_settled, download, MW_TEST_PATIENCE_MS, "the download to finish or pause");
+         (mw_download_is_finished (download) ||
+          mw_download_get_state (download) == MW_DOWNLOAD_PAUSED);
 }
 
 static MwDownload *
@@ -102,11 +99,26 @@ add_download (Fixture    *fixture,
   return download;
 }
 
+static GBytes *
+read_file (Fixture    *fixture,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}
+
 static gboolean
 file_exists (Fixture    *fixture,
              const char *name)
 {
-  return mw_test_file_exists (fixture->folder_path, name);
+  g_autofree char *path = g_build_filename (fixture->folder_path, name, NULL);
+  return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
 /* The file on disk holds exactly what the server generates for @path. */
@@ -117,6 +129,7 @@ assert_completed_as (Fixture    *fixture,
                      const char *name)
 {
   g_autoptr(GBytes) expected = mw_demo_server_dup_file_contents (fixture->server, path);
+  g_autoptr(GBytes) on_disk = NULL;
   g_autofree char *part = g_strconcat (name, ".part", NULL);
 
   g_assert_nonnull (expected);
@@ -125,7 +138,9 @@ assert_completed_as (Fixture    *fixture,
   g_assert_cmpstr (mw_download_get_filename (download), ==, name);
   g_assert_cmpint (mw_download_get_total_bytes (download), ==, (gint64) g_bytes_get_size (expected));
 
-  mw_test_assert_file (fixture->folder_path, name, expected);
+  on_disk = read_file (fixture, name);
+  g_assert_cmpmem (g_bytes_get_data (on_disk, NULL), g_bytes_get_size (on_disk),
+                   g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
   g_assert_false (file_exists (fixture, part));
 }
 
@@ -175,59 +190,6 @@ assert_body_is_slice (GBytes *body,
   g_assert_cmpuint (start + length, <=, g_bytes_get_size (whole));
   g_assert_cmpmem (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
                    (const guint8 *) g_bytes_get_data (whole, NULL) + start, length);
-}
-
-/* --- Feeds ------------------------------------------------------------------------ */
-
-static MwFeed *
-subscribe (MwFeedList *feeds,
-           const char *url)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *what = g_strdup_printf ("the subscription to %s", url);
-  MwFeed *feed;
-
-  mw_feed_list_subscribe_async (feeds, url, NULL, mw_test_async_result_cb, &result);
-  feed = mw_feed_list_subscribe_finish (feeds, mw_test_async_result_within (&result, FEED_TIMEOUT_MS, what),
-                                        NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (feed);
-  return feed;
-}
-
-static void
-refresh (MwFeedList *feeds,
-         MwFeed     *feed)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *what = g_strdup_printf ("the refresh of %s", mw_feed_get_url (feed));
-
-  mw_feed_list_refresh_async (feeds, feed, NULL, mw_test_async_result_cb, &result);
-  g_assert_true (mw_feed_list_refresh_finish (feeds, mw_test_async_result_within (&result, FEED_TIMEOUT_MS, what),
-                                              &error));
-  g_assert_no_error (error);
-  g_assert_null (mw_feed_get_error_message (feed));
-}
-
-static const char *
-find_url (char       **urls,
-          const char  *path)
-{
-  for (guint i = 0; urls[i] != NULL; i++)
-    if (g_str_has_suffix (urls[i], path))
-      return urls[i];
-  g_error ("The demo offers no feed at %s", path);
-}
-
-static MwFeedItem *
-newest_item (MwFeed *feed)
-{
-  g_autoptr(MwFeedItem) item = g_list_model_get_item (mw_feed_get_items (feed), 0);
-
-  g_assert_nonnull (item);
-  return item;
 }
 
 /* --- Tests ------------------------------------------------------------------------ */
@@ -502,7 +464,7 @@ test_pause_and_resume (Fixture       *fixture,
   mw_test_wait_for_bytes (download, 500 * 1000);
   g_assert_true (mw_download_can_pause (download));
   mw_download_pause (download);
-  mw_test_wait_for_state (download, MW_DOWNLOAD_PAUSED);
+  mw_test_wait_until (is_paused, download, MW_TEST_PATIENCE_MS, "the download to pause");
   paused_at = mw_download_get_received_bytes (download);
   g_assert_cmpuint (paused_at, <, 4 * 1024 * 1024);
   g_assert_true (file_exists (fixture, "field-recording.flac.part"));
@@ -543,7 +505,7 @@ test_freezing_resume (Fixture       *fixture,
   download = add_download (fixture, CITY_MAP);
   mw_test_wait_for_bytes (download, 300 * 1000);
   mw_download_pause (download);
-  mw_test_wait_for_state (download, MW_DOWNLOAD_PAUSED);
+  mw_test_wait_until (is_paused, download, MW_TEST_PATIENCE_MS, "the download to pause");
 
   mw_download_list_set_blocking_mode (fixture->list, TRUE);
   mw_demo_server_set_bytes_per_second (fixture->server, 8 * 1024 * 1024);
@@ -633,8 +595,8 @@ test_text (Fixture       *fixture,
   download = add_download (fixture, "feeds/news.xml");
   mw_test_wait_until_finished (download);
   assert_completed_as (fixture, download, "feeds/news.xml", "news.xml");
-  expected = g_bytes_new (atom, strlen (atom));
-  mw_test_assert_file (fixture->folder_path, "news.xml", expected);
+  expected = read_file (fixture, "news.xml");
+  g_assert_cmpmem (g_bytes_get_data (expected, NULL), g_bytes_get_size (expected), atom, strlen (atom));
 }
 
 static void
@@ -753,7 +715,8 @@ test_stop_mid_transfer (Fixture       *fixture,
       g_assert_false (mw_demo_server_is_running (fixture->server));
     }
 
-  wait_until_settled (download);
+  mw_test_wait_until (is_settled, download, MW_TEST_PATIENCE_MS,
+                      "the download to stop, finished or paused");
   state = mw_download_get_state (download);
   g_assert_true (state == MW_DOWNLOAD_FAILED || state == MW_DOWNLOAD_PAUSED);
   g_assert_false (file_exists (fixture, "lecture-video.mp4"));
@@ -802,179 +765,6 @@ test_client_goes_away (Fixture       *fixture,
   g_assert_cmpuint (soup_message_get_status (after), ==, 200);
 }
 
-/* The big archive is new on every request, conditional or not: a client that has the
- * last version still gets the whole feed, changed at its start and the same after it. */
-static void
-test_big_archive_varies (Fixture       *fixture,
-                         gconstpointer  user_data)
-{
-  g_auto(GStrv) urls = mw_demo_feeds_install (fixture->server);
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autoptr(GPtrArray) etags = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GBytes) last = NULL;
-  g_autoptr(GBytes) range_body = NULL;
-  g_autoptr(SoupMessage) range = NULL;
-  const char end[] = "</channel></rss>\n";
-  gsize tail_length = 4 * 1024 * 1024;
-
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autoptr(SoupMessage) msg = soup_message_new ("GET", find_url (urls, BIG_ARCHIVE));
-      SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
-      g_autoptr(GError) error = NULL;
-      GBytes *body;
-      gsize size;
-      const guint8 *data;
-
-      /* What a feed reader sends once it has a version. */
-      if (i > 0)
-        {
-          soup_message_headers_replace (headers, "If-None-Match", g_ptr_array_index (etags, i - 1));
-          soup_message_headers_replace (headers, "If-Modified-Since", "Fri, 01 Jan 2100 00:00:00 GMT");
-        }
-      body = soup_session_send_and_read (session, msg, NULL, &error);
-      g_assert_no_error (error);
-      g_ptr_array_add (bodies, body);
-      data = g_bytes_get_data (body, &size);
-
-      g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-      g_assert_nonnull (response_header (msg, "ETag"));
-      g_assert_nonnull (response_header (msg, "Last-Modified"));
-      g_assert_cmpuint (size, >, 8 * 1024 * 1024);
-      g_assert_true (g_str_has_prefix ((const char *) data, "<?xml"));
-      g_assert_cmpmem (data + size - strlen (end), strlen (end), end, strlen (end));
-      for (guint j = 0; j < etags->len; j++)
-        {
-          GBytes *earlier = g_ptr_array_index (bodies, j);
-
-          g_assert_cmpstr (response_header (msg, "ETag"), !=, g_ptr_array_index (etags, j));
-          g_assert_false (g_bytes_equal (body, earlier));
-          /* Only the start changes: the archive behind it is made once. */
-          g_assert_cmpmem (data + size - tail_length, tail_length,
-                           (const guint8 *) g_bytes_get_data (earlier, NULL) + g_bytes_get_size (earlier) - tail_length,
-                           tail_length);
-        }
-      g_ptr_array_add (etags, g_strdup (response_header (msg, "ETag")));
-    }
-
-  last = mw_demo_server_dup_file_contents (fixture->server, BIG_ARCHIVE);
-  g_assert_nonnull (last);
-  g_assert_true (g_bytes_equal (last, g_ptr_array_index (bodies, 2)));
-  g_assert_cmpuint (mw_demo_server_get_n_requests (fixture->server, BIG_ARCHIVE), ==, 3);
-
-  /* A range of a version is a range of that version, across where its start ends. */
-  range = send_request (fixture, "GET", BIG_ARCHIVE, "bytes=100-", NULL, &range_body);
-  g_assert_cmpuint (soup_message_get_status (range), ==, 206);
-  g_clear_pointer (&last, g_bytes_unref);
-  last = mw_demo_server_dup_file_contents (fixture->server, BIG_ARCHIVE);
-  assert_body_is_slice (range_body, last, 100, g_bytes_get_size (last) - 100);
-}
-
-/* Every refresh of the big archive downloads and parses it whole, and shows something
- * new on top: in freezing mode on the main thread, otherwise in a worker. */
-static void
-test_big_archive_refresh (Fixture       *fixture,
-                          gconstpointer  user_data)
-{
-  gboolean blocking = GPOINTER_TO_INT (user_data);
-  g_auto(GStrv) urls = mw_demo_feeds_install (fixture->server);
-  g_autoptr(MwFeedList) feeds = mw_feed_list_new (NULL);
-  g_autoptr(MwFeed) feed = NULL;
-  g_autoptr(GPtrArray) newest = g_ptr_array_new_with_free_func (g_free);
-
-  mw_feed_list_set_blocking_mode (feeds, blocking);
-  feed = subscribe (feeds, find_url (urls, BIG_ARCHIVE));
-  g_ptr_array_add (newest, g_strdup (mw_feed_item_get_id (newest_item (feed))));
-
-  for (guint i = 1; i <= 2; i++)
-    {
-      const char *id;
-
-      refresh (feeds, feed);
-      g_assert_cmpuint (mw_demo_server_get_n_requests (fixture->server, BIG_ARCHIVE), ==, i + 1);
-
-      /* A new article on top, and the ones before it still there. */
-      id = mw_feed_item_get_id (newest_item (feed));
-      g_test_message ("Newest after refresh %u: %s", i, mw_feed_item_get_title (newest_item (feed)));
-      for (guint j = 0; j < newest->len; j++)
-        {
-          g_assert_cmpstr (id, !=, g_ptr_array_index (newest, j));
-          g_assert_nonnull (mw_feed_find_item (feed, g_ptr_array_index (newest, j)));
-        }
-      g_ptr_array_add (newest, g_strdup (id));
-      g_assert_cmpuint (g_list_model_get_n_items (mw_feed_get_items (feed)), ==, MW_FEED_MAX_ITEMS);
-    }
-}
-
-static int
-newest_first (gconstpointer a,
-              gconstpointer b)
-{
-  gint64 x = mw_feed_item_get_date (*(MwFeedItem **) a);
-  gint64 y = mw_feed_item_get_date (*(MwFeedItem **) b);
-
-  return (x < y) - (x > y);
-}
-
-/* All articles of the demo, newest first as the article list shows them: the four
- * lessons come first, before every article of the archive, also after it was
- * refreshed. */
-static void
-test_lessons_on_top (Fixture       *fixture,
-                     gconstpointer  user_data)
-{
-  static const char * const lessons[] = {
-    "Freezing mode, explained",
-    "What a main loop is",
-    "Callbacks, in one paragraph",
-    "Episode 1: Rain on a tin roof",
-  };
-  g_auto(GStrv) urls = mw_demo_feeds_install (fixture->server);
-  g_autoptr(MwFeedList) feeds = mw_feed_list_new (NULL);
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
-  MwFeed *big = NULL;
-  gint64 oldest_lesson;
-
-  for (guint i = 0; urls[i] != NULL; i++)
-    {
-      g_autoptr(MwFeed) feed = subscribe (feeds, urls[i]);
-
-      if (g_str_has_suffix (urls[i], BIG_ARCHIVE))
-        big = feed;
-    }
-  g_assert_nonnull (big);
-  /* Fresh articles on top of the archive stay below the lessons. */
-  refresh (feeds, big);
-  refresh (feeds, big);
-
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (feeds)); i++)
-    {
-      g_autoptr(MwFeed) feed = g_list_model_get_item (G_LIST_MODEL (feeds), i);
-      GListModel *items = mw_feed_get_items (feed);
-
-      for (guint j = 0; j < g_list_model_get_n_items (items); j++)
-        g_ptr_array_add (all, g_list_model_get_item (items, j));
-    }
-  g_assert_cmpuint (all->len, ==, G_N_ELEMENTS (lessons) + MW_FEED_MAX_ITEMS);
-  g_ptr_array_sort (all, newest_first);
-
-  for (guint i = 0; i < G_N_ELEMENTS (lessons); i++)
-    g_assert_cmpstr (mw_feed_item_get_title (g_ptr_array_index (all, i)), ==, lessons[i]);
-  /* Strictly newer, so that no order of equal dates can put an archive article between. */
-  oldest_lesson = mw_feed_item_get_date (g_ptr_array_index (all, G_N_ELEMENTS (lessons) - 1));
-  for (guint i = G_N_ELEMENTS (lessons); i < all->len; i++)
-    {
-      MwFeedItem *item = g_ptr_array_index (all, i);
-
-      g_assert_true (g_str_has_prefix (mw_feed_item_get_id (item), "archive-"));
-      g_assert_cmpint (mw_feed_item_get_date (item), <, oldest_lesson);
-    }
-  /* And none is dated in the future. */
-  g_assert_cmpint (mw_feed_item_get_date (g_ptr_array_index (all, 0)), <=,
-                   g_get_real_time () / G_USEC_PER_SEC);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1002,10 +792,6 @@ main (int   argc,
   ADD ("/demo-server/stop-mid-transfer", test_stop_mid_transfer, GINT_TO_POINTER (FALSE));
   ADD ("/demo-server/dispose-mid-transfer", test_stop_mid_transfer, GINT_TO_POINTER (TRUE));
   ADD ("/demo-server/client-goes-away", test_client_goes_away, NULL);
-  ADD ("/demo-server/big-archive/varies", test_big_archive_varies, NULL);
-  ADD ("/demo-server/big-archive/refresh/responsive", test_big_archive_refresh, GINT_TO_POINTER (FALSE));
-  ADD ("/demo-server/big-archive/refresh/freezing", test_big_archive_refresh, GINT_TO_POINTER (TRUE));
-  ADD ("/demo-server/lessons-on-top", test_lessons_on_top, NULL);
 
   return g_test_run ();
 }

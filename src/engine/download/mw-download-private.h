@@ -119,6 +119,8 @@ void      _mw_download_set_awaiting_response (MwDownload *self,
                                               gboolean    awaiting);
 void      _mw_download_set_added     (MwDownload      *self,
                                       GDateTime       *added);
+void      _mw_download_notify_active (MwDownload      *self);
+void      _mw_download_notify_speed  (MwDownload      *self);
 GFile    *_mw_download_dup_part_file (MwDownload      *self);
 void      _mw_download_forget_file   (MwDownload      *self);
 char     *_mw_download_dup_host      (MwDownload      *self);

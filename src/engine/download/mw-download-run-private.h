@@ -2,8 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * mw-download-transfer.c drives a run on the main thread (HTTP, decisions, retries);
- * mw-download-part.c holds what touches the disk, run as steps in worker threads.
+ * A run is driven on the main thread by mw-download-transfer.c (the run, its attempts and
+ * their order), mw-download-request.c (the request and its response),
+ * mw-download-resume.c (ranges), mw-download-body.c (the body) and mw-download-retry.c
+ * (what follows a failure); mw-download-part.c holds what touches the disk, run as steps
+ * in worker threads.
  */
 #pragma once
 
@@ -85,5 +88,39 @@ gboolean _mw_part_close       (MwRun     *run,
                                GError   **error);
 gboolean _mw_part_finish      (MwRun     *run,
                                GError   **error);
+
+/* mw-download-transfer.c */
+void     _mw_run_return           (GTask     *task,
+                                   GError    *error);
+void     _mw_run_return_cancelled (GTask     *task);
+void     _mw_attempt_begin        (GTask     *task);
+void     _mw_attempt_open_part    (GTask     *task);
+void     _mw_attempt_failed       (GTask     *task,
+                                   GError    *error);
+void     _mw_attempt_clear        (MwRun     *run);
+
+/* mw-download-request.c */
+void     _mw_request_send         (GTask     *task);
+
+/* mw-download-resume.c */
+void     _mw_resume_ask           (MwRun               *run,
+                                   SoupMessageHeaders  *request);
+gboolean _mw_resume_accept_partial       (MwRun               *run,
+                                          SoupMessageHeaders  *headers,
+                                          GError             **error);
+gboolean _mw_resume_accept_unsatisfiable (MwRun               *run,
+                                          SoupMessageHeaders  *headers,
+                                          GError             **error);
+
+/* mw-download-body.c */
+void     _mw_body_receive         (GTask     *task);
+void     _mw_body_complete        (GTask     *task);
+void     _mw_body_close           (MwRun     *run);
+void     _mw_body_clear           (MwRun     *run);
+
+/* mw-download-retry.c */
+void     _mw_retry_after_failure  (GTask     *task,
+                                   GError    *error);
+void     _mw_retry_stop_waiting   (MwRun     *run);
 
 G_END_DECLS
