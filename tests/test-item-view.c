@@ -1,6 +1,9 @@
-/* test-item-view.c: a feed item's HTML shown as text, and only as text, under Xvfb
+/* test-item-view.c: an article shown as text with tags, and links to click, under Xvfb
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What an article's HTML becomes (text, spans, links, limits) is tested without a display
+ * in test-article-text.c; here, what the view makes of it.
  */
 #define G_LOG_DOMAIN "test-item-view"
 
@@ -19,15 +22,6 @@ static MwItemView *
 new_view (void)
 {
   return MW_ITEM_VIEW (g_object_ref_sink (mw_item_view_new ()));
-}
-
-static char *
-text_of (const char *html)
-{
-  g_autoptr(MwItemView) view = new_view ();
-
-  mw_item_view_set_html (view, html, BASE);
-  return mw_item_view_dup_text (view);
 }
 
 static int
@@ -51,88 +45,7 @@ iterate_for (guint ms)
 }
 
 static void
-test_conversion (void)
-{
-  const struct
-  {
-    const char *html;
-    const char *text;
-  } cases[] = {
-    { "<p>One</p><p>Two</p>", "One\n\nTwo" },
-    { "<p>  lots   of\n\t space  </p>\n\n<p>\n next </p>", "lots of space\n\nnext" },
-    { "<div><div>a</div><div>b</div></div>", "a\n\nb" },
-    { "a<br>b<br><br>c", "a\nb\n\nc" },
-    { "<br><p>x</p><br><br><br><p>y</p><br><br>", "x\n\ny" },
-    { "<p>a</p><p></p><p> </p><div><p></p></div><p>b</p>", "a\n\nb" },
-    { "<ul><li>one</li><li>two</li></ul>", "• one\n• two" },
-    { "<ol><li>one</li><li> two </li></ol>", "1. one\n2. two" },
-    { "<ol start=\"3\"><li>c</li><li>d</li></ol>", "3. c\n4. d" },
-    { "<ul><li>a<ul><li>b</li><li>c</li></ul></li><li>d</li></ul>", "• a\n◦ b\n◦ c\n• d" },
-    { "<ol><li>a<ol><li>b</li></ol></li><li>c</li></ol>", "1. a\n1. b\n2. c" },
-    { "<ul><li><p>para in item</p></li><li></li><li>last</li></ul>", "• para in item\n• \n• last" },
-    { "<p>before</p><ul><li>x</li></ul><p>after</p>", "before\n\n• x\n\nafter" },
-    { "<h1>Title</h1><p>Body</p><h2>Sub</h2>text<h6>small</h6>",
-      "Title\n\nBody\n\nSub\n\ntext\n\nsmall" },
-    { "<pre>\nline 1\n  line 2\n\nline 4\n</pre><p>x</p>", "line 1\n  line 2\n\nline 4\n\nx" },
-    { "<pre>a\n\n\n\n\n  b</pre>", "a\n\n\n  b" },
-    { "<p>Run <code>make  all</code> now</p>", "Run make all now" },
-    { "<p>Fish &amp; chips&nbsp;&eacute;t&eacute; &lt;3 &#8364; &#x2014; &quot;q&quot;</p>",
-      "Fish & chips\302\240été <3 € — \"q\"" },
-    { "<p>See <img src=\"cat.png\" alt=\" a  cat \"> here <img src=\"pixel.gif\"></p>",
-      "See [a cat] here" },
-    { "<p>a <b>bold</b> and <em>it</em>, <u>u</u> <strong>s</strong><i>i</i></p>",
-      "a bold and it, u si" },
-    { "<p><b>a</b> <i>b</i></p>", "a b" },
-    { "<p>He said <q>hi</q>.</p>", "He said “hi”." },
-    { "<p>said:</p><blockquote><p>quoted</p><p>twice</p></blockquote><p>end</p>",
-      "said:\n\nquoted\n\ntwice\n\nend" },
-    { "<table><tr><th>k</th><th>v</th></tr><tr><td>a</td><td>b</td></tr></table><p>t</p>",
-      "k\tv\na\tb\n\nt" },
-    { "<dl><dt>Term</dt><dd>Meaning</dd></dl>", "Term\nMeaning" },
-    { "<p>a</p><hr><p>b</p>", "a\n\nb" },
-    { "<html><head><title>T</title><style>p{}</style></head><body><p>body</p></body></html>", "body" },
-    { "<p>x <a href=\"/y\">link</a>.</p>", "x link." },
-    { "<p>unclosed <b>bold <i>and italic", "unclosed bold and italic" },
-    { "a < b and c > d", "a < b and c > d" },
-    { "", "" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *text = text_of (cases[i].html);
-
-      g_test_message ("%s", cases[i].html);
-      g_assert_cmpstr (text, ==, cases[i].text);
-    }
-}
-
-static void
-test_plain_text (void)
-{
-  const struct
-  {
-    const char *html;
-    const char *text;
-  } cases[] = {
-    { "Just one line", "Just one line" },
-    { "First paragraph\nstill first.\n\n\n  \nSecond &amp; last  \n",
-      "First paragraph still first.\n\nSecond & last" },
-    { "Windows\r\nlines\r\n\r\nsecond", "Windows lines\n\nsecond" },
-    { "Tom & Jerry; AT&T", "Tom & Jerry; AT&T" },
-    { "&lt;b&gt;not bold&lt;/b&gt;", "<b>not bold</b>" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *text = text_of (cases[i].html);
-
-      g_test_message ("%s", cases[i].html);
-      g_assert_cmpstr (text, ==, cases[i].text);
-    }
-}
-
-static void
-test_clear_and_invalid (void)
+test_clear (void)
 {
   g_autoptr(MwItemView) view = new_view ();
   g_autofree char *text = NULL;
@@ -144,14 +57,7 @@ test_clear_and_invalid (void)
   links = mw_item_view_dup_links (view);
   g_assert_cmpstr (text, ==, "");
   g_assert_cmpuint (g_strv_length (links), ==, 0);
-  g_clear_pointer (&text, g_free);
-
-  /* Not UTF-8: shown anyway, with replacement characters, never a critical. */
-  mw_item_view_set_html (view, "<p>caf\xe9 \xff\xfe ok</p>", NULL);
-  text = mw_item_view_dup_text (view);
-  g_assert_true (g_utf8_validate (text, -1, NULL));
-  g_assert_true (g_str_has_prefix (text, "caf"));
-  g_assert_true (g_str_has_suffix (text, " ok"));
+  g_assert_false (mw_item_view_activate_link_at_offset (view, 0));
 }
 
 static const char links_html[] =
@@ -164,40 +70,6 @@ static const char links_html[] =
   "<a href=\"https://pixel.example/\"><img src=\"p.gif\"></a><a>no href</a>, "
   "<a href=\"https://example.com/img\"><img src=\"i.png\" alt=\"logo\"></a> "
   "<a href=\"http:///nohost\">nohost</a></p>";
-
-static void
-test_links (void)
-{
-  g_autoptr(MwItemView) view = new_view ();
-  g_autofree char *text = NULL;
-  g_auto(GStrv) links = NULL;
-  g_auto(GStrv) unresolved = NULL;
-  const char *expected[] = {
-    "https://example.org/about",
-    "https://example.org/news/next.html",
-    "https://cdn.example.net/x",
-    "https://other.example/y?a=1&b=2",
-    "https://example.org/news/item.html#top",
-    "http://example.com/Caps",
-    "https://example.com/a%20b",
-    "https://example.com/img",
-    NULL,
-  };
-
-  mw_item_view_set_html (view, links_html, BASE);
-  text = mw_item_view_dup_text (view);
-  g_assert_cmpstr (text, ==,
-                   "About, next, cdn, other, js, file, data, tab, mail, top, caps, space, no href, "
-                   "[logo] nohost");
-  links = mw_item_view_dup_links (view);
-  g_assert_cmpstrv (links, expected);
-
-  /* Without a base, only absolute links work. */
-  mw_item_view_set_html (view, links_html, NULL);
-  unresolved = mw_item_view_dup_links (view);
-  g_assert_cmpuint (g_strv_length (unresolved), ==, 4);
-  g_assert_cmpstr (unresolved[0], ==, "https://other.example/y?a=1&b=2");
-}
 
 static void
 record_uri_cb (MwItemView *view,
@@ -223,6 +95,7 @@ test_activate (void)
   GtkWidget *window = gtk_window_new ();
   MwItemView *view = MW_ITEM_VIEW (mw_item_view_new ());
   g_autoptr(GPtrArray) uris = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) links = NULL;
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
   GtkTextIter iter;
   gulong handler;
@@ -235,6 +108,9 @@ test_activate (void)
 
   mw_item_view_set_html (view, links_html, BASE);
   g_signal_connect (view, "link-activated", G_CALLBACK (record_uri_cb), uris);
+  links = mw_item_view_dup_links (view);
+  g_assert_cmpuint (g_strv_length (links), ==, 8);
+  g_assert_cmpstr (links[7], ==, "https://example.com/img");
 
   g_assert_true (mw_item_view_activate_link_at_offset (view, offset_of (view, "About") + 2));
   g_assert_true (mw_item_view_activate_link_at_offset (view, offset_of (view, "other")));
@@ -327,142 +203,159 @@ test_markup_injection (void)
   g_assert_null (tags);
 }
 
+/* The tag of the highest priority at the start of NEEDLE that sets PROPERTY. */
+static GtkTextTag *
+tag_setting (MwItemView *view,
+             const char *needle,
+             const char *property)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  g_autofree char *set_property = g_strconcat (property, "-set", NULL);
+  g_autoptr(GSList) tags = NULL;
+  GtkTextTag *found = NULL;
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset_of (view, needle));
+  tags = gtk_text_iter_get_tags (&iter);
+  for (GSList *l = tags; l != NULL; l = l->next)
+    {
+      gboolean set;
+
+      g_object_get (l->data, set_property, &set, NULL);
+      if (set)
+        found = l->data;
+    }
+  if (found == NULL)
+    g_error ("No tag sets %s at \"%s\"", property, needle);
+  return found;
+}
+
+/* The number PROPERTY holds at the start of NEEDLE, whether an integer, an enumeration
+ * or a double. */
+static double
+number_at (MwItemView *view,
+           const char *needle,
+           const char *property)
+{
+  GtkTextTag *tag = tag_setting (view, needle, property);
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (tag), property);
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_auto(GValue) number = G_VALUE_INIT;
+
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (G_OBJECT (tag), property, &value);
+  if (G_VALUE_HOLDS_DOUBLE (&value))
+    return g_value_get_double (&value);
+  g_value_init (&number, G_TYPE_INT64);
+  g_assert_true (g_value_transform (&value, &number));
+  return g_value_get_int64 (&number);
+}
+
+/* Each kind of span gets its look, in a window, where the list markers are measured. */
 static void
-test_dropped (void)
+test_tags (void)
 {
-  g_autofree char *text =
-    text_of ("<p>a</p><script>alert('x')</script><style>p { color: red }</style>"
-             "<noscript><img src=\"track.gif\" alt=\"tracker\"></noscript>"
-             "<iframe src=\"https://evil.example/\">frame</iframe>"
-             "<object data=\"x.swf\">object</object><embed src=\"y.swf\">"
-             "<form action=\"/post\"><input value=\"v\">form text<button>Go</button></form>"
-             "<svg><text>svg</text></svg><template>tmpl</template>"
-             "<p>b<script>document.write('c')</script></p><!-- comment -->");
+  GtkWidget *window = gtk_window_new ();
+  MwItemView *view = MW_ITEM_VIEW (mw_item_view_new ());
+  g_autofree char *family = NULL;
+  g_autofree char *pre_family = NULL;
+  gboolean strikethrough;
+  double bullet_indent, number_indent;
 
-  g_assert_cmpstr (text, ==, "a\n\nb");
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (view)))
+    g_main_context_iteration (NULL, TRUE);
+
+  mw_item_view_set_html (view,
+                         "<h1>Heading one</h1><h2>Heading two</h2>"
+                         "<p>plain <b>bold</b> <i>italic</i> <u>under</u> <s>struck</s> "
+                         "<code>code</code> <small>small</small> x<sub>low</sub> y<sup>high</sup> "
+                         "<a href=\"/l\">link</a> <img alt=\"picture\"></p>"
+                         "<pre>preformatted</pre>"
+                         "<blockquote>quoted<blockquote>deeper</blockquote></blockquote>"
+                         "<ul><li>bullet<ol><li>numbered</li></ol></li></ul>",
+                         BASE);
+
+  g_assert_cmpfloat (number_at (view, "Heading one", "weight"), ==, PANGO_WEIGHT_BOLD);
+  g_assert_cmpfloat (number_at (view, "Heading one", "scale"), ==, 1.6);
+  g_assert_cmpfloat (number_at (view, "Heading two", "scale"), ==, 1.4);
+  g_assert_cmpfloat (number_at (view, "bold", "weight"), ==, PANGO_WEIGHT_BOLD);
+  g_assert_cmpfloat (number_at (view, "italic", "style"), ==, PANGO_STYLE_ITALIC);
+  g_assert_cmpfloat (number_at (view, "under", "underline"), ==, PANGO_UNDERLINE_SINGLE);
+  g_object_get (tag_setting (view, "struck", "strikethrough"), "strikethrough", &strikethrough,
+                NULL);
+  g_assert_true (strikethrough);
+  g_object_get (tag_setting (view, "code", "family"), "family", &family, NULL);
+  g_assert_cmpstr (family, ==, "monospace");
+  g_assert_cmpfloat (number_at (view, "small", "scale"), ==, 0.85);
+  g_assert_cmpfloat (number_at (view, "low", "rise"), <, 0);
+  g_assert_cmpfloat (number_at (view, "high", "rise"), >, 0);
+  g_assert_cmpfloat (number_at (view, "link", "underline"), ==, PANGO_UNDERLINE_SINGLE);
+  tag_setting (view, "link", "foreground");
+  tag_setting (view, "[picture]", "foreground");
+  tag_setting (view, "preformatted", "paragraph-background");
+  g_object_get (tag_setting (view, "preformatted", "family"), "family", &pre_family, NULL);
+  g_assert_cmpstr (pre_family, ==, "monospace");
+
+  /* Quotations are dimmed and indented, a deeper one further. */
+  tag_setting (view, "quoted", "foreground");
+  g_assert_cmpfloat (number_at (view, "quoted", "left-margin"), <,
+                     number_at (view, "deeper", "left-margin"));
+
+  /* A list item's wrapped lines start under its text, past the marker. */
+  bullet_indent = number_at (view, "• bullet", "indent");
+  number_indent = number_at (view, "1. numbered", "indent");
+  g_assert_cmpfloat (bullet_indent, <, 0);
+  g_assert_cmpfloat (number_indent, <, bullet_indent);
+  g_assert_cmpfloat (number_at (view, "• bullet", "left-margin"), <,
+                     number_at (view, "1. numbered", "left-margin"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (20);
 }
 
+/* Hostile articles laid out on screen, where Pango would take seconds over a line of a
+ * megabyte: what test-article-text.c checks the text of. */
 static void
-assert_bounded (const char *html,
-                const char *what)
-{
-  g_autoptr(MwItemView) view = new_view ();
-  g_autofree char *text = NULL;
-  g_auto(GStrv) links = NULL;
-  gint64 start = g_get_monotonic_time ();
-
-  mw_item_view_set_html (view, html, BASE);
-  text = mw_item_view_dup_text (view);
-  links = mw_item_view_dup_links (view);
-  g_test_message ("%s: %zu bytes in, %zu bytes of text and %u links out, in %" G_GINT64_FORMAT " ms",
-                  what, strlen (html), strlen (text), g_strv_length (links),
-                  (g_get_monotonic_time () - start) / 1000);
-  g_assert_cmpuint (strlen (text), <=, 1024 * 1024 + 8);
-  g_assert_cmpuint (g_strv_length (links), <=, 1000);
-  g_assert_true (g_utf8_validate (text, -1, NULL));
-}
-
-static char *
-repeat (const char *piece,
-        gsize       total)
-{
-  GString *string = g_string_sized_new (total + strlen (piece));
-
-  while (string->len < total)
-    g_string_append (string, piece);
-  return g_string_free (string, FALSE);
-}
-
-static char *
-nest (const char *open,
-      const char *middle,
-      const char *close,
-      guint       depth)
-{
-  GString *string = g_string_new (NULL);
-
-  for (guint i = 0; i < depth; i++)
-    g_string_append (string, open);
-  g_string_append (string, middle);
-  for (guint i = 0; i < depth; i++)
-    g_string_append (string, close);
-  return g_string_free (string, FALSE);
-}
-
-static void
-test_hostile (void)
+test_hostile_on_screen (void)
 {
   const gsize five_mib = 5 * 1024 * 1024;
-  g_autofree char *words = repeat ("word <b>bold</b> <i>it</i> &amp; more<br>", five_mib);
-  g_autofree char *one_word = repeat ("x", five_mib);
-  g_autofree char *paragraphs = repeat ("<p>para</p>", five_mib);
-  g_autofree char *links = repeat ("<a href=\"/l\">l</a> ", five_mib);
-  g_autofree char *plain = repeat ("plain text line\n\n", five_mib);
-  g_autofree char *pre = repeat ("<pre>\n\n\n\n</pre>", five_mib);
-  g_autofree char *divs = nest ("<div>", "deep", "</div>", 100000);
-  g_autofree char *spans = nest ("<span><b>", "deep", "</b></span>", 100000);
-  g_autofree char *lists = nest ("<ul><li>", "deep", "</li></ul>", 100000);
-  g_autofree char *unclosed = nest ("<blockquote><em>", "deep", "", 100000);
-  g_autofree char *shallow = nest ("<div>", "shallow", "</div>", 100);
-  g_autofree char *text = NULL;
+  g_autofree char *one_word = g_strnfill (five_mib, 'x');
+  g_autoptr(GString) links = g_string_new (NULL);
+  g_autoptr(GString) lists = g_string_new (NULL);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *view = mw_item_view_new ();
+
+  while (links->len < five_mib)
+    g_string_append (links, "<a href=\"/l\">l</a> ");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (lists, "<ul><li>");
+  g_string_append (lists, "deep");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (lists, "</li></ul>");
 
 #ifdef __GLIBC__
-  /* Meson sets MALLOC_PERTURB_, and glibc then fills the whole of a free chunk each time a
-   * small block beside it is resized: after the tens of megabytes of nodes freed here, each
-   * of libxml2's small reallocs would fill one, and 0.2 s of parsing would take 20. */
+  /* As in test-article-text.c: with MALLOC_PERTURB_ set, freeing the nodes of 5 MiB of
+   * links makes each of libxml2's small reallocs after it fill a large free chunk. */
   mallopt (M_PERTURB, 0);
 #endif
 
-  assert_bounded (words, "5 MiB of words");
-  assert_bounded (one_word, "5 MiB in one word");
-  assert_bounded (paragraphs, "5 MiB of paragraphs");
-  assert_bounded (links, "5 MiB of links");
-  assert_bounded (plain, "5 MiB of plain text");
-  assert_bounded (pre, "5 MiB of empty lines");
-  assert_bounded (divs, "100000 nested divs");
-  assert_bounded (spans, "100000 nested spans");
-  assert_bounded (lists, "100000 nested lists");
-  assert_bounded (unclosed, "100000 unclosed quotes");
-
-  text = text_of (shallow);
-  g_assert_cmpstr (text, ==, "shallow");
-  g_clear_pointer (&text, g_free);
-  text = text_of (words);
-  g_assert_true (g_str_has_prefix (text, "word bold it & more\nword bold"));
-  g_assert_true (g_str_has_suffix (text, "…"));
-  g_clear_pointer (&text, g_free);
-
-  /* Pango would take seconds over one line of a megabyte: there are none. */
-  text = text_of (one_word);
-  {
-    g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-
-    g_assert_cmpuint (g_strv_length (lines), >, 100);
-    for (guint i = 0; lines[i] != NULL; i++)
-      g_assert_cmpuint (strlen (lines[i]), <=, 16 * 1024);
-  }
-
-  /* On screen too, where the text is laid out. */
-  {
-    GtkWidget *window = gtk_window_new ();
-    GtkWidget *scrolled = gtk_scrolled_window_new ();
-    GtkWidget *view = mw_item_view_new ();
-
-    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
-    gtk_window_set_child (GTK_WINDOW (window), scrolled);
-    gtk_window_set_default_size (GTK_WINDOW (window), 400, 400);
-    gtk_window_present (GTK_WINDOW (window));
-    while (!gtk_widget_get_mapped (view))
-      g_main_context_iteration (NULL, TRUE);
-    mw_item_view_set_html (MW_ITEM_VIEW (view), one_word, NULL);
-    iterate_for (200);
-    mw_item_view_set_html (MW_ITEM_VIEW (view), links, BASE);
-    iterate_for (200);
-    mw_item_view_set_html (MW_ITEM_VIEW (view), lists, NULL);
-    iterate_for (200);
-    gtk_window_destroy (GTK_WINDOW (window));
-    iterate_for (20);
-  }
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (view))
+    g_main_context_iteration (NULL, TRUE);
+  mw_item_view_set_html (MW_ITEM_VIEW (view), one_word, NULL);
+  iterate_for (200);
+  mw_item_view_set_html (MW_ITEM_VIEW (view), links->str, BASE);
+  iterate_for (200);
+  mw_item_view_set_html (MW_ITEM_VIEW (view), lists->str, NULL);
+  iterate_for (200);
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (20);
 
 #ifdef __GLIBC__
   {
@@ -581,14 +474,11 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  g_test_add_func ("/item-view/conversion", test_conversion);
-  g_test_add_func ("/item-view/plain-text", test_plain_text);
-  g_test_add_func ("/item-view/clear-and-invalid", test_clear_and_invalid);
-  g_test_add_func ("/item-view/links", test_links);
+  g_test_add_func ("/item-view/clear", test_clear);
+  g_test_add_func ("/item-view/tags", test_tags);
   g_test_add_func ("/item-view/activate", test_activate);
   g_test_add_func ("/item-view/markup-injection", test_markup_injection);
-  g_test_add_func ("/item-view/dropped", test_dropped);
-  g_test_add_func ("/item-view/hostile", test_hostile);
+  g_test_add_func ("/item-view/hostile-on-screen", test_hostile_on_screen);
   g_test_add_func ("/item-view/accessible", test_accessible);
   g_test_add_func ("/item-view/screenshot", test_screenshot);
 
