@@ -106,6 +106,8 @@ mw_article_row_dispose (GObject *object)
   GtkWidget *child;
 
   mw_article_row_set_item (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MW_TYPE_ARTICLE_ROW);
+  /* The template's unnamed box is a child too. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
 
@@ -159,44 +161,19 @@ mw_article_row_class_init (MwArticleRowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/mw-article-row.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "articlerow");
+  gtk_widget_class_bind_template_child (widget_class, MwArticleRow, title);
+  gtk_widget_class_bind_template_child (widget_class, MwArticleRow, details);
+  gtk_widget_class_bind_template_child (widget_class, MwArticleRow, star);
+  gtk_widget_class_bind_template_callback (widget_class, star_clicked_cb);
 }
 
 static void
 mw_article_row_init (MwArticleRow *self)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-
-  g_object_set (gtk_widget_get_layout_manager (widget), "spacing", 6, NULL);
-  gtk_widget_set_margin_start (widget, 12);
-  gtk_widget_set_margin_end (widget, 6);
-  gtk_widget_set_margin_top (widget, 8);
-  gtk_widget_set_margin_bottom (widget, 8);
-
-  gtk_widget_set_hexpand (box, TRUE);
-  gtk_widget_set_parent (box, widget);
-
-  self->title = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->title, 0);
-  gtk_label_set_wrap (self->title, TRUE);
-  gtk_label_set_lines (self->title, 2);
-  gtk_label_set_ellipsize (self->title, PANGO_ELLIPSIZE_END);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->title));
-
-  self->details = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->details, 0);
-  gtk_label_set_ellipsize (self->details, PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (GTK_WIDGET (self->details), "caption");
-  gtk_widget_add_css_class (GTK_WIDGET (self->details), "dim-label");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->details));
-
-  self->star = GTK_BUTTON (gtk_button_new_from_icon_name ("non-starred-symbolic"));
-  gtk_widget_set_valign (GTK_WIDGET (self->star), GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (GTK_WIDGET (self->star), "flat");
-  gtk_widget_add_css_class (GTK_WIDGET (self->star), "circular");
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_object_set (gtk_widget_get_layout_manager (GTK_WIDGET (self)), "spacing", 6, NULL);
   mw_widget_set_tooltip (GTK_WIDGET (self->star), _("Star"));
-  g_signal_connect_swapped (self->star, "clicked", G_CALLBACK (star_clicked_cb), self);
-  gtk_widget_set_parent (GTK_WIDGET (self->star), widget);
 }

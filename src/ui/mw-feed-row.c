@@ -98,6 +98,7 @@ mw_feed_row_dispose (GObject *object)
   GtkWidget *child;
 
   mw_feed_row_set_feed (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MW_TYPE_FEED_ROW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
 
@@ -151,34 +152,17 @@ mw_feed_row_class_init (MwFeedRowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/mw-feed-row.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "feedrow");
+  gtk_widget_class_bind_template_child (widget_class, MwFeedRow, title);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedRow, count);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedRow, badge);
 }
 
 static void
 mw_feed_row_init (MwFeedRow *self)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
-
-  g_object_set (gtk_widget_get_layout_manager (widget), "spacing", 6, NULL);
-  gtk_widget_set_margin_start (widget, 6);
-  gtk_widget_set_margin_end (widget, 6);
-  gtk_widget_set_margin_top (widget, 6);
-  gtk_widget_set_margin_bottom (widget, 6);
-
-  self->title = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->title, 0);
-  gtk_label_set_ellipsize (self->title, PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->title), TRUE);
-  gtk_widget_set_parent (GTK_WIDGET (self->title), widget);
-
-  self->badge = GTK_IMAGE (gtk_image_new_from_icon_name ("dialog-error-symbolic"));
-  gtk_widget_add_css_class (GTK_WIDGET (self->badge), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->badge), FALSE);
-  gtk_widget_set_parent (GTK_WIDGET (self->badge), widget);
-
-  self->count = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->count), "dim-label");
-  gtk_widget_add_css_class (GTK_WIDGET (self->count), "numeric");
-  gtk_widget_set_parent (GTK_WIDGET (self->count), widget);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_object_set (gtk_widget_get_layout_manager (GTK_WIDGET (self)), "spacing", 6, NULL);
 }
