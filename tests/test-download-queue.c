@@ -446,7 +446,7 @@ test_order_saved (Fixture       *fixture,
   g_autoptr(GFile) state_file = g_file_new_for_path (state_path);
   const char *paths[] = { "/running.bin", "/a.bin", "/b.bin", "/c.bin" };
   MwDownload *downloads[G_N_ELEMENTS (paths)];
-  g_autofree char *expected[G_N_ELEMENTS (paths)] = { NULL };
+  g_auto(GStrv) expected = g_new0 (char *, G_N_ELEMENTS (paths) + 1);
   MwDownloadList *list = mw_download_list_new (state_file);
   MwDownloadList *reloaded;
 
