@@ -228,9 +228,12 @@ test_per_host_limit (Fixture       *fixture,
 
       if (mw_download_list_is_waiting_for_host (fixture->list, downloads[i], &host, &n_running))
         {
+          g_autofree char *status = mw_download_list_dup_status (fixture->list, downloads[i]);
+
           g_assert_cmpint (mw_download_get_state (downloads[i]), ==, MW_DOWNLOAD_QUEUED);
           g_assert_cmpstr (host, ==, "127.0.0.1");
           g_assert_cmpuint (n_running, ==, 8);
+          g_assert_cmpstr (status, ==, "Waiting — 8 downloads from 127.0.0.1 are running");
           n_waiting++;
         }
       else

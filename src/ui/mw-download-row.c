@@ -51,28 +51,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* A queued download says what it waits for: its host's transfers, when that host has as
- * many as the list allows one host, else its turn in the queue. */
-static char *
-format_status (MwDownloadRow *self)
-{
-  MwDownload *download = self->download;
-  g_autofree char *host = NULL;
-  guint running = 0;
-
-  if (mw_download_get_state (download) != MW_DOWNLOAD_QUEUED || self->list == NULL)
-    return mw_format_download_status (download, 0);
-
-  if (mw_download_list_is_waiting_for_host (self->list, download, &host, &running))
-    /* Translators: the download waits until fewer of those from its server (a host name,
-     * “example.org”) run at once */
-    return g_strdup_printf (ngettext ("Waiting — %u download from %s is running",
-                                      "Waiting — %u downloads from %s are running", running),
-                            running, host);
-
-  return mw_format_download_status (download, mw_download_list_get_queue_position (self->list, download));
-}
-
 /* Move Up and Move Down are there for a download waiting in the queue, when it has a
  * place to move to. */
 static void
@@ -109,7 +87,10 @@ update (MwDownloadRow *self)
   mw_widget_set_tooltip (GTK_WIDGET (self->name_label), mw_download_get_url (download));
 
   g_free (self->status_text);
-  self->status_text = format_status (self);
+  if (self->list != NULL)
+    self->status_text = mw_download_list_dup_status (self->list, download);
+  else
+    self->status_text = mw_format_download_status (download, 0);
   gtk_label_set_label (self->status_label, self->status_text);
 
   if (mw_download_get_filename (download) != NULL)

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "mw-download-format.h"
 #include "mw-download-list-private.h"
 #include "mw-error.h"
 #include "mw-http.h"
@@ -285,6 +286,32 @@ mw_download_list_remove (MwDownloadList *self,
     mw_download_cancel (taken);
   else if (trash_file && mw_download_get_file (taken) != NULL)
     g_file_trash_async (mw_download_get_file (taken), G_PRIORITY_DEFAULT, NULL, trash_cb, NULL);
+}
+
+/* Returns: (transfer full): the line under DOWNLOAD's name (mw_format_download_status()),
+ * which for a queued download says what it waits for: its host, when that has as many
+ * transfers as the list allows one host, else its turn in the queue */
+char *
+mw_download_list_dup_status (MwDownloadList *self,
+                             MwDownload     *download)
+{
+  g_autofree char *host = NULL;
+  guint running = 0;
+
+  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), NULL);
+  g_return_val_if_fail (MW_IS_DOWNLOAD (download), NULL);
+
+  if (mw_download_get_state (download) != MW_DOWNLOAD_QUEUED)
+    return mw_format_download_status (download, 0);
+
+  if (mw_download_list_is_waiting_for_host (self, download, &host, &running))
+    /* Translators: the download waits until fewer of those from its server (a host name,
+     * “example.org”) run at once */
+    return g_strdup_printf (ngettext ("Waiting — %u download from %s is running",
+                                      "Waiting — %u downloads from %s are running", running),
+                            running, host);
+
+  return mw_format_download_status (download, mw_download_list_get_queue_position (self, download));
 }
 
 guint

@@ -34,6 +34,8 @@ gboolean        mw_download_list_find                (MwDownloadList  *self,
 guint           mw_download_list_get_n_active        (MwDownloadList  *self);
 guint           mw_download_list_get_queue_position  (MwDownloadList  *self,
                                                       MwDownload      *download);
+char           *mw_download_list_dup_status          (MwDownloadList  *self,
+                                                      MwDownload      *download);
 gboolean        mw_download_list_is_waiting_for_host (MwDownloadList  *self,
                                                       MwDownload      *download,
                                                       char           **host,
