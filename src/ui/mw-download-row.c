@@ -39,6 +39,8 @@ struct _MwDownloadRow
   GtkWidget      *cancel_button;
   GtkWidget      *remove_button;
   GtkWidget      *queue_button;
+  gboolean        can_move_up;
+  gboolean        can_move_down;
 };
 
 G_DEFINE_FINAL_TYPE (MwDownloadRow, mw_download_row, GTK_TYPE_WIDGET)
@@ -52,7 +54,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /* Move Up and Move Down are there for a download waiting in the queue, when it has a
- * place to move to. */
+ * place to move to. Rows update at every frame of progress: the menu, which watches
+ * the actions, hears of a change only. */
 static void
 update_queue_actions (MwDownloadRow *self)
 {
@@ -64,8 +67,12 @@ update_queue_actions (MwDownloadRow *self)
       up = mw_download_list_can_move_in_queue (self->list, self->download, -1);
       down = mw_download_list_can_move_in_queue (self->list, self->download, 1);
     }
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-up", up);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-down", down);
+  if (up != self->can_move_up)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-up", up);
+  if (down != self->can_move_down)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-down", down);
+  self->can_move_up = up;
+  self->can_move_down = down;
   gtk_widget_set_visible (self->queue_button, up || down);
 }
 
@@ -387,6 +394,8 @@ static void
 mw_download_row_init (MwDownloadRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  update_queue_actions (self);
+  /* A new row has no download to move (can_move_up and can_move_down are FALSE). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-up", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-down", FALSE);
   g_object_set (gtk_widget_get_layout_manager (GTK_WIDGET (self)), "spacing", 12, NULL);
 }
