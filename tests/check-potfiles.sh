@@ -5,7 +5,7 @@ set -eu
 cd "$1"
 
 status=0
-for f in $(grep -l -E '\b(N_|_|ngettext|C_)\(|translatable="yes"' $(find src -name "*.c" -o -name "*.ui" | sort) 2>/dev/null); do
+for f in $(grep -l -E '\b(N_|_|ngettext|C_) ?\(|translatable="yes"' $(find src -name "*.c" -o -name "*.ui" | sort) 2>/dev/null); do
   if ! grep -qx "$f" po/POTFILES.in; then
     echo "$f has translatable strings but is not in po/POTFILES.in"
     status=1

@@ -38,6 +38,9 @@ struct _MwDownloadRow
   GtkWidget      *show_button;
   GtkWidget      *cancel_button;
   GtkWidget      *remove_button;
+  GtkWidget      *queue_button;
+  gboolean        can_move_up;
+  gboolean        can_move_down;
 };
 
 G_DEFINE_FINAL_TYPE (MwDownloadRow, mw_download_row, GTK_TYPE_WIDGET)
@@ -50,27 +53,51 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Move Up and Move Down are there for a download waiting in the queue, when it has a
+ * place to move to. Rows update at every frame of progress: the menu, which watches
+ * the actions, hears of a change only. */
+static void
+update_queue_actions (MwDownloadRow *self)
+{
+  gboolean up = FALSE;
+  gboolean down = FALSE;
+
+  if (self->download != NULL && self->list != NULL)
+    {
+      up = mw_download_list_can_move_in_queue (self->list, self->download, -1);
+      down = mw_download_list_can_move_in_queue (self->list, self->download, 1);
+    }
+  if (up != self->can_move_up)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-up", up);
+  if (down != self->can_move_down)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-down", down);
+  self->can_move_up = up;
+  self->can_move_down = down;
+  gtk_widget_set_visible (self->queue_button, up || down);
+}
+
 static void
 update (MwDownloadRow *self)
 {
   MwDownload *download = self->download;
   MwDownloadState state;
   g_autofree char *name = NULL;
-  guint ahead = 0;
 
+  update_queue_actions (self);
   if (download == NULL)
     return;
 
   state = mw_download_get_state (download);
-  if (state == MW_DOWNLOAD_QUEUED && self->list != NULL)
-    ahead = mw_download_list_get_queue_position (self->list, download);
 
   name = mw_download_dup_display_name (download);
   gtk_label_set_label (self->name_label, name);
   mw_widget_set_tooltip (GTK_WIDGET (self->name_label), mw_download_get_url (download));
 
   g_free (self->status_text);
-  self->status_text = mw_format_download_status (download, ahead);
+  if (self->list != NULL)
+    self->status_text = mw_download_list_dup_status (self->list, download);
+  else
+    self->status_text = mw_format_download_status (download, 0);
   gtk_label_set_label (self->status_label, self->status_text);
 
   if (mw_download_get_filename (download) != NULL)
@@ -93,7 +120,8 @@ update (MwDownloadRow *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
 
-  /* Only the buttons that make sense now: at most three, so the row fits 360 px. */
+  /* Only the buttons that make sense now: at most three, so the row fits 360 px (a
+   * queued download: pause, cancel and its place in the queue). */
   gtk_widget_set_visible (self->pause_button, mw_download_can_pause (download));
   gtk_widget_set_visible (self->resume_button, mw_download_can_resume (download));
   gtk_widget_set_visible (self->retry_button, mw_download_can_retry (download));
@@ -219,6 +247,10 @@ row_action (GtkWidget  *widget,
     mw_launch_file (get_window (self), mw_download_get_file (download));
   else if (g_str_equal (action_name, "row.show-in-folder") && mw_download_get_file (download))
     mw_show_in_folder (get_window (self), mw_download_get_file (download));
+  else if (g_str_equal (action_name, "row.move-up") && self->list != NULL)
+    mw_download_list_move_in_queue (self->list, download, -1);
+  else if (g_str_equal (action_name, "row.move-down") && self->list != NULL)
+    mw_download_list_move_in_queue (self->list, download, 1);
   else if (g_str_equal (action_name, "row.remove"))
     {
       GtkWidget *window = gtk_widget_get_ancestor (widget, MW_TYPE_WINDOW);
@@ -323,7 +355,7 @@ mw_download_row_class_init (MwDownloadRowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   const char *actions[] = { "row.pause", "row.resume", "row.retry", "row.cancel", "row.open",
-                            "row.show-in-folder", "row.remove" };
+                            "row.show-in-folder", "row.remove", "row.move-up", "row.move-down" };
 
   object_class->dispose = mw_download_row_dispose;
   object_class->finalize = mw_download_row_finalize;
@@ -352,6 +384,7 @@ mw_download_row_class_init (MwDownloadRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwDownloadRow, show_button);
   gtk_widget_class_bind_template_child (widget_class, MwDownloadRow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, MwDownloadRow, remove_button);
+  gtk_widget_class_bind_template_child (widget_class, MwDownloadRow, queue_button);
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_class_install_action (widget_class, actions[i], NULL, row_action);
@@ -361,5 +394,8 @@ static void
 mw_download_row_init (MwDownloadRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* A new row has no download to move (can_move_up and can_move_down are FALSE). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-up", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-down", FALSE);
   g_object_set (gtk_widget_get_layout_manager (GTK_WIDGET (self)), "spacing", 12, NULL);
 }

@@ -19,6 +19,7 @@ struct _MwDownloadList
   GFile        *folder;
   GFile        *state_file;
   guint         max_concurrent;
+  guint         max_per_host;   /* 0 for no limit */
   guint         n_active;
   gboolean      blocking_mode;
   guint         timeout_seconds;
@@ -31,6 +32,7 @@ struct _MwDownloadList
   gboolean      shut_down;      /* starts nothing any more */
   GHashTable   *slotless;       /* runs waiting out a back-off, their slot given back… */
   GHashTable   *want_slot;      /* …and those of them whose wait is over */
+  GHashTable   *per_host;       /* host → how many of the slots its downloads hold */
   MwReservedNames *reserved;    /* the paths the downloads' files hold… */
   GHashTable   *held;           /* …and which download holds which */
 
@@ -45,6 +47,7 @@ typedef enum
 {
   MW_DOWNLOAD_LIST_PROP_0,
   MW_DOWNLOAD_LIST_PROP_MAX_CONCURRENT,
+  MW_DOWNLOAD_LIST_PROP_MAX_PER_HOST,
   MW_DOWNLOAD_LIST_PROP_BLOCKING_MODE,
   MW_DOWNLOAD_LIST_PROP_DOWNLOAD_FOLDER,
   MW_DOWNLOAD_LIST_PROP_N_ACTIVE,
@@ -59,6 +62,7 @@ void _mw_download_list_notify            (MwDownloadList         *self,
                                           MwDownloadListProperty  property);
 void _mw_download_list_download_finished (MwDownloadList         *self,
                                           MwDownload             *download);
+void _mw_download_list_queue_changed     (MwDownloadList         *self);
 
 /* A download joins the list: its name is held, its changes are saved and its place in
  * the queue kept. */

@@ -11,11 +11,13 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "mw-download-format.h"
 #include "mw-download-list-private.h"
 #include "mw-error.h"
 #include "mw-http.h"
 
 #define DEFAULT_MAX_CONCURRENT  4
+#define DEFAULT_MAX_PER_HOST    8
 #define DEFAULT_TIMEOUT_SECONDS 30
 #define DEFAULT_MAX_ATTEMPTS    6
 #define DEFAULT_RETRY_BASE_MS   1000
@@ -49,6 +51,12 @@ _mw_download_list_download_finished (MwDownloadList *self,
                                      MwDownload     *download)
 {
   g_signal_emit (self, signals[DOWNLOAD_FINISHED], 0, download);
+}
+
+void
+_mw_download_list_queue_changed (MwDownloadList *self)
+{
+  g_signal_emit (self, signals[QUEUE_CHANGED], 0);
 }
 
 /* --- GListModel ----------------------------------------------------------------- */
@@ -280,6 +288,32 @@ mw_download_list_remove (MwDownloadList *self,
     g_file_trash_async (mw_download_get_file (taken), G_PRIORITY_DEFAULT, NULL, trash_cb, NULL);
 }
 
+/* Returns: (transfer full): the line under DOWNLOAD's name (mw_format_download_status()),
+ * which for a queued download says what it waits for: its host, when that has as many
+ * transfers as the list allows one host, else its turn in the queue */
+char *
+mw_download_list_dup_status (MwDownloadList *self,
+                             MwDownload     *download)
+{
+  g_autofree char *host = NULL;
+  guint running = 0;
+
+  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), NULL);
+  g_return_val_if_fail (MW_IS_DOWNLOAD (download), NULL);
+
+  if (mw_download_get_state (download) != MW_DOWNLOAD_QUEUED)
+    return mw_format_download_status (download, 0);
+
+  if (mw_download_list_is_waiting_for_host (self, download, &host, &running))
+    /* Translators: the download waits until fewer of those from its server (a host name,
+     * “example.org”) run at once */
+    return g_strdup_printf (ngettext ("Waiting — %u download from %s is running",
+                                      "Waiting — %u downloads from %s are running", running),
+                            running, host);
+
+  return mw_format_download_status (download, mw_download_list_get_queue_position (self, download));
+}
+
 guint
 mw_download_list_get_n_active (MwDownloadList *self)
 {
@@ -305,6 +339,30 @@ mw_download_list_set_max_concurrent (MwDownloadList *self,
     return;
   self->max_concurrent = max_concurrent;
   g_object_notify_by_pspec (G_OBJECT (self), properties[MW_DOWNLOAD_LIST_PROP_MAX_CONCURRENT]);
+  _mw_download_list_schedule_pump (self);
+}
+
+guint
+mw_download_list_get_max_per_host (MwDownloadList *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD_LIST (self), 0);
+  return self->max_per_host;
+}
+
+/* At most MAX_PER_HOST transfers to one host at once, whatever the limit for all hosts;
+ * 0 for no limit. Transfers already running beyond a lowered limit run to their end. */
+void
+mw_download_list_set_max_per_host (MwDownloadList *self,
+                                   guint           max_per_host)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
+
+  if (self->max_per_host == max_per_host)
+    return;
+  self->max_per_host = max_per_host;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[MW_DOWNLOAD_LIST_PROP_MAX_PER_HOST]);
+  /* Rows that say a download waits for its host may now say otherwise. */
+  g_signal_emit (self, signals[QUEUE_CHANGED], 0);
   _mw_download_list_schedule_pump (self);
 }
 
@@ -423,6 +481,7 @@ mw_download_list_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->slotless, g_hash_table_unref);
   g_clear_pointer (&self->want_slot, g_hash_table_unref);
+  g_clear_pointer (&self->per_host, g_hash_table_unref);
   g_clear_pointer (&self->held, g_hash_table_unref);
 
   G_OBJECT_CLASS (mw_download_list_parent_class)->dispose (object);
@@ -451,6 +510,9 @@ mw_download_list_get_property (GObject    *object,
     {
     case MW_DOWNLOAD_LIST_PROP_MAX_CONCURRENT:
       g_value_set_uint (value, self->max_concurrent);
+      break;
+    case MW_DOWNLOAD_LIST_PROP_MAX_PER_HOST:
+      g_value_set_uint (value, self->max_per_host);
       break;
     case MW_DOWNLOAD_LIST_PROP_BLOCKING_MODE:
       g_value_set_boolean (value, self->blocking_mode);
@@ -491,6 +553,9 @@ mw_download_list_set_property (GObject      *object,
     case MW_DOWNLOAD_LIST_PROP_MAX_CONCURRENT:
       mw_download_list_set_max_concurrent (self, g_value_get_uint (value));
       break;
+    case MW_DOWNLOAD_LIST_PROP_MAX_PER_HOST:
+      mw_download_list_set_max_per_host (self, g_value_get_uint (value));
+      break;
     case MW_DOWNLOAD_LIST_PROP_BLOCKING_MODE:
       mw_download_list_set_blocking_mode (self, g_value_get_boolean (value));
       break;
@@ -519,6 +584,8 @@ mw_download_list_class_init (MwDownloadListClass *klass)
 
   properties[MW_DOWNLOAD_LIST_PROP_MAX_CONCURRENT] =
     g_param_spec_uint ("max-concurrent", NULL, NULL, 1, G_MAXUINT, DEFAULT_MAX_CONCURRENT, rw);
+  properties[MW_DOWNLOAD_LIST_PROP_MAX_PER_HOST] =
+    g_param_spec_uint ("max-per-host", NULL, NULL, 0, G_MAXUINT, DEFAULT_MAX_PER_HOST, rw);
   properties[MW_DOWNLOAD_LIST_PROP_BLOCKING_MODE] =
     g_param_spec_boolean ("blocking-mode", NULL, NULL, FALSE, rw);
   properties[MW_DOWNLOAD_LIST_PROP_DOWNLOAD_FOLDER] =
@@ -557,7 +624,8 @@ mw_download_list_class_init (MwDownloadListClass *klass)
   /**
    * MwDownloadList::queue-changed:
    *
-   * Downloads were added, removed, or changed state: the places in the queue may differ.
+   * Downloads were added, removed, moved, or changed state, or the limit per host
+   * changed: the places in the queue may differ.
    */
   signals[QUEUE_CHANGED] =
     g_signal_new ("queue-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -573,6 +641,7 @@ mw_download_list_init (MwDownloadList *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->max_concurrent = DEFAULT_MAX_CONCURRENT;
+  self->max_per_host = DEFAULT_MAX_PER_HOST;
   self->timeout_seconds = DEFAULT_TIMEOUT_SECONDS;
   self->max_attempts = DEFAULT_MAX_ATTEMPTS;
   self->retry_base_ms = DEFAULT_RETRY_BASE_MS;
@@ -580,6 +649,7 @@ mw_download_list_init (MwDownloadList *self)
   self->session = mw_http_session_new (self->timeout_seconds);
   self->slotless = g_hash_table_new (NULL, NULL);
   self->want_slot = g_hash_table_new (NULL, NULL);
+  self->per_host = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->reserved = _mw_reserved_names_new ();
   self->held = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->cancellable = g_cancellable_new ();

@@ -34,10 +34,28 @@ gboolean        mw_download_list_find                (MwDownloadList  *self,
 guint           mw_download_list_get_n_active        (MwDownloadList  *self);
 guint           mw_download_list_get_queue_position  (MwDownloadList  *self,
                                                       MwDownload      *download);
+char           *mw_download_list_dup_status          (MwDownloadList  *self,
+                                                      MwDownload      *download);
+gboolean        mw_download_list_is_waiting_for_host (MwDownloadList  *self,
+                                                      MwDownload      *download,
+                                                      char           **host,
+                                                      guint           *n_running);
+gboolean        mw_download_list_move                (MwDownloadList  *self,
+                                                      MwDownload      *download,
+                                                      guint            position);
+gboolean        mw_download_list_can_move_in_queue   (MwDownloadList  *self,
+                                                      MwDownload      *download,
+                                                      int              direction);
+gboolean        mw_download_list_move_in_queue       (MwDownloadList  *self,
+                                                      MwDownload      *download,
+                                                      int              direction);
 
 guint           mw_download_list_get_max_concurrent  (MwDownloadList  *self);
 void            mw_download_list_set_max_concurrent  (MwDownloadList  *self,
                                                       guint            max_concurrent);
+guint           mw_download_list_get_max_per_host    (MwDownloadList  *self);
+void            mw_download_list_set_max_per_host    (MwDownloadList  *self,
+                                                      guint            max_per_host);
 gboolean        mw_download_list_get_blocking_mode   (MwDownloadList  *self);
 void            mw_download_list_set_blocking_mode   (MwDownloadList  *self,
                                                       gboolean         blocking_mode);
