@@ -653,6 +653,23 @@ blocking_mode_change_state (GSimpleAction *action,
   mw_feed_list_set_blocking_mode (self->feeds, blocking);
 }
 
+/* Does WHAT to every download for which WHICH holds, in the order of the list. */
+static void
+for_each_download (MwApplication *self,
+                   gboolean     (*which) (MwDownload *download),
+                   void         (*what) (MwDownload *download))
+{
+  GListModel *model = G_LIST_MODEL (self->downloads);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(MwDownload) download = g_list_model_get_item (model, i);
+
+      if (which (download))
+        what (download);
+    }
+}
+
 /* Pauses every download that runs or waits in the queue, in one go: a person leaving a
  * metered network, or wanting the bandwidth back. */
 static void
@@ -660,16 +677,13 @@ pause_all_action (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
 {
-  MwApplication *self = user_data;
-  GListModel *model = G_LIST_MODEL (self->downloads);
+  for_each_download (user_data, mw_download_can_pause, mw_download_pause);
+}
 
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(MwDownload) download = g_list_model_get_item (model, i);
-
-      if (mw_download_can_pause (download))
-        mw_download_pause (download);
-    }
+static gboolean
+is_paused (MwDownload *download)
+{
+  return mw_download_get_state (download) == MW_DOWNLOAD_PAUSED && mw_download_can_resume (download);
 }
 
 /* Resumes every paused download; they queue again in the order of the list. */
@@ -678,16 +692,7 @@ resume_all_action (GSimpleAction *action,
                    GVariant      *parameter,
                    gpointer       user_data)
 {
-  MwApplication *self = user_data;
-  GListModel *model = G_LIST_MODEL (self->downloads);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(MwDownload) download = g_list_model_get_item (model, i);
-
-      if (mw_download_get_state (download) == MW_DOWNLOAD_PAUSED && mw_download_can_resume (download))
-        mw_download_resume (download);
-    }
+  for_each_download (user_data, is_paused, mw_download_resume);
 }
 
 static const GActionEntry app_actions[] = {
