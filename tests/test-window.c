@@ -271,6 +271,40 @@ test_remove_failed_deletes_part (Fixture       *fixture,
   g_assert_cmpint (mw_download_get_state (download), ==, MW_DOWNLOAD_CANCELLED);
 }
 
+/* The window's size is saved when it closes, not at every step of a resize (GSettings
+ * would write dconf at each). */
+static void
+test_size_saved_on_close (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  GSettings *settings = mw_application_get_settings (fixture->app);
+  int width = g_settings_get_int (settings, "window-width");
+  int height = g_settings_get_int (settings, "window-height");
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width + 37, height + 11);
+  mw_test_iterate_for (100);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, width);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, height);
+
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, width + 37);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, height + 11);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  /* Opened again, it has the size it closed with; the next test gets it. */
+  mw_test_iterate_for (50);
+  fixture->window = mw_test_window_open (fixture->app, fixture->folder);
+  {
+    int w = 0, h = 0;
+
+    gtk_window_get_default_size (GTK_WINDOW (fixture->window), &w, &h);
+    g_assert_cmpint (w, ==, width + 37);
+    g_assert_cmpint (h, ==, height + 11);
+  }
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
 static void
 test_close_with_removal_pending (Fixture       *fixture,
                                  gconstpointer  user_data)
@@ -628,6 +662,7 @@ main (int   argc,
     { "/window/icons-resolve", test_icons_resolve },
     { "/window/remove-failed-deletes-part", test_remove_failed_deletes_part },
     { "/window/close-with-removal-pending", test_close_with_removal_pending },
+    { "/window/size-saved-on-close", test_size_saved_on_close },
   };
 
   return mw_test_window_main (argc, argv, cases, G_N_ELEMENTS (cases));

@@ -521,9 +521,12 @@ setup (MwWindow      *self,
 
   /* Read once here, written once when the window closes (mw_window_close_request), not
    * at every step of a resize. */
-  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_GET_NO_CHANGES);
-  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_GET_NO_CHANGES);
-  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_GET_NO_CHANGES);
+  g_settings_bind (settings, "window-width", self, "default-width",
+                   G_SETTINGS_BIND_GET | G_SETTINGS_BIND_GET_NO_CHANGES);
+  g_settings_bind (settings, "window-height", self, "default-height",
+                   G_SETTINGS_BIND_GET | G_SETTINGS_BIND_GET_NO_CHANGES);
+  g_settings_bind (settings, "window-maximized", self, "maximized",
+                   G_SETTINGS_BIND_GET | G_SETTINGS_BIND_GET_NO_CHANGES);
 
   mw_window_set_demo_available (self, mw_application_get_demo_urls (self->application) != NULL);
   mw_feeds_page_set_feeds (self->feeds_page, mw_application_get_feeds (application));
