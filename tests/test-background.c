@@ -14,6 +14,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <gtk/gtk.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -708,6 +709,9 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* The test keeps a connection to the display: Xvfb resets itself when its last client
+   * leaves, and a Meanwhile started during the reset could not open it. */
+  gtk_init ();
 
   g_test_add ("/background/close-while-downloading", Fixture, NULL,
               fixture_set_up, test_close_while_downloading, fixture_tear_down);

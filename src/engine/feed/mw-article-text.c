@@ -834,12 +834,17 @@ convert (Converter  *cv,
   htmlDocPtr doc;
 
   if (!g_utf8_validate_len (html, len, NULL))
-    html = valid = g_utf8_make_valid (html, len);
+    valid = g_utf8_make_valid (html, len);
   else if (cut)
-    html = valid = g_strndup (html, len);
+    valid = g_strndup (html, len);
+  if (valid != NULL)
+    html = valid;
 
   if (strchr (html, '<') == NULL)
-    html = wrapped = plain_text_to_html (html);
+    {
+      wrapped = plain_text_to_html (html);
+      html = wrapped;
+    }
   len = strlen (html);
   if (len == 0)
     return;
