@@ -51,6 +51,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->list = mw_download_list_new (NULL);
   mw_download_list_set_download_folder (fixture->list, fixture->folder);
   mw_download_list_set_retry_policy (fixture->list, 2, 20, 50);
+  mw_download_list_set_network_budget (fixture->list, 0);
   mw_download_list_set_network_timeout (fixture->list, 5);
 }
 

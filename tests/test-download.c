@@ -523,6 +523,7 @@ test_never_answers (Fixture       *fixture,
   resource->hang = TRUE;
   mw_download_list_set_network_timeout (fixture->list, 1);
   mw_download_list_set_retry_policy (fixture->list, 2, 20, 20);
+  mw_download_list_set_network_budget (fixture->list, 0);
 
   download = mw_test_downloads_add (fixture, "/hang");
   mw_test_wait_until_finished (download);
@@ -554,6 +555,7 @@ test_connection_refused (Fixture       *fixture,
   g_socket_close (socket, NULL);
 
   mw_download_list_set_retry_policy (fixture->list, 2, 20, 20);
+  mw_download_list_set_network_budget (fixture->list, 0);
   url = g_strdup_printf ("http://127.0.0.1:%u/file.bin", port);
   download = mw_download_list_add (fixture->list, url, NULL, &error);
   g_assert_no_error (error);

@@ -604,6 +604,7 @@ prepare_never_answers (Run        *run,
   add_resource (run, "/silent.bin", 10, 119);
   run->resource->hang = TRUE;
   mw_download_list_set_retry_policy (run->sandbox.list, 2, 20, 20);
+  mw_download_list_set_network_budget (run->sandbox.list, 0);
   mw_download_list_set_network_timeout (run->sandbox.list, HOSTILE_SHORT_TIMEOUT_S);
 }
 

@@ -477,6 +477,7 @@ world_make_lists (World *world)
   /* Quick retries and a short time-out keep the steps short; the policy is not what is
    * under test here. */
   mw_download_list_set_retry_policy (world->downloads, 4, 20, 200);
+  mw_download_list_set_network_budget (world->downloads, 0);
   mw_download_list_set_network_timeout (world->downloads, 1);
   mw_download_list_set_max_concurrent (world->downloads, world->max_concurrent);
   world->feeds = mw_feed_list_new (world->feeds_state);

@@ -67,6 +67,38 @@ mw_error_is_transient (const GError *error)
   return FALSE;
 }
 
+/* Whether ERROR says the network failed between here and the server: its name not found,
+ * nobody reached or answering there, or the connection reset or gone silent. An answer
+ * from the server, even a wrong one, says the network works. */
+gboolean
+mw_error_is_network (const GError *error)
+{
+  if (error == NULL)
+    return FALSE;
+
+  if (error->domain == G_RESOLVER_ERROR)
+    return TRUE;
+
+  if (error->domain == G_IO_ERROR)
+    {
+      switch (error->code)
+        {
+        case G_IO_ERROR_CONNECTION_REFUSED:
+        case G_IO_ERROR_CONNECTION_CLOSED:   /* a reset, too */
+        case G_IO_ERROR_TIMED_OUT:
+        case G_IO_ERROR_NETWORK_UNREACHABLE:
+        case G_IO_ERROR_HOST_UNREACHABLE:
+        case G_IO_ERROR_HOST_NOT_FOUND:
+        case G_IO_ERROR_NOT_CONNECTED:
+          return TRUE;
+        default:
+          return FALSE;
+        }
+    }
+
+  return FALSE;
+}
+
 static char *
 describe_http_status (guint status, const char *host)
 {
@@ -157,6 +189,7 @@ mw_error_describe (const GError *error, const char *host)
           return g_strdup (_("Could not find a free file name in the download folder."));
         case MW_DOWNLOAD_ERROR_STATE_CORRUPT:
         case MW_DOWNLOAD_ERROR_STATE_TOO_NEW:
+        case MW_DOWNLOAD_ERROR_NO_PROGRESS:
           return g_strdup (error->message);
         case MW_DOWNLOAD_ERROR_RETRY_TOO_LATE:
           return g_strdup_printf (_("%s is busy and asks to come back much later. Try again later."), host);

@@ -28,6 +28,7 @@ typedef enum
   MW_DOWNLOAD_ERROR_HEADERS_TOO_LARGE, /* a response head past libsoup's limit */
   MW_DOWNLOAD_ERROR_FILE_TOO_LARGE,    /* the disk or a limit refuses a larger file */
   MW_DOWNLOAD_ERROR_PART_GONE,         /* NAME.part was deleted while being written */
+  MW_DOWNLOAD_ERROR_NO_PROGRESS,       /* network failures for too long; the message says which */
 } MwDownloadError;
 
 /* A certificate that was refused; the code is its GTlsCertificateFlags. */
@@ -35,6 +36,7 @@ typedef enum
 GQuark mw_certificate_error_quark (void);
 
 gboolean  mw_error_is_transient (const GError *error);
+gboolean  mw_error_is_network   (const GError *error);
 char     *mw_error_describe     (const GError *error,
                                  const char   *host);
 

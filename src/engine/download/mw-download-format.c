@@ -29,6 +29,17 @@ mw_format_download_status (MwDownload *download,
   gint64 total = mw_download_get_total_bytes (download);
   const char *error = mw_download_get_error_message (download);
 
+  /* Whatever its state, nothing happens until the network is back: that is what to say. */
+  if (mw_download_get_waiting_for_network (download))
+    {
+      if (total > 0)
+        {
+          g_autofree char *sizes = mw_format_size_of (received, (guint64) total);
+          return g_strdup_printf (_("Waiting for the network — %s"), sizes);
+        }
+      return g_strdup (_("Waiting for the network"));
+    }
+
   switch (mw_download_get_state (download))
     {
     case MW_DOWNLOAD_QUEUED:

@@ -26,6 +26,8 @@ struct _MwDownloadList
   guint         max_attempts;
   guint         retry_base_ms;
   guint         retry_max_ms;
+  GNetworkMonitor *network;     /* runs wait for it to say the network is back */
+  guint         network_budget_s;
 
   guint         pump_source;
   gboolean      held_back;      /* queued downloads wait for others' responses */

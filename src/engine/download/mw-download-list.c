@@ -22,6 +22,7 @@
 #define DEFAULT_MAX_ATTEMPTS    6
 #define DEFAULT_RETRY_BASE_MS   1000
 #define DEFAULT_RETRY_MAX_MS    (60 * 1000)
+#define DEFAULT_NETWORK_BUDGET_S (10 * 60)
 
 static void mw_download_list_model_init (GListModelInterface *iface);
 
@@ -451,6 +452,30 @@ mw_download_list_set_retry_policy (MwDownloadList *self,
   self->retry_max_ms = MAX (base_delay_ms, max_delay_ms);
 }
 
+/* The monitor that says whether there is a network; by default the system's. Runs that
+ * already began keep the one they began with. */
+void
+mw_download_list_set_network_monitor (MwDownloadList  *self,
+                                      GNetworkMonitor *monitor)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
+  g_return_if_fail (monitor == NULL || G_IS_NETWORK_MONITOR (monitor));
+
+  g_set_object (&self->network, monitor);
+}
+
+/* How long a download may fail to reach its server, or lose its connection, without
+ * progress before it fails (the network there all along); 0 counts those failures as
+ * attempts like any other. */
+void
+mw_download_list_set_network_budget (MwDownloadList *self,
+                                     guint           seconds)
+{
+  g_return_if_fail (MW_IS_DOWNLOAD_LIST (self));
+
+  self->network_budget_s = seconds;
+}
+
 /* --- GObject ------------------------------------------------------------------------ */
 
 static void
@@ -478,6 +503,7 @@ mw_download_list_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->folder);
   g_clear_object (&self->state_file);
+  g_clear_object (&self->network);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->slotless, g_hash_table_unref);
   g_clear_pointer (&self->want_slot, g_hash_table_unref);
@@ -646,6 +672,8 @@ mw_download_list_init (MwDownloadList *self)
   self->max_attempts = DEFAULT_MAX_ATTEMPTS;
   self->retry_base_ms = DEFAULT_RETRY_BASE_MS;
   self->retry_max_ms = DEFAULT_RETRY_MAX_MS;
+  self->network = g_object_ref (g_network_monitor_get_default ());
+  self->network_budget_s = DEFAULT_NETWORK_BUDGET_S;
   self->session = mw_http_session_new (self->timeout_seconds);
   self->slotless = g_hash_table_new (NULL, NULL);
   self->want_slot = g_hash_table_new (NULL, NULL);

@@ -68,6 +68,10 @@ void            mw_download_list_set_retry_policy    (MwDownloadList  *self,
                                                       guint            max_attempts,
                                                       guint            base_delay_ms,
                                                       guint            max_delay_ms);
+void            mw_download_list_set_network_monitor (MwDownloadList  *self,
+                                                      GNetworkMonitor *monitor);
+void            mw_download_list_set_network_budget  (MwDownloadList  *self,
+                                                      guint            seconds);
 void            mw_download_list_shutdown            (MwDownloadList  *self);
 const char     *mw_download_list_get_load_error      (MwDownloadList  *self);
 gboolean        mw_download_list_get_loaded          (MwDownloadList  *self);

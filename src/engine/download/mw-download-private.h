@@ -47,6 +47,7 @@ struct _MwDownload
   guint64          speed_sample_bytes;
   gint64           last_progress_notify;
   gboolean         awaiting_response;
+  gboolean         waiting_for_network;
   gint64           run_started;      /* wall clock, when the last run began… */
   gint64           run_started_monotonic;  /* …and the same moment on the monotonic clock */
   guint64          network_segment;  /* on the timeline, while connecting or receiving */
@@ -79,6 +80,13 @@ typedef struct
   guint        max_attempts;
   guint        retry_base_ms;
   guint        retry_max_ms;
+  /* Without a network no attempt is made: a run waits for the monitor to say it is back.
+   * NULL counts as always online. */
+  GNetworkMonitor *network;
+  /* With the network there, how long failures to reach the server or to keep the
+   * connection may go on without progress before the download fails; 0 counts them
+   * as attempts like other failures. */
+  guint        network_budget_s;
   MwReservedNames *reserved;        /* targets of the other downloads in the list */
   MwStateSaver *saver;              /* the list's state file; NULL when kept in memory */
 
@@ -117,6 +125,8 @@ void      _mw_download_set_attempt   (MwDownload      *self,
                                       guint            attempt);
 void      _mw_download_set_awaiting_response (MwDownload *self,
                                               gboolean    awaiting);
+void      _mw_download_set_waiting_for_network (MwDownload *self,
+                                                gboolean    waiting);
 void      _mw_download_set_added     (MwDownload      *self,
                                       GDateTime       *added);
 void      _mw_download_notify_active (MwDownload      *self);

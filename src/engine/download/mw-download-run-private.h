@@ -37,6 +37,8 @@ typedef struct
   GSource          *wait_cancel_source;
   gboolean          slot_released;  /* gave its transfer slot back for the wait… */
   gboolean          wants_slot;     /* …which is over: waits for one to be free */
+  gulong            network_handler;  /* waits for the network to come back */
+  gint64            progress_time;  /* monotonic: the last progress, or the network's return */
 
   /* One attempt */
   GCancellable     *cancellable;

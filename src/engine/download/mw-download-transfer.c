@@ -38,6 +38,8 @@ _mw_transfer_config_copy (const MwTransferConfig *config)
   copy->session = g_object_ref (config->session);
   copy->folder = g_object_ref (config->folder);
   copy->reserved = config->reserved ? _mw_reserved_names_ref (config->reserved) : NULL;
+  if (config->network != NULL)
+    copy->network = g_object_ref (config->network);
   if (config->saver != NULL)
     copy->saver = g_object_ref (config->saver);
   return copy;
@@ -50,6 +52,7 @@ _mw_transfer_config_free (MwTransferConfig *config)
   g_clear_object (&config->folder);
   g_clear_pointer (&config->reserved, _mw_reserved_names_unref);
   g_clear_object (&config->saver);
+  g_clear_object (&config->network);
   g_free (config);
 }
 
@@ -98,6 +101,7 @@ _mw_run_return (GTask  *task,
   MwRun *run = g_task_get_task_data (task);
 
   _mw_attempt_clear (run);
+  _mw_download_set_waiting_for_network (run->download, FALSE);
   if (run->download->run_task == task)
     run->download->run_task = NULL;
   if (error != NULL)
@@ -350,6 +354,7 @@ _mw_download_run_async (MwDownload             *self,
   run->config = _mw_transfer_config_copy (config);
   run->run_cancellable = g_object_ref (self->run_cancellable);
   run->total = -1;
+  run->progress_time = g_get_monotonic_time ();
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
   self->run_task = task;
 

@@ -45,6 +45,7 @@ enum {
   PROP_ATTEMPT,
   PROP_ACTIVE,
   PROP_AWAITING_RESPONSE,
+  PROP_WAITING_FOR_NETWORK,
   N_PROPS
 };
 
@@ -150,6 +151,9 @@ mw_download_get_property (GObject    *object,
     case PROP_AWAITING_RESPONSE:
       g_value_set_boolean (value, self->awaiting_response);
       break;
+    case PROP_WAITING_FOR_NETWORK:
+      g_value_set_boolean (value, self->waiting_for_network);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -214,6 +218,9 @@ mw_download_class_init (MwDownloadClass *klass)
   /* TRUE from sending a request until its response (or its failure) arrives. */
   properties[PROP_AWAITING_RESPONSE] =
     g_param_spec_boolean ("awaiting-response", NULL, NULL, FALSE, ro);
+  /* TRUE while a run makes no attempt because the network is gone; its state stays. */
+  properties[PROP_WAITING_FOR_NETWORK] =
+    g_param_spec_boolean ("waiting-for-network", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -490,6 +497,35 @@ mw_download_get_added (MwDownload *self)
 {
   g_return_val_if_fail (MW_IS_DOWNLOAD (self), NULL);
   return self->added;
+}
+
+/**
+ * mw_download_get_waiting_for_network:
+ *
+ * Returns: whether the download's run waits for the network to come back before its
+ *   next attempt; it holds no transfer slot meanwhile, and keeps its state
+ */
+gboolean
+mw_download_get_waiting_for_network (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), FALSE);
+  return self->waiting_for_network;
+}
+
+void
+_mw_download_set_waiting_for_network (MwDownload *self,
+                                      gboolean    waiting)
+{
+  if (self->waiting_for_network == !!waiting)
+    return;
+  self->waiting_for_network = !!waiting;
+  /* Nothing moves while it waits: no speed, no time left. */
+  if (waiting && self->speed > 0)
+    {
+      self->speed = 0;
+      _mw_download_notify_speed (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_FOR_NETWORK]);
 }
 
 void

@@ -54,6 +54,7 @@ GDateTime       *mw_download_get_added          (MwDownload  *self);
 gboolean         mw_download_is_active          (MwDownload  *self);
 gint64           mw_download_get_run_started    (MwDownload  *self);
 gboolean         mw_download_is_finished        (MwDownload  *self);
+gboolean         mw_download_get_waiting_for_network (MwDownload *self);
 
 gboolean         mw_download_can_pause          (MwDownload  *self);
 gboolean         mw_download_can_resume         (MwDownload  *self);
