@@ -172,6 +172,46 @@ network_back (Fixture *fixture)
   mw_test_network_set_available (fixture->network, TRUE);
 }
 
+/* The monitor says there is no network when PATH's download begins in LIST (its first
+ * attempt is made all the same), the server cuts it after 100,000 bytes, then refuses
+ * connections. Returns: the download, waiting for the network */
+static MwDownload *
+add_cut_offline (Fixture        *fixture,
+                 MwDownloadList *list,
+                 const char     *path,
+                 MwTestResource *resource)
+{
+  g_autofree char *url = mw_test_server_url (fixture->base.server, path);
+  g_autoptr(GError) error = NULL;
+  MwDownload *download;
+
+  resource->cut_after = 100000;
+  resource->cut_times = 1;
+  mw_test_network_set_available (fixture->network, FALSE);
+  download = mw_download_list_add (list, url, NULL, &error);
+  g_assert_no_error (error);
+  wait_for_network_wait (download);
+  mw_test_server_set_refusing (fixture->base.server, TRUE);
+  g_assert_cmpuint (mw_download_get_received_bytes (download), >, 0);
+  return download;
+}
+
+/* With the network back, DOWNLOAD completes as NAME with all of BODY, its second request
+ * a resume. */
+static void
+assert_resumes_to_completion (Fixture        *fixture,
+                              MwDownload     *download,
+                              MwTestResource *resource,
+                              const char     *name,
+                              GBytes         *body)
+{
+  mw_test_wait_until_finished (download);
+  mw_test_downloads_assert_completed (&fixture->base, download, name, body);
+  g_assert_false (mw_download_get_waiting_for_network (download));
+  g_assert_cmpuint (resource->requests, ==, 2);
+  assert_resumed_with_range (resource, 1);
+}
+
 /* The Wi-Fi drops in the middle of a transfer: the connection breaks, the server is out
  * of reach, and the monitor says there is no network. When it is back, the download
  * resumes by itself, with a Range request, and completes. */
@@ -199,13 +239,9 @@ test_offline_mid_transfer (Fixture       *fixture,
   assert_waits_offline (fixture, download, resource);
 
   network_back (fixture);
-  mw_test_wait_until_finished (download);
-  mw_test_downloads_assert_completed (&fixture->base, download, "trip.iso", body);
-  g_assert_false (mw_download_get_waiting_for_network (download));
+  assert_resumes_to_completion (fixture, download, resource, "trip.iso", body);
   g_assert_true (logged (fixture, "The network is back"));
   g_assert_cmpuint (mw_download_get_attempt (download), ==, 2);
-  g_assert_cmpuint (resource->requests, ==, 2);
-  assert_resumed_with_range (resource, 1);
 }
 
 /* Freezing mode: the attempt blocks, the wait does not. The monitor already says there is
@@ -219,23 +255,13 @@ test_offline_mid_transfer_blocking (Fixture       *fixture,
   MwTestResource *resource = mw_test_server_add (fixture->base.server, "/frozen.iso", body);
   MwDownload *download;
 
-  resource->cut_after = 100000;
-  resource->cut_times = 1;
-  mw_test_network_set_available (fixture->network, FALSE);
-
-  download = mw_test_downloads_add (&fixture->base, "/frozen.iso");
-  wait_for_network_wait (download);
-  mw_test_server_set_refusing (fixture->base.server, TRUE);
-  g_assert_cmpuint (mw_download_get_received_bytes (download), >, 0);
+  download = add_cut_offline (fixture, fixture->base.list, "/frozen.iso", resource);
   assert_waits_offline (fixture, download, resource);
   g_assert_cmpuint (resource->requests, ==, 1);
 
   network_back (fixture);
-  mw_test_wait_until_finished (download);
-  mw_test_downloads_assert_completed (&fixture->base, download, "frozen.iso", body);
+  assert_resumes_to_completion (fixture, download, resource, "frozen.iso", body);
   g_assert_true (mw_download_list_get_blocking_mode (fixture->base.list));
-  g_assert_cmpuint (resource->requests, ==, 2);
-  assert_resumed_with_range (resource, 1);
 }
 
 /* The network goes while a download waits out a back-off: its next attempt is not made
@@ -346,13 +372,7 @@ test_pause_while_waiting (Fixture       *fixture,
   MwTestResource *resource = mw_test_server_add (fixture->base.server, "/paused.iso", body);
   MwDownload *download;
 
-  resource->cut_after = 100000;
-  resource->cut_times = 1;
-  mw_test_network_set_available (fixture->network, FALSE);
-  download = mw_test_downloads_add (&fixture->base, "/paused.iso");
-  wait_for_network_wait (download);
-  mw_test_server_set_refusing (fixture->base.server, TRUE);
-
+  download = add_cut_offline (fixture, fixture->base.list, "/paused.iso", resource);
   mw_download_pause (download);
   mw_test_wait_until_at_rest (download, MW_DOWNLOAD_PAUSED);
   g_assert_false (mw_download_get_waiting_for_network (download));
@@ -371,10 +391,7 @@ test_pause_while_waiting (Fixture       *fixture,
   g_assert_cmpuint (resource->requests, ==, 1);
 
   network_back (fixture);
-  mw_test_wait_until_finished (download);
-  mw_test_downloads_assert_completed (&fixture->base, download, "paused.iso", body);
-  g_assert_cmpuint (resource->requests, ==, 2);
-  assert_resumed_with_range (resource, 1);
+  assert_resumes_to_completion (fixture, download, resource, "paused.iso", body);
 }
 
 static MwDownloadList *
@@ -403,7 +420,6 @@ test_state_file_keeps_waiting (Fixture       *fixture,
   MwTestResource *resource = mw_test_server_add (fixture->base.server, "/kept.iso", body);
   g_autofree char *state_path = g_build_filename (fixture->base.folder_path, "downloads.json", NULL);
   g_autoptr(GFile) state = g_file_new_for_path (state_path);
-  g_autofree char *url = mw_test_server_url (fixture->base.server, "/kept.iso");
   g_autofree char *saved = NULL;
   gsize saved_length = 0;
   g_autoptr(GPtrArray) records = NULL;
@@ -413,14 +429,8 @@ test_state_file_keeps_waiting (Fixture       *fixture,
   g_autoptr(MwDownload) restored = NULL;
   g_autoptr(GError) error = NULL;
 
-  resource->cut_after = 100000;
-  resource->cut_times = 1;
-  mw_test_network_set_available (fixture->network, FALSE);
   list = new_list_with_state (fixture, state);
-  download = mw_download_list_add (list, url, NULL, &error);
-  g_assert_no_error (error);
-  wait_for_network_wait (download);
-  mw_test_server_set_refusing (fixture->base.server, TRUE);
+  download = add_cut_offline (fixture, list, "/kept.iso", resource);
 
   /* What the file says at that moment. */
   g_assert_true (mw_test_download_list_save (list, &error));
@@ -449,10 +459,7 @@ test_state_file_keeps_waiting (Fixture       *fixture,
   list = new_list_with_state (fixture, state);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
   restored = g_list_model_get_item (G_LIST_MODEL (list), 0);
-  mw_test_wait_until_finished (restored);
-  mw_test_downloads_assert_completed (&fixture->base, restored, "kept.iso", body);
-  g_assert_cmpuint (resource->requests, ==, 2);
-  assert_resumed_with_range (resource, 1);
+  assert_resumes_to_completion (fixture, restored, resource, "kept.iso", body);
   g_assert_true (mw_test_download_list_save (list, &error));
   g_assert_no_error (error);
   g_assert_finalize_object (list);
