@@ -1,4 +1,4 @@
-/* mw-application.c
+/* mw-application.c: the application: its command line, actions, state files and window
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,41 +8,17 @@
 
 #include <glib/gi18n.h>
 
-#include "mw-application.h"
+#include "mw-application-private.h"
 #include "mw-compat.h"
 #include "mw-demo-feeds.h"
 #include "mw-demo-server.h"
 #include "mw-preferences-window.h"
 #include "mw-startup-report.h"
-#include "mw-suspend-inhibitor.h"
 #include "mw-window.h"
 
-/* How long the instruments go on measuring after the freezing switch flips, and after
- * each step of a feed fetch. */
+/* How long the instruments go on measuring after the freezing switch flips. */
 #define SWITCH_WAKE_MS 5000
-#define FEED_WAKE_MS   3000
 
-struct _MwApplication
-{
-  AdwApplication  parent_instance;
-
-  GSettings      *settings;
-  MwDownloadList *downloads;
-  MwMonitor      *monitor;
-  gboolean        holding_monitor;
-  MwSuspendInhibitor *inhibitor;
-  /* The window was closed while downloads ran: the application holds itself until they
-   * end, or until someone opens the window again. */
-  gboolean        in_background;
-  guint           background_end_id;
-  gboolean        quit_confirmed;
-  MwFeedList     *feeds;
-  MwDemoServer   *demo_server;
-  GStrv           demo_urls;
-  GStrv           demo_feed_urls;
-  gboolean        loading;        /* the state files are being read, or were */
-  guint           load_timeout;
-};
 
 G_DEFINE_FINAL_TYPE (MwApplication, mw_application, ADW_TYPE_APPLICATION)
 
@@ -114,158 +90,6 @@ ensure_window (MwApplication *self)
 
 static void start_loading (MwApplication *self);
 
-/* Returns: how many downloads are still to finish: queued, under way, or waiting to try
- * again; not those paused, done, failed or cancelled */
-static guint
-count_in_flight (MwApplication *self)
-{
-  GListModel *model = G_LIST_MODEL (self->downloads);
-  guint n = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(MwDownload) download = g_list_model_get_item (model, i);
-
-      switch (mw_download_get_state (download))
-        {
-        case MW_DOWNLOAD_QUEUED:
-        case MW_DOWNLOAD_CONNECTING:
-        case MW_DOWNLOAD_DOWNLOADING:
-        case MW_DOWNLOAD_VERIFYING:
-          n++;
-          break;
-        case MW_DOWNLOAD_PAUSED:
-        case MW_DOWNLOAD_COMPLETED:
-        case MW_DOWNLOAD_FAILED:
-        case MW_DOWNLOAD_CANCELLED:
-        default:
-          break;
-        }
-    }
-  return n;
-}
-
-static void
-leave_background (MwApplication *self)
-{
-  if (!self->in_background)
-    return;
-  self->in_background = FALSE;
-  g_clear_handle_id (&self->background_end_id, g_source_remove);
-  g_application_withdraw_notification (G_APPLICATION (self), "background");
-  g_application_release (G_APPLICATION (self));
-}
-
-/* The last download ended while no window was shown: say so, and go. The hidden window
- * is destroyed, so that nothing keeps the application. */
-static gboolean
-background_end_cb (gpointer user_data)
-{
-  MwApplication *self = user_data;
-  g_autoptr(GNotification) notification = NULL;
-
-  self->background_end_id = 0;
-  if (!self->in_background || count_in_flight (self) > 0)
-    return G_SOURCE_REMOVE;
-
-  notification = g_notification_new (_("Downloads Done"));
-  g_notification_set_body (notification, _("Meanwhile has finished its work in the background and quit"));
-  g_application_withdraw_notification (G_APPLICATION (self), "background");
-  g_application_send_notification (G_APPLICATION (self), "background-done", notification);
-
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; )
-    {
-      GtkWindow *window = l->data;
-
-      l = l->next;
-      if (!gtk_widget_get_visible (GTK_WIDGET (window)))
-        gtk_window_destroy (window);
-    }
-  leave_background (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-check_background_end (MwApplication *self)
-{
-  if (self->in_background && self->background_end_id == 0 && count_in_flight (self) == 0)
-    self->background_end_id = g_idle_add (background_end_cb, self);
-}
-
-static void
-background_portal_cb (GObject      *source_object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source_object), result, &error);
-  if (reply == NULL)
-    g_debug ("The Background portal did not answer: %s", error->message);
-}
-
-/* Inside Flatpak, a sandboxed application without a window may be stopped unless the
- * Background portal allows it to run; the portal asks the user once and remembers. */
-static void
-request_background (MwApplication *self)
-{
-  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (self));
-  GVariantBuilder options;
-
-  if (bus == NULL || !g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
-    return;
-  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&options, "{sv}", "reason",
-                         g_variant_new_string (_("Finish downloads after the window is closed")));
-  g_variant_builder_add (&options, "{sv}", "autostart", g_variant_new_boolean (FALSE));
-  g_dbus_connection_call (bus, "org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop",
-                          "org.freedesktop.portal.Background", "RequestBackground",
-                          g_variant_new ("(sa{sv})", "", &options), G_VARIANT_TYPE ("(o)"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, background_portal_cb, NULL);
-}
-
-/**
- * mw_application_close_to_background:
- * @window: the main window, being closed
- *
- * Closing the window while downloads are under way hides it instead: the downloads go
- * on, a notification says so, and the application quits by itself once they end.
- *
- * Returns: %TRUE when the window was hidden and must not close
- */
-gboolean
-mw_application_close_to_background (MwApplication *self,
-                                    GtkWindow     *window)
-{
-  g_autoptr(GNotification) notification = NULL;
-  g_autofree char *body = NULL;
-  guint n;
-
-  g_return_val_if_fail (MW_IS_APPLICATION (self), FALSE);
-
-  n = count_in_flight (self);
-  if (n == 0 || self->quit_confirmed)
-    return FALSE;
-
-  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
-  if (!self->in_background)
-    {
-      self->in_background = TRUE;
-      g_application_hold (G_APPLICATION (self));
-      request_background (self);
-    }
-
-  notification = g_notification_new (_("Meanwhile Goes On in the Background"));
-  body = g_strdup_printf (ngettext ("%u download is still running. Meanwhile quits when it is done; "
-                                    "open it again to see it.",
-                                    "%u downloads are still running. Meanwhile quits when they are done; "
-                                    "open it again to see them.", n), n);
-  g_notification_set_body (notification, body);
-  g_application_send_notification (G_APPLICATION (self), "background", notification);
-  return TRUE;
-}
-
 static void
 first_frame_cb (GdkFrameClock *clock,
                 MwApplication *self)
@@ -284,7 +108,7 @@ mw_application_activate (GApplication *app)
   mw_startup_report_watch (self, window);
   gtk_window_present (window);
   /* Launched again, or its notification clicked: the window is back as it was. */
-  leave_background (self);
+  _mw_application_leave_background (self);
 
   /* The window first: the state files are read once it has painted its first frame. */
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
@@ -569,52 +393,6 @@ shortcuts_action (GSimpleAction *action,
 }
 
 static void
-quit_response_cb (AdwMessageDialog *dialog,
-                  const char       *response,
-                  MwApplication    *self)
-{
-  if (g_strcmp0 (response, "quit") != 0)
-    return;
-  self->quit_confirmed = TRUE;
-  g_application_quit (G_APPLICATION (self));
-}
-
-/* Quitting stops running downloads (they resume at the next start): with a window to
- * ask in, Meanwhile asks first. */
-static void
-quit_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  MwApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  g_autofree char *heading = NULL;
-  AdwMessageDialog *dialog;
-  guint n = count_in_flight (self);
-
-  if (n == 0 || window == NULL || !gtk_widget_get_visible (GTK_WIDGET (window)) || self->quit_confirmed)
-    {
-      self->quit_confirmed = TRUE;
-      g_application_quit (G_APPLICATION (self));
-      return;
-    }
-
-  heading = g_strdup_printf (ngettext ("%u Download Is Running", "%u Downloads Are Running", n), n);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, heading,
-                                                       _("Quit anyway? They go on from where they stopped "
-                                                         "the next time Meanwhile starts.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "quit", _("_Quit"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "quit", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (quit_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
 about_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
@@ -653,51 +431,9 @@ blocking_mode_change_state (GSimpleAction *action,
   mw_feed_list_set_blocking_mode (self->feeds, blocking);
 }
 
-/* Does WHAT to every download for which WHICH holds, in the order of the list. */
-static void
-for_each_download (MwApplication *self,
-                   gboolean     (*which) (MwDownload *download),
-                   void         (*what) (MwDownload *download))
-{
-  GListModel *model = G_LIST_MODEL (self->downloads);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(MwDownload) download = g_list_model_get_item (model, i);
-
-      if (which (download))
-        what (download);
-    }
-}
-
-/* Pauses every download that runs or waits in the queue, in one go: a person leaving a
- * metered network, or wanting the bandwidth back. */
-static void
-pause_all_action (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  for_each_download (user_data, mw_download_can_pause, mw_download_pause);
-}
-
-static gboolean
-is_paused (MwDownload *download)
-{
-  return mw_download_get_state (download) == MW_DOWNLOAD_PAUSED && mw_download_can_resume (download);
-}
-
-/* Resumes every paused download; they queue again in the order of the list. */
-static void
-resume_all_action (GSimpleAction *action,
-                   GVariant      *parameter,
-                   gpointer       user_data)
-{
-  for_each_download (user_data, is_paused, mw_download_resume);
-}
-
 static const GActionEntry app_actions[] = {
-  { "pause-all", pause_all_action },
-  { "resume-all", resume_all_action },
+  { "pause-all", _mw_application_pause_all_action },
+  { "resume-all", _mw_application_resume_all_action },
   { "download", download_action, "s" },
   { "blocking-mode", NULL, NULL, "false", blocking_mode_change_state },
   { "demo-downloads", demo_downloads_action },
@@ -709,7 +445,7 @@ static const GActionEntry app_actions[] = {
   { "open-file", open_file_action, "s" },
   { "preferences", preferences_action },
   { "shortcuts", shortcuts_action },
-  { "quit", quit_action },
+  { "quit", _mw_application_quit_action },
   { "about", about_action },
 };
 
@@ -809,45 +545,6 @@ load_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The instruments measure while a download runs (not while one waits out a back-off or
- * is paused: n-active counts only those holding a slot). */
-static void
-downloads_active_cb (MwApplication *self)
-{
-  guint n_active = mw_download_list_get_n_active (self->downloads);
-  gboolean active = n_active > 0;
-
-  /* A laptop that suspends mid-download loses the connection; one whose downloads all
-   * wait or are paused may sleep. */
-  if (self->inhibitor != NULL)
-    {
-      g_autofree char *reason = NULL;
-
-      if (active)
-        /* Translators: why the computer does not suspend, as the desktop may show it */
-        reason = g_strdup_printf (ngettext ("Downloading %u file", "Downloading %u files", n_active), n_active);
-      mw_suspend_inhibitor_set_reason (self->inhibitor, reason);
-    }
-
-  check_background_end (self);
-
-  if (active == self->holding_monitor)
-    return;
-  self->holding_monitor = active;
-  if (active)
-    mw_monitor_hold (self->monitor);
-  else
-    mw_monitor_release (self->monitor);
-}
-
-/* A feed fetch is short and says what it does as it goes: each step keeps the
- * instruments awake a little longer. */
-static void
-feed_event_cb (MwApplication *self)
-{
-  mw_monitor_wake (self->monitor, FEED_WAKE_MS);
-}
-
 static void
 mw_application_startup (GApplication *app)
 {
@@ -890,13 +587,13 @@ mw_application_startup (GApplication *app)
   mw_monitor_set_rest_when_idle (self->monitor, TRUE);
   if (g_application_get_dbus_connection (app) != NULL)
     self->inhibitor = mw_suspend_inhibitor_new (g_application_get_dbus_connection (app), BASE_APPLICATION_ID);
-  g_signal_connect_object (self->downloads, "notify::n-active", G_CALLBACK (downloads_active_cb), self,
+  g_signal_connect_object (self->downloads, "notify::n-active", G_CALLBACK (_mw_application_downloads_active_cb), self,
                            G_CONNECT_SWAPPED);
 
   g_clear_object (&state_file);
   state_file = g_file_new_build_filename (g_get_user_data_dir (), "meanwhile", "feeds.json", NULL);
   self->feeds = mw_feed_list_new (state_file);
-  g_signal_connect_object (self->feeds, "event", G_CALLBACK (feed_event_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->feeds, "event", G_CALLBACK (_mw_application_feed_event_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::refresh-interval", G_CALLBACK (refresh_interval_changed_cb),
                            self, G_CONNECT_SWAPPED);
   refresh_interval_changed_cb (self);
