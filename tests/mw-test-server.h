@@ -1,4 +1,5 @@
-/* mw-test-server.h: a real HTTP server on loopback, with misbehaviours on request
+/* mw-test-server.h: a real HTTP server on loopback, with misbehaviours on request, and the
+ * download and feed fixtures that use it
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -95,6 +96,8 @@ void            mw_test_run_loop_for        (guint         ms);
 
 GBytes         *mw_test_make_bytes          (gsize         size,
                                              guint32       seed);
+
+/* The fixtures below are in mw-test-fixtures.c. */
 
 /* A download list kept in memory, downloading from a fresh test server into a fresh
  * temporary folder; the fixture of the download tests. */

@@ -15,24 +15,9 @@
 
 #include <string.h>
 
-#include "mw-article-text.h"
+#include "mw-article-text-private.h"
 #include "mw-text.h"
 #include "mw-xml.h"
-
-#define MAX_HTML_BYTES  (2 * 1024 * 1024)
-#define MAX_TEXT_BYTES  (1024 * 1024)
-#define MAX_DEPTH       200
-#define MAX_SPANS       5000
-#define MAX_LINKS       1000
-#define MAX_ALT_BYTES   300
-/* A view lays out a paragraph in one piece (Pango takes time that grows faster than the
- * length of its longest word) and keeps a line's tags in a list. A longer line, or one with
- * more spans, is broken at its next space; a far longer line or word, anywhere. */
-#define MAX_LINE_BYTES  (8 * 1024)
-#define MAX_LINE_SPANS  200
-#define HARD_LINE_BYTES (2 * MAX_LINE_BYTES)
-#define HARD_WORD_BYTES 2048
-#define HARD_LINE_SPANS (2 * MAX_LINE_SPANS)
 
 /* --- What each element means --------------------------------------------------------- */
 
@@ -147,288 +132,6 @@ lookup_element (const xmlChar *name)
 
 /* --- From a tree to text and ranges ------------------------------------------------- */
 
-typedef struct
-{
-  MwArticleStyle style;
-  guint          level;
-  guint          link;
-  glong          start;   /* -1 until text arrives, so that leading whitespace stays outside */
-} OpenSpan;
-
-/* A link found before it is known to have text to click: only those that do are kept. */
-typedef struct
-{
-  char     *uri;
-  gboolean  shown;
-} Link;
-
-typedef struct
-{
-  gboolean ordered;
-  gint64   next;
-} List;
-
-typedef struct
-{
-  GUri       *base;
-  GString    *text;
-  glong       n_chars;
-  gsize       line_bytes;
-  gsize       word_bytes;
-  guint       line_spans;     /* this one and n_spans weighted by span_weight () */
-  guint       n_spans;
-  GArray     *spans;          /* MwArticleSpan */
-  GArray     *links;          /* Link */
-  GArray     *open;           /* OpenSpan */
-  GArray     *lists;          /* List */
-  guint       indent;         /* the enclosing lists, quotes and definitions */
-  guint       pre;
-  gboolean    pre_start;      /* a newline right after <pre> is not content */
-  guint       pending_breaks; /* newlines owed before the next text */
-  char        pending_sep;    /* ' ' or '\t' owed before the next text on the line */
-  gboolean    after_marker;   /* nothing but a list marker since the last break */
-  gboolean    full;
-} Converter;
-
-static gboolean
-is_html_space (char c)
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-static void
-append (Converter  *cv,
-        const char *s,
-        gsize       len)
-{
-  gboolean cut = FALSE;
-  gsize i;
-
-  if (cv->full || len == 0)
-    return;
-  if (cv->text->len + len > MAX_TEXT_BYTES)
-    {
-      len = mw_text_cut_utf8 (s, len, MAX_TEXT_BYTES - cv->text->len);
-      cut = TRUE;
-    }
-
-  g_string_append_len (cv->text, s, len);
-  cv->n_chars += g_utf8_strlen (s, len);
-  for (i = len; i > 0 && s[i - 1] != '\n'; i--)
-    ;
-  if (i > 0)
-    {
-      cv->line_bytes = len - i;
-      cv->line_spans = 0;
-    }
-  else
-    cv->line_bytes += len;
-  for (i = len; i > 0 && !is_html_space (s[i - 1]); i--)
-    ;
-  cv->word_bytes = i > 0 ? len - i : cv->word_bytes + len;
-
-  if (cut)
-    {
-      g_string_append (cv->text, "…");
-      cv->n_chars++;
-      cv->full = TRUE;
-    }
-}
-
-static void
-append_text (Converter  *cv,
-             const char *s,
-             gsize       len)
-{
-  while (len > 0 && !cv->full)
-    {
-      gsize n = MIN (HARD_LINE_BYTES - MIN (cv->line_bytes, HARD_LINE_BYTES),
-                     HARD_WORD_BYTES - MIN (cv->word_bytes, HARD_WORD_BYTES));
-
-      n = mw_text_cut_utf8 (s, len, n);
-      if (n == 0)
-        {
-          append (cv, "\n", 1);
-          continue;
-        }
-      append (cv, s, n);
-      s += n;
-      len -= n;
-    }
-}
-
-static void
-append_newlines (Converter *cv,
-                 guint      count)
-{
-  static const char newlines[] = "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n";
-
-  while (count > 0 && !cv->full)
-    {
-      guint n = MIN (count, sizeof newlines - 1);
-
-      append (cv, newlines, n);
-      count -= n;
-    }
-}
-
-/* Pays what is owed before visible text: the breaks, or the space, then starts the ranges
- * opened since the last text. */
-static void
-begin_text (Converter *cv)
-{
-  if (cv->n_chars > 0)
-    {
-      if (cv->pending_breaks > 0)
-        append_newlines (cv, cv->pending_breaks);
-      else if (cv->pending_sep == ' ' &&
-               (cv->line_bytes > MAX_LINE_BYTES || cv->line_spans > MAX_LINE_SPANS))
-        append (cv, "\n", 1);
-      else if (cv->pending_sep != 0 && !cv->after_marker)
-        append (cv, &cv->pending_sep, 1);
-    }
-  cv->pending_breaks = 0;
-  cv->pending_sep = 0;
-  cv->after_marker = FALSE;
-
-  for (guint i = cv->open->len; i > 0; i--)
-    {
-      OpenSpan *span = &g_array_index (cv->open, OpenSpan, i - 1);
-
-      if (span->start >= 0)
-        break;
-      span->start = cv->n_chars;
-    }
-}
-
-static void
-add_text (Converter  *cv,
-          const char *s)
-{
-  while (*s != '\0' && !cv->full)
-    {
-      const char *end = s;
-
-      if (is_html_space (*s))
-        {
-          if (cv->pending_sep == 0)
-            cv->pending_sep = ' ';
-          s++;
-          continue;
-        }
-      while (*end != '\0' && !is_html_space (*end))
-        end++;
-      begin_text (cv);
-      append_text (cv, s, end - s);
-      s = end;
-    }
-}
-
-/* Inside <pre> spaces are kept, and newlines count: up to two blank lines in a row. */
-static void
-add_pre_text (Converter  *cv,
-              const char *s)
-{
-  if (cv->pre_start)
-    {
-      cv->pre_start = FALSE;
-      if (s[0] == '\r' && s[1] == '\n')
-        s += 2;
-      else if (s[0] == '\n' || s[0] == '\r')
-        s++;
-    }
-
-  while (*s != '\0' && !cv->full)
-    {
-      const char *end = s;
-
-      if (*s == '\n' || *s == '\r')
-        {
-          if (s[0] == '\r' && s[1] == '\n')
-            s++;
-          s++;
-          if (cv->n_chars > 0 && cv->pending_breaks < 3)
-            cv->pending_breaks++;
-          continue;
-        }
-      while (*end != '\0' && *end != '\n' && *end != '\r')
-        end++;
-      cv->pending_sep = 0;
-      begin_text (cv);
-      append_text (cv, s, end - s);
-      s = end;
-    }
-}
-
-/* Blocks are paragraphs, with a blank line between them; inside a list, lines. */
-static guint
-paragraph_break (Converter *cv)
-{
-  return cv->lists->len > 0 ? 1 : 2;
-}
-
-static void
-request_break (Converter *cv,
-               guint      count,
-               gboolean   even_after_marker)
-{
-  if (cv->n_chars == 0 || (cv->after_marker && !even_after_marker))
-    return;
-  cv->pending_breaks = MAX (cv->pending_breaks, count);
-  cv->pending_sep = 0;
-  cv->after_marker = FALSE;
-}
-
-static void
-line_break (Converter *cv)
-{
-  if (cv->n_chars == 0 || cv->after_marker)
-    return;
-  if (cv->pending_breaks < 2)
-    cv->pending_breaks++;
-  cv->pending_sep = 0;
-}
-
-/* A view draws a link with two tags, its look and the one that tells which link it is:
- * it counts twice against the limits on spans. */
-static guint
-span_weight (MwArticleStyle style)
-{
-  return style == MW_ARTICLE_STYLE_LINK ? 2 : 1;
-}
-
-static void
-open_span (Converter      *cv,
-           MwArticleStyle  style,
-           guint           level,
-           guint           link)
-{
-  OpenSpan span = { style, level, link, -1 };
-
-  g_array_append_val (cv->open, span);
-}
-
-static void
-close_span (Converter *cv)
-{
-  OpenSpan *open = &g_array_index (cv->open, OpenSpan, cv->open->len - 1);
-  guint weight = span_weight (open->style);
-
-  if (open->start >= 0 && cv->n_chars > open->start && cv->n_spans + weight <= MAX_SPANS &&
-      cv->line_spans + weight <= HARD_LINE_SPANS)
-    {
-      MwArticleSpan span = { (guint) open->start, (guint) cv->n_chars, open->style, open->level,
-                             open->link };
-
-      g_array_append_val (cv->spans, span);
-      cv->n_spans += weight;
-      cv->line_spans += weight;
-      if (open->style == MW_ARTICLE_STYLE_LINK)
-        g_array_index (cv->links, Link, open->link).shown = TRUE;
-    }
-  g_array_set_size (cv->open, cv->open->len - 1);
-}
-
 static MwArticleStyle
 article_style (Style style)
 {
@@ -482,8 +185,8 @@ clean_href (const char *href)
 #define URI_FLAGS (G_URI_FLAGS_ENCODED | G_URI_FLAGS_PARSE_RELAXED)
 
 static char *
-resolve_link (Converter  *cv,
-              const char *href)
+resolve_link (MwArticleConverter *cv,
+              const char         *href)
 {
   g_autofree char *clean = clean_href (href);
   g_autoptr(GUri) uri = NULL;
@@ -514,11 +217,11 @@ resolve_link (Converter  *cv,
 }
 
 static guint
-open_link (Converter *cv,
-           xmlNode   *node)
+open_link (MwArticleConverter *cv,
+           xmlNode            *node)
 {
   g_autofree char *href = get_attribute (node, "href");
-  Link link = { NULL, FALSE };
+  MwArticleLink link = { NULL, FALSE };
 
   if (href == NULL || cv->links->len >= MAX_LINKS || cv->n_spans >= MAX_SPANS)
     return 0;
@@ -527,13 +230,13 @@ open_link (Converter *cv,
     return 0;
 
   g_array_append_val (cv->links, link);
-  open_span (cv, MW_ARTICLE_STYLE_LINK, 0, cv->links->len - 1);
+  _mw_article_open_span (cv, MW_ARTICLE_STYLE_LINK, 0, cv->links->len - 1);
   return 1;
 }
 
 static void
-add_image (Converter *cv,
-           xmlNode   *node)
+add_image (MwArticleConverter *cv,
+           xmlNode            *node)
 {
   g_autofree char *alt = get_attribute (node, "alt");
   g_autofree char *label = NULL;
@@ -545,24 +248,24 @@ add_image (Converter *cv,
   len = mw_text_cut_utf8 (alt, len, MAX_ALT_BYTES);
   /* Collapsed like any text: an alt text may not break the line or the paragraph. */
   label = g_strdup_printf ("[%.*s%s]", (int) len, alt, len < strlen (alt) ? "…" : "");
-  open_span (cv, MW_ARTICLE_STYLE_IMAGE, 0, 0);
-  add_text (cv, label);
-  close_span (cv);
+  _mw_article_open_span (cv, MW_ARTICLE_STYLE_IMAGE, 0, 0);
+  _mw_article_add_text (cv, label);
+  _mw_article_close_span (cv);
 }
 
 static const char *
-marker_text (Converter      *cv,
-             xmlNode        *node,
-             MwArticleStyle *style,
-             char            number[32])
+marker_text (MwArticleConverter *cv,
+             xmlNode            *node,
+             MwArticleStyle     *style,
+             char                number[32])
 {
-  List *list;
+  MwArticleList *list;
 
   *style = MW_ARTICLE_STYLE_LIST_ITEM;
   if (cv->lists->len == 0)
     return "• ";
 
-  list = &g_array_index (cv->lists, List, cv->lists->len - 1);
+  list = &g_array_index (cv->lists, MwArticleList, cv->lists->len - 1);
   if (!list->ordered)
     return cv->lists->len == 1 ? "• " : "◦ ";
 
@@ -578,14 +281,14 @@ marker_text (Converter      *cv,
   return number;
 }
 
-static void walk_children (Converter *cv,
-                           xmlNode   *node,
-                           guint      depth);
+static void walk_children (MwArticleConverter *cv,
+                           xmlNode            *node,
+                           guint               depth);
 
 static void
-walk_element (Converter *cv,
-              xmlNode   *node,
-              guint      depth)
+walk_element (MwArticleConverter *cv,
+              xmlNode            *node,
+              guint               depth)
 {
   const Element *element = lookup_element (node->name);
   ElementKind kind = element != NULL ? element->kind : ELEMENT_INLINE;
@@ -597,7 +300,7 @@ walk_element (Converter *cv,
       return;
 
     case ELEMENT_BREAK:
-      line_break (cv);
+      _mw_article_line_break (cv);
       return;
 
     case ELEMENT_IMAGE:
@@ -605,50 +308,50 @@ walk_element (Converter *cv,
       return;
 
     case ELEMENT_RULE:
-      request_break (cv, paragraph_break (cv), FALSE);
+      _mw_article_request_break (cv, _mw_article_paragraph_break (cv), FALSE);
       return;
 
     case ELEMENT_BLOCK:
-      request_break (cv, paragraph_break (cv), FALSE);
+      _mw_article_request_break (cv, _mw_article_paragraph_break (cv), FALSE);
       break;
 
     case ELEMENT_HEADING:
-      request_break (cv, paragraph_break (cv), FALSE);
-      open_span (cv, MW_ARTICLE_STYLE_HEADING, CLAMP (node->name[1] - '0', 1, 6), 0);
+      _mw_article_request_break (cv, _mw_article_paragraph_break (cv), FALSE);
+      _mw_article_open_span (cv, MW_ARTICLE_STYLE_HEADING, CLAMP (node->name[1] - '0', 1, 6), 0);
       opened++;
       break;
 
     case ELEMENT_PRE:
-      request_break (cv, paragraph_break (cv), FALSE);
-      open_span (cv, MW_ARTICLE_STYLE_PREFORMATTED, 0, 0);
+      _mw_article_request_break (cv, _mw_article_paragraph_break (cv), FALSE);
+      _mw_article_open_span (cv, MW_ARTICLE_STYLE_PREFORMATTED, 0, 0);
       opened++;
       cv->pre++;
       cv->pre_start = TRUE;
       break;
 
     case ELEMENT_QUOTE:
-      request_break (cv, paragraph_break (cv), FALSE);
+      _mw_article_request_break (cv, _mw_article_paragraph_break (cv), FALSE);
       cv->indent++;
-      open_span (cv, MW_ARTICLE_STYLE_INDENT, cv->indent, 0);
-      open_span (cv, MW_ARTICLE_STYLE_QUOTE, 0, 0);
+      _mw_article_open_span (cv, MW_ARTICLE_STYLE_INDENT, cv->indent, 0);
+      _mw_article_open_span (cv, MW_ARTICLE_STYLE_QUOTE, 0, 0);
       opened += 2;
       break;
 
     case ELEMENT_DEFINITION:
-      request_break (cv, 1, FALSE);
+      _mw_article_request_break (cv, 1, FALSE);
       cv->indent++;
-      open_span (cv, MW_ARTICLE_STYLE_INDENT, cv->indent, 0);
+      _mw_article_open_span (cv, MW_ARTICLE_STYLE_INDENT, cv->indent, 0);
       opened++;
       break;
 
     case ELEMENT_LIST:
       {
         g_autofree char *start = get_attribute (node, "start");
-        List list = { g_str_equal (node->name, "ol"), 1 };
+        MwArticleList list = { g_str_equal (node->name, "ol"), 1 };
 
         if (start != NULL)
           list.next = CLAMP (g_ascii_strtoll (start, NULL, 10), -999999, 999999);
-        request_break (cv, paragraph_break (cv), TRUE);
+        _mw_article_request_break (cv, _mw_article_paragraph_break (cv), TRUE);
         g_array_append_val (cv->lists, list);
         cv->indent++;
       }
@@ -660,17 +363,17 @@ walk_element (Converter *cv,
         MwArticleStyle style;
         const char *text = marker_text (cv, node, &style, number);
 
-        request_break (cv, 1, TRUE);
-        open_span (cv, style, MAX (cv->indent, 1), 0);
+        _mw_article_request_break (cv, 1, TRUE);
+        _mw_article_open_span (cv, style, MAX (cv->indent, 1), 0);
         opened++;
-        begin_text (cv);
-        append (cv, text, strlen (text));
+        _mw_article_begin_text (cv);
+        _mw_article_append (cv, text, strlen (text));
         cv->after_marker = TRUE;
       }
       break;
 
     case ELEMENT_LINE:
-      request_break (cv, 1, FALSE);
+      _mw_article_request_break (cv, 1, FALSE);
       break;
 
     case ELEMENT_CELL:
@@ -683,7 +386,7 @@ walk_element (Converter *cv,
       break;
 
     case ELEMENT_QUOTATION:
-      add_text (cv, "“");
+      _mw_article_add_text (cv, "“");
       break;
 
     case ELEMENT_INLINE:
@@ -693,52 +396,52 @@ walk_element (Converter *cv,
 
   if (element != NULL && element->style != STYLE_NONE)
     {
-      open_span (cv, article_style (element->style), 0, 0);
+      _mw_article_open_span (cv, article_style (element->style), 0, 0);
       opened++;
     }
 
   walk_children (cv, node, depth + 1);
 
   for (; opened > 0; opened--)
-    close_span (cv);
+    _mw_article_close_span (cv);
 
   switch (kind)
     {
     case ELEMENT_BLOCK:
     case ELEMENT_HEADING:
-      request_break (cv, paragraph_break (cv), FALSE);
+      _mw_article_request_break (cv, _mw_article_paragraph_break (cv), FALSE);
       break;
 
     case ELEMENT_PRE:
       cv->pre--;
       cv->pre_start = FALSE;
-      request_break (cv, paragraph_break (cv), FALSE);
+      _mw_article_request_break (cv, _mw_article_paragraph_break (cv), FALSE);
       break;
 
     case ELEMENT_QUOTE:
       cv->indent--;
-      request_break (cv, paragraph_break (cv), FALSE);
+      _mw_article_request_break (cv, _mw_article_paragraph_break (cv), FALSE);
       break;
 
     case ELEMENT_DEFINITION:
       cv->indent--;
-      request_break (cv, 1, FALSE);
+      _mw_article_request_break (cv, 1, FALSE);
       break;
 
     case ELEMENT_LIST:
       cv->indent--;
       g_array_set_size (cv->lists, cv->lists->len - 1);
-      request_break (cv, paragraph_break (cv), TRUE);
+      _mw_article_request_break (cv, _mw_article_paragraph_break (cv), TRUE);
       break;
 
     case ELEMENT_ITEM:
     case ELEMENT_LINE:
       /* Even an empty item ends its line. */
-      request_break (cv, 1, TRUE);
+      _mw_article_request_break (cv, 1, TRUE);
       break;
 
     case ELEMENT_QUOTATION:
-      add_text (cv, "”");
+      _mw_article_add_text (cv, "”");
       break;
 
     case ELEMENT_DROP:
@@ -754,9 +457,9 @@ walk_element (Converter *cv,
 }
 
 static void
-walk (Converter *cv,
-      xmlNode   *node,
-      guint      depth)
+walk (MwArticleConverter *cv,
+      xmlNode            *node,
+      guint               depth)
 {
   if (depth > MAX_DEPTH)
     return;
@@ -768,9 +471,9 @@ walk (Converter *cv,
       if (node->content == NULL)
         break;
       if (cv->pre > 0)
-        add_pre_text (cv, (const char *) node->content);
+        _mw_article_add_pre_text (cv, (const char *) node->content);
       else
-        add_text (cv, (const char *) node->content);
+        _mw_article_add_text (cv, (const char *) node->content);
       break;
 
     case XML_ELEMENT_NODE:
@@ -783,9 +486,9 @@ walk (Converter *cv,
 }
 
 static void
-walk_children (Converter *cv,
-               xmlNode   *node,
-               guint      depth)
+walk_children (MwArticleConverter *cv,
+               xmlNode            *node,
+               guint               depth)
 {
   for (xmlNode *child = node->children; child != NULL && !cv->full; child = child->next)
     walk (cv, child, depth);
@@ -804,7 +507,7 @@ plain_text_to_html (const char *text)
     {
       const char *p = lines[i];
 
-      while (is_html_space (*p))
+      while (_mw_article_is_html_space (*p))
         p++;
       if (*p == '\0')
         {
@@ -823,8 +526,8 @@ plain_text_to_html (const char *text)
 }
 
 static void
-convert (Converter  *cv,
-         const char *html)
+convert (MwArticleConverter *cv,
+         const char         *html)
 {
   g_autofree char *valid = NULL;
   g_autofree char *wrapped = NULL;
@@ -858,22 +561,22 @@ convert (Converter  *cv,
 
   if (cut && !cv->full)
     {
-      request_break (cv, 2, TRUE);
-      add_text (cv, "…");
+      _mw_article_request_break (cv, 2, TRUE);
+      _mw_article_add_text (cv, "…");
     }
 }
 
 /* Keeps the links that have text to click (not an image with no description, nor one past
  * the limits), and numbers them again in the spans. */
 static GPtrArray *
-take_shown_links (Converter *cv)
+take_shown_links (MwArticleConverter *cv)
 {
   GPtrArray *links = g_ptr_array_new_with_free_func (g_free);
   g_autofree guint *index = g_new0 (guint, cv->links->len + 1);
 
   for (guint i = 0; i < cv->links->len; i++)
     {
-      Link *link = &g_array_index (cv->links, Link, i);
+      MwArticleLink *link = &g_array_index (cv->links, MwArticleLink, i);
 
       index[i] = links->len;
       if (link->shown)
@@ -908,14 +611,14 @@ mw_article_text_new (const char *html,
                      const char *base_url)
 {
   MwArticleText *self = g_new0 (MwArticleText, 1);
-  Converter cv = { 0 };
+  MwArticleConverter cv = { 0 };
 
   cv.base = base_url != NULL ? g_uri_parse (base_url, URI_FLAGS, NULL) : NULL;
   cv.text = g_string_new (NULL);
   cv.spans = g_array_new (FALSE, FALSE, sizeof (MwArticleSpan));
-  cv.links = g_array_new (FALSE, FALSE, sizeof (Link));
-  cv.open = g_array_new (FALSE, FALSE, sizeof (OpenSpan));
-  cv.lists = g_array_new (FALSE, FALSE, sizeof (List));
+  cv.links = g_array_new (FALSE, FALSE, sizeof (MwArticleLink));
+  cv.open = g_array_new (FALSE, FALSE, sizeof (MwArticleOpenSpan));
+  cv.lists = g_array_new (FALSE, FALSE, sizeof (MwArticleList));
 
   if (html != NULL)
     convert (&cv, html);
