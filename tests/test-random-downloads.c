@@ -740,7 +740,85 @@ srv_door (World *world)
 {
   world->door_closed = !world->door_closed;
   world_say (world, "server: the door server %s", world->door_closed ? "refuses connections" : "accepts again");
-  mw_test_server_set_refusing (world->door, world->door_closed);
+  mw_test_server_set_refusing (world->door, world->door_closed || world->offline);
+  return TRUE;
+}
+
+/* The network goes away (the door server with it: out of reach, refusing), or comes
+ * back. Downloads that fail meanwhile wait for it instead of spending attempts. */
+static gboolean
+net_toggle (World *world)
+{
+  world->offline = !world->offline;
+  world_say (world, "network: %s", world->offline ? "gone" : "back");
+  mw_test_server_set_refusing (world->door, world->offline || world->door_closed);
+  mw_test_network_set_available (world->network, !world->offline);
+  return TRUE;
+}
+
+/* Pause All and Resume All, as the application's actions do them. */
+static gboolean
+op_pause_all (World *world)
+{
+  world_say (world, "pause all");
+  for (guint i = 0; i < world->tracked->len; i++)
+    {
+      Tracked *tracked = g_ptr_array_index (world->tracked, i);
+
+      if (can_pause (world, tracked))
+        {
+          mw_download_pause (tracked->download);
+          tracked->want = WANT_PAUSED;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+op_resume_all (World *world)
+{
+  world_say (world, "resume all");
+  for (guint i = 0; i < world->tracked->len; i++)
+    {
+      Tracked *tracked = g_ptr_array_index (world->tracked, i);
+
+      if (listed (world, tracked) && mw_download_get_state (tracked->download) == MW_DOWNLOAD_PAUSED &&
+          mw_download_can_resume (tracked->download))
+        {
+          tracked->want = WANT_RUN;
+          mw_download_resume (tracked->download);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+can_move_up (World   *world,
+             Tracked *tracked)
+{
+  return listed (world, tracked) &&
+         mw_download_list_can_move_in_queue (world->downloads, tracked->download, -1);
+}
+
+/* A waiting download moved up the queue, from its row's menu. */
+static gboolean
+op_move_up (World *world)
+{
+  Tracked *tracked = pick_and_say (world, can_move_up, "move up", "");
+
+  if (tracked == NULL)
+    return FALSE;
+  g_assert_true (mw_download_list_move_in_queue (world->downloads, tracked->download, -1));
+  return TRUE;
+}
+
+static gboolean
+op_per_host (World *world)
+{
+  guint limit = world_pick (world, 4);
+
+  world_say (world, "allow %u downloads from one host at once%s", limit, limit == 0 ? " (no limit)" : "");
+  mw_download_list_set_max_per_host (world->downloads, limit);
   return TRUE;
 }
 
@@ -777,5 +855,10 @@ const RandomStep random_download_steps[] = {
   { 3, srv_change, N_AVOID },
   { 1, srv_hang, N_AVOID },
   { 1, srv_door, N_AVOID },
+  { 2, net_toggle, N_AVOID },
+  { 1, op_pause_all, N_AVOID },
+  { 1, op_resume_all, N_AVOID },
+  { 3, op_move_up, N_AVOID },
+  { 1, op_per_host, N_AVOID },
 };
 const guint random_n_download_steps = G_N_ELEMENTS (random_download_steps);

@@ -231,10 +231,12 @@ finale (World *world)
       g_clear_pointer (&res->resource->statuses, g_array_unref);
       mw_test_server_unlock (world->server);
     }
-  if (world->door_closed)
+  if (world->door_closed || world->offline)
     {
       world->door_closed = FALSE;
+      world->offline = FALSE;
       mw_test_server_set_refusing (world->door, FALSE);
+      mw_test_network_set_available (world->network, TRUE);
     }
   if (world->blocking)
     world_set_blocking (world, FALSE);

@@ -480,7 +480,9 @@ world_make_lists (World *world)
   mw_download_list_set_network_budget (world->downloads, 0);
   mw_download_list_set_network_timeout (world->downloads, 1);
   mw_download_list_set_max_concurrent (world->downloads, world->max_concurrent);
+  mw_download_list_set_network_monitor (world->downloads, G_NETWORK_MONITOR (world->network));
   world->feeds = mw_feed_list_new (world->feeds_state);
+  mw_feed_list_set_network_monitor (world->feeds, G_NETWORK_MONITOR (world->network));
 
   mw_download_list_load_async (world->downloads, NULL, world_result_cb, &downloads_loaded);
   mw_feed_list_load_async (world->feeds, NULL, world_result_cb, &feeds_loaded);
@@ -528,6 +530,7 @@ world_new (guint32  seed,
 
   world->server = mw_test_server_new ();
   world->door = mw_test_server_new ();
+  world->network = mw_test_network_new (TRUE);
   world->files = g_ptr_array_new_with_free_func ((GDestroyNotify) file_res_free);
   world->feed_resources = g_ptr_array_new_with_free_func ((GDestroyNotify) feed_res_free);
   world->tracked = g_ptr_array_new_with_free_func ((GDestroyNotify) tracked_free);
@@ -680,6 +683,7 @@ world_free (World *world)
 
   mw_test_server_free (world->server);
   mw_test_server_free (world->door);
+  g_clear_object (&world->network);
   mw_test_remove_tree (world->root);
   g_ptr_array_unref (world->files);
   g_ptr_array_unref (world->feed_resources);

@@ -8,6 +8,7 @@
 
 #include "mw-download-list.h"
 #include "mw-feed-list.h"
+#include "mw-test-network.h"
 #include "mw-test-server.h"
 
 G_BEGIN_DECLS
@@ -135,6 +136,8 @@ struct _World
   MwTestServer   *server;
   MwTestServer   *door;        /* serves some files, and refuses connections at times */
   gboolean        door_closed;
+  MwTestNetwork  *network;     /* what the lists are told of the network */
+  gboolean        offline;     /* the network is gone: the door server is out of reach too */
   GPtrArray      *files;       /* FileRes */
   GPtrArray      *feed_resources;  /* FeedRes */
   guint           n_opml;
