@@ -9,7 +9,7 @@ packages="
   libjson-glib-dev libxml2-dev
   glib-networking ca-certificates adwaita-icon-theme
   desktop-file-utils appstream flatpak-builder
-  xvfb xauth dbus dbus-x11 python3 xdotool
+  xvfb xauth dbus dbus-x11 python3 xdotool at-spi2-core
   clang
 "
 # The fuzz harnesses (build-aux/fuzz.sh): clang with libFuzzer and the sanitizer runtimes.

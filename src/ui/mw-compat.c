@@ -8,7 +8,9 @@
  * GTK 4.8 and libadwaita 1.2. Each function here uses the newer API when built against it
  * and the older one otherwise. The newer calls are outside the pinned API level, hence
  * the silenced availability warnings around them. A toast's title is escaped here
- * rather than set as plain text, which only libadwaita 1.4 can do.
+ * rather than set as plain text, which only libadwaita 1.4 can do. Two choices depend on
+ * what GTK does for screen readers: a text tag's colour (a crash before GTK 4.18, so
+ * decided by the GTK that runs) and announcements (GTK 4.14).
  */
 #define G_LOG_DOMAIN "mw-compat"
 
@@ -414,4 +416,49 @@ mw_toast_new_literal (const char *text)
   g_autofree char *escaped = g_markup_escape_text (text, -1);
 
   return adw_toast_new (escaped);
+}
+
+/**
+ * mw_text_tag_foreground_is_safe:
+ *
+ * Whether text tags may set a foreground colour. Up to GTK 4.8.3 at least (Debian 12's),
+ * when a screen reader asks for the formatting of text (AT-SPI's GetAttributes,
+ * GetAttributeRun, GetAttributeValue), gtk_text_buffer_get_run_attributes() reads the
+ * colour of a tag that sets one through GtkTextTag:foreground, a property that can only
+ * be written: GLib warns, hands back nothing, and GTK reads through a pointer it never
+ * set, which kills the process. GTK 4.18.6 (Debian 13's) reads :foreground-rgba there,
+ * and the 4.18 releases' notes name no such change, so 4.18.0 is taken as the first
+ * safe release; the releases between 4.8 and 4.18 could not be checked and are treated
+ * as unsafe. The crash is in the GTK that runs, not the one built against, hence a check
+ * at run time.
+ *
+ * Returns: %TRUE when GTK can describe a tag with a foreground colour to a screen reader
+ */
+gboolean
+mw_text_tag_foreground_is_safe (void)
+{
+  return gtk_check_version (4, 18, 0) == NULL;
+}
+
+/**
+ * mw_accessible_announce:
+ * @accessible: the widget that has something to say
+ * @message: what to say, a sentence
+ *
+ * Tells screen readers @message now, politely (GTK 4.14's gtk_accessible_announce(), an
+ * AT-SPI Announcement event that Orca speaks wherever the user is). Before GTK 4.14 this
+ * does nothing: GTK 4.8 has neither announcements nor live regions, and the nearest it
+ * comes is a change of an object's name or description, which AT-SPI sends as a property
+ * change. A screen reader speaks that only for the object it is on; callers make that
+ * change anyway, so that the sentence is there to be read.
+ */
+void
+mw_accessible_announce (GtkAccessible *accessible,
+                        const char    *message)
+{
+#if MW_COMPAT_GTK_4_14
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_accessible_announce (accessible, message, GTK_ACCESSIBLE_ANNOUNCEMENT_PRIORITY_MEDIUM);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#endif
 }

@@ -7,6 +7,8 @@
  * insert (far cheaper than one per piece of text) and gives each span a tag chosen here:
  * nothing of it is ever read as Pango markup, loaded, run or opened. Only http and https
  * links can be activated, and the view only reports them; the window decides what to do.
+ * Screen readers ask GTK for the formatting of the text, which GTK reads from the tags:
+ * no tag may set a text colour where that crashes GTK (update_colors()).
  */
 #define G_LOG_DOMAIN "mw-item-view"
 
@@ -16,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "mw-article-text.h"
+#include "mw-compat.h"
 #include "mw-item-view.h"
 
 #define MARGIN_PX       12
@@ -412,7 +415,10 @@ open_link_action (GtkWidget  *widget,
   emit_link_activated (MW_ITEM_VIEW (widget), link_at_cursor (MW_ITEM_VIEW (widget)));
 }
 
-/* Adwaita's link blue, its dimmed text and a shade for code, in each style. */
+/* Adwaita's link blue, its dimmed text and a shade for code, in each style. Where a
+ * text colour would crash the application when a screen reader asks about it
+ * (mw_text_tag_foreground_is_safe()), a link's underline is blue instead and dimmed
+ * text is slanted (see mw_item_view_init()). */
 static void
 update_colors (MwItemView *self)
 {
@@ -422,8 +428,15 @@ update_colors (MwItemView *self)
   gdk_rgba_parse (&link, dark ? "#78aeed" : "#1c71d8");
   gdk_rgba_parse (&dim, dark ? "#c0bfbc" : "#5e5c64");
   gdk_rgba_parse (&shade, dark ? "#303030" : "#f0f0f0");
-  g_object_set (self->link, "foreground-rgba", &link, NULL);
-  g_object_set (self->dim, "foreground-rgba", &dim, NULL);
+  if (mw_text_tag_foreground_is_safe ())
+    {
+      g_object_set (self->link, "foreground-rgba", &link, NULL);
+      g_object_set (self->dim, "foreground-rgba", &dim, NULL);
+    }
+  else
+    {
+      g_object_set (self->link, "underline-rgba", &link, NULL);
+    }
   g_object_set (self->pre, "paragraph-background-rgba", &shade, NULL);
 }
 
@@ -548,6 +561,8 @@ mw_item_view_init (MwItemView *self)
         self->list_indents[kind][level] = gtk_text_buffer_create_tag (buffer, NULL, NULL);
     }
   self->dim = gtk_text_buffer_create_tag (buffer, NULL, NULL);
+  if (!mw_text_tag_foreground_is_safe ())
+    g_object_set (self->dim, "style", PANGO_STYLE_ITALIC, NULL);
   self->link = gtk_text_buffer_create_tag (buffer, NULL, "underline", PANGO_UNDERLINE_SINGLE, NULL);
   update_colors (self);
   update_list_indents (self);
