@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <langinfo.h>
+#include <string.h>
 
 #include "mw-format.h"
 
@@ -80,30 +82,134 @@ mw_format_duration (gint64 microseconds)
   return g_strdup_printf (_("%.1f s"), microseconds / 1e6);
 }
 
-/* "5 minutes ago", "yesterday", "12 March": how long ago an article was published. */
+/* Whether the locale tells time on a 12-hour clock: its own time format says so. */
+static gboolean
+locale_uses_12_hours (void)
+{
+  const char *format = nl_langinfo (T_FMT);
+
+  return strstr (format, "%p") != NULL || strstr (format, "%P") != NULL ||
+         strstr (format, "%r") != NULL || strstr (format, "%I") != NULL ||
+         strstr (format, "%l") != NULL;
+}
+
+static char *
+format_time_of_day (GDateTime *date)
+{
+  const char *format;
+
+  if (locale_uses_12_hours ())
+    {
+      /* Translators: a time of day on a 12-hour clock, for the languages whose locales
+       * use one; see g_date_time_format(). "2:05 PM" */
+      /* xgettext:no-c-format */
+      format = C_("time of day", "%-l:%M %p");
+    }
+  else
+    {
+      /* Translators: a time of day on a 24-hour clock; see g_date_time_format(). "14:05" */
+      /* xgettext:no-c-format */
+      format = C_("time of day", "%H:%M");
+    }
+  return g_date_time_format (date, format);
+}
+
+static guint32
+julian_day (GDateTime *date)
+{
+  GDate day;
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, (GDateDay) g_date_time_get_day_of_month (date),
+                  (GDateMonth) g_date_time_get_month (date),
+                  (GDateYear) g_date_time_get_year (date));
+  return g_date_get_julian (&day);
+}
+
+/* The calendar days from @date to @today, whatever their lengths (a change to or from
+ * summer time makes one 23 or 25 hours long): negative for a day to come. */
+static gint64
+days_between (GDateTime *date,
+              GDateTime *today)
+{
+  return (gint64) julian_day (today) - (gint64) julian_day (date);
+}
+
+/**
+ * mw_format_date:
+ * @when: the moment, in seconds since 1970 (UTC); 0 or less for an unknown date
+ * @now: the time now, in the same unit
+ * @style: %MW_DATE_SHORT for a line in a list, %MW_DATE_WITH_TIME where the time of day
+ *   helps, as at the top of an article
+ *
+ * A date as GNOME's applications (Files, Software, Fractal) say it: how long ago while
+ * that is minutes, then the time of day for today, "Yesterday", the day of the week
+ * within the last week, and the date otherwise, with the year only when it is not this
+ * year; each in the local time zone and the language's words and order. A date up to
+ * five minutes ahead, a clock a little fast, reads as "Just now"; one further ahead is
+ * told as a date, never as "in 3 hours".
+ *
+ * Returns: (transfer full): the text, empty for an unknown date
+ */
 char *
-mw_format_relative_date (gint64 when,
-                         gint64 now)
+mw_format_date (gint64      when,
+                gint64      now,
+                MwDateStyle style)
 {
   gint64 ago = now - when;
   g_autoptr(GDateTime) date = NULL;
+  g_autoptr(GDateTime) today = NULL;
+  g_autofree char *day = NULL;
+  g_autofree char *time_of_day = NULL;
+  gint64 days;
 
   if (when <= 0)
     return g_strdup ("");
-  if (ago < 60)
-    return g_strdup (_("just now"));
-  if (ago < 3600)
-    return g_strdup_printf (ngettext ("%d minute ago", "%d minutes ago", (int) (ago / 60)), (int) (ago / 60));
-  if (ago < 86400)
-    return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", (int) (ago / 3600)), (int) (ago / 3600));
-  if (ago < 2 * 86400)
-    return g_strdup (_("yesterday"));
-  if (ago < 7 * 86400)
-    return g_strdup_printf (ngettext ("%d day ago", "%d days ago", (int) (ago / 86400)), (int) (ago / 86400));
+  if (ago < 60 && ago > -5 * 60)
+    {
+      /* Translators: the date of something that happened less than a minute ago */
+      return g_strdup (_("Just now"));
+    }
+  if (ago >= 60 && ago < 3600)
+    return g_strdup_printf (ngettext ("%d minute ago", "%d minutes ago", (int) (ago / 60)),
+                            (int) (ago / 60));
 
   date = g_date_time_new_from_unix_local (when);
-  if (date == NULL)
+  today = g_date_time_new_from_unix_local (now);
+  if (date == NULL || today == NULL)
     return g_strdup ("");
-  /* Translators: a date within the last year or so, see strftime */
-  return g_date_time_format (date, ago < 300 * 86400 ? _("%-d %B") : _("%-d %B %Y"));
+  days = days_between (date, today);
+  time_of_day = format_time_of_day (date);
+
+  if (days == 0)
+    return g_steal_pointer (&time_of_day);
+  if (days == 1)
+    {
+      /* Translators: the date of something that happened the day before today */
+      day = g_strdup (_("Yesterday"));
+    }
+  else if (days > 1 && days < 7)
+    {
+      day = g_date_time_format (date, "%A");
+    }
+  else if (g_date_time_get_year (date) == g_date_time_get_year (today))
+    {
+      /* Translators: a date this year; see g_date_time_format(). "21 November"; put the
+       * day and the month in your language's order, "November 21" in American English */
+      /* xgettext:no-c-format */
+      day = g_date_time_format (date, C_("date this year", "%-d %B"));
+    }
+  else
+    {
+      /* Translators: a date in another year; see g_date_time_format(). "21 November
+       * 2025"; in your language's order, "November 21, 2025" in American English */
+      /* xgettext:no-c-format */
+      day = g_date_time_format (date, C_("date another year", "%-d %B %Y"));
+    }
+
+  if (style == MW_DATE_SHORT)
+    return g_steal_pointer (&day);
+  /* Translators: a date and the time of day, "Yesterday at 14:05", "Monday at 14:05",
+   * "21 November at 14:05" */
+  return g_strdup_printf (C_("date and time", "%s at %s"), day, time_of_day);
 }

@@ -57,7 +57,8 @@ update (MwArticleRow *self)
 
   feed = mw_feed_item_dup_feed (self->item);
   source = feed ? mw_feed_dup_display_title (MW_FEED (feed)) : g_strdup ("");
-  age = mw_format_relative_date (mw_feed_item_get_date (self->item), g_get_real_time () / G_USEC_PER_SEC);
+  age = mw_format_date (mw_feed_item_get_date (self->item), g_get_real_time () / G_USEC_PER_SEC,
+                        MW_DATE_SHORT);
   details = *age ? g_strdup_printf ("%s · %s", source, age) : g_strdup (source);
   gtk_label_set_text (self->details, details);
 

@@ -212,10 +212,11 @@ show_article (MwFeedsPage *self,
     }
   if (mw_feed_item_get_author (article) != NULL)
     g_string_append_printf (meta, "%s%s", meta->len ? " · " : "", mw_feed_item_get_author (article));
-  if (mw_feed_item_get_date (article) > 0 &&
-      (date = g_date_time_new_from_unix_local (mw_feed_item_get_date (article))) != NULL)
+  if (mw_feed_item_get_date (article) > 0)
     {
-      g_autofree char *when = g_date_time_format (date, "%x %H:%M");
+      g_autofree char *when = mw_format_date (mw_feed_item_get_date (article),
+                                              g_get_real_time () / G_USEC_PER_SEC,
+                                              MW_DATE_WITH_TIME);
       g_string_append_printf (meta, "%s%s", meta->len ? " · " : "", when);
     }
   gtk_label_set_text (self->article_meta, meta->str);
