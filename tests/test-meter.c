@@ -110,11 +110,11 @@ parse_whole_duration (const char *text)
   return duration;
 }
 
-/* The duration in "UI blocked for 4.2 s" */
+/* The duration in "Frozen for 4.2 s" */
 static gint64
 stall_text_duration (const char *stall_text)
 {
-  const char *prefix = "UI blocked for ";
+  const char *prefix = "Frozen for ";
 
   g_assert_nonnull (stall_text);
   g_assert_true (g_str_has_prefix (stall_text, prefix));
@@ -223,7 +223,7 @@ assert_running_text (MwMeter *meter)
     }
 
   g_assert_null (mw_meter_get_stall_text (meter));
-  g_assert_null (strstr (mw_meter_get_text (meter), "blocked"));
+  g_assert_null (strstr (mw_meter_get_text (meter), "Frozen"));
   parse_running_text (mw_meter_get_text (meter), &now, &worst);
   g_assert_cmpint (now, <=, worst);
 }
@@ -263,7 +263,7 @@ test_meter_reports_stall (void)
   g_assert_true (mw_heartbeat_get_monitor (heartbeat) == monitor);
   gtk_test_accessible_assert_role (heartbeat, GTK_ACCESSIBLE_ROLE_IMG);
   gtk_test_accessible_assert_property (heartbeat, GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                       "Main loop heartbeat");
+                                       "Heartbeat of the window");
 
   window = show_meter (meter);
   mw_test_run_loop_for (300);
@@ -287,7 +287,7 @@ test_meter_reports_stall (void)
   g_test_message ("Later: \"%s\"", mw_meter_get_text (meter));
   parse_running_text (mw_meter_get_text (meter), &now, &worst);
   g_assert_cmpint (worst, >=, MIN_STALL_US);
-  g_assert_null (strstr (mw_meter_get_text (meter), "blocked"));
+  g_assert_null (strstr (mw_meter_get_text (meter), "Frozen"));
 
   destroy_window (window, meter, monitor);
 }

@@ -139,7 +139,7 @@ test_stall_and_comb (void)
   g_assert_true (mw_timeline_view_get_timeline (view) == timeline);
   gtk_test_accessible_assert_role (view, GTK_ACCESSIBLE_ROLE_IMG);
   gtk_test_accessible_assert_property (view, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                       "No stall in the last minute");
+                                       "No freeze in the last minute");
 
   mw_timeline_clear (timeline);
   mw_monitor_start (monitor);
@@ -183,7 +183,7 @@ test_stall_and_comb (void)
   length = mw_format_duration (stall->end - stall->start);
   g_assert_true (g_str_has_prefix (stall->label, length));
   g_assert_true (g_str_has_suffix (stall->label, " — nothing drawn"));
-  expected_summary = g_strdup_printf ("Longest stall in the last minute: %s", length);
+  expected_summary = g_strdup_printf ("Longest freeze in the last minute: %s", length);
   g_assert_cmpstr (mw_timeline_view_get_summary (view), ==, expected_summary);
   gtk_test_accessible_assert_property (view, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected_summary);
 

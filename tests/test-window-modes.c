@@ -109,7 +109,7 @@ test_meter_shows_stall (Fixture       *fixture,
   g_assert_cmpint (mw_monitor_get_last_stall (monitor), >=, 390 * 1000);
   stall = mw_meter_get_stall_text (meter);
   g_assert_nonnull (stall);
-  g_assert_true (g_str_has_prefix (stall, "UI blocked for"));
+  g_assert_true (g_str_has_prefix (stall, "Frozen for"));
 }
 
 typedef struct

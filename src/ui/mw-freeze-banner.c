@@ -142,8 +142,8 @@ update (MwFreezeBanner *self)
   if (self->reporting)
     text = dup_report_text (self);
   else if (blocking_mode (self) && anything_to_do (self))
-    text = g_strdup (_("Freezing mode is on: the next download runs on the main thread and blocks "
-                       "this window — you won’t be able to click anything, not even the switch, "
+    text = g_strdup (_("Freezing mode is on: the window will wait while the next download "
+                       "works — you won’t be able to click anything, not even the switch, "
                        "until it is done."));
   else if (blocking_mode (self))
     text = g_strdup (_("Freezing mode is on, and nothing is running. Start a download or refresh "

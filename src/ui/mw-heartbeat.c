@@ -314,7 +314,7 @@ mw_heartbeat_init (MwHeartbeat *self)
   self->alpha = REST_ALPHA;
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Main loop heartbeat"),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Heartbeat of the window"),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _("Pulses while the window can draw, stops while it is frozen"),
                                   -1);

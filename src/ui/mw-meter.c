@@ -212,7 +212,7 @@ mw_meter_graph_init (MwMeterGraph *self)
 {
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Graph of the main loop lateness in the last seconds"),
+                                  _("Graph of how late the window answered in the last seconds"),
                                   -1);
 }
 
@@ -290,10 +290,10 @@ update_text (MwMeter *self)
 
       /* Translators: the meter while nothing is in flight and it does not measure */
       text = g_strdup (C_("meter", "Idle"));
-      /* Translators: the meter's tooltip while it rests; %s is the worst lateness so
-       * far, "140 ms" */
-      tooltip = g_strdup_printf (_("Nothing to measure: the meter rests while no work is in flight\n"
-                                   "Worst lateness so far %s"),
+      /* Translators: the meter's tooltip while it rests; %s is how late the window
+       * answered at worst so far, "140 ms" */
+      tooltip = g_strdup_printf (_("Nothing to measure: the meter rests while nothing is running\n"
+                                   "At worst so far, the window answered %s late"),
                                  worst);
     }
   else if (self->stall_text != NULL)
@@ -314,12 +314,13 @@ update_text (MwMeter *self)
       if (self->compact)
         text = g_steal_pointer (&now);
       else
-        /* Translators: how late the main loop runs now, and the worst so far:
+        /* Translators: how late the window answers now, and the worst so far:
          * "Now 2 ms · worst 140 ms" */
         text = g_strdup_printf (_("Now %s · worst %s"), now, worst);
-      /* Translators: the meter's tooltip; %s is the worst lateness so far, "140 ms" */
-      tooltip = g_strdup_printf (_("Main loop lateness, worst so far %s\n"
-                                   "The dot stops pulsing while the window is frozen"),
+      /* Translators: the meter's tooltip; %s is how late the window answered at worst
+       * so far, "140 ms" */
+      tooltip = g_strdup_printf (_("How late the window answers clicks and keys: %s at worst "
+                                   "so far\nThe dot stops pulsing while the window is frozen"),
                                  worst);
     }
 
@@ -377,8 +378,9 @@ monitor_stall_cb (MwMonitor *monitor,
   /* Said at once, not at the next update: this is the moment the user is waiting for. */
   self->stall_duration = duration;
   g_free (self->stall_text);
-  /* Translators: shown right after the window could not react; %s is "4.2 s" */
-  self->stall_text = g_strdup_printf (_("UI blocked for %s"), formatted);
+  /* Translators: shown in the meter right after the window could not react for a
+   * while; %s is "4.2 s" */
+  self->stall_text = g_strdup_printf (_("Frozen for %s"), formatted);
 
   g_clear_handle_id (&self->stall_notice_id, g_source_remove);
   self->stall_notice_id = g_timeout_add (STALL_NOTICE_MS, stall_notice_expired_cb, self);
@@ -660,7 +662,7 @@ mw_meter_get_text (MwMeter *self)
   return gtk_label_get_label (self->label);
 }
 
-/* Returns: (nullable): "UI blocked for …" while the meter reports a recent stall */
+/* Returns: (nullable): "Frozen for …" while the meter reports a recent stall */
 const char *
 mw_meter_get_stall_text (MwMeter *self)
 {

@@ -310,7 +310,10 @@ _mw_timeline_view_snapshot (GtkWidget   *widget,
   MwTimelineView *self = MW_TIMELINE_VIEW (widget);
   float width = gtk_widget_get_width (widget);
   float y = PADDING;
-  const char *titles[] = { _("Main loop"), _("Worker threads"), _("Network") };
+  /* Translators: the timeline's lanes: what the window's own thread did (its main
+   * loop, drawing and answering), the work done beside it, and the transfers */
+  const char *titles[] = { C_("timeline lane", "Window"), C_("timeline lane", "Background work"),
+                           C_("timeline lane", "Network") };
   Palette palette;
 
   get_palette (widget, &palette);

@@ -44,11 +44,12 @@ update_summary (MwTimelineView *self)
     {
       g_autofree char *length = mw_format_duration (self->longest_stall);
 
-      /* Translators: the timeline's accessible description; %s is "16.7 s" */
-      summary = g_strdup_printf (_("Longest stall in the last minute: %s"), length);
+      /* Translators: the timeline's accessible description: the window could not
+       * draw or answer for as long as %s, "16.7 s" */
+      summary = g_strdup_printf (_("Longest freeze in the last minute: %s"), length);
     }
   else
-    summary = g_strdup (_("No stall in the last minute"));
+    summary = g_strdup (_("No freeze in the last minute"));
 
   if (g_strcmp0 (summary, self->summary) == 0)
     return;
@@ -420,7 +421,8 @@ mw_timeline_view_init (MwTimelineView *self)
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Timeline of the main loop, the worker threads and the network in the last minute"),
+                                  _("Timeline of the last minute: what the window, the "
+                                    "background work and the network did"),
                                   -1);
   update_summary (self);
 }
@@ -470,7 +472,8 @@ mw_timeline_view_get_longest_stall (MwTimelineView *self)
   return self->longest_stall;
 }
 
-/* Returns: what the view's accessible description says: "Longest stall in the last minute: 16.7 s" */
+/* Returns: what the view's accessible description says: "Longest freeze in the last
+ * minute: 16.7 s" */
 const char *
 mw_timeline_view_get_summary (MwTimelineView *self)
 {
