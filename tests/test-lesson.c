@@ -73,6 +73,10 @@ test_banner_before_and_after (Fixture       *fixture,
   mw_test_iterate_for (50);
   g_assert_true (mw_freeze_banner_get_revealed (banner));
   g_assert_nonnull (strstr (mw_freeze_banner_get_text (banner), "nothing is running"));
+  /* A screen reader finds a status bar named by what the banner says. */
+  gtk_test_accessible_assert_role (banner, GTK_ACCESSIBLE_ROLE_STATUS);
+  gtk_test_accessible_assert_property (banner, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       mw_freeze_banner_get_text (banner));
 
   /* 25 chunks of 20 kB, 60 ms apart: about 1.5 s with the main loop blocked. */
   resource->throttle_chunk = 20000;
@@ -90,6 +94,10 @@ test_banner_before_and_after (Fixture       *fixture,
   g_assert_cmpuint (mw_freeze_banner_get_waited_inputs (banner), ==, 2);
   g_assert_nonnull (strstr (mw_freeze_banner_get_text (banner), "2 clicks or key presses waited"));
   g_assert_nonnull (strstr (mw_freeze_banner_get_text (banner), "frames were not drawn"));
+  /* The report is told to screen readers too (announced from GTK 4.14 on). */
+  gtk_test_accessible_assert_role (banner, GTK_ACCESSIBLE_ROLE_STATUS);
+  gtk_test_accessible_assert_property (banner, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       mw_freeze_banner_get_text (banner));
 
   /* Each click is replayed where it landed, with how long it waited. */
   {

@@ -8,6 +8,8 @@
  * many clicks and key presses had to wait — the part of a freeze nobody sees while it
  * lasts. Input that waited is recognised by its own timestamp: the display server
  * stamps each event when it happens, and GTK only gets to handle it after the stall.
+ * Screen readers hear the report: it is announced where GTK can announce (4.14), and
+ * the banner, a status bar to AT-SPI, is always named by what it says.
  */
 #define G_LOG_DOMAIN "mw-freeze-banner"
 
@@ -15,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mw-compat.h"
 #include "mw-format.h"
 #include "mw-freeze-banner.h"
 
@@ -151,10 +154,12 @@ update (MwFreezeBanner *self)
 
   gtk_widget_set_visible (self->details_button, self->reporting);
   gtk_widget_set_visible (self->close_button, self->reporting);
+  /* The banner's name is what it says: a screen reader's command to read the status bar
+   * reads it, and AT-SPI tells of each change. */
   if (text != NULL && g_strcmp0 (text, self->text) != 0)
     {
       gtk_label_set_label (self->label, text);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
     }
   g_free (self->text);
   self->text = g_steal_pointer (&text);
@@ -163,6 +168,8 @@ update (MwFreezeBanner *self)
   gtk_revealer_set_reveal_child (self->revealer, self->text != NULL);
 }
 
+/* A freeze is said aloud once, when its report appears; clicks counted later only
+ * change the text. */
 static gboolean
 report_cb (gpointer user_data)
 {
@@ -171,6 +178,8 @@ report_cb (gpointer user_data)
   self->report_source = 0;
   self->reporting = TRUE;
   update (self);
+  if (self->text != NULL)
+    mw_accessible_announce (GTK_ACCESSIBLE (self), self->text);
   return G_SOURCE_REMOVE;
 }
 
