@@ -238,9 +238,14 @@ update_text (MwDownloadRow *self)
 static void
 update (MwDownloadRow *self)
 {
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
   update_text (self);
   if (self->download != NULL)
     update_bar (self);
+  /* Progress coming next waits its turn from now. */
+  if (frame_clock != NULL)
+    self->text_time = self->bar_time = gdk_frame_clock_get_frame_time (frame_clock);
 }
 
 static gboolean
@@ -254,7 +259,6 @@ update_tick_cb (GtkWidget     *widget,
   if (self->pending & PENDING_STATE)
     {
       update (self);
-      self->text_time = self->bar_time = now;
       self->pending = 0;
     }
   if ((self->pending & PENDING_TEXT) && now - self->text_time >= TEXT_INTERVAL_US)

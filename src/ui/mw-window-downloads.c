@@ -264,6 +264,7 @@ typedef struct _MwWindowRemoval
 {
   MwWindow *window;
   AdwToast *toast;
+  gint64    shown;       /* when the toast was added, monotonic */
   GArray   *removed;     /* Removed, in the order of their removal */
   gboolean  undone;
 } Removal;
@@ -404,17 +405,24 @@ take_download (MwWindow   *self,
   return TRUE;
 }
 
-/* Shows @removal's toast, saying how many it holds. A toast already shown gives its place
- * to the new one, without finishing anything: the new toast's Undo brings back all. The
- * new toast comes first and the old one goes after, so the old one never waits in the
- * overlay's queue to be shown again. */
+/* A toast this young still has most of its time to show: one more removal only changes
+ * its words. An older one gives its place to a new toast, with its own time. */
+#define TOAST_FRESH_US (G_USEC_PER_SEC)
+
+/* Shows @removal's toast, saying how many it holds. A toast already shown never waits in
+ * the overlay's queue to be shown again: a young one changes its title; an older one is
+ * dismissed first, without finishing anything (the new toast's Undo brings back all),
+ * and the new one takes its place. libadwaita 1.2 mishandles a toast dismissed during its
+ * show animation, or waiting in the queue while its hide animation runs: neither
+ * happens here. */
 static void
 show_removal_toast (MwWindow *self,
                     Removal  *removal)
 {
-  g_autoptr(AdwToast) old = removal->toast != NULL ? g_object_ref (removal->toast) : NULL;
   g_autofree char *title = NULL;
+  g_autofree char *markup = NULL;
   guint n = removal->removed->len;
+  gint64 now = g_get_monotonic_time ();
 
   if (n == 1)
     {
@@ -429,15 +437,28 @@ show_removal_toast (MwWindow *self,
       title = g_strdup_printf (ngettext ("%u download removed", "%u downloads removed", n), n);
     }
 
-  disconnect_toast (removal);
+  if (removal->toast != NULL && now - removal->shown < TOAST_FRESH_US)
+    {
+      /* A toast's title is markup (see mw_toast_new_literal()). */
+      markup = g_markup_escape_text (title, -1);
+      adw_toast_set_title (removal->toast, markup);
+      return;
+    }
+
+  if (removal->toast != NULL)
+    {
+      g_autoptr(AdwToast) old = g_object_ref (removal->toast);
+
+      disconnect_toast (removal);
+      adw_toast_dismiss (old);
+    }
   removal->toast = g_object_ref (mw_toast_new_literal (title));
+  removal->shown = now;
   adw_toast_set_button_label (removal->toast, _("_Undo"));
   adw_toast_set_priority (removal->toast, ADW_TOAST_PRIORITY_HIGH);
   g_signal_connect (removal->toast, "button-clicked", G_CALLBACK (undo_removal_cb), removal);
   g_signal_connect (removal->toast, "dismissed", G_CALLBACK (removal_dismissed_cb), removal);
   adw_toast_overlay_add_toast (self->toast_overlay, removal->toast);
-  if (old != NULL)
-    adw_toast_dismiss (old);
 }
 
 void
