@@ -334,6 +334,9 @@ test_one_removal_names_file (Fixture       *fixture,
   title = dup_toast_title (fixture);
   /* Written as it is: a toast's title is markup, and the name is escaped for it. */
   g_assert_cmpstr (title, ==, "“notes & plans.txt” removed");
+  /* Its button is “Undo” to a screen reader, without the mnemonic's underscore. */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (mw_test_window_wait_for_undo (fixture)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Undo");
   /* Dismissed once it has slid in (see click_undo()). */
   mw_test_iterate_for (500);
   adw_toast_dismiss (the_toast (fixture));

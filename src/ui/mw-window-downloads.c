@@ -405,6 +405,51 @@ take_download (MwWindow   *self,
   return TRUE;
 }
 
+/* "_Undo" as a screen reader should say it: GTK 4.8 gives a button with a mnemonic its
+ * label, underscore and all, as its accessible name. */
+static void
+name_toast_buttons (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *label = GTK_IS_BUTTON (child) ? gtk_button_get_label (GTK_BUTTON (child)) : NULL;
+
+      if (label != NULL && gtk_button_get_use_underline (GTK_BUTTON (child)))
+        {
+          g_autoptr(GString) name = g_string_new (NULL);
+
+          /* "_x" is "x", and "__" is "_". */
+          for (const char *c = label; *c != '\0'; c++)
+            {
+              if (*c == '_' && *++c == '\0')
+                break;
+              g_string_append_c (name, *c);
+            }
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name->str, -1);
+        }
+      name_toast_buttons (child);
+    }
+}
+
+/* The widget that shows @toast, a child of the overlay of its own (private) type. */
+static GtkWidget *
+find_toast_widget (MwWindow *self,
+                   AdwToast *toast)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->toast_overlay)); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      g_autoptr(AdwToast) shown = NULL;
+
+      if (g_object_class_find_property (G_OBJECT_GET_CLASS (child), "toast") == NULL)
+        continue;
+      g_object_get (child, "toast", &shown, NULL);
+      if (shown == toast)
+        return child;
+    }
+  return NULL;
+}
+
 /* A toast this young still has most of its time to show: one more removal only changes
  * its words. An older one gives its place to a new toast, with its own time. */
 #define TOAST_FRESH_US (G_USEC_PER_SEC)
@@ -423,6 +468,7 @@ show_removal_toast (MwWindow *self,
   g_autofree char *markup = NULL;
   guint n = removal->removed->len;
   gint64 now = g_get_monotonic_time ();
+  GtkWidget *shown;
 
   if (n == 1)
     {
@@ -459,6 +505,10 @@ show_removal_toast (MwWindow *self,
   g_signal_connect (removal->toast, "button-clicked", G_CALLBACK (undo_removal_cb), removal);
   g_signal_connect (removal->toast, "dismissed", G_CALLBACK (removal_dismissed_cb), removal);
   adw_toast_overlay_add_toast (self->toast_overlay, removal->toast);
+  /* High priority: shown at once, never queued. */
+  shown = find_toast_widget (self, removal->toast);
+  if (shown != NULL)
+    name_toast_buttons (shown);
 }
 
 void
