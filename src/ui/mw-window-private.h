@@ -50,7 +50,7 @@ struct _MwWindow
   GtkLabel             *choices_label;
   GtkListBox           *choices_box;
   GCancellable         *cancellable;
-  GPtrArray            *removals;     /* Removal, with its toast showing: at most one */
+  GPtrArray            *removals;     /* Removal with its toast showing: one offers Undo */
 
   gboolean              log_visible;
   gboolean              log_follows;      /* at the bottom: new lines stay in view */
