@@ -398,7 +398,7 @@ test_responsive_then_freezing (Fixture       *fixture,
 
   /* Step 3, with two clicks while the window is frozen, in a window short enough that
    * the new rows would be out of sight below the first run's. */
-  gtk_window_set_default_size (GTK_WINDOW (fixture->base.window), 900, 520);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->base.window), 900, 560);
   mw_test_iterate_for (200);
   clicker = mw_test_click_later (GTK_WINDOW (fixture->base.window),
                                  gtk_widget_get_width (GTK_WIDGET (fixture->base.window)) - 140, 20, 300, 2, 600);

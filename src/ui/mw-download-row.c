@@ -3,7 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A download may report progress thousands of times a second; the row only notes that
- * something changed and redraws on the next frame, once, whatever came in between.
+ * something changed and redraws on a later frame, once, whatever came in between: a new
+ * state at the next frame, the progress bar at most 30 times a second and the text (and
+ * what it tells screen readers) four times a second.
  */
 #define G_LOG_DOMAIN "mw-download-row"
 
@@ -17,6 +19,16 @@
 #include "mw-format.h"
 #include "mw-window.h"
 
+/* How often a moving download may change what its row shows. */
+#define TEXT_INTERVAL_US (G_USEC_PER_SEC / 4)
+#define BAR_INTERVAL_US  (G_USEC_PER_SEC / 30)
+
+typedef enum {
+  PENDING_TEXT  = 1 << 0,   /* progress moved: the sizes, speed and time left */
+  PENDING_BAR   = 1 << 1,
+  PENDING_STATE = 1 << 2,   /* anything else: shown at the next frame */
+} Pending;
+
 struct _MwDownloadRow
 {
   GtkWidget       parent_instance;
@@ -24,11 +36,18 @@ struct _MwDownloadRow
   MwDownload     *download;
   MwDownloadList *list;
   guint           update_tick;
+  Pending         pending;
+  gint64          text_time;        /* frame times of the last updates */
+  gint64          bar_time;
   gboolean        stale;            /* changed while unmapped: update when shown again */
+  gboolean        can_open;
   char           *status_text;
+  char           *name;             /* the name the buttons' accessible labels give */
+  char           *accessible_label;
 
   GtkImage       *icon;
   GtkLabel       *name_label;
+  GtkStack       *progress_slot;
   GtkProgressBar *progress_bar;
   GtkLabel       *status_label;
   GtkWidget      *pause_button;
@@ -48,6 +67,7 @@ G_DEFINE_FINAL_TYPE (MwDownloadRow, mw_download_row, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_DOWNLOAD,
+  PROP_CAN_OPEN,
   N_PROPS
 };
 
@@ -76,22 +96,94 @@ update_queue_actions (MwDownloadRow *self)
   gtk_widget_set_visible (self->queue_button, up || down);
 }
 
+static void set_accessible_label (GtkWidget  *widget,
+                                  const char *format,
+                                  ...) G_GNUC_PRINTF (2, 3);
+
 static void
-update (MwDownloadRow *self)
+set_accessible_label (GtkWidget  *widget,
+                      const char *format,
+                      ...)
+{
+  g_autofree char *label = NULL;
+  va_list args;
+
+  va_start (args, format);
+  label = g_strdup_vprintf (format, args);
+  va_end (args);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+/* Each button says what it acts on, for a screen reader that reads it out of its row. */
+static void
+update_button_labels (MwDownloadRow *self,
+                      const char    *name)
+{
+  if (g_strcmp0 (self->name, name) == 0)
+    return;
+  g_free (self->name);
+  self->name = g_strdup (name);
+
+  /* Translators: the accessible labels of a download's buttons; %s is the file name */
+  set_accessible_label (self->pause_button, _("Pause %s"), name);
+  set_accessible_label (self->resume_button, _("Resume %s"), name);
+  set_accessible_label (self->retry_button, _("Try %s Again"), name);
+  set_accessible_label (self->open_button, _("Open %s"), name);
+  set_accessible_label (self->show_button, _("Show %s in Folder"), name);
+  set_accessible_label (self->cancel_button, _("Cancel %s"), name);
+  set_accessible_label (self->remove_button, _("Remove %s from List"), name);
+  set_accessible_label (self->queue_button, _("Place of %s in Queue"), name);
+}
+
+static void
+update_bar (MwDownloadRow *self)
+{
+  MwDownload *download = self->download;
+  MwDownloadState state = mw_download_get_state (download);
+  /* Only a download on its way has a bar; the others keep its place, empty. */
+  gboolean shown = state != MW_DOWNLOAD_COMPLETED && state != MW_DOWNLOAD_CANCELLED &&
+                   state != MW_DOWNLOAD_FAILED;
+
+  gtk_stack_set_visible_child_name (self->progress_slot, shown ? "bar" : "none");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->progress_bar), GTK_ACCESSIBLE_STATE_HIDDEN, !shown, -1);
+  if (!shown)
+    return;
+
+  if (state == MW_DOWNLOAD_CONNECTING || (state == MW_DOWNLOAD_DOWNLOADING &&
+                                          mw_download_get_total_bytes (download) < 0))
+    gtk_progress_bar_pulse (self->progress_bar);
+  else
+    gtk_progress_bar_set_fraction (self->progress_bar, mw_download_get_fraction (download));
+}
+
+/* Everything but the bar: the name, the status line, the buttons, and what the row
+ * says to a screen reader, which is the same text. */
+static void
+update_text (MwDownloadRow *self)
 {
   MwDownload *download = self->download;
   MwDownloadState state;
   g_autofree char *name = NULL;
+  g_autofree char *accessible = NULL;
+  gboolean can_open;
 
   update_queue_actions (self);
   if (download == NULL)
-    return;
+    {
+      if (self->can_open)
+        {
+          self->can_open = FALSE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_OPEN]);
+        }
+      return;
+    }
 
   state = mw_download_get_state (download);
 
   name = mw_download_dup_display_name (download);
   gtk_label_set_label (self->name_label, name);
   mw_widget_set_tooltip (GTK_WIDGET (self->name_label), mw_download_get_url (download));
+  update_button_labels (self, name);
 
   g_free (self->status_text);
   if (self->list != NULL)
@@ -99,6 +191,19 @@ update (MwDownloadRow *self)
   else
     self->status_text = mw_format_download_status (download, 0);
   gtk_label_set_label (self->status_label, self->status_text);
+  /* Two lines may not hold a whole failure: the tooltip does. */
+  mw_widget_set_tooltip (GTK_WIDGET (self->status_label),
+                         state == MW_DOWNLOAD_FAILED ? self->status_text : NULL);
+
+  /* Translators: what a screen reader says of a download: its name, then the text under
+   * it, for example “photos.zip — Paused — 3.2 of 12.6 MB” */
+  accessible = g_strdup_printf (_("%s — %s"), name, self->status_text);
+  if (g_strcmp0 (accessible, self->accessible_label) != 0)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+      g_free (self->accessible_label);
+      self->accessible_label = g_steal_pointer (&accessible);
+    }
 
   if (mw_download_get_filename (download) != NULL)
     {
@@ -106,14 +211,6 @@ update (MwDownloadRow *self)
       g_autoptr(GIcon) icon = g_content_type_get_symbolic_icon (type);
       gtk_image_set_from_gicon (self->icon, icon);
     }
-
-  if (state == MW_DOWNLOAD_CONNECTING || (state == MW_DOWNLOAD_DOWNLOADING &&
-                                          mw_download_get_total_bytes (download) < 0))
-    gtk_progress_bar_pulse (self->progress_bar);
-  else
-    gtk_progress_bar_set_fraction (self->progress_bar, mw_download_get_fraction (download));
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar),
-                          state != MW_DOWNLOAD_COMPLETED && state != MW_DOWNLOAD_CANCELLED);
 
   if (state == MW_DOWNLOAD_FAILED)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
@@ -129,6 +226,26 @@ update (MwDownloadRow *self)
   gtk_widget_set_visible (self->show_button, state == MW_DOWNLOAD_COMPLETED);
   gtk_widget_set_visible (self->cancel_button, !mw_download_is_finished (download));
   gtk_widget_set_visible (self->remove_button, mw_download_is_finished (download));
+
+  can_open = state == MW_DOWNLOAD_COMPLETED && mw_download_get_file (download) != NULL;
+  if (can_open != self->can_open)
+    {
+      self->can_open = can_open;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_OPEN]);
+    }
+}
+
+static void
+update (MwDownloadRow *self)
+{
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  update_text (self);
+  if (self->download != NULL)
+    update_bar (self);
+  /* Progress coming next waits its turn from now. */
+  if (frame_clock != NULL)
+    self->text_time = self->bar_time = gdk_frame_clock_get_frame_time (frame_clock);
 }
 
 static gboolean
@@ -137,19 +254,47 @@ update_tick_cb (GtkWidget     *widget,
                 gpointer       user_data)
 {
   MwDownloadRow *self = MW_DOWNLOAD_ROW (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (frame_clock);
 
+  if (self->pending & PENDING_STATE)
+    {
+      update (self);
+      self->pending = 0;
+    }
+  if ((self->pending & PENDING_TEXT) && now - self->text_time >= TEXT_INTERVAL_US)
+    {
+      update_text (self);
+      self->text_time = now;
+      self->pending &= ~PENDING_TEXT;
+    }
+  if ((self->pending & PENDING_BAR) && now - self->bar_time >= BAR_INTERVAL_US)
+    {
+      if (self->download != NULL)
+        update_bar (self);
+      self->bar_time = now;
+      self->pending &= ~PENDING_BAR;
+    }
+
+  /* Progress that came too soon waits a frame or a few; while a download moves, more
+   * comes every frame anyway. */
+  if (self->pending != 0)
+    return G_SOURCE_CONTINUE;
   self->update_tick = 0;
-  update (self);
   return G_SOURCE_REMOVE;
 }
 
 /* An unmapped row draws nothing, so it only remembers that it is behind; map catches up. */
 static void
-schedule_update (MwDownloadRow *self)
+schedule_update (MwDownloadRow *self,
+                 Pending        what)
 {
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    self->stale = TRUE;
-  else if (self->update_tick == 0)
+    {
+      self->stale = TRUE;
+      return;
+    }
+  self->pending |= what;
+  if (self->update_tick == 0)
     self->update_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), update_tick_cb, NULL, NULL);
 }
 
@@ -162,14 +307,28 @@ mw_download_row_update_now (MwDownloadRow *self)
   if (self->update_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->update_tick);
   self->update_tick = 0;
+  self->pending = 0;
   self->stale = FALSE;
   update (self);
 }
 
 static void
-download_notify_cb (MwDownloadRow *self)
+download_notify_cb (MwDownloadRow *self,
+                    GParamSpec    *pspec)
 {
-  schedule_update (self);
+  const char *name = pspec->name;
+
+  if (g_str_equal (name, "received-bytes") || g_str_equal (name, "fraction") ||
+      g_str_equal (name, "speed") || g_str_equal (name, "seconds-left"))
+    schedule_update (self, PENDING_TEXT | PENDING_BAR);
+  else
+    schedule_update (self, PENDING_STATE);
+}
+
+static void
+queue_changed_cb (MwDownloadRow *self)
+{
+  schedule_update (self, PENDING_STATE);
 }
 
 static void
@@ -180,7 +339,7 @@ find_list (MwDownloadRow *self)
   if (self->list != NULL || window == NULL)
     return;
   self->list = g_object_ref (mw_window_get_downloads (MW_WINDOW (window)));
-  g_signal_connect_object (self->list, "queue-changed", G_CALLBACK (download_notify_cb), self,
+  g_signal_connect_object (self->list, "queue-changed", G_CALLBACK (queue_changed_cb), self,
                            G_CONNECT_SWAPPED);
 }
 
@@ -218,10 +377,45 @@ mw_download_row_get_status_text (MwDownloadRow *self)
   return self->status_text;
 }
 
+/* Whether the row's download is a finished file, which activating the row opens. */
+gboolean
+mw_download_row_get_can_open (MwDownloadRow *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD_ROW (self), FALSE);
+  return self->can_open;
+}
+
 static GtkWindow *
 get_window (MwDownloadRow *self)
 {
   return GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
+}
+
+/* A finished file can be dragged out of the window, to a file manager, a mail or a chat:
+ * as the file itself and, through GTK's serializers, as a text/uri-list. */
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 MwDownloadRow *self)
+{
+  GFile *file;
+  g_autoptr(GdkPaintable) icon = NULL;
+  GdkContentProvider *providers[2];
+  GSList *files;
+
+  if (!self->can_open)
+    return NULL;
+
+  file = mw_download_get_file (self->download);
+  files = g_slist_prepend (NULL, file);
+  providers[0] = gdk_content_provider_new_typed (GDK_TYPE_FILE_LIST, files);
+  providers[1] = gdk_content_provider_new_typed (G_TYPE_FILE, file);
+  g_slist_free (files);
+
+  icon = gtk_widget_paintable_new (GTK_WIDGET (self->icon));
+  gtk_drag_source_set_icon (source, icon, 16, 16);
+  return gdk_content_provider_new_union (providers, G_N_ELEMENTS (providers));
 }
 
 static void
@@ -291,6 +485,7 @@ mw_download_row_unmap (GtkWidget *widget)
       self->stale = TRUE;
     }
   self->update_tick = 0;
+  self->pending = 0;
   GTK_WIDGET_CLASS (mw_download_row_parent_class)->unmap (widget);
 }
 
@@ -313,7 +508,11 @@ mw_download_row_dispose (GObject *object)
 static void
 mw_download_row_finalize (GObject *object)
 {
-  g_free (MW_DOWNLOAD_ROW (object)->status_text);
+  MwDownloadRow *self = MW_DOWNLOAD_ROW (object);
+
+  g_free (self->status_text);
+  g_free (self->name);
+  g_free (self->accessible_label);
   G_OBJECT_CLASS (mw_download_row_parent_class)->finalize (object);
 }
 
@@ -327,6 +526,9 @@ mw_download_row_get_property (GObject    *object,
     {
     case PROP_DOWNLOAD:
       g_value_set_object (value, MW_DOWNLOAD_ROW (object)->download);
+      break;
+    case PROP_CAN_OPEN:
+      g_value_set_boolean (value, MW_DOWNLOAD_ROW (object)->can_open);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -368,13 +570,21 @@ mw_download_row_class_init (MwDownloadRowClass *klass)
   properties[PROP_DOWNLOAD] =
     g_param_spec_object ("download", NULL, NULL, MW_TYPE_DOWNLOAD,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* The list item binds its activatable property to it: Enter or a double click on a
+   * finished download opens the file, as in Files. */
+  properties[PROP_CAN_OPEN] =
+    g_param_spec_boolean ("can-open", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/mw-download-row.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "downloadrow");
+  /* A group, named by its download and the text under it (update_text()). */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_bind_template_child (widget_class, MwDownloadRow, icon);
   gtk_widget_class_bind_template_child (widget_class, MwDownloadRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, MwDownloadRow, progress_slot);
   gtk_widget_class_bind_template_child (widget_class, MwDownloadRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, MwDownloadRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, MwDownloadRow, pause_button);
@@ -393,7 +603,13 @@ mw_download_row_class_init (MwDownloadRowClass *klass)
 static void
 mw_download_row_init (MwDownloadRow *self)
 {
+  GtkDragSource *drag;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  drag = gtk_drag_source_new ();
+  gtk_drag_source_set_actions (drag, GDK_ACTION_COPY);
+  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
   /* A new row has no download to move (can_move_up and can_move_down are FALSE). */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-up", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-down", FALSE);

@@ -17,6 +17,7 @@ MwDownload *mw_download_row_get_download    (MwDownloadRow *self);
 void        mw_download_row_set_download    (MwDownloadRow *self,
                                              MwDownload    *download);
 const char *mw_download_row_get_status_text (MwDownloadRow *self);
+gboolean    mw_download_row_get_can_open    (MwDownloadRow *self);
 void        mw_download_row_update_now      (MwDownloadRow *self);
 
 G_END_DECLS

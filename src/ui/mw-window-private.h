@@ -4,7 +4,8 @@
  *
  * mw-window.c builds the window, wires it to the application, keeps the event log and
  * subscribes to feeds; mw-window-downloads.c adds downloads (from the entry, the clipboard
- * and drops), removes them with undo and tells of their failures.
+ * and drops), opens finished ones, removes them with undo, tells of their failures and
+ * keeps the Downloads tab's badge.
  */
 #pragma once
 
@@ -41,6 +42,7 @@ struct _MwWindow
   GtkWidget            *blocking_switch;
   GtkWidget            *blocking_switch_compact;
   AdwViewStack         *view_stack;
+  AdwViewStackPage     *downloads_page;
   MwFeedsPage          *feeds_page;
   GtkPopover           *subscribe_popover;
   GtkEntry             *feed_entry;
@@ -48,7 +50,7 @@ struct _MwWindow
   GtkLabel             *choices_label;
   GtkListBox           *choices_box;
   GCancellable         *cancellable;
-  GPtrArray            *removals;     /* Removal, each with its toast showing */
+  GPtrArray            *removals;     /* Removal with its toast showing: one offers Undo */
 
   gboolean              log_visible;
   gboolean              log_follows;      /* at the bottom: new lines stay in view */
@@ -66,6 +68,7 @@ struct _MwWindow
 typedef struct _MwWindowRemoval MwWindowRemoval;
 
 /* mw-window-downloads.c */
+void     _mw_window_downloads_setup       (MwWindow        *self);
 void     _mw_window_update_empty_state    (MwWindow        *self);
 void     _mw_window_add_from_entry_action (GtkWidget       *widget,
                                            const char      *action_name,
@@ -80,6 +83,9 @@ gboolean _mw_window_drop_cb               (GtkDropTarget   *target,
                                            double           y,
                                            MwWindow        *self);
 void     _mw_window_removal_free          (MwWindowRemoval *removal);
+void     _mw_window_clear_finished_action (GtkWidget       *widget,
+                                           const char      *action_name,
+                                           GVariant        *parameter);
 void     _mw_window_download_finished_cb  (MwDownloadList  *list,
                                            MwDownload      *download,
                                            MwWindow        *self);

@@ -509,6 +509,7 @@ setup (MwWindow      *self,
   g_signal_connect_object (self->downloads, "download-finished", G_CALLBACK (_mw_window_download_finished_cb), self, 0);
   g_signal_connect_object (mw_application_get_feeds (application), "event", G_CALLBACK (feed_event_cb), self, 0);
   g_signal_connect_object (monitor, "stall", G_CALLBACK (stall_cb), self, 0);
+  _mw_window_downloads_setup (self);
   _mw_window_update_empty_state (self);
 
   meter = g_object_new (MW_TYPE_METER, "monitor", monitor, NULL);
@@ -717,6 +718,7 @@ mw_window_class_init (MwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-from-entry", NULL, _mw_window_add_from_entry_action);
   gtk_widget_class_install_action (widget_class, "win.subscribe-from-entry", NULL, subscribe_from_entry_action);
   gtk_widget_class_install_action (widget_class, "win.paste-url", NULL, _mw_window_paste_url_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-finished", NULL, _mw_window_clear_finished_action);
   /* Stateful: the toggle buttons and the menu item show whether the log is open. */
   gtk_widget_class_install_property_action (widget_class, "win.show-log", "log-visible");
   gtk_widget_class_install_action (widget_class, "win.clear-log", NULL, clear_log_action);
