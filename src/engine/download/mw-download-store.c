@@ -149,8 +149,7 @@ mw_download_store_serialize (GPtrArray *records,
       mw_json_add_string (builder, "last-modified", record->last_modified);
       mw_json_add_string (builder, "sha256", record->sha256);
       mw_json_add_string (builder, "error", record->error);
-      if (record->failure != NULL)
-        mw_json_add_failure (builder, "error-info", record->failure);
+      mw_json_add_failure (builder, "error-info", record->failure);
       mw_json_add_int (builder, "added", record->added);
       json_builder_end_object (builder);
     }
