@@ -1,6 +1,11 @@
 /* mw-error.c: error domains and the sentences people read
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Any thread. An error becomes a failure (MwFailure: a kind and the details no
+ * translation changes), and a failure becomes a sentence when someone reads it, in the
+ * language of that moment; a state file keeps the failure, so the sentence can be said
+ * again after a restart in another language.
  */
 #define G_LOG_DOMAIN "mw-error"
 
