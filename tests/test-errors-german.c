@@ -1,4 +1,4 @@
-/* test-errors-german.c: downloads that failed in an English session read in German after a restart, and the words of older state files kept
+/* test-errors-german.c: downloads that failed in an English session, and gone feeds, read in German after a restart; the words of older state files kept
  *
  * Runs with LANGUAGE=de and C.UTF-8, like test-locale, with MW_LOCALE_DIR pointing at the
  * build's compiled catalogue. The English session is a second copy of this program,
@@ -287,6 +287,50 @@ test_older_words_kept (void)
   mw_test_remove_tree (dir);
 }
 
+/* A feed that answered 410 Gone is never asked for again, so nothing would say its error
+ * anew: being gone is what went wrong, and says it in German. A feed's other errors are
+ * said anew by its next refresh. */
+static void
+test_gone_feed_read_in_german (void)
+{
+  static const char state[] =
+    "{ \"format\": \"meanwhile-feeds\", \"version\": 1, \"feeds\": [\n"
+    "  { \"url\": \"http://127.0.0.1:9/gone.xml\", \"title\": \"Gone\", \"gone\": true,\n"
+    "    \"error\": \"This feed was removed from its server for good (410 Gone). "
+    "You can unsubscribe from it.\", \"items\": [] },\n"
+    "  { \"url\": \"http://127.0.0.1:9/here.xml\", \"title\": \"Here\", \"gone\": false,\n"
+    "    \"error\": \"The server sent something odd.\", \"items\": [] }\n"
+    "] }\n";
+  g_autofree char *dir = g_dir_make_tmp ("meanwhile-errors-german-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "feeds.json", NULL);
+  g_autoptr(GFile) state_file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MwFeed) gone = NULL;
+  g_autoptr(MwFeed) here = NULL;
+  MwFeedList *list;
+
+  g_file_set_contents (path, state, -1, &error);
+  g_assert_no_error (error);
+
+  list = mw_feed_list_new (state_file);
+  g_assert_true (mw_test_feed_list_load (list, &error));
+  g_assert_no_error (error);
+  g_assert_null (mw_feed_list_get_load_error (list));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+  gone = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  here = g_list_model_get_item (G_LIST_MODEL (list), 1);
+  g_assert_true (mw_feed_get_gone (gone));
+  g_assert_cmpstr (mw_feed_get_error_message (gone), ==,
+                   "Dieser Feed wurde dauerhaft von seinem Server entfernt (410 Gone). "
+                   "Sie können sein Abonnement beenden.");
+  g_assert_cmpstr (mw_feed_get_error_message (here), ==, "The server sent something odd.");
+
+  g_clear_object (&gone);
+  g_clear_object (&here);
+  g_assert_finalize_object (list);
+  mw_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -303,6 +347,7 @@ main (int   argc,
 
   g_test_add_func ("/errors/german/english-failures-read-in-german", test_english_failures_read_in_german);
   g_test_add_func ("/errors/german/older-words-kept", test_older_words_kept);
+  g_test_add_func ("/errors/german/gone-feed-read-in-german", test_gone_feed_read_in_german);
 
   status = g_test_run ();
   g_free (own_path);
