@@ -51,6 +51,19 @@ mw_download_error_private_clear (MwDownloadErrorPrivate *priv)
 
 G_DEFINE_EXTENDED_ERROR (MwDownloadError, mw_download_error)
 
+/* Returns: (nullable): what kept failing, if ERROR is a "no progress" that knows it */
+static const GError *
+no_progress_cause (const GError *error,
+                   guint        *seconds)
+{
+  MwDownloadErrorPrivate *priv = mw_download_error_get_private (error);
+
+  if (priv == NULL || priv->cause == NULL)
+    return NULL;
+  *seconds = priv->seconds;
+  return priv->cause;
+}
+
 /* The download failed: its network failed for SECONDS without progress, the last time
  * because of CAUSE (taken), at HOST. The message is the sentence, for the log. */
 GError *
@@ -58,19 +71,25 @@ mw_download_error_new_no_progress (guint       seconds,
                                    GError     *cause,
                                    const char *host)
 {
-  g_autoptr(MwFailure) failure = mw_failure_new (MW_FAILURE_NO_PROGRESS, host);
-  g_autofree char *message = NULL;
+  MwFailure *failure = mw_failure_new (MW_FAILURE_NO_PROGRESS, host);
+  char *message;
   MwDownloadErrorPrivate *priv;
   GError *error;
 
   failure->seconds = seconds;
   failure->cause = mw_failure_new_from_error (cause, host);
   message = mw_failure_describe (failure);
+  mw_failure_free (failure);
 
   error = g_error_new_literal (MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_NO_PROGRESS, message);
+  g_free (message);
   priv = mw_download_error_get_private (error);
-  priv->seconds = seconds;
-  priv->cause = cause;
+  if (priv != NULL)
+    {
+      priv->seconds = seconds;
+      priv->cause = g_steal_pointer (&cause);
+    }
+  g_clear_error (&cause);
   return error;
 }
 
@@ -319,9 +338,12 @@ download_error_kind (const GError *error)
     case MW_DOWNLOAD_ERROR_PART_GONE:
       return MW_FAILURE_PART_GONE;
     case MW_DOWNLOAD_ERROR_NO_PROGRESS:
-      /* Made without its cause, it has only its words. */
-      return mw_download_error_get_private (error)->cause != NULL ? MW_FAILURE_NO_PROGRESS
-                                                                   : MW_FAILURE_MESSAGE;
+      {
+        guint seconds = 0;
+
+        /* Made without its cause, it has only its words. */
+        return no_progress_cause (error, &seconds) != NULL ? MW_FAILURE_NO_PROGRESS : MW_FAILURE_MESSAGE;
+      }
     case MW_DOWNLOAD_ERROR_INVALID_URL:
     case MW_DOWNLOAD_ERROR_STATE_CORRUPT:
     case MW_DOWNLOAD_ERROR_STATE_TOO_NEW:
@@ -421,18 +443,15 @@ mw_failure_new_from_error (const GError *error,
 {
   MwFailure *failure = mw_failure_new (error_kind (error), host);
 
+  if (error == NULL)
+    return failure;
   switch (failure->kind)
     {
     case MW_FAILURE_HTTP_STATUS:
       failure->status = (guint) error->code;
       break;
     case MW_FAILURE_NO_PROGRESS:
-      {
-        MwDownloadErrorPrivate *priv = mw_download_error_get_private (error);
-
-        failure->seconds = priv->seconds;
-        failure->cause = mw_failure_new_from_error (priv->cause, host);
-      }
+      failure->cause = mw_failure_new_from_error (no_progress_cause (error, &failure->seconds), host);
       break;
     case MW_FAILURE_MESSAGE:
     case MW_FAILURE_OTHER:
@@ -614,7 +633,9 @@ mw_failure_describe (const MwFailure *failure)
 char *
 mw_error_describe (const GError *error, const char *host)
 {
-  g_autoptr(MwFailure) failure = mw_failure_new_from_error (error, host);
+  MwFailure *failure = mw_failure_new_from_error (error, host);
+  char *sentence = mw_failure_describe (failure);
 
-  return mw_failure_describe (failure);
+  mw_failure_free (failure);
+  return sentence;
 }

@@ -467,11 +467,12 @@ static MwFailure *
 get_failure_object (JsonNode *node,
                     gboolean  may_have_cause)
 {
-  g_autoptr(MwFailure) failure = NULL;
+  MwFailure *failure;
   JsonObject *object;
   MwFailureKind kind;
   gint64 status;
   gint64 seconds;
+  gboolean complete;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
@@ -496,21 +497,21 @@ get_failure_object (JsonNode *node,
   switch (kind)
     {
     case MW_FAILURE_HTTP_STATUS:
-      if (failure->status == 0)
-        return NULL;
+      complete = failure->status != 0;
       break;
     case MW_FAILURE_NO_PROGRESS:
-      if (failure->seconds == 0 || failure->cause == NULL)
-        return NULL;
+      complete = failure->seconds != 0 && failure->cause != NULL;
       break;
     case MW_FAILURE_MESSAGE:
-      if (failure->detail == NULL)
-        return NULL;
+      complete = failure->detail != NULL;
       break;
     default:
+      complete = TRUE;
       break;
     }
-  return g_steal_pointer (&failure);
+  if (!complete)
+    g_clear_pointer (&failure, mw_failure_free);
+  return failure;
 }
 
 MwFailure *
