@@ -42,6 +42,7 @@ assert_same_record (const MwDownloadRecord *a,
   g_assert_cmpstr (a->last_modified, ==, b->last_modified);
   g_assert_cmpstr (a->sha256, ==, b->sha256);
   g_assert_cmpstr (a->error, ==, b->error);
+  g_assert_true (mw_failure_equal (a->failure, b->failure));
   g_assert_cmpint (a->added, ==, b->added);
 }
 
@@ -67,7 +68,17 @@ test_store_round_trip (void)
   record->last_modified = g_strdup ("Tue, 03 Nov 2026 10:00:00 GMT");
   record->sha256 = g_strdup (SHA_A);
   record->error = g_strdup ("Line one.\nLine two, with a tab:\t and a quote: \".");
+  record->failure = mw_failure_new (MW_FAILURE_NO_PROGRESS, "mirror.example.org");
+  record->failure->seconds = 600;
+  record->failure->cause = mw_failure_new (MW_FAILURE_CONNECTION_REFUSED, "mirror.example.org");
   record->added = 1795000000;
+  g_ptr_array_add (records, record);
+
+  /* GIO's own words, which a failure of no known kind keeps. */
+  record = record_new ("https://example.org/other.iso", MW_DOWNLOAD_FAILED);
+  record->error = g_strdup ("The transfer from example.org failed: Too many open files");
+  record->failure = mw_failure_new (MW_FAILURE_OTHER, "example.org");
+  record->failure->detail = g_strdup ("Too many open files");
   g_ptr_array_add (records, record);
 
   /* Nothing but the address. */

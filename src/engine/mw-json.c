@@ -414,6 +414,112 @@ mw_json_get_array (JsonObject *object,
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
+/* What went wrong */
+
+static void
+add_failure_object (JsonBuilder     *builder,
+                    const MwFailure *failure)
+{
+  json_builder_begin_object (builder);
+  mw_json_add_string (builder, "kind", mw_failure_kind_to_string (failure->kind));
+  mw_json_add_string (builder, "host", failure->host);
+  /* The rest only where they say something: no kind needs all of them. */
+  if (failure->status != 0)
+    mw_json_add_int (builder, "status", failure->status);
+  if (failure->seconds != 0)
+    mw_json_add_int (builder, "seconds", failure->seconds);
+  if (failure->detail != NULL)
+    mw_json_add_string (builder, "detail", failure->detail);
+  if (failure->cause != NULL)
+    {
+      json_builder_set_member_name (builder, "cause");
+      add_failure_object (builder, failure->cause);
+    }
+  json_builder_end_object (builder);
+}
+
+/* A failure as {"kind": "http-status", "host": "example.org", "status": 404}; NULL
+ * becomes JSON null. */
+void
+mw_json_add_failure (JsonBuilder     *builder,
+                     const char      *name,
+                     const MwFailure *failure)
+{
+  json_builder_set_member_name (builder, name);
+  if (failure != NULL)
+    add_failure_object (builder, failure);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static char *
+dup_text (JsonObject *object,
+          const char *name)
+{
+  const char *value = mw_json_get_string (object, name);
+
+  return value != NULL && *value != '\0' ? g_strdup (value) : NULL;
+}
+
+/* Reads a failure written by this version or another: NULL for anything that does not
+ * make a sentence, so that the plain message stands in. Its cause has no cause. */
+static MwFailure *
+get_failure_object (JsonNode *node,
+                    gboolean  may_have_cause)
+{
+  MwFailure *failure;
+  JsonObject *object;
+  MwFailureKind kind;
+  gint64 status;
+  gint64 seconds;
+  gboolean complete;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  if (!mw_failure_kind_from_string (mw_json_get_string (object, "kind"), &kind))
+    return NULL;
+
+  failure = g_new0 (MwFailure, 1);
+  failure->kind = kind;
+  failure->host = dup_text (object, "host");
+  status = mw_json_get_int (object, "status", 0);
+  if (status >= 100 && status <= 999)
+    failure->status = (guint) status;
+  seconds = mw_json_get_int (object, "seconds", 0);
+  if (seconds > 0 && seconds <= G_MAXUINT)
+    failure->seconds = (guint) seconds;
+  failure->detail = dup_text (object, "detail");
+  if (may_have_cause)
+    failure->cause = get_failure_object (json_object_get_member (object, "cause"), FALSE);
+
+  /* Without what its sentence needs, a kind says less than the message. */
+  switch (kind)
+    {
+    case MW_FAILURE_HTTP_STATUS:
+      complete = failure->status != 0;
+      break;
+    case MW_FAILURE_NO_PROGRESS:
+      complete = failure->seconds != 0 && failure->cause != NULL;
+      break;
+    case MW_FAILURE_MESSAGE:
+      complete = failure->detail != NULL;
+      break;
+    default:
+      complete = TRUE;
+      break;
+    }
+  if (!complete)
+    g_clear_pointer (&failure, mw_failure_free);
+  return failure;
+}
+
+MwFailure *
+mw_json_get_failure (JsonObject *object,
+                     const char *name)
+{
+  return get_failure_object (json_object_get_member (object, name), TRUE);
+}
 
 /* State files */
 

@@ -6,6 +6,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "mw-error.h"
+
 G_BEGIN_DECLS
 
 /* Deeper than any document Meanwhile reads: JSON Feed and the state files need five. */
@@ -34,6 +36,11 @@ gboolean    mw_json_get_bool   (JsonObject  *object,
                                 const char  *name);
 JsonArray  *mw_json_get_array  (JsonObject  *object,
                                 const char  *name);
+void        mw_json_add_failure (JsonBuilder     *builder,
+                                 const char      *name,
+                                 const MwFailure *failure);
+MwFailure  *mw_json_get_failure (JsonObject      *object,
+                                 const char      *name);
 
 /* The head every state file shares: {"format": NAME, "version": N, LIST: [ entries ]}. */
 typedef struct

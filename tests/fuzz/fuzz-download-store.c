@@ -12,6 +12,24 @@
 #include "mw-download-store.h"
 #include "mw-error.h"
 
+/* Whatever a file says went wrong makes a sentence, in UTF-8. */
+static void
+check_failure (const MwFailure *failure)
+{
+  g_autofree char *sentence = NULL;
+
+  if (failure == NULL)
+    return;
+  fuzz_check (failure->kind < MW_FAILURE_N_KINDS);
+  fuzz_check_text (failure->host, G_MAXSIZE);
+  fuzz_check_text (failure->detail, G_MAXSIZE);
+  fuzz_check (failure->cause == NULL || failure->cause->cause == NULL);
+  sentence = mw_failure_describe (failure);
+  fuzz_check (sentence != NULL && *sentence != '\0');
+  fuzz_check_text (sentence, G_MAXSIZE);
+  check_failure (failure->cause);
+}
+
 static void
 check_record (MwDownloadRecord *record)
 {
@@ -27,6 +45,7 @@ check_record (MwDownloadRecord *record)
   fuzz_check_text (record->last_modified, G_MAXSIZE);
   fuzz_check (record->sha256 == NULL || strlen (record->sha256) == 64);
   fuzz_check_text (record->error, G_MAXSIZE);
+  check_failure (record->failure);
   fuzz_check (record->total >= -1 && record->added >= 0);
 }
 
@@ -43,6 +62,7 @@ check_same_record (MwDownloadRecord *a,
   fuzz_check (g_strcmp0 (a->last_modified, b->last_modified) == 0);
   fuzz_check (g_strcmp0 (a->sha256, b->sha256) == 0);
   fuzz_check (g_strcmp0 (a->error, b->error) == 0);
+  fuzz_check (mw_failure_equal (a->failure, b->failure));
   fuzz_check (a->added == b->added);
 }
 

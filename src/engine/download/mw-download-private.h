@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "mw-download.h"
+#include "mw-error.h"
 #include "mw-state-file.h"
 
 G_BEGIN_DECLS
@@ -31,7 +32,9 @@ struct _MwDownload
   guint64          received;
   gint64           total;           /* -1 when unknown */
   double           speed;           /* bytes per second, smoothed */
-  char            *error_message;
+  MwFailure       *failure;         /* what went wrong, or NULL */
+  char            *error_message;   /* its sentence in this session's language, or the
+                                     * words of an older state file that had only those */
   char            *expected_sha256; /* lower-case hex, or NULL */
   char            *etag;
   char            *last_modified;
@@ -107,8 +110,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwTransferConfig, _mw_transfer_config_free)
 
 void      _mw_download_set_state     (MwDownload      *self,
                                       MwDownloadState  state);
-void      _mw_download_set_error     (MwDownload      *self,
-                                      const char      *message);
+void      _mw_download_set_failure   (MwDownload      *self,
+                                      const MwFailure *failure);
 void      _mw_download_set_file      (MwDownload      *self,
                                       GFile           *file);
 void      _mw_download_set_final_url (MwDownload      *self,

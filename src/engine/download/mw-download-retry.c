@@ -293,28 +293,15 @@ counts_against_budget (MwRun        *run,
   return run->config->network_budget_s > 0 && mw_error_is_network (error);
 }
 
-/* The download fails: its network failed for the whole budget. */
+/* The download fails: its network failed for the whole budget. The error keeps the
+ * budget and the cause, for the sentence to be said again in another language. */
 static GError *
 no_progress_error (MwRun  *run,
                    GError *cause)
 {
   g_autofree char *host = _mw_download_dup_host (run->download);
-  g_autofree char *message = mw_error_describe (cause, host);
-  guint seconds = run->config->network_budget_s;
-  GError *error;
 
-  if (seconds % 60 == 0)
-    error = g_error_new (MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_NO_PROGRESS,
-                         /* Translators: the last %s is why, e.g. "example.org refused the connection." */
-                         ngettext ("No progress for %u minute: %s", "No progress for %u minutes: %s", seconds / 60),
-                         seconds / 60, message);
-  else
-    error = g_error_new (MW_DOWNLOAD_ERROR, MW_DOWNLOAD_ERROR_NO_PROGRESS,
-                         /* Translators: the last %s is why, e.g. "example.org refused the connection." */
-                         ngettext ("No progress for %u second: %s", "No progress for %u seconds: %s", seconds),
-                         seconds, message);
-  g_error_free (cause);
-  return error;
+  return mw_download_error_new_no_progress (run->config->network_budget_s, cause, host);
 }
 
 /* After a failed attempt, its files closed: ends the run with ERROR, or waits and begins
@@ -330,7 +317,7 @@ _mw_retry_after_failure (GTask  *task,
   gboolean progressed = run->received > MAX (run->offset, run->furthest);
   gint64 now = g_get_monotonic_time ();
   g_autofree char *host = NULL;
-  g_autofree char *message = NULL;
+  g_autoptr(MwFailure) failure = NULL;
   guint delay;
 
   if (g_cancellable_is_cancelled (run->run_cancellable))
@@ -348,16 +335,16 @@ _mw_retry_after_failure (GTask  *task,
   if (!network_available (run) && network_can_explain (error))
     {
       host = _mw_download_dup_host (download);
-      message = mw_error_describe (error, host);
+      failure = mw_failure_new_from_error (error, host);
       g_debug ("Attempt %u of %s failed (%s) without a network; waiting for it",
                download->attempt, download->url, error->message);
       if (progressed)
         run->failures = 0;
       run->furthest = MAX (run->furthest, run->received);
-      _mw_download_set_error (download, message);
+      _mw_download_set_failure (download, failure);
       g_clear_error (&error);
       _mw_attempt_clear (run);
-      wait_for_network (task, message);
+      wait_for_network (task, download->error_message);
       return;
     }
 
@@ -403,11 +390,11 @@ _mw_retry_after_failure (GTask  *task,
     delay = backoff_ms (run);
 
   host = _mw_download_dup_host (download);
-  message = mw_error_describe (error, host);
+  failure = mw_failure_new_from_error (error, host);
   g_debug ("Attempt %u of %s failed (%s); retrying in %u ms",
            download->attempt, download->url, error->message, delay);
-  _mw_download_set_error (download, message);
-  _mw_download_event (download, _("Will retry in %.1f s: %s"), delay / 1000.0, message);
+  _mw_download_set_failure (download, failure);
+  _mw_download_event (download, _("Will retry in %.1f s: %s"), delay / 1000.0, download->error_message);
   g_clear_error (&error);
 
   _mw_attempt_clear (run);

@@ -238,7 +238,7 @@ mw_download_resume (MwDownload *self)
   if (!mw_download_can_resume (self))
     return;
 
-  _mw_download_set_error (self, NULL);
+  _mw_download_set_failure (self, NULL);
   _mw_download_set_state (self, MW_DOWNLOAD_QUEUED);
 }
 
@@ -254,7 +254,7 @@ mw_download_retry (MwDownload *self)
    * starts over as if new, and the server names its file again. */
   if (self->state == MW_DOWNLOAD_CANCELLED)
     _mw_download_forget_file (self);
-  _mw_download_set_error (self, NULL);
+  _mw_download_set_failure (self, NULL);
   _mw_download_set_attempt (self, 0);
   _mw_download_set_state (self, MW_DOWNLOAD_QUEUED);
 }
@@ -333,36 +333,37 @@ _mw_download_finish_run (MwDownload *self,
 
   if (error == NULL)
     {
-      _mw_download_set_error (self, NULL);
+      _mw_download_set_failure (self, NULL);
       _mw_download_set_state (self, MW_DOWNLOAD_COMPLETED);
     }
   else if (stop == MW_STOP_CANCEL)
     {
       _mw_download_event (self, _("Cancelled; the partial file is deleted"));
       delete_part_file (self);
-      _mw_download_set_error (self, NULL);
+      _mw_download_set_failure (self, NULL);
       _mw_download_set_received (self, 0, TRUE);
       _mw_download_set_state (self, MW_DOWNLOAD_CANCELLED);
     }
   else if (stop == MW_STOP_REQUEUE)
     {
-      _mw_download_set_error (self, NULL);
+      _mw_download_set_failure (self, NULL);
       _mw_download_set_state (self, MW_DOWNLOAD_QUEUED);
     }
   else if (stop == MW_STOP_PAUSE ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       _mw_download_event (self, _("Paused; the partial file is kept for resuming"));
-      _mw_download_set_error (self, NULL);
+      _mw_download_set_failure (self, NULL);
       _mw_download_set_state (self, resume ? MW_DOWNLOAD_QUEUED : MW_DOWNLOAD_PAUSED);
     }
   else
     {
       g_autofree char *host = _mw_download_dup_host (self);
-      g_autofree char *message = mw_error_describe (error, host);
+      g_autoptr(MwFailure) failure = mw_failure_new_from_error (error, host);
+      g_autofree char *message = mw_failure_describe (failure);
 
       _mw_download_event (self, _("Failed: %s"), message);
-      _mw_download_set_error (self, message);
+      _mw_download_set_failure (self, failure);
       _mw_download_set_state (self, MW_DOWNLOAD_FAILED);
     }
 

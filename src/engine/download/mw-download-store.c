@@ -8,13 +8,18 @@
  *   "downloads": [
  *     { "url": "https://…", "final-url": "https://…", "file": "/home/…/x.iso",
  *       "state": "paused", "received": 1234, "total": 5678,
- *       "etag": "\"abc\"", "last-modified": "…", "sha256": "…", "error": null,
+ *       "etag": "\"abc\"", "last-modified": "…", "sha256": "…",
+ *       "error": "example.org refused the connection. …",
+ *       "error-info": { "kind": "connection-refused", "host": "example.org" },
  *       "added": 1764000000 }
  *   ]
  * }
  *
  * Reading is tolerant: unknown members are ignored, a missing or mistyped member takes
  * its default, and an entry that makes no sense (no http(s) URL) is skipped and counted.
+ * A failure is said again from "error-info" in the language of the day; "error", the
+ * sentence as it was said when written, stands in for an "error-info" that an older
+ * version did not write or a newer one wrote with a kind this one does not know.
  * The parser runs in worker threads and on untrusted bytes, so it touches no GObject.
  */
 #define G_LOG_DOMAIN "mw-download-store"
@@ -52,6 +57,7 @@ mw_download_record_new_from_download (MwDownload *download)
   record->last_modified = g_strdup (download->last_modified);
   record->sha256 = g_strdup (download->expected_sha256);
   record->error = g_strdup (download->error_message);
+  record->failure = mw_failure_copy (download->failure);
   record->added = download->added ? g_date_time_to_unix (download->added) : 0;
   return record;
 }
@@ -92,7 +98,10 @@ mw_download_record_to_download (MwDownloadRecord *record)
   download->etag = g_strdup (record->etag);
   download->last_modified = g_strdup (record->last_modified);
   download->expected_sha256 = g_strdup (record->sha256);
-  download->error_message = g_strdup (record->error);
+  if (record->failure != NULL)
+    _mw_download_set_failure (download, record->failure);
+  else
+    download->error_message = g_strdup (record->error);
   if (record->added > 0)
     {
       g_autoptr(GDateTime) added = g_date_time_new_from_unix_utc (record->added);
@@ -114,6 +123,7 @@ mw_download_record_free (MwDownloadRecord *record)
   g_free (record->last_modified);
   g_free (record->sha256);
   g_free (record->error);
+  mw_failure_free (record->failure);
   g_free (record);
 }
 
@@ -139,6 +149,7 @@ mw_download_store_serialize (GPtrArray *records,
       mw_json_add_string (builder, "last-modified", record->last_modified);
       mw_json_add_string (builder, "sha256", record->sha256);
       mw_json_add_string (builder, "error", record->error);
+      mw_json_add_failure (builder, "error-info", record->failure);
       mw_json_add_int (builder, "added", record->added);
       json_builder_end_object (builder);
     }
@@ -196,6 +207,7 @@ parse_record (JsonNode *node,
   if (_mw_check_sha256 (sha256))
     record->sha256 = g_ascii_strdown (sha256, -1);
   record->error = dup_valid_string (object, "error");
+  record->failure = mw_json_get_failure (object, "error-info");
   record->added = MAX (0, mw_json_get_int (object, "added", 0));
 
   return g_steal_pointer (&record);

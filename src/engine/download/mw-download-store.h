@@ -25,7 +25,8 @@ typedef struct
   char            *etag;
   char            *last_modified;
   char            *sha256;
-  char            *error;
+  char            *error;      /* the sentence, as it was said when written */
+  MwFailure       *failure;    /* what went wrong; NULL in older files */
   gint64           added;      /* Unix time, seconds */
 } MwDownloadRecord;
 

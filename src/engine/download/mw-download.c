@@ -79,6 +79,7 @@ mw_download_finalize (GObject *object)
   g_free (self->url);
   g_free (self->final_url);
   g_free (self->filename);
+  mw_failure_free (self->failure);
   g_free (self->error_message);
   g_free (self->expected_sha256);
   g_free (self->etag);
@@ -438,11 +439,22 @@ mw_download_get_seconds_left (MwDownload *self)
   return (gint64) ceil ((double) ((guint64) self->total - self->received) / self->speed);
 }
 
+/* Returns: (nullable): why the download failed, or its last attempt did, in the language
+ * of this session */
 const char *
 mw_download_get_error_message (MwDownload *self)
 {
   g_return_val_if_fail (MW_IS_DOWNLOAD (self), NULL);
   return self->error_message;
+}
+
+/* Returns: (nullable): what went wrong, behind mw_download_get_error_message(); %NULL
+ * for a failure read from a state file that had only its sentence */
+const MwFailure *
+mw_download_get_failure (MwDownload *self)
+{
+  g_return_val_if_fail (MW_IS_DOWNLOAD (self), NULL);
+  return self->failure;
 }
 
 const char *
@@ -571,10 +583,19 @@ _mw_download_set_state (MwDownload      *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* The sentence is made now, and again in the language of the day whenever a state file
+ * brings the failure back. */
 void
-_mw_download_set_error (MwDownload *self,
-                        const char *message)
+_mw_download_set_failure (MwDownload      *self,
+                          const MwFailure *failure)
 {
+  g_autofree char *message = failure != NULL ? mw_failure_describe (failure) : NULL;
+
+  if (self->failure != failure)
+    {
+      g_clear_pointer (&self->failure, mw_failure_free);
+      self->failure = mw_failure_copy (failure);
+    }
   if (_mw_set_string (&self->error_message, message))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
 }

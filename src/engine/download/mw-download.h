@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "mw-error.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -44,6 +46,7 @@ double           mw_download_get_fraction       (MwDownload  *self);
 double           mw_download_get_speed          (MwDownload  *self);
 gint64           mw_download_get_seconds_left   (MwDownload  *self);
 const char      *mw_download_get_error_message  (MwDownload  *self);
+const MwFailure *mw_download_get_failure        (MwDownload  *self);
 const char      *mw_download_get_expected_sha256 (MwDownload *self);
 void             mw_download_set_expected_sha256 (MwDownload *self,
                                                   const char *sha256);

@@ -111,6 +111,7 @@ MwFeedFetch *_mw_feed_list_fetch_finish  (GAsyncResult        *result,
                                           GError             **error);
 void         _mw_feed_list_release_turns (MwFeedList          *self);
 GError      *_mw_feed_list_status_error  (MwFeedFetch         *fetch);
+const char  *_mw_feed_list_gone_message  (void);
 char        *_mw_feed_list_describe      (const GError        *error,
                                           const char          *url);
 

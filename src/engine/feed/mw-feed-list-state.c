@@ -52,7 +52,13 @@ parse_state (const char  *data,
     return NULL;
   feeds = g_ptr_array_new_full (records->len, g_object_unref);
   for (guint i = 0; i < records->len; i++)
-    g_ptr_array_add (feeds, mw_feed_record_to_feed (g_ptr_array_index (records, i)));
+    {
+      MwFeed *feed = mw_feed_record_to_feed (g_ptr_array_index (records, i));
+
+      if (mw_feed_get_gone (feed))
+        mw_feed_set_error_message (feed, _mw_feed_list_gone_message ());
+      g_ptr_array_add (feeds, feed);
+    }
   return feeds;
 }
 

@@ -184,6 +184,16 @@ mw_feed_list_find (MwFeedList *self,
 
 /* --- Refreshing ------------------------------------------------------------------------ */
 
+/* What a feed that answered 410 Gone says, in the language of the day. Such a feed is
+ * never refreshed again, so this is also said anew when it is read back from the state
+ * file, rather than the words of the session that saved it. */
+const char *
+_mw_feed_list_gone_message (void)
+{
+  return _("This feed was removed from its server for good (410 Gone). "
+           "You can unsubscribe from it.");
+}
+
 typedef struct
 {
   MwFeed       *feed;
@@ -336,8 +346,7 @@ refresh_fetched_cb (GObject      *source_object,
     case SOUP_STATUS_GONE:
       mw_feed_set_gone (refresh->feed, TRUE);
       refresh_return (task, g_error_new_literal (MW_FEED_ERROR, MW_FEED_ERROR_NOT_A_FEED,
-                                                 _("This feed was removed from its server for good (410 Gone). "
-                                                   "You can unsubscribe from it.")));
+                                                 _mw_feed_list_gone_message ()));
       return;
 
     case MW_HTTP_STATUS_TOO_MANY_REQUESTS:
