@@ -2,10 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * mw-window.c builds the window, wires it to the application, keeps the event log and
- * subscribes to feeds; mw-window-downloads.c adds downloads (from the entry, the clipboard
- * and drops), opens finished ones, removes them with undo, tells of their failures and
- * keeps the Downloads tab's badge.
+ * mw-window.c builds the window and wires it to the application; mw-window-header.c keeps
+ * the header bar and its popovers and subscribes to feeds; mw-window-log.c keeps the event
+ * log; mw-window-downloads.c adds downloads (from the entry, the clipboard and drops),
+ * opens finished ones, removes them with undo, tells of their failures and keeps the
+ * Downloads tab's badge.
  */
 #pragma once
 
@@ -66,6 +67,30 @@ struct _MwWindow
 };
 
 typedef struct _MwWindowRemoval MwWindowRemoval;
+
+/* mw-window.c */
+void     _mw_window_set_log_visible       (MwWindow        *self,
+                                           gboolean         visible);
+
+/* mw-window-header.c */
+void     _mw_window_page_changed_cb       (MwWindow        *self);
+void     _mw_window_add_download_action   (GtkWidget       *widget,
+                                           const char      *action_name,
+                                           GVariant        *parameter);
+void     _mw_window_subscribe_from_entry_action (GtkWidget *widget,
+                                                 const char *action_name,
+                                                 GVariant  *parameter);
+
+/* mw-window-log.c */
+void     _mw_window_log_init              (MwWindow        *self);
+void     _mw_window_log_setup             (MwWindow        *self,
+                                           MwApplication   *application);
+void     _mw_window_show_stall_action     (GtkWidget       *widget,
+                                           const char      *action_name,
+                                           GVariant        *parameter);
+void     _mw_window_clear_log_action      (GtkWidget       *widget,
+                                           const char      *action_name,
+                                           GVariant        *parameter);
 
 /* mw-window-downloads.c */
 void     _mw_window_downloads_setup       (MwWindow        *self);
