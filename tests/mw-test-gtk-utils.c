@@ -128,3 +128,36 @@ mw_test_click_later (GtkWindow *window,
   g_assert_no_error (error);
   return process;
 }
+
+/* Presses the NULL-terminated @keys (xdotool's names: "Return", "shift+Tab") one after
+ * the other on the real keyboard (XTEST, through $MW_XDOTOOL), once @window has the
+ * keyboard focus, as a person typing would; the main loop runs meanwhile. */
+void
+mw_test_press_keys (GtkWindow  *window,
+                    const char *keys,
+                    ...)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) argv = NULL;
+  va_list args;
+
+  g_assert_nonnull (g_getenv ("MW_XDOTOOL"));
+  g_strv_builder_add_many (builder, g_getenv ("MW_XDOTOOL"), "windowfocus", "--sync", xid,
+                           "key", "--delay", "50", NULL);
+  va_start (args, keys);
+  for (const char *key = keys; key != NULL; key = va_arg (args, const char *))
+    g_strv_builder_add (builder, key);
+  va_end (args);
+  argv = g_strv_builder_end (builder);
+
+  process = g_subprocess_newv ((const char * const *) argv, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (process, NULL, mw_test_async_result_cb, &result);
+  g_subprocess_wait_check_finish (process, mw_test_async_result (&result, "xdotool to press the keys"), &error);
+  g_assert_no_error (error);
+}

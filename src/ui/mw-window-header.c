@@ -49,6 +49,20 @@ _mw_window_add_download_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->url_entry));
 }
 
+/* Enter in an entry of a popover does what the popover's button does: GTK 4.8's popovers
+ * never activate their default widget. */
+static void
+add_entry_activated_cb (MwWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.add-from-entry", NULL);
+}
+
+static void
+feed_entry_activated_cb (MwWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.subscribe-from-entry", NULL);
+}
+
 /* --- Subscribing ------------------------------------------------------------------- */
 
 static void
@@ -68,6 +82,17 @@ clear_choices (MwWindow *self)
     gtk_list_box_remove (self->choices_box, row);
   gtk_widget_set_visible (GTK_WIDGET (self->choices_box), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->choices_label), FALSE);
+}
+
+/* While a subscription is under way the address stays as it was sent, and Subscribe (or
+ * Enter) waits. The entry keeps its focus: made insensitive, it would lose it without
+ * GTK telling it so. */
+static void
+set_subscribing (MwWindow *self,
+                 gboolean  subscribing)
+{
+  gtk_editable_set_editable (GTK_EDITABLE (self->feed_entry), !subscribing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.subscribe-from-entry", !subscribing);
 }
 
 static void subscribe_to (MwWindow *self, const char *url);
@@ -93,7 +118,7 @@ subscribed_cb (GObject      *source_object,
   g_autoptr(MwFeed) feed = NULL;
 
   feed = mw_feed_list_subscribe_finish (MW_FEED_LIST (source_object), result, &choices, &error);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->feed_entry), TRUE);
+  set_subscribing (self, FALSE);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -125,8 +150,19 @@ subscribed_cb (GObject      *source_object,
       return;
     }
 
-  show_subscribe_error (self, error->message);
-  mw_window_show_message (self, error->message);
+  /* Said once: under the address while the popover is open, where it can be corrected at
+   * once; in a toast if the popover was closed meanwhile (or never opened, for an address
+   * from the command line), and then not again when it is next opened. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->subscribe_popover)))
+    {
+      show_subscribe_error (self, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->feed_entry));
+    }
+  else
+    {
+      show_subscribe_error (self, NULL);
+      mw_window_show_message (self, error->message);
+    }
 }
 
 static void
@@ -135,7 +171,7 @@ subscribe_to (MwWindow   *self,
 {
   show_subscribe_error (self, NULL);
   clear_choices (self);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->feed_entry), FALSE);
+  set_subscribing (self, TRUE);
   mw_feed_list_subscribe_async (mw_application_get_feeds (self->application), url, self->cancellable,
                                 subscribed_cb, g_object_ref (self));
 }
@@ -160,4 +196,11 @@ _mw_window_subscribe_from_entry_action (GtkWidget  *widget,
   MwWindow *self = MW_WINDOW (widget);
 
   subscribe_to (self, gtk_editable_get_text (GTK_EDITABLE (self->feed_entry)));
+}
+
+void
+_mw_window_header_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_callback (widget_class, add_entry_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, feed_entry_activated_cb);
 }

@@ -73,6 +73,7 @@ void     _mw_window_set_log_visible       (MwWindow        *self,
                                            gboolean         visible);
 
 /* mw-window-header.c */
+void     _mw_window_header_class_init     (GtkWidgetClass  *widget_class);
 void     _mw_window_page_changed_cb       (MwWindow        *self);
 void     _mw_window_add_download_action   (GtkWidget       *widget,
                                            const char      *action_name,

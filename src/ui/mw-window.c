@@ -339,6 +339,7 @@ mw_window_class_init (MwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwWindow, subscribe_error_label);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, choices_label);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, choices_box);
+  _mw_window_header_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.add-download", NULL, _mw_window_add_download_action);
   gtk_widget_class_install_action (widget_class, "win.add-from-entry", NULL, _mw_window_add_from_entry_action);
