@@ -1,4 +1,5 @@
-/* test-window-header.c: the header bar and its popovers, with real keys, under Xvfb
+/* test-window-header.c: the header bar, its popovers with real keys, the names assistive
+ * technologies read, and the window at 360 px, under Xvfb
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -33,6 +34,23 @@ is_type_named (GtkWidget     *widget,
                gconstpointer  name)
 {
   return g_strcmp0 (G_OBJECT_TYPE_NAME (widget), name) == 0;
+}
+
+static gboolean
+labelled (GtkWidget     *widget,
+          gconstpointer  text)
+{
+  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static guint
+count_switches (GtkWidget *root)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    n += (GTK_IS_SWITCH (child) ? 1 : 0) + count_switches (child);
+  return n;
 }
 
 static GtkWidget *
@@ -74,6 +92,358 @@ close_popover (GtkWidget *popover)
 }
 
 /* The accessible label property of @widget, as a screen reader gets it, or NULL. */
+static char *
+accessible_label (GtkWidget *widget)
+{
+  if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return NULL;
+  /* No label is a control character: what is not it comes back as the value. */
+  return gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, "\x01");
+}
+
+/* --- The window at 360 px ------------------------------------------------------------ */
+
+/* The controls a person sees in @root's part of the header bar: mapped buttons, switches,
+ * labels and the window's own buttons, not what they hold. */
+static void
+collect_header_controls (GtkWidget *root,
+                         GPtrArray *controls)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_mapped (child))
+        continue;
+      if (GTK_IS_BUTTON (child) || GTK_IS_MENU_BUTTON (child) || GTK_IS_SWITCH (child) ||
+          GTK_IS_LABEL (child) || GTK_IS_WINDOW_CONTROLS (child))
+        g_ptr_array_add (controls, child);
+      else
+        collect_header_controls (child, controls);
+    }
+}
+
+/* Nothing in the header bar is drawn over anything else, or squeezed below its size. */
+static void
+assert_header_fits (Fixture    *fixture,
+                    const char *when)
+{
+  GtkWidget *header = header_bar (fixture);
+  g_autoptr(GPtrArray) controls = g_ptr_array_new ();
+  graphene_rect_t *bounds;
+
+  collect_header_controls (header, controls);
+  g_assert_cmpuint (controls->len, >=, 4);
+  bounds = g_new0 (graphene_rect_t, controls->len);
+  for (guint i = 0; i < controls->len; i++)
+    {
+      GtkWidget *control = g_ptr_array_index (controls, i);
+      int minimum = 0;
+
+      g_assert_true (gtk_widget_compute_bounds (control, header, &bounds[i]));
+      /* The measure has the margins, the bounds have not. */
+      gtk_widget_measure (control, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      minimum -= gtk_widget_get_margin_start (control) + gtk_widget_get_margin_end (control);
+      if (bounds[i].size.width + 0.5 < minimum)
+        g_error ("%s: the header bar's %s is %.0f px wide, less than the %d px it needs", when,
+                 G_OBJECT_TYPE_NAME (control), bounds[i].size.width, minimum);
+      if (bounds[i].origin.x < -1 || bounds[i].origin.x + bounds[i].size.width > gtk_widget_get_width (header) + 1)
+        g_error ("%s: the header bar's %s reaches out of it", when, G_OBJECT_TYPE_NAME (control));
+    }
+  for (guint i = 0; i < controls->len; i++)
+    for (guint j = i + 1; j < controls->len; j++)
+      {
+        graphene_rect_t overlap;
+
+        if (graphene_rect_intersection (&bounds[i], &bounds[j], &overlap) &&
+            overlap.size.width > 0.5 && overlap.size.height > 0.5)
+          g_error ("%s: in the header bar, the %s at %.0f–%.0f and the %s at %.0f–%.0f overlap", when,
+                   G_OBJECT_TYPE_NAME (g_ptr_array_index (controls, i)),
+                   bounds[i].origin.x, bounds[i].origin.x + bounds[i].size.width,
+                   G_OBJECT_TYPE_NAME (g_ptr_array_index (controls, j)),
+                   bounds[j].origin.x, bounds[j].origin.x + bounds[j].size.width);
+      }
+  g_free (bounds);
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  int        width;
+} Width;
+
+/* The width of the window on the screen, its border included. */
+static int
+screen_width (GtkWidget *window)
+{
+  return gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (window)));
+}
+
+static gboolean
+has_width (gpointer data)
+{
+  Width *wanted = data;
+
+  return screen_width (wanted->window) == wanted->width;
+}
+
+/* Whether a squeezer below @root is still crossfading (the view switcher's title does,
+ * between the switcher and the window's title). */
+static gboolean
+squeezer_transition_running (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    if ((ADW_IS_SQUEEZER (child) && adw_squeezer_get_transition_running (ADW_SQUEEZER (child))) ||
+        squeezer_transition_running (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+header_settled (gpointer window)
+{
+  return !squeezer_transition_running (mw_test_find_widget (window, ADW_TYPE_HEADER_BAR, NULL, NULL));
+}
+
+/* The window at @width on the screen, and drawn so. */
+static void
+resize (Fixture *fixture,
+        int      width)
+{
+  Width wanted = { GTK_WIDGET (fixture->window), width };
+  g_autofree char *what = g_strdup_printf ("the window to be %d px wide", width);
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 640);
+  mw_test_wait_until (has_width, &wanted, MW_TEST_PATIENCE_MS, what);
+  mw_test_iterate_for (100);
+  mw_test_wait_until (header_settled, fixture->window, MW_TEST_PATIENCE_MS, "the header bar to settle at its width");
+}
+
+/* At 360 px the window is 360 px wide, whatever the page shows, and its header bar fits. */
+static void
+assert_fits_360 (Fixture    *fixture,
+                 const char *when)
+{
+  int minimum = 0;
+
+  gtk_widget_measure (GTK_WIDGET (fixture->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  if (minimum > 360)
+    g_error ("%s: the window will not be narrower than %d px", when, minimum);
+  resize (fixture, 360);
+  assert_header_fits (fixture, when);
+}
+
+/* Downloads in every state a row has buttons for: completed (three), failed, running,
+ * paused, and waiting with a place in the queue to move. */
+static void
+add_downloads_of_every_state (Fixture *fixture)
+{
+  g_autoptr(GBytes) small = mw_test_make_bytes (2000, 1);
+  g_autoptr(GBytes) large = mw_test_make_bytes (4 * 1024 * 1024, 2);
+  MwDownloadList *list = mw_application_get_downloads (fixture->app);
+  MwTestResource *resource;
+  MwDownload *download;
+
+  mw_test_server_add (fixture->server, "/a-finished-download-with-a-rather-long-name.tar.gz", small);
+  download = mw_test_window_add_download (fixture, "/a-finished-download-with-a-rather-long-name.tar.gz");
+  mw_test_wait_until_at_rest (download, MW_DOWNLOAD_COMPLETED);
+  download = mw_test_window_add_download (fixture, "/not-on-the-server.iso");
+  mw_test_wait_until_at_rest (download, MW_DOWNLOAD_FAILED);
+
+  mw_download_list_set_max_concurrent (list, 1);
+  resource = mw_test_server_add (fixture->server, "/running.iso", large);
+  resource->throttle_chunk = 16384;
+  resource->throttle_delay_ms = 100;
+  download = mw_test_window_add_download (fixture, "/running.iso");
+  mw_test_wait_for_bytes (download, 16384);
+  mw_test_window_add_download (fixture, "/waiting-first.bin");
+  mw_test_window_add_download (fixture, "/waiting-second.bin");
+  download = mw_test_window_add_download (fixture, "/paused.bin");
+  mw_download_pause (download);
+  mw_test_iterate_for (200);
+}
+
+static void
+test_narrow (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  static const int widths[] = { 360, 420, 500, 600, 700, 800, 900 };
+
+  add_downloads_of_every_state (fixture);
+  assert_fits_360 (fixture, "Downloads page, every kind of row");
+  mw_test_save_screenshot (GTK_WIDGET (fixture->window), "header-360.png");
+
+  /* The switch's label gives way at 360 px, the switch stays. */
+  g_assert_true (gtk_widget_get_mapped (mw_test_find_widget (header_bar (fixture), GTK_TYPE_SWITCH, NULL, NULL)));
+  g_assert_false (gtk_widget_get_mapped (mw_test_find_widget (header_bar (fixture), GTK_TYPE_LABEL, labelled,
+                                                              "Freezing Mode")));
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      g_autofree char *when = g_strdup_printf ("Downloads page at %d px", widths[i]);
+
+      resize (fixture, widths[i]);
+      assert_header_fits (fixture, when);
+    }
+  g_assert_true (gtk_widget_get_mapped (mw_test_find_widget (header_bar (fixture), GTK_TYPE_LABEL, labelled,
+                                                             "Freezing Mode")));
+  mw_test_save_screenshot (GTK_WIDGET (fixture->window), "header-900.png");
+
+  g_object_set (fixture->window, "log-visible", TRUE, NULL);
+  assert_fits_360 (fixture, "Downloads page with the event log open");
+  g_object_set (fixture->window, "log-visible", FALSE, NULL);
+  mw_window_open_experiment (fixture->window);
+  assert_fits_360 (fixture, "Downloads page with the experiment's card");
+  gtk_widget_activate_action (mw_test_find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON,
+                                                   mw_test_has_action, "experiment.close"),
+                              "experiment.close", NULL);
+
+  mw_window_show_page (fixture->window, "feeds");
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      g_autofree char *when = g_strdup_printf ("Feeds page at %d px", widths[i]);
+
+      resize (fixture, widths[i]);
+      assert_header_fits (fixture, when);
+    }
+  assert_fits_360 (fixture, "Feeds page");
+  mw_window_show_page (fixture->window, "downloads");
+
+  /* Freezing mode brings its banner; nothing may run while it blocks the test. */
+  mw_test_remove_all_downloads (fixture->app);
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->app), "blocking-mode", g_variant_new_boolean (TRUE));
+  mw_test_iterate_for (200);
+  assert_fits_360 (fixture, "freezing mode, with its banner");
+  resize (fixture, 900);
+  assert_header_fits (fixture, "freezing mode at 900 px");
+}
+
+/* --- Names --------------------------------------------------------------------------- */
+
+/* No accessible label below @root holds a mnemonic's underscore. */
+static void
+assert_no_mnemonic_in_names (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      g_autofree char *label = accessible_label (child);
+
+      /* The toast's Undo is libadwaita's own. */
+      if (is_type_named (child, "AdwToastWidget"))
+        continue;
+      if (label != NULL && strchr (label, '_') != NULL)
+        g_error ("A %s is named “%s”, with its mnemonic's underscore", G_OBJECT_TYPE_NAME (child), label);
+      assert_no_mnemonic_in_names (child);
+    }
+}
+
+/* The label below @root (or @root itself) that @widget is labelled by, if any. */
+static GtkWidget *
+labelled_by (GtkWidget *widget,
+             GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) &&
+      gtk_test_accessible_check_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                          root, NULL) == NULL)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = labelled_by (widget, child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* What @widget is called: its accessible label, or the text of the label (below
+ * @labels) that it is labelled by. */
+static char *
+name_of (GtkWidget *widget,
+         GtkWidget *labels)
+{
+  char *label = accessible_label (widget);
+  GtkWidget *by;
+
+  if (label != NULL)
+    return label;
+  by = labelled_by (widget, labels);
+  return by != NULL ? g_strdup (gtk_label_get_text (GTK_LABEL (by))) : NULL;
+}
+
+static void
+test_names (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  GtkWidget *header = header_bar (fixture);
+  GtkWidget *add = mw_test_find_widget (header, GTK_TYPE_MENU_BUTTON, NULL, NULL);
+  GtkWidget *toggle = mw_test_find_widget (header, GTK_TYPE_SWITCH, NULL, NULL);
+  GtkWidget *toggle_label = mw_test_find_widget (header, GTK_TYPE_LABEL, labelled, "Freezing Mode");
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) controls = g_ptr_array_new ();
+  g_autofree char *add_name = NULL;
+  g_autofree char *subscribe_name = NULL;
+  GtkWidget *popover;
+
+  resize (fixture, 900);
+
+  /* One switch, named once: by its label, not by a label of its own besides; its tooltip
+   * says what it does, not its name again. */
+  g_assert_nonnull (toggle);
+  g_assert_nonnull (toggle_label);
+  g_assert_true (gtk_widget_get_mapped (toggle_label));
+  g_assert_cmpuint (count_switches (header), ==, 1);
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL));
+  g_assert_null (gtk_test_accessible_check_relation (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                                     toggle_label, NULL));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (toggle));
+  g_assert_null (strstr (gtk_widget_get_tooltip_text (toggle), "Freezing"));
+
+  /* The add button is named after what it adds on the page shown. */
+  add_name = accessible_label (add);
+  g_assert_cmpstr (add_name, ==, "Add Download");
+  mw_window_show_page (fixture->window, "feeds");
+  subscribe_name = accessible_label (add);
+  g_assert_cmpstr (subscribe_name, ==, "Subscribe to a Feed");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (add), ==, "Subscribe to a Feed (Ctrl+L)");
+  mw_window_show_page (fixture->window, "downloads");
+  mw_test_iterate_for (100);
+
+  /* Every control of the header bar has a name, none the same as another's. */
+  collect_header_controls (header, controls);
+  for (guint i = 0; i < controls->len; i++)
+    {
+      GtkWidget *control = g_ptr_array_index (controls, i);
+      g_autofree char *name = NULL;
+
+      if (GTK_IS_LABEL (control) || GTK_IS_WINDOW_CONTROLS (control))
+        continue;
+      name = name_of (control, control == toggle ? toggle_label : control);
+      if (name == NULL)
+        g_error ("The header bar's %s has no name", G_OBJECT_TYPE_NAME (control));
+      if (!g_hash_table_add (names, g_steal_pointer (&name)))
+        g_error ("Two controls of the header bar are both named “%s”", name_of (control, control));
+    }
+  g_assert_cmpuint (g_hash_table_size (names), >=, 5);
+
+  /* No name anywhere in the window, its popovers included, spells out a mnemonic. */
+  assert_no_mnemonic_in_names (GTK_WIDGET (fixture->window));
+  popover = open_add_popover (fixture);
+  assert_no_mnemonic_in_names (popover);
+  close_popover (popover);
+  mw_window_show_page (fixture->window, "feeds");
+  popover = open_add_popover (fixture);
+  assert_no_mnemonic_in_names (popover);
+  close_popover (popover);
+  mw_window_show_page (fixture->window, "downloads");
+
+  /* Nor a label that changes: the experiment's buttons change theirs at every step. */
+  mw_window_open_experiment (fixture->window);
+  mw_test_iterate_for (100);
+  assert_no_mnemonic_in_names (GTK_WIDGET (fixture->window));
+  gtk_widget_activate_action (mw_test_find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON,
+                                                   mw_test_has_action, "experiment.close"),
+                              "experiment.close", NULL);
+}
+
 /* --- Enter in the popovers ------------------------------------------------------------ */
 
 static gboolean
@@ -264,9 +634,11 @@ main (int   argc,
       char *argv[])
 {
   static const MwTestWindowCase cases[] = {
+    { "/window/header/names", test_names },
     { "/window/header/enter-adds-download", test_enter_adds_download },
     { "/window/header/enter-subscribes", test_enter_subscribes },
     { "/window/header/subscribe-error-said-once", test_subscribe_error_once },
+    { "/window/header/narrow", test_narrow },
   };
 
   return mw_test_window_main (argc, argv, cases, G_N_ELEMENTS (cases));

@@ -1,5 +1,6 @@
 /* mw-window-header.c: the main window's header bar: the add button and its two popovers
- * (Add Download, Subscribe to a Feed), and subscribing to feeds; on the main thread
+ * (Add Download, Subscribe to a Feed), and the names assistive technologies read; on the
+ * main thread
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,7 +19,7 @@ feeds_visible (MwWindow *self)
   return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "feeds") == 0;
 }
 
-/* The add button adds what the visible page holds: downloads or subscriptions. */
+/* The add button adds what the visible page holds, and is named after it. */
 void
 _mw_window_page_changed_cb (MwWindow *self)
 {
@@ -28,6 +29,10 @@ _mw_window_page_changed_cb (MwWindow *self)
                                                        : GTK_WIDGET (self->add_popover));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->add_button),
                                feeds ? _("Subscribe to a Feed (Ctrl+L)") : _("Add Download (Ctrl+L)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->add_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  feeds ? _("Subscribe to a Feed") : _("Add Download"),
+                                  -1);
 }
 
 void
@@ -196,6 +201,42 @@ _mw_window_subscribe_from_entry_action (GtkWidget  *widget,
   MwWindow *self = MW_WINDOW (widget);
 
   subscribe_to (self, gtk_editable_get_text (GTK_EDITABLE (self->feed_entry)));
+}
+
+/* --- Names ---------------------------------------------------------------------------- */
+
+/* GTK 4.8 gives a button with a mnemonic its label, underscore and all, as its accessible
+ * name ("_Download"), besides the relation to its label that names it properly. Without
+ * that label property the relation names it, once, as it does in newer GTK. */
+static void
+forget_mnemonic_name (GtkWidget *button)
+{
+  if (gtk_button_get_use_underline (GTK_BUTTON (button)) && gtk_button_get_label (GTK_BUTTON (button)) != NULL)
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
+static void
+label_changed_cb (GtkWidget  *button,
+                  GParamSpec *pspec,
+                  gpointer    user_data)
+{
+  forget_mnemonic_name (button);
+}
+
+/* For every labelled button with a mnemonic below @root, now and whenever its label
+ * changes. */
+void
+_mw_window_name_buttons_once (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && gtk_button_get_use_underline (GTK_BUTTON (child)))
+        {
+          forget_mnemonic_name (child);
+          g_signal_connect (child, "notify::label", G_CALLBACK (label_changed_cb), NULL);
+        }
+      _mw_window_name_buttons_once (child);
+    }
 }
 
 void

@@ -3,10 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * mw-window.c builds the window and wires it to the application; mw-window-header.c keeps
- * the header bar and its popovers and subscribes to feeds; mw-window-log.c keeps the event
- * log; mw-window-downloads.c adds downloads (from the entry, the clipboard and drops),
- * opens finished ones, removes them with undo, tells of their failures and keeps the
- * Downloads tab's badge.
+ * the header bar and its popovers, subscribes to feeds and names buttons; mw-window-log.c
+ * keeps the event log; mw-window-downloads.c adds downloads (from the entry, the
+ * clipboard and drops), opens finished ones, removes them with undo, tells of their
+ * failures and keeps the Downloads tab's badge.
  */
 #pragma once
 
@@ -41,7 +41,6 @@ struct _MwWindow
   MwGhostLayer         *ghost_layer;
   MwExperiment         *experiment;
   GtkWidget            *blocking_switch;
-  GtkWidget            *blocking_switch_compact;
   AdwViewStack         *view_stack;
   AdwViewStackPage     *downloads_page;
   MwFeedsPage          *feeds_page;
@@ -81,6 +80,7 @@ void     _mw_window_add_download_action   (GtkWidget       *widget,
 void     _mw_window_subscribe_from_entry_action (GtkWidget *widget,
                                                  const char *action_name,
                                                  GVariant  *parameter);
+void     _mw_window_name_buttons_once     (GtkWidget       *root);
 
 /* mw-window-log.c */
 void     _mw_window_log_init              (MwWindow        *self);

@@ -144,7 +144,6 @@ setup (MwWindow      *self,
   g_signal_connect_object (self->freeze_banner, "input-waited", G_CALLBACK (input_waited_cb), self, 0);
   mw_experiment_set_application (self->experiment, application, self->freeze_banner);
   mw_experiment_point_at (self->experiment, self->blocking_switch);
-  mw_experiment_point_at (self->experiment, self->blocking_switch_compact);
 
   /* Read once here, written once when the window closes (mw_window_close_request), not
    * at every step of a resize. */
@@ -331,7 +330,6 @@ mw_window_class_init (MwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwWindow, ghost_layer);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, experiment);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, blocking_switch);
-  gtk_widget_class_bind_template_child (widget_class, MwWindow, blocking_switch_compact);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, feeds_page);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, subscribe_popover);
@@ -372,6 +370,10 @@ mw_window_init (MwWindow *self)
   self->removals = g_ptr_array_new_with_free_func ((GDestroyNotify) _mw_window_removal_free);
 
   _mw_window_log_init (self);
+  /* Both popovers, though only one is the add button's at a time. */
+  _mw_window_name_buttons_once (GTK_WIDGET (self));
+  _mw_window_name_buttons_once (GTK_WIDGET (self->add_popover));
+  _mw_window_name_buttons_once (GTK_WIDGET (self->subscribe_popover));
 
   g_signal_connect_object (self->url_entry, "changed", G_CALLBACK (_mw_window_url_changed_cb), self,
                            G_CONNECT_SWAPPED);
