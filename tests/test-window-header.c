@@ -1,5 +1,5 @@
 /* test-window-header.c: the header bar, its popovers with real keys, the names assistive
- * technologies read, and the window at 360 px, under Xvfb
+ * technologies read, the event log's keyboard, and the window at 360 px, under Xvfb
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,6 +41,13 @@ labelled (GtkWidget     *widget,
           gconstpointer  text)
 {
   return g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+menu_button_labelled (GtkWidget     *widget,
+                      gconstpointer  text)
+{
+  return g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)), text) == 0;
 }
 
 static guint
@@ -629,6 +636,109 @@ test_subscribe_error_once (Fixture       *fixture,
   mw_window_show_page (fixture->window, "downloads");
 }
 
+/* --- The event log ------------------------------------------------------------------------ */
+
+static gboolean
+focus_in (GtkWidget *widget,
+          GtkWidget *window)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  GtkWidget *widget;
+  gboolean   inside;
+} FocusWanted;
+
+static gboolean
+focus_as_wanted (gpointer data)
+{
+  FocusWanted *wanted = data;
+
+  return focus_in (wanted->widget, wanted->window) == wanted->inside;
+}
+
+/* The position of the line of the log that has the focus. */
+static guint
+focused_line (GtkWidget *log_view,
+              GtkWidget *window)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  guint position = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (log_view); row; row = gtk_widget_get_next_sibling (row))
+    {
+      if (focus == row || gtk_widget_is_ancestor (focus, row))
+        return position;
+      position++;
+    }
+  g_error ("No line of the log has the focus");
+}
+
+static gboolean
+is_log_view (GtkWidget     *widget,
+             gconstpointer  log)
+{
+  return GTK_IS_NO_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (widget))) &&
+         gtk_no_selection_get_model (GTK_NO_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (widget)))) == log;
+}
+
+/* Tab goes into the log once and out again at the next press, whatever its length; the
+ * arrow keys go from line to line. */
+static void
+test_log_one_tab_stop (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  GListModel *log = mw_window_get_log (fixture->window);
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *log_view, *learn_more;
+  FocusWanted wanted;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("line %u", i);
+
+      gtk_string_list_append (GTK_STRING_LIST (log), line);
+    }
+  g_object_set (fixture->window, "log-visible", TRUE, NULL);
+  log_view = mw_test_find_widget (window, GTK_TYPE_LIST_VIEW, is_log_view, log);
+  g_assert_nonnull (log_view);
+  mw_test_wait_until (is_mapped, log_view, MW_TEST_PATIENCE_MS, "the event log to open");
+  learn_more = mw_test_find_widget (window, GTK_TYPE_MENU_BUTTON, menu_button_labelled, "_Learn More");
+  g_assert_nonnull (learn_more);
+  mw_test_iterate_for (300);
+
+  /* From Learn More, the one before it, Tab goes into the log… */
+  gtk_widget_grab_focus (learn_more);
+  mw_test_press_keys (GTK_WINDOW (fixture->window), "Tab", NULL);
+  wanted = (FocusWanted) { window, log_view, TRUE };
+  mw_test_wait_until (focus_as_wanted, &wanted, MW_TEST_PATIENCE_MS, "Tab to go into the log");
+  g_assert_cmpuint (focused_line (log_view, window), ==, 0);
+
+  /* … the arrow keys go from line to line… */
+  mw_test_press_keys (GTK_WINDOW (fixture->window), "Down", "Down", NULL);
+  mw_test_iterate_for (200);
+  g_assert_true (focus_in (log_view, window));
+  g_assert_cmpuint (focused_line (log_view, window), ==, 2);
+
+  /* … and the next Tab leaves it, not for its next line. */
+  mw_test_press_keys (GTK_WINDOW (fixture->window), "Tab", NULL);
+  wanted = (FocusWanted) { window, log_view, FALSE };
+  mw_test_wait_until (focus_as_wanted, &wanted, MW_TEST_PATIENCE_MS, "Tab to leave the log");
+
+  /* Shift+Tab comes back to the log, and the next goes on to Learn More. */
+  mw_test_press_keys (GTK_WINDOW (fixture->window), "shift+Tab", NULL);
+  wanted = (FocusWanted) { window, log_view, TRUE };
+  mw_test_wait_until (focus_as_wanted, &wanted, MW_TEST_PATIENCE_MS, "Shift+Tab to come back into the log");
+  mw_test_press_keys (GTK_WINDOW (fixture->window), "shift+Tab", NULL);
+  wanted = (FocusWanted) { window, learn_more, TRUE };
+  mw_test_wait_until (focus_as_wanted, &wanted, MW_TEST_PATIENCE_MS, "Shift+Tab to go on to Learn More");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -638,6 +748,7 @@ main (int   argc,
     { "/window/header/enter-adds-download", test_enter_adds_download },
     { "/window/header/enter-subscribes", test_enter_subscribes },
     { "/window/header/subscribe-error-said-once", test_subscribe_error_once },
+    { "/window/log/one-tab-stop", test_log_one_tab_stop },
     { "/window/header/narrow", test_narrow },
   };
 

@@ -1,5 +1,5 @@
-/* mw-window-log.c: the main window's event log: its lines, and how it follows them; on
- * the main thread
+/* mw-window-log.c: the main window's event log: its lines, how it follows them, and its
+ * keyboard; on the main thread
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -198,6 +198,37 @@ log_unmapped_cb (MwWindow *self)
   self->log_scroll_frames = 0;
 }
 
+/* The log is one stop of Tab: the arrow keys go from line to line, and Tab and Shift+Tab
+ * leave it. GTK 4.8's list view would stop at every line (4.12 has a tab behaviour for
+ * this), two thousand presses of Tab to get past the log. */
+static gboolean
+log_key_pressed_cb (GtkEventControllerKey *controller,
+                    guint                  keyval,
+                    guint                  keycode,
+                    GdkModifierType        state,
+                    MwWindow              *self)
+{
+  GtkDirectionType direction;
+  gboolean moved;
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return GDK_EVENT_PROPAGATE;
+  if (keyval == GDK_KEY_ISO_Left_Tab || ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) &&
+                                         (state & GDK_SHIFT_MASK) != 0))
+    direction = GTK_DIR_TAB_BACKWARD;
+  else if (keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab)
+    direction = GTK_DIR_TAB_FORWARD;
+  else
+    return GDK_EVENT_PROPAGATE;
+
+  /* For this one move the list is out of the focus chain, so the window's own focus
+   * search goes on past it, or wraps round. */
+  gtk_widget_set_can_focus (GTK_WIDGET (self->log_view), FALSE);
+  moved = gtk_widget_child_focus (GTK_WIDGET (self), direction);
+  gtk_widget_set_can_focus (GTK_WIDGET (self->log_view), TRUE);
+  return moved ? GDK_EVENT_STOP : GDK_EVENT_PROPAGATE;
+}
+
 /* Opens the log at the latest stall, where "What Happened" wants a person to read. */
 void
 _mw_window_show_stall_action (GtkWidget  *widget,
@@ -233,11 +264,12 @@ _mw_window_clear_log_action (GtkWidget  *widget,
                           g_list_model_get_n_items (G_LIST_MODEL (self->log_lines)), NULL);
 }
 
-/* From mw_window_init(): the log's scrolling. */
+/* From mw_window_init(): the log's scrolling and keyboard. */
 void
 _mw_window_log_init (MwWindow *self)
 {
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->log_scroller);
+  GtkEventController *keys = gtk_event_controller_key_new ();
 
   self->log_follows = TRUE;
   self->log_scroll_target = G_MAXUINT;
@@ -246,6 +278,11 @@ _mw_window_log_init (MwWindow *self)
   g_signal_connect_object (self->log_lines, "items-changed", G_CALLBACK (log_changed_cb), self, 0);
   g_signal_connect_object (self->log_view, "map", G_CALLBACK (log_mapped_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->log_view, "unmap", G_CALLBACK (log_unmapped_cb), self, G_CONNECT_SWAPPED);
+
+  /* Before the lines themselves see the key. */
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (log_key_pressed_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->log_view), keys);
 }
 
 /* From the window's setup: what the downloads, the feeds and the monitor tell the log. */
