@@ -604,6 +604,138 @@ test_preferences (Fixture       *fixture,
   mw_test_iterate_for (50);
 }
 
+static gboolean
+is_combo_row (GtkWidget     *widget,
+              gconstpointer  title)
+{
+  return ADW_IS_COMBO_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+/* What the combo row shows as chosen. */
+static const char *
+chosen (GtkWidget *row)
+{
+  GObject *item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (row));
+
+  g_assert_true (GTK_IS_STRING_OBJECT (item));
+  return gtk_string_object_get_string (GTK_STRING_OBJECT (item));
+}
+
+/* The position of @label among the row's choices. */
+static guint
+choice (GtkWidget  *row,
+        const char *label)
+{
+  GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (row));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (item), label) == 0)
+        return i;
+    }
+  g_error ("The row offers no “%s”", label);
+}
+
+/* How often feeds refresh is a row of Preferences, the row is the setting, and the
+ * feeds' schedule follows the setting while Meanwhile runs. */
+static void
+test_preferences_refresh_interval (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  GSettings *settings = mw_application_get_settings (fixture->app);
+  MwFeedList *feeds = mw_application_get_feeds (fixture->app);
+  GtkWidget *preferences;
+  GtkWidget *row;
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
+  mw_test_iterate_for (100);
+  preferences = find_dialog (MW_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  row = mw_test_find_widget (preferences, ADW_TYPE_COMBO_ROW, is_combo_row, "Refresh Feeds");
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_mapped (row));
+
+  /* It starts at the setting's default, which is the schedule's. */
+  g_assert_cmpstr (chosen (row), ==, "Every 30 minutes");
+  g_assert_cmpuint (mw_feed_list_get_refresh_interval (feeds), ==, 30);
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (row))), ==, 6);
+
+  /* Chosen in the row, it is the setting and the schedule. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), choice (row, "Every hour"));
+  g_assert_cmpint (g_settings_get_int (settings, "refresh-interval"), ==, 60);
+  g_assert_cmpuint (mw_feed_list_get_refresh_interval (feeds), ==, 60);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), choice (row, "Once a day"));
+  g_assert_cmpint (g_settings_get_int (settings, "refresh-interval"), ==, 24 * 60);
+  g_assert_cmpuint (mw_feed_list_get_refresh_interval (feeds), ==, 24 * 60);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), choice (row, "Every 15 minutes"));
+  g_assert_cmpuint (mw_feed_list_get_refresh_interval (feeds), ==, 15);
+
+  /* Set from outside (gsettings), a value that is no choice shows as it is, in its place,
+   * and opening Preferences again does not change it. */
+  g_settings_set_int (settings, "refresh-interval", 45);
+  g_assert_cmpstr (chosen (row), ==, "Every 45 minutes");
+  g_assert_cmpuint (choice (row, "Every 45 minutes"), ==, choice (row, "Every 30 minutes") + 1);
+  g_assert_cmpuint (mw_feed_list_get_refresh_interval (feeds), ==, 45);
+  mw_close_dialog (preferences);
+  mw_test_iterate_for (50);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
+  mw_test_iterate_for (100);
+  preferences = find_dialog (MW_TYPE_PREFERENCES_WINDOW);
+  row = mw_test_find_widget (preferences, ADW_TYPE_COMBO_ROW, is_combo_row, "Refresh Feeds");
+  g_assert_cmpstr (chosen (row), ==, "Every 45 minutes");
+  g_assert_cmpint (g_settings_get_int (settings, "refresh-interval"), ==, 45);
+
+  mw_close_dialog (preferences);
+  mw_test_iterate_for (50);
+  g_settings_reset (settings, "refresh-interval");
+  g_assert_cmpuint (mw_feed_list_get_refresh_interval (feeds), ==, 30);
+}
+
+/* The titles of groups and rows below @root that read @title. */
+static guint
+count_titles (GtkWidget  *root,
+              const char *title)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (ADW_IS_PREFERENCES_GROUP (child) &&
+          g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (child)), title) == 0)
+        n++;
+      if (ADW_IS_PREFERENCES_ROW (child) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
+        n++;
+      n += count_titles (child, title);
+    }
+  return n;
+}
+
+/* Freezing mode is said once in Preferences: one row, with its switch, no group of the
+ * same name around it. */
+static void
+test_preferences_freezing_mode_once (Fixture       *fixture,
+                                     gconstpointer  user_data)
+{
+  GtkWidget *preferences;
+  GtkWidget *toggle;
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
+  mw_test_iterate_for (100);
+  preferences = find_dialog (MW_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  g_assert_cmpuint (count_titles (preferences, "Freezing Mode"), ==, 1);
+  toggle = mw_test_find_widget (preferences, GTK_TYPE_SWITCH, mw_test_has_action, "app.blocking-mode");
+  g_assert_nonnull (toggle);
+  g_assert_true (gtk_widget_get_mapped (toggle));
+
+  mw_close_dialog (preferences);
+  mw_test_iterate_for (50);
+}
+
 static void
 test_about (Fixture       *fixture,
             gconstpointer  user_data)
@@ -658,6 +790,8 @@ main (int   argc,
     { "/window/drop", test_drop },
     { "/window/icon-buttons-labelled", test_icon_buttons_labelled },
     { "/window/preferences", test_preferences },
+    { "/window/preferences/refresh-interval", test_preferences_refresh_interval },
+    { "/window/preferences/freezing-mode-said-once", test_preferences_freezing_mode_once },
     { "/window/about", test_about },
     { "/window/icons-resolve", test_icons_resolve },
     { "/window/remove-failed-deletes-part", test_remove_failed_deletes_part },

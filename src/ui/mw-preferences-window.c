@@ -1,4 +1,5 @@
-/* mw-preferences-window.c
+/* mw-preferences-window.c: Preferences: the download folder, downloads at once,
+ * notifications and how often feeds are refreshed; on the main thread
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,7 +26,15 @@ struct _MwPreferencesWindow
   AdwActionRow         *folder_row;
   GtkSpinButton        *concurrent_spin;
   GtkSwitch            *notify_switch;
+  AdwComboRow          *refresh_row;
+
+  GtkStringList        *refresh_labels;
+  GArray               *refresh_minutes;  /* guint, one for each of refresh_labels */
+  gboolean              showing_setting;  /* the row follows the setting: no write back */
 };
+
+/* How often feeds may be refreshed, in minutes: the choices of the Refresh Feeds row. */
+static const guint refresh_choices[] = { 15, 30, 60, 3 * 60, 6 * 60, 24 * 60 };
 
 #if MW_COMPAT_ADW_1_5
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -92,6 +101,83 @@ choose_folder_cb (MwPreferencesWindow *self)
                           folder_chosen_cb, self);
 }
 
+/* --- Refresh Feeds ------------------------------------------------------------------ */
+
+static char *
+format_refresh_interval (guint minutes)
+{
+  if (minutes == 24 * 60)
+    return g_strdup (_("Once a day"));
+  if (minutes == 60)
+    return g_strdup (_("Every hour"));
+  if (minutes % 60 == 0)
+    /* Translators: how often feeds are refreshed, "Every 3 hours" */
+    return g_strdup_printf (ngettext ("Every %u hour", "Every %u hours", minutes / 60), minutes / 60);
+  /* Translators: how often feeds are refreshed, "Every 15 minutes" */
+  return g_strdup_printf (ngettext ("Every %u minute", "Every %u minutes", minutes), minutes);
+}
+
+/* The choice for @minutes, added in its place among the others if it is none of them (a
+ * value set with gsettings is shown as it is, not changed by opening Preferences).
+ * Returns: its position */
+static guint
+refresh_choice (MwPreferencesWindow *self,
+                guint                minutes)
+{
+  g_autofree char *label = NULL;
+  guint position;
+
+  for (position = 0; position < self->refresh_minutes->len; position++)
+    {
+      guint choice = g_array_index (self->refresh_minutes, guint, position);
+
+      if (choice == minutes)
+        return position;
+      if (choice > minutes)
+        break;
+    }
+  label = format_refresh_interval (minutes);
+  g_array_insert_val (self->refresh_minutes, position, minutes);
+  gtk_string_list_splice (self->refresh_labels, position, 0, (const char * const[]) { label, NULL });
+  return position;
+}
+
+static void
+show_refresh_setting (MwPreferencesWindow *self)
+{
+  self->showing_setting = TRUE;
+  adw_combo_row_set_selected (self->refresh_row,
+                              refresh_choice (self, (guint) g_settings_get_int (self->settings, "refresh-interval")));
+  self->showing_setting = FALSE;
+}
+
+static void
+refresh_selected_cb (MwPreferencesWindow *self)
+{
+  guint position = adw_combo_row_get_selected (self->refresh_row);
+
+  if (self->showing_setting || position >= self->refresh_minutes->len)
+    return;
+  g_settings_set_int (self->settings, "refresh-interval",
+                      (int) g_array_index (self->refresh_minutes, guint, position));
+}
+
+static void
+setup_refresh_row (MwPreferencesWindow *self)
+{
+  self->refresh_labels = gtk_string_list_new (NULL);
+  self->refresh_minutes = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < G_N_ELEMENTS (refresh_choices); i++)
+    refresh_choice (self, refresh_choices[i]);
+  adw_combo_row_set_model (self->refresh_row, G_LIST_MODEL (self->refresh_labels));
+
+  show_refresh_setting (self);
+  g_signal_connect_object (self->refresh_row, "notify::selected", G_CALLBACK (refresh_selected_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::refresh-interval", G_CALLBACK (show_refresh_setting), self,
+                           G_CONNECT_SWAPPED);
+}
+
 static void
 mw_preferences_window_dispose (GObject *object)
 {
@@ -100,6 +186,8 @@ mw_preferences_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
+  g_clear_object (&self->refresh_labels);
+  g_clear_pointer (&self->refresh_minutes, g_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), MW_TYPE_PREFERENCES_WINDOW);
 
   G_OBJECT_CLASS (mw_preferences_window_parent_class)->dispose (object);
@@ -117,6 +205,7 @@ mw_preferences_window_class_init (MwPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwPreferencesWindow, folder_row);
   gtk_widget_class_bind_template_child (widget_class, MwPreferencesWindow, concurrent_spin);
   gtk_widget_class_bind_template_child (widget_class, MwPreferencesWindow, notify_switch);
+  gtk_widget_class_bind_template_child (widget_class, MwPreferencesWindow, refresh_row);
   gtk_widget_class_bind_template_callback (widget_class, choose_folder_cb);
 }
 
@@ -141,5 +230,6 @@ mw_preferences_window_new (GSettings *settings)
   g_signal_connect_object (settings, "changed::download-folder", G_CALLBACK (update_folder_row), self,
                            G_CONNECT_SWAPPED);
   update_folder_row (self);
+  setup_refresh_row (self);
   return self;
 }

@@ -524,6 +524,14 @@ mw_feed_list_set_refresh_interval (MwFeedList *self,
   mw_feed_list_set_refresh_schedule (self, FIRST_REFRESH_DELAY_S, minutes * 60);
 }
 
+/* Returns: the minutes between two scheduled refreshes of all feeds; 0 for none */
+guint
+mw_feed_list_get_refresh_interval (MwFeedList *self)
+{
+  g_return_val_if_fail (MW_IS_FEED_LIST (self), 0);
+  return (guint) (self->refresh_interval_us / (60 * G_USEC_PER_SEC));
+}
+
 /* The monitor that says whether there is a network; by default the system's. */
 void
 mw_feed_list_set_network_monitor (MwFeedList      *self,

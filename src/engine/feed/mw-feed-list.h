@@ -69,6 +69,7 @@ void        mw_feed_list_set_network_monitor  (MwFeedList          *self,
                                                GNetworkMonitor     *monitor);
 void        mw_feed_list_set_refresh_interval (MwFeedList          *self,
                                                guint                minutes);
+guint       mw_feed_list_get_refresh_interval (MwFeedList          *self);
 gboolean    mw_feed_list_get_loaded           (MwFeedList          *self);
 const char *mw_feed_list_get_load_error       (MwFeedList          *self);
 void        mw_feed_list_load_async           (MwFeedList          *self,
