@@ -13,6 +13,10 @@
 
 typedef MwTestWindow Fixture;
 
+/* A name long enough to make its Download button wider than the article pane. */
+#define EPISODE_NAME "forty-minutes-of-rain-on-a-tin-roof-recorded-at-dawn.mp3"
+#define EPISODE_PATH "/" EPISODE_NAME
+
 static gboolean
 has_items (gpointer model)
 {
@@ -90,7 +94,7 @@ test_feed_subscribe_read_download (Fixture       *fixture,
                                    gconstpointer  user_data)
 {
   g_autoptr(GBytes) episode = mw_test_make_bytes (30000, 21);
-  g_autofree char *episode_url = mw_test_server_url (fixture->server, "/episode.mp3");
+  g_autofree char *episode_url = mw_test_server_url (fixture->server, EPISODE_PATH);
   g_autofree char *feed_url = mw_test_server_url (fixture->server, "/podcast.xml");
   g_autofree char *rss = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -101,7 +105,7 @@ test_feed_subscribe_read_download (Fixture       *fixture,
   GtkWidget *button;
   MwFeedItem *article;
 
-  mw_test_server_add (fixture->server, "/episode.mp3", episode);
+  mw_test_server_add (fixture->server, EPISODE_PATH, episode);
   rss = g_strdup_printf ("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Test Podcast</title>"
                          "<item><title>Older episode</title><guid>e1</guid>"
                          "<pubDate>Fri, 20 Nov 2026 10:00:00 GMT</pubDate><description>Old</description></item>"
@@ -134,9 +138,15 @@ test_feed_subscribe_read_download (Fixture       *fixture,
    * the download. */
   button = wait_for_shown (GTK_WIDGET (page), GTK_TYPE_BUTTON, mw_test_has_action, "feeds.download-enclosure",
                            "the enclosure's Download button");
-  mw_test_click_widget (button);
+  /* At the window's first size the article and its long button leave the three panes
+   * side by side. */
+  g_assert_false (adw_leaflet_get_folded (ADW_LEAFLET (mw_test_find_widget (GTK_WIDGET (page), ADW_TYPE_LEAFLET,
+                                                                            NULL, NULL))));
+  g_assert_true (on_screen (mw_test_find_widget (GTK_WIDGET (page), MW_TYPE_FEED_ROW, NULL, NULL)));
+  /* Activated rather than clicked: the pointer stays out of the screenshot below. */
+  g_assert_true (gtk_widget_activate (button));
   mw_test_wait_until (has_items, downloads, MW_TEST_PATIENCE_MS, "the click to add a download");
-  wait_for_shown (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, label_says, "Downloading “episode.mp3”",
+  wait_for_shown (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, label_says, "Downloading “" EPISODE_NAME "”",
                   "a toast to say that the episode is downloading");
   button = wait_for_shown (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, mw_test_button_labelled, "Show",
                            "the toast's Show button");
