@@ -39,27 +39,6 @@ static const char numbers_rss[] =
 
 /* --- The page as a person sees it ------------------------------------------------------ */
 
-static MwFeed *
-subscribe (Fixture    *fixture,
-           const char *path,
-           const char *rss)
-{
-  g_autoptr(GBytes) body = g_bytes_new_static (rss, strlen (rss));
-  g_autofree char *url = mw_test_server_url (fixture->server, path);
-  MwTestResource *resource = mw_test_server_add (fixture->server, path, body);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  MwFeed *feed;
-
-  resource->content_type = g_strdup ("application/rss+xml");
-  mw_feed_list_subscribe_async (mw_application_get_feeds (fixture->app), url, NULL, mw_test_async_result_cb,
-                                &result);
-  mw_test_async_result (&result, "the feed to be subscribed");
-  feed = mw_feed_list_subscribe_finish (mw_application_get_feeds (fixture->app), result, NULL, &error);
-  g_assert_no_error (error);
-  return feed;
-}
-
 static MwFeedsPage *
 page_of (Fixture *fixture)
 {
@@ -384,7 +363,7 @@ static void
 test_narrow_back_buttons (Fixture       *fixture,
                           gconstpointer  user_data)
 {
-  g_autoptr(MwFeed) letters = subscribe (fixture, "/letters.xml", letters_rss);
+  g_autoptr(MwFeed) letters = mw_test_window_subscribe (fixture, "/letters.xml", letters_rss);
   GtkWidget *to_subscriptions = find_labelled (fixture, GTK_TYPE_BUTTON, "Back to Subscriptions");
   GtkWidget *to_articles = find_labelled (fixture, GTK_TYPE_BUTTON, "Back to Articles");
 
@@ -445,8 +424,8 @@ static void
 test_wide_focus_stays (Fixture       *fixture,
                        gconstpointer  user_data)
 {
-  g_autoptr(MwFeed) letters = subscribe (fixture, "/letters.xml", letters_rss);
-  g_autoptr(MwFeed) numbers = subscribe (fixture, "/numbers.xml", numbers_rss);
+  g_autoptr(MwFeed) letters = mw_test_window_subscribe (fixture, "/letters.xml", letters_rss);
+  g_autoptr(MwFeed) numbers = mw_test_window_subscribe (fixture, "/numbers.xml", numbers_rss);
   Wanted bravo = { fixture, "Bravo" };
 
   show_feeds_at (fixture, 1200);
@@ -508,7 +487,7 @@ static void
 test_shortcuts_anywhere (Fixture       *fixture,
                          gconstpointer  user_data)
 {
-  g_autoptr(MwFeed) letters = subscribe (fixture, "/letters.xml", letters_rss);
+  g_autoptr(MwFeed) letters = mw_test_window_subscribe (fixture, "/letters.xml", letters_rss);
   GtkWidget *header_button = mw_test_find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_MENU_BUTTON, NULL, NULL);
   GtkWidget *entry = find_labelled (fixture, GTK_TYPE_SEARCH_ENTRY, "Search Articles");
 
@@ -561,7 +540,7 @@ static void
 test_star_toggle (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  g_autoptr(MwFeed) letters = subscribe (fixture, "/letters.xml", letters_rss);
+  g_autoptr(MwFeed) letters = mw_test_window_subscribe (fixture, "/letters.xml", letters_rss);
   MwFeedItem *alpha = article_titled (letters, "Alpha");
   GtkWidget *row_star;
   GtkWidget *pane_star;
@@ -640,7 +619,7 @@ static void
 test_names (Fixture       *fixture,
             gconstpointer  user_data)
 {
-  g_autoptr(MwFeed) letters = subscribe (fixture, "/letters.xml", letters_rss);
+  g_autoptr(MwFeed) letters = mw_test_window_subscribe (fixture, "/letters.xml", letters_rss);
   GtkWidget *page = GTK_WIDGET (page_of (fixture));
   GtkWidget *title = mw_test_find_widget (page, GTK_TYPE_LABEL, is_article_title, NULL);
   GtkWidget *none = mw_test_find_widget (page, GTK_TYPE_LABEL, label_says, "No Article Selected");

@@ -374,27 +374,6 @@ search_ended (gpointer entry)
   return !on_screen (entry) && *gtk_editable_get_text (GTK_EDITABLE (entry)) == '\0';
 }
 
-static MwFeed *
-subscribe (Fixture    *fixture,
-           const char *path,
-           const char *rss)
-{
-  g_autoptr(GBytes) body = g_bytes_new_static (rss, strlen (rss));
-  g_autofree char *url = mw_test_server_url (fixture->server, path);
-  MwTestResource *resource = mw_test_server_add (fixture->server, path, body);
-  MwFeedList *feeds = mw_application_get_feeds (fixture->app);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  MwFeed *feed;
-
-  resource->content_type = g_strdup ("application/rss+xml");
-  mw_feed_list_subscribe_async (feeds, url, NULL, mw_test_async_result_cb, &result);
-  mw_test_async_result (&result, "the feed to be subscribed");
-  feed = mw_feed_list_subscribe_finish (feeds, result, NULL, &error);
-  g_assert_no_error (error);
-  return feed;
-}
-
 /* A search that finds nothing says so and names what was searched, where an empty list
  * says that it is empty; choosing another feed ends the search. */
 static void
@@ -408,8 +387,8 @@ test_feeds_search_ends (Fixture       *fixture,
     "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Weather</title>"
     "<item><title>Rain</title><guid>r</guid><description>Wet</description></item>"
     "<item><title>Snow</title><guid>s</guid><description>White</description></item></channel></rss>";
-  g_autoptr(MwFeed) seasons = subscribe (fixture, "/seasons.xml", seasons_rss);
-  g_autoptr(MwFeed) weather = subscribe (fixture, "/weather.xml", weather_rss);
+  g_autoptr(MwFeed) seasons = mw_test_window_subscribe (fixture, "/seasons.xml", seasons_rss);
+  g_autoptr(MwFeed) weather = mw_test_window_subscribe (fixture, "/weather.xml", weather_rss);
   MwFeedsPage *page = mw_window_get_feeds_page (fixture->window);
   Shown weather_articles = { page, 2 };
   Shown seasons_articles = { page, 1 };
