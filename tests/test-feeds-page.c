@@ -89,6 +89,19 @@ article_text (Fixture *fixture)
 }
 
 static gboolean
+is_article_title (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return gtk_label_get_selectable (GTK_LABEL (widget)) && gtk_widget_has_css_class (widget, "title-2");
+}
+
+static GtkWidget *
+article_title (Fixture *fixture)
+{
+  return mw_test_find_widget (GTK_WIDGET (page_of (fixture)), GTK_TYPE_LABEL, is_article_title, NULL);
+}
+
+static gboolean
 on_screen (GtkWidget *widget)
 {
   return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
@@ -415,6 +428,23 @@ test_narrow_back_buttons (Fixture       *fixture,
   mw_test_unsubscribe_all (mw_application_get_feeds (fixture->app));
 }
 
+typedef struct
+{
+  GtkWidget *pane;
+  gboolean   visited;
+} FocusWatch;
+
+static void
+focus_moved_cb (GtkWindow  *window,
+                GParamSpec *pspec,
+                FocusWatch *watch)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, watch->pane))
+    watch->visited = TRUE;
+}
+
 /* --- Wide: the focus stays where the person works ------------------------------------ */
 
 /* Side by side, choosing an article shows it and leaves the focus in the list, so that
@@ -436,8 +466,19 @@ test_wide_focus_stays (Fixture       *fixture,
   mw_test_wait_until (focus_not_on, feed_list (fixture), MW_TEST_PATIENCE_MS,
                       "one press of Tab to leave the list of feeds");
 
-  mw_test_click_widget (article_row (fixture, "Alpha"));
-  wait_for_open (fixture, "Alpha", "a click on the first article to open it");
+  /* The focus never goes to the article pane on the way, not even for a moment: that
+   * would select the article's title (and the primary selection with it). */
+  {
+    FocusWatch watch = { pane_of (article_text (fixture)), FALSE };
+    gulong handler = g_signal_connect (fixture->window, "notify::focus-widget", G_CALLBACK (focus_moved_cb),
+                                       &watch);
+
+    mw_test_click_widget (article_row (fixture, "Alpha"));
+    wait_for_open (fixture, "Alpha", "a click on the first article to open it");
+    g_signal_handler_disconnect (fixture->window, handler);
+    g_assert_false (watch.visited);
+    g_assert_false (gtk_label_get_selection_bounds (GTK_LABEL (article_title (fixture)), NULL, NULL));
+  }
   mw_test_press_keys (GTK_WIDGET (fixture->window), "Down");
   wait_for_open (fixture, "Bravo", "Down to open the next article");
   mw_test_wait_until (focus_on_article, &bravo, MW_TEST_PATIENCE_MS, "the focus to be on the article opened");
@@ -599,13 +640,6 @@ check_mnemonic_names (GtkWidget *widget)
 }
 
 static gboolean
-is_article_title (GtkWidget     *widget,
-                  gconstpointer  data)
-{
-  return gtk_label_get_selectable (GTK_LABEL (widget)) && gtk_widget_has_css_class (widget, "title-2");
-}
-
-static gboolean
 label_says (GtkWidget     *widget,
             gconstpointer  text)
 {
@@ -621,7 +655,7 @@ test_names (Fixture       *fixture,
 {
   g_autoptr(MwFeed) letters = mw_test_window_subscribe (fixture, "/letters.xml", letters_rss);
   GtkWidget *page = GTK_WIDGET (page_of (fixture));
-  GtkWidget *title = mw_test_find_widget (page, GTK_TYPE_LABEL, is_article_title, NULL);
+  GtkWidget *title = article_title (fixture);
   GtkWidget *none = mw_test_find_widget (page, GTK_TYPE_LABEL, label_says, "No Article Selected");
 
   show_feeds_at (fixture, 900);

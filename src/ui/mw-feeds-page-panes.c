@@ -93,11 +93,18 @@ _mw_feeds_page_reveal (MwFeedsPage *self,
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autoptr(GtkWidget) focus = root != NULL && gtk_root_get_focus (root) != NULL
                                ? g_object_ref (gtk_root_get_focus (root)) : NULL;
+  gboolean folded = _mw_feeds_page_is_folded (self);
 
+  /* Side by side, the leaflet would take the focus along into the pane now in front
+   * (selecting the article's title, and with it the primary selection): the pane cannot
+   * take it for the moment, and the focus stays in the list, where the arrow keys go on
+   * to the next article. */
+  if (!folded)
+    gtk_widget_set_can_focus (pane, FALSE);
   adw_leaflet_set_visible_child (self->leaflet, pane);
-  /* Side by side, the leaflet would take the focus along into the pane now in front:
-   * it stays in the list, where the arrow keys go on to the next article. */
-  if (!_mw_feeds_page_is_folded (self) && focus != NULL && gtk_root_get_focus (root) != focus)
+  if (!folded)
+    gtk_widget_set_can_focus (pane, TRUE);
+  if (!folded && focus != NULL && gtk_root_get_focus (root) != focus)
     gtk_widget_grab_focus (focus);
 }
 
