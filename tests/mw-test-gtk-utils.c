@@ -129,35 +129,60 @@ mw_test_click_later (GtkWindow *window,
   return process;
 }
 
-/* Presses the NULL-terminated @keys (xdotool's names: "Return", "shift+Tab") one after
- * the other on the real keyboard (XTEST, through $MW_XDOTOOL), once @window has the
- * keyboard focus, as a person typing would; the main loop runs meanwhile. */
-void
-mw_test_press_keys (GtkWindow  *window,
-                    const char *keys,
-                    ...)
+static void
+wait_for_xdotool (GSubprocess *process,
+                  const char  *what)
 {
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  g_autofree char *xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_check_async (process, NULL, mw_test_async_result_cb, &result);
+  mw_test_async_result (&result, what);
+  g_subprocess_wait_check_finish (process, result, &error);
+  g_assert_no_error (error);
+}
+
+/* Clicks the middle of @widget once, with real input (XTEST, through $MW_XDOTOOL), and
+ * waits until xdotool has sent it; the window sees it when its main loop next runs. */
+void
+mw_test_click_widget (GtkWidget *widget)
+{
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (widget));
+  g_autoptr(GSubprocess) process = NULL;
+  graphene_rect_t bounds;
+
+  g_assert_true (GTK_IS_WINDOW (window));
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, window, &bounds));
+  process = mw_test_click_later (GTK_WINDOW (window), bounds.origin.x + bounds.size.width / 2,
+                                 bounds.origin.y + bounds.size.height / 2, 0, 1, 0);
+  wait_for_xdotool (process, "xdotool to click");
+}
+
+/* Types @keys (xdotool's names, separated by spaces: "ctrl+f", "Down Return") into the
+ * window of @widget, with real input: the window is given the keyboard focus first.
+ * Returns once xdotool has sent them; the window sees them when its main loop next runs,
+ * in order, so that a later key's visible effect says that the earlier ones were seen. */
+void
+mw_test_press_keys (GtkWidget  *widget,
+                    const char *keys)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  g_autofree char *xid = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) names = g_strsplit (keys, " ", -1);
   g_auto(GStrv) argv = NULL;
-  va_list args;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert_nonnull (g_getenv ("MW_XDOTOOL"));
-  g_strv_builder_add_many (builder, g_getenv ("MW_XDOTOOL"), "windowfocus", "--sync", xid,
-                           "key", "--delay", "50", NULL);
-  va_start (args, keys);
-  for (const char *key = keys; key != NULL; key = va_arg (args, const char *))
-    g_strv_builder_add (builder, key);
-  va_end (args);
+  g_assert_nonnull (native);
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+  g_strv_builder_add_many (builder, g_getenv ("MW_XDOTOOL"), "windowfocus", "--sync", xid, "key", "--delay", "50",
+                           NULL);
+  g_strv_builder_addv (builder, (const char **) names);
   argv = g_strv_builder_end (builder);
-
   process = g_subprocess_newv ((const char * const *) argv, G_SUBPROCESS_FLAGS_NONE, &error);
   g_assert_no_error (error);
-  g_subprocess_wait_check_async (process, NULL, mw_test_async_result_cb, &result);
-  g_subprocess_wait_check_finish (process, mw_test_async_result (&result, "xdotool to press the keys"), &error);
-  g_assert_no_error (error);
+  wait_for_xdotool (process, "xdotool to type");
 }

@@ -29,8 +29,8 @@ GSubprocess *mw_test_click_later   (GtkWindow         *window,
                                     guint              delay_ms,
                                     guint              n_clicks,
                                     guint              gap_ms);
-void       mw_test_press_keys      (GtkWindow         *window,
-                                    const char        *keys,
-                                    ...) G_GNUC_NULL_TERMINATED;
+void       mw_test_click_widget    (GtkWidget         *widget);
+void       mw_test_press_keys      (GtkWidget         *widget,
+                                    const char        *keys);
 
 G_END_DECLS

@@ -294,3 +294,28 @@ mw_test_window_wait_for_width (MwTestWindow *fixture,
 
   mw_test_wait_until (has_width, &wanted, MW_TEST_PATIENCE_MS, what);
 }
+
+/* --- Feeds ---------------------------------------------------------------------------- */
+
+/* Serves @rss at @path of the fixture's server and subscribes the application to it.
+ * Returns: (transfer full): the feed */
+MwFeed *
+mw_test_window_subscribe (MwTestWindow *fixture,
+                          const char   *path,
+                          const char   *rss)
+{
+  g_autoptr(GBytes) body = g_bytes_new (rss, strlen (rss));
+  g_autofree char *url = mw_test_server_url (fixture->server, path);
+  MwTestResource *resource = mw_test_server_add (fixture->server, path, body);
+  MwFeedList *feeds = mw_application_get_feeds (fixture->app);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  MwFeed *feed;
+
+  resource->content_type = g_strdup ("application/rss+xml");
+  mw_feed_list_subscribe_async (feeds, url, NULL, mw_test_async_result_cb, &result);
+  mw_test_async_result (&result, "the feed to be subscribed");
+  feed = mw_feed_list_subscribe_finish (feeds, result, NULL, &error);
+  g_assert_no_error (error);
+  return feed;
+}

@@ -69,4 +69,9 @@ void           mw_test_window_wait_for_width  (MwTestWindow  *fixture,
 void           mw_test_assert_row_text_matches (MwTestWindow  *fixture,
                                                 MwDownloadRow *row);
 
+/* Feeds */
+MwFeed        *mw_test_window_subscribe       (MwTestWindow  *fixture,
+                                               const char    *path,
+                                               const char    *rss);
+
 G_END_DECLS

@@ -251,7 +251,8 @@ test_feed_shown_literally (Fixture       *fixture,
   button = mw_test_find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, mw_test_has_action, "feeds.open-in-browser");
   g_assert_nonnull (button);
   g_assert_false (gtk_widget_is_sensitive (button) && gtk_widget_is_visible (button));
-  g_assert_null (mw_test_find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, mw_test_has_action, "app.download"));
+  g_assert_null (mw_test_find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, mw_test_has_action,
+                                     "feeds.download-enclosure"));
 
   /* Its text is text; only the web link is one. */
   view = MW_ITEM_VIEW (mw_test_find_widget (GTK_WIDGET (page), MW_TYPE_ITEM_VIEW, NULL, NULL));

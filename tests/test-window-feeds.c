@@ -7,15 +7,79 @@
 #include "config.h"
 
 #include "mw-demo-feeds.h"
+#include "mw-feed-row.h"
 #include "mw-feeds-page.h"
 #include "mw-test-window.h"
 
 typedef MwTestWindow Fixture;
 
+/* A name long enough to make its Download button wider than the article pane. */
+#define EPISODE_NAME "forty-minutes-of-rain-on-a-tin-roof-recorded-at-dawn.mp3"
+#define EPISODE_PATH "/" EPISODE_NAME
+
 static gboolean
 has_items (gpointer model)
 {
   return g_list_model_get_n_items (model) > 0;
+}
+
+static gboolean
+has_two_items (gpointer model)
+{
+  return g_list_model_get_n_items (model) == 2;
+}
+
+static gboolean
+on_screen (GtkWidget *widget)
+{
+  return widget != NULL && gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+static gboolean
+label_says (GtkWidget     *widget,
+            gconstpointer  text)
+{
+  return g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0 && on_screen (widget);
+}
+
+typedef struct
+{
+  GtkWidget     *root;
+  GType          type;
+  MwTestWidgetMatch match;
+  gconstpointer  data;
+  GtkWidget     *found;
+} Wanted;
+
+static gboolean
+shown (gpointer data)
+{
+  Wanted *wanted = data;
+
+  wanted->found = mw_test_find_widget (wanted->root, wanted->type, wanted->match, wanted->data);
+  return on_screen (wanted->found);
+}
+
+/* Returns: (transfer none): the widget of @type below @root for which @match holds,
+ * once it is on screen */
+static GtkWidget *
+wait_for_shown (GtkWidget         *root,
+                GType              type,
+                MwTestWidgetMatch  match,
+                gconstpointer      data,
+                const char        *what)
+{
+  Wanted wanted = { root, type, match, data, NULL };
+
+  mw_test_wait_until (shown, &wanted, MW_TEST_PATIENCE_MS, what);
+  return wanted.found;
+}
+
+static gboolean
+row_of_download (GtkWidget     *widget,
+                 gconstpointer  download)
+{
+  return mw_download_row_get_download (MW_DOWNLOAD_ROW (widget)) == download;
 }
 
 static gboolean
@@ -30,7 +94,7 @@ test_feed_subscribe_read_download (Fixture       *fixture,
                                    gconstpointer  user_data)
 {
   g_autoptr(GBytes) episode = mw_test_make_bytes (30000, 21);
-  g_autofree char *episode_url = mw_test_server_url (fixture->server, "/episode.mp3");
+  g_autofree char *episode_url = mw_test_server_url (fixture->server, EPISODE_PATH);
   g_autofree char *feed_url = mw_test_server_url (fixture->server, "/podcast.xml");
   g_autofree char *rss = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -41,7 +105,7 @@ test_feed_subscribe_read_download (Fixture       *fixture,
   GtkWidget *button;
   MwFeedItem *article;
 
-  mw_test_server_add (fixture->server, "/episode.mp3", episode);
+  mw_test_server_add (fixture->server, EPISODE_PATH, episode);
   rss = g_strdup_printf ("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Test Podcast</title>"
                          "<item><title>Older episode</title><guid>e1</guid>"
                          "<pubDate>Fri, 20 Nov 2026 10:00:00 GMT</pubDate><description>Old</description></item>"
@@ -60,28 +124,45 @@ test_feed_subscribe_read_download (Fixture       *fixture,
   /* Subscribing as a person would, through the window's subscribe box. */
   mw_window_subscribe (fixture->window, feed_url);
   mw_test_wait_until (has_items, feeds, MW_TEST_PATIENCE_MS, "the feed to be subscribed");
-  mw_test_iterate_for (100);
 
   /* The feed's articles are listed, newest first. */
-  g_assert_cmpuint (g_list_model_get_n_items (mw_feeds_page_get_articles (page)), ==, 2);
+  mw_test_wait_until (has_two_items, mw_feeds_page_get_articles (page), MW_TEST_PATIENCE_MS,
+                      "the feed's two articles to be listed");
   g_assert_true (mw_feeds_page_open_article (page, 0));
-  mw_test_iterate_for (50);
   article = mw_feeds_page_get_open_article (page);
   g_assert_nonnull (article);
   g_assert_cmpstr (mw_feed_item_get_title (article), ==, "Newest episode");
   g_assert_true (mw_feed_item_get_read (article));
 
-  /* Its enclosure goes to the downloader. */
-  button = mw_test_find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, mw_test_has_action, "app.download");
-  g_assert_nonnull (button);
-  g_signal_emit_by_name (button, "clicked");
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (downloads)), ==, 1);
+  /* Its enclosure goes to the downloader, and a toast says so; its Show button leads to
+   * the download. */
+  button = wait_for_shown (GTK_WIDGET (page), GTK_TYPE_BUTTON, mw_test_has_action, "feeds.download-enclosure",
+                           "the enclosure's Download button");
+  /* At the window's first size the article and its long button leave the three panes
+   * side by side. */
+  g_assert_false (adw_leaflet_get_folded (ADW_LEAFLET (mw_test_find_widget (GTK_WIDGET (page), ADW_TYPE_LEAFLET,
+                                                                            NULL, NULL))));
+  g_assert_true (on_screen (mw_test_find_widget (GTK_WIDGET (page), MW_TYPE_FEED_ROW, NULL, NULL)));
+  /* Activated rather than clicked: the pointer stays out of the screenshot below. */
+  g_assert_true (gtk_widget_activate (button));
+  mw_test_wait_until (has_items, downloads, MW_TEST_PATIENCE_MS, "the click to add a download");
+  wait_for_shown (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, label_says, "Downloading “" EPISODE_NAME "”",
+                  "a toast to say that the episode is downloading");
+  button = wait_for_shown (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, mw_test_button_labelled, "Show",
+                           "the toast's Show button");
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL, "Show");
+  /* The toast is still sliding in: no pointer, but the button's own activation. */
+  g_assert_true (gtk_widget_activate (button));
   {
     g_autoptr(MwDownload) download = g_list_model_get_item (G_LIST_MODEL (downloads), 0);
 
     g_assert_cmpstr (mw_download_get_url (download), ==, episode_url);
+    wait_for_shown (GTK_WIDGET (fixture->window), MW_TYPE_DOWNLOAD_ROW, row_of_download, download,
+                    "Show to bring the download's row on screen");
+    g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
     mw_test_wait_until_at_rest (download, MW_DOWNLOAD_COMPLETED);
   }
+  mw_window_show_page (fixture->window, "feeds");
 
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 700);
   mw_test_window_wait_for_width (fixture, 1200);
@@ -280,6 +361,73 @@ test_feeds_search (Fixture       *fixture,
   mw_test_unsubscribe_all (feeds);
 }
 
+static gboolean
+row_of_feed (GtkWidget     *widget,
+             gconstpointer  feed)
+{
+  return mw_feed_row_get_feed (MW_FEED_ROW (widget)) == feed;
+}
+
+static gboolean
+search_ended (gpointer entry)
+{
+  return !on_screen (entry) && *gtk_editable_get_text (GTK_EDITABLE (entry)) == '\0';
+}
+
+/* A search that finds nothing says so and names what was searched, where an empty list
+ * says that it is empty; choosing another feed ends the search. */
+static void
+test_feeds_search_ends (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  static const char seasons_rss[] =
+    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Seasons</title>"
+    "<item><title>Winter</title><guid>w</guid><description>Cold</description></item></channel></rss>";
+  static const char weather_rss[] =
+    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Weather</title>"
+    "<item><title>Rain</title><guid>r</guid><description>Wet</description></item>"
+    "<item><title>Snow</title><guid>s</guid><description>White</description></item></channel></rss>";
+  g_autoptr(MwFeed) seasons = mw_test_window_subscribe (fixture, "/seasons.xml", seasons_rss);
+  g_autoptr(MwFeed) weather = mw_test_window_subscribe (fixture, "/weather.xml", weather_rss);
+  MwFeedsPage *page = mw_window_get_feeds_page (fixture->window);
+  Shown weather_articles = { page, 2 };
+  Shown seasons_articles = { page, 1 };
+  GtkWidget *entry;
+
+  mw_window_show_page (fixture->window, "feeds");
+  mw_feeds_page_select_feed (page, weather);
+  mw_test_wait_until (shows_n, &weather_articles, 10000, "the weather's two articles to be listed");
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "feeds.search", NULL);
+  entry = wait_for_shown (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY, NULL, NULL, "the search to open");
+  search_for (fixture, "sun <b> & co", 0, "a search for words in no article to find nothing");
+  wait_for_shown (GTK_WIDGET (page), GTK_TYPE_LABEL, label_says, "No Results", "the list to say “No Results”");
+  wait_for_shown (GTK_WIDGET (page), GTK_TYPE_LABEL, label_says, "No articles match “sun <b> & co”",
+                  "the list to name what was searched, as typed");
+
+  /* Another feed: the search ends, and all its articles are there. */
+  mw_test_click_widget (wait_for_shown (GTK_WIDGET (page), MW_TYPE_FEED_ROW, row_of_feed, seasons,
+                                        "the row of the other feed"));
+  mw_test_wait_until (search_ended, entry, MW_TEST_PATIENCE_MS, "choosing another feed to end the search");
+  mw_test_wait_until (shows_n, &seasons_articles, 10000, "the other feed's article to be listed");
+
+  /* A list that is empty without a search says that. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "feeds.search", NULL);
+  search_for (fixture, "frost", 0, "a search in the other feed to find nothing");
+  wait_for_shown (GTK_WIDGET (page), GTK_TYPE_LABEL, label_says, "No Results", "the list to say “No Results”");
+  mw_test_click_widget (wait_for_shown (GTK_WIDGET (page), GTK_TYPE_BUTTON, mw_test_button_labelled, "_All Articles",
+                                        "the All Articles button"));
+  mw_test_wait_until (search_ended, entry, MW_TEST_PATIENCE_MS, "All Articles to end the search");
+  mw_test_click_widget (wait_for_shown (GTK_WIDGET (page), GTK_TYPE_TOGGLE_BUTTON, mw_test_button_labelled,
+                                        "Starred", "the Starred filter"));
+  wait_for_shown (GTK_WIDGET (page), GTK_TYPE_LABEL, label_says, "No Articles",
+                  "a list of no starred articles to say “No Articles”");
+  g_assert_null (mw_test_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, label_says, "No Results"));
+  mw_test_click_widget (wait_for_shown (GTK_WIDGET (page), GTK_TYPE_TOGGLE_BUTTON, mw_test_button_labelled,
+                                        "All", "the All filter"));
+
+  mw_test_unsubscribe_all (mw_application_get_feeds (fixture->app));
+}
 
 int
 main (int   argc,
@@ -289,6 +437,7 @@ main (int   argc,
     { "/window/feed-subscribe-read-download", test_feed_subscribe_read_download },
     { "/window/feeds/mark-all-read", test_feeds_mark_all_read },
     { "/window/feeds/search", test_feeds_search },
+    { "/window/feeds/search-ends", test_feeds_search_ends },
   };
 
   return mw_test_window_main (argc, argv, cases, G_N_ELEMENTS (cases));

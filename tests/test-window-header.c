@@ -483,7 +483,7 @@ test_enter_adds_download (Fixture       *fixture,
   entry = mw_test_find_widget (popover, GTK_TYPE_ENTRY, NULL, NULL);
   g_assert_nonnull (gtk_widget_get_focus_child (entry));
   gtk_editable_set_text (GTK_EDITABLE (entry), url);
-  mw_test_press_keys (GTK_WINDOW (fixture->window), "Return", NULL);
+  mw_test_press_keys (GTK_WIDGET (fixture->window), "Return");
   mw_test_wait_until (has_items, list, MW_TEST_PATIENCE_MS, "Return in the address entry to add the download");
   mw_test_wait_until (is_unmapped, popover, MW_TEST_PATIENCE_MS, "the popover to close once the download was added");
   {
@@ -503,7 +503,7 @@ test_enter_adds_download (Fixture       *fixture,
       sha256 = w;
   g_assert_true (sha256 != entry);
   gtk_editable_set_text (GTK_EDITABLE (sha256), g_checksum_get_string (checksum));
-  mw_test_press_keys (GTK_WINDOW (fixture->window), "Tab", "Return", NULL);
+  mw_test_press_keys (GTK_WIDGET (fixture->window), "Tab Return");
   mw_test_wait_until (has_n_items, two, MW_TEST_PATIENCE_MS, "Return in the checksum entry to add the download");
   {
     g_autoptr(MwDownload) download = g_list_model_get_item (G_LIST_MODEL (list), 1);
@@ -515,7 +515,7 @@ test_enter_adds_download (Fixture       *fixture,
   /* A wrong address stays in the open popover, said under it. */
   popover = open_add_popover (fixture);
   gtk_editable_set_text (GTK_EDITABLE (entry), "ftp://example.org/file.zip");
-  mw_test_press_keys (GTK_WINDOW (fixture->window), "Return", NULL);
+  mw_test_press_keys (GTK_WIDGET (fixture->window), "Return");
   mw_test_iterate_for (300);
   g_assert_true (gtk_widget_get_mapped (popover));
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
@@ -543,7 +543,7 @@ test_enter_subscribes (Fixture       *fixture,
   popover = open_add_popover (fixture);
   entry = mw_test_find_widget (popover, GTK_TYPE_ENTRY, NULL, NULL);
   gtk_editable_set_text (GTK_EDITABLE (entry), url);
-  mw_test_press_keys (GTK_WINDOW (fixture->window), "Return", NULL);
+  mw_test_press_keys (GTK_WIDGET (fixture->window), "Return");
   mw_test_wait_until (has_items, feeds, MW_TEST_PATIENCE_MS, "Return in the feed entry to subscribe");
   mw_test_wait_until (is_unmapped, popover, MW_TEST_PATIENCE_MS, "the popover to close once subscribed");
   {
@@ -607,7 +607,7 @@ test_subscribe_error_once (Fixture       *fixture,
   entry = mw_test_find_widget (popover, GTK_TYPE_ENTRY, NULL, NULL);
   label = error_label_of (popover);
   gtk_editable_set_text (GTK_EDITABLE (entry), missing);
-  mw_test_press_keys (GTK_WINDOW (fixture->window), "Return", NULL);
+  mw_test_press_keys (GTK_WIDGET (fixture->window), "Return");
   mw_test_wait_until (is_mapped, label, MW_TEST_PATIENCE_MS, "the failure to be said under the address");
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)), "not found"));
   g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (entry)));
@@ -624,7 +624,7 @@ test_subscribe_error_once (Fixture       *fixture,
   resource->held = TRUE;
   popover = open_add_popover (fixture);
   gtk_editable_set_text (GTK_EDITABLE (entry), no_feed);
-  mw_test_press_keys (GTK_WINDOW (fixture->window), "Return", NULL);
+  mw_test_press_keys (GTK_WIDGET (fixture->window), "Return");
   mw_test_wait_until (entry_waits, entry, MW_TEST_PATIENCE_MS, "Return to start the subscription");
   close_popover (popover);
   mw_test_server_release (fixture->server, resource);
@@ -714,27 +714,27 @@ test_log_one_tab_stop (Fixture       *fixture,
 
   /* From Learn More, the one before it, Tab goes into the log… */
   gtk_widget_grab_focus (learn_more);
-  mw_test_press_keys (GTK_WINDOW (fixture->window), "Tab", NULL);
+  mw_test_press_keys (GTK_WIDGET (fixture->window), "Tab");
   wanted = (FocusWanted) { window, log_view, TRUE };
   mw_test_wait_until (focus_as_wanted, &wanted, MW_TEST_PATIENCE_MS, "Tab to go into the log");
   g_assert_cmpuint (focused_line (log_view, window), ==, 0);
 
   /* … the arrow keys go from line to line… */
-  mw_test_press_keys (GTK_WINDOW (fixture->window), "Down", "Down", NULL);
+  mw_test_press_keys (GTK_WIDGET (fixture->window), "Down Down");
   mw_test_iterate_for (200);
   g_assert_true (focus_in (log_view, window));
   g_assert_cmpuint (focused_line (log_view, window), ==, 2);
 
   /* … and the next Tab leaves it, not for its next line. */
-  mw_test_press_keys (GTK_WINDOW (fixture->window), "Tab", NULL);
+  mw_test_press_keys (GTK_WIDGET (fixture->window), "Tab");
   wanted = (FocusWanted) { window, log_view, FALSE };
   mw_test_wait_until (focus_as_wanted, &wanted, MW_TEST_PATIENCE_MS, "Tab to leave the log");
 
   /* Shift+Tab comes back to the log, and the next goes on to Learn More. */
-  mw_test_press_keys (GTK_WINDOW (fixture->window), "shift+Tab", NULL);
+  mw_test_press_keys (GTK_WIDGET (fixture->window), "shift+Tab");
   wanted = (FocusWanted) { window, log_view, TRUE };
   mw_test_wait_until (focus_as_wanted, &wanted, MW_TEST_PATIENCE_MS, "Shift+Tab to come back into the log");
-  mw_test_press_keys (GTK_WINDOW (fixture->window), "shift+Tab", NULL);
+  mw_test_press_keys (GTK_WIDGET (fixture->window), "shift+Tab");
   wanted = (FocusWanted) { window, learn_more, TRUE };
   mw_test_wait_until (focus_as_wanted, &wanted, MW_TEST_PATIENCE_MS, "Shift+Tab to go on to Learn More");
 }

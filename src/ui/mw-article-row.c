@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Title (bold while unread), source and age, and a star. Feed text is set as plain text.
+ * Title (bold while unread), source and age, and a star: a toggle named after the
+ * article, pressed while it is starred. Feed text is set as plain text.
  */
 #define G_LOG_DOMAIN "mw-article-row"
 
@@ -22,7 +23,7 @@ struct _MwArticleRow
   MwFeedItem *item;
   GtkLabel   *title;
   GtkLabel   *details;
-  GtkButton  *star;
+  GtkToggleButton *star;
 };
 
 G_DEFINE_FINAL_TYPE (MwArticleRow, mw_article_row, GTK_TYPE_WIDGET)
@@ -42,6 +43,7 @@ update (MwArticleRow *self)
   g_autofree char *source = NULL;
   g_autofree char *age = NULL;
   g_autofree char *details = NULL;
+  g_autofree char *star_name = NULL;
   const char *title;
   gboolean starred;
 
@@ -49,7 +51,9 @@ update (MwArticleRow *self)
     return;
 
   title = mw_feed_item_get_title (self->item);
-  gtk_label_set_text (self->title, title && *title ? title : _("Untitled"));
+  if (title == NULL || *title == '\0')
+    title = _("Untitled");
+  gtk_label_set_text (self->title, title);
   if (mw_feed_item_get_read (self->item))
     gtk_widget_remove_css_class (GTK_WIDGET (self->title), "heading");
   else
@@ -62,18 +66,25 @@ update (MwArticleRow *self)
   details = *age ? g_strdup_printf ("%s · %s", source, age) : g_strdup (source);
   gtk_label_set_text (self->details, details);
 
+  /* The toggle's handler sees the same value and leaves the article alone. The state is
+   * said even before the first toggle, which alone would set it. */
   starred = mw_feed_item_get_starred (self->item);
-  gtk_button_set_icon_name (self->star, starred ? "starred-symbolic" : "non-starred-symbolic");
-  mw_widget_set_tooltip (GTK_WIDGET (self->star), starred ? _("Unstar") : _("Star"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->star), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  starred ? _("Unstar") : _("Star"), -1);
+  gtk_toggle_button_set_active (self->star, starred);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->star), GTK_ACCESSIBLE_STATE_PRESSED,
+                               starred ? GTK_ACCESSIBLE_TRISTATE_TRUE : GTK_ACCESSIBLE_TRISTATE_FALSE, -1);
+  gtk_button_set_icon_name (GTK_BUTTON (self->star), starred ? "starred-symbolic" : "non-starred-symbolic");
+  /* TRANSLATORS: the accessible name of an article's star toggle; %s is its title */
+  star_name = g_strdup_printf (_("Star %s"), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->star), GTK_ACCESSIBLE_PROPERTY_LABEL, star_name, -1);
 }
 
 static void
-star_clicked_cb (MwArticleRow *self)
+star_toggled_cb (MwArticleRow *self)
 {
-  if (self->item != NULL)
-    mw_feed_item_set_starred (self->item, !mw_feed_item_get_starred (self->item));
+  gboolean active = gtk_toggle_button_get_active (self->star);
+
+  if (self->item != NULL && mw_feed_item_get_starred (self->item) != active)
+    mw_feed_item_set_starred (self->item, active);
 }
 
 MwFeedItem *
@@ -168,7 +179,7 @@ mw_article_row_class_init (MwArticleRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwArticleRow, title);
   gtk_widget_class_bind_template_child (widget_class, MwArticleRow, details);
   gtk_widget_class_bind_template_child (widget_class, MwArticleRow, star);
-  gtk_widget_class_bind_template_callback (widget_class, star_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, star_toggled_cb);
 }
 
 static void

@@ -10,7 +10,8 @@
  * the silenced availability warnings around them. A toast's title is escaped here
  * rather than set as plain text, which only libadwaita 1.4 can do. Two choices depend on
  * what GTK does for screen readers: a text tag's colour (a crash before GTK 4.18, so
- * decided by the GTK that runs) and announcements (GTK 4.14).
+ * decided by the GTK that runs) and announcements (GTK 4.14). GTK 4.12 lets Tab leave a
+ * list view after one row; before, it is done here by hand.
  */
 #define G_LOG_DOMAIN "mw-compat"
 
@@ -396,6 +397,58 @@ mw_widget_set_tooltip (GtkWidget  *widget,
     {
       gtk_widget_set_tooltip_text (widget, text);
     }
+}
+
+#if !MW_COMPAT_GTK_4_12
+/* Tab and Shift+Tab on a row: the window moves the focus on while the list cannot take
+ * it, so that it goes past the list instead of to the next row. */
+static gboolean
+list_key_pressed_cb (GtkEventControllerKey *controller,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     gpointer               user_data)
+{
+  GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkRoot *root = gtk_widget_get_root (list);
+  GtkDirectionType direction;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return FALSE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || !GTK_IS_WINDOW (root))
+    return FALSE;
+
+  direction = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0 ? GTK_DIR_TAB_BACKWARD
+                                                                              : GTK_DIR_TAB_FORWARD;
+  gtk_widget_set_can_focus (list, FALSE);
+  g_signal_emit_by_name (root, "move-focus", direction);
+  gtk_widget_set_can_focus (list, TRUE);
+  return TRUE;
+}
+#endif
+
+/**
+ * mw_list_view_tab_leaves:
+ * @view: a list view
+ *
+ * Makes @view one stop of the Tab chain: Tab leaves it from whichever row has the focus,
+ * and the arrow keys go from row to row. A list of five hundred articles would otherwise
+ * take five hundred presses of Tab to cross.
+ */
+void
+mw_list_view_tab_leaves (GtkListView *view)
+{
+#if MW_COMPAT_GTK_4_12
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_list_view_set_tab_behavior (view, GTK_LIST_TAB_ITEM);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  GtkEventController *controller = gtk_event_controller_key_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (list_key_pressed_cb), NULL);
+  gtk_widget_add_controller (GTK_WIDGET (view), controller);
+#endif
 }
 
 /**

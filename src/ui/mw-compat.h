@@ -15,10 +15,12 @@ AdwToast *mw_toast_new_literal (const char *text);
  * headers can see what the Debian 12 build uses; builds never define it. */
 #ifdef MW_COMPAT_OLDEST_API
 # define MW_COMPAT_GTK_4_10 0
+# define MW_COMPAT_GTK_4_12 0
 # define MW_COMPAT_GTK_4_14 0
 # define MW_COMPAT_ADW_1_5  0
 #else
 # define MW_COMPAT_GTK_4_10 GTK_CHECK_VERSION (4, 10, 0)
+# define MW_COMPAT_GTK_4_12 GTK_CHECK_VERSION (4, 12, 0)
 # define MW_COMPAT_GTK_4_14 GTK_CHECK_VERSION (4, 14, 0)
 # define MW_COMPAT_ADW_1_5  ADW_CHECK_VERSION (1, 5, 0)
 #endif
@@ -60,6 +62,7 @@ void   mw_preferences_add_toast (GtkWidget           *preferences,
                                  AdwToast            *toast);
 void   mw_widget_set_tooltip    (GtkWidget           *widget,
                                  const char          *text);
+void   mw_list_view_tab_leaves  (GtkListView         *view);
 
 gboolean mw_text_tag_foreground_is_safe (void);
 void     mw_accessible_announce         (GtkAccessible *accessible,

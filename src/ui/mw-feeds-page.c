@@ -5,7 +5,8 @@
  * The articles list is a declared pipeline of list models: the selected feed's articles
  * (or every feed's, flattened), sorted newest first, filtered by the search and the
  * All/Unread/Starred choice. Sorting and filtering run incrementally, so fifty thousand
- * articles arriving, or being searched, never hold the main loop.
+ * articles arriving, or being searched, never hold the main loop. The panes, and where
+ * the focus goes among them, are in mw-feeds-page-panes.c.
  */
 #define G_LOG_DOMAIN "mw-feeds-page"
 
@@ -16,58 +17,13 @@
 #include "mw-article-row.h"
 #include "mw-compat.h"
 #include "mw-feed-row.h"
-#include "mw-feeds-page.h"
+#include "mw-feeds-page-private.h"
 #include "mw-format.h"
-#include "mw-item-view.h"
+#include "mw-window.h"
 
 /* Articles marked read in one dispatch: fifty thousand notifications at once would
  * hold the window for a good part of a second. */
 #define MARK_READ_BATCH 500
-
-typedef enum
-{
-  SHOW_ALL,
-  SHOW_UNREAD,
-  SHOW_STARRED,
-} ShowFilter;
-
-struct _MwFeedsPage
-{
-  GtkWidget           parent_instance;
-
-  MwFeedList         *feeds;
-  GtkSingleSelection *feed_selection;
-  GtkFlattenListModel *all_items;
-  GtkSortListModel   *sorted;
-  GtkFilterListModel *filtered;
-  GtkCustomFilter    *filter;
-  GtkSingleSelection *article_selection;
-  MwFeedItem         *open_article;
-  char               *search;
-  ShowFilter          show;
-  GQueue              mark_read;         /* GListModel of articles still to mark read */
-  guint               mark_read_position;
-  guint               mark_read_source;
-
-  GtkStack           *stack;
-  AdwLeaflet         *leaflet;
-  GtkWidget          *sidebar;
-  GtkWidget          *articles_pane;
-  GtkWidget          *article_pane;
-  GtkListView        *feed_view;
-  GtkListView        *article_view;
-  GtkStack           *articles_stack;
-  GtkSearchBar       *search_bar;
-  GtkSearchEntry     *search_entry;
-  GtkToggleButton    *filter_unread;
-  GtkToggleButton    *filter_starred;
-  GtkLabel           *article_title;
-  GtkLabel           *article_meta;
-  GtkWidget          *article_actions;
-  GtkBox             *enclosures_box;
-  MwItemView         *item_view;
-  GtkWidget          *demo_button;
-};
 
 G_DEFINE_FINAL_TYPE (MwFeedsPage, mw_feeds_page, GTK_TYPE_WIDGET)
 
@@ -90,14 +46,51 @@ article_visible (gpointer item,
   return strstr (mw_feed_item_get_search_text (article), self->search) != NULL;
 }
 
+/* Whether articles are still being sorted or filtered: the list may yet fill. */
+gboolean
+_mw_feeds_page_articles_pending (MwFeedsPage *self)
+{
+  return gtk_sort_list_model_get_pending (self->sorted) > 0 || gtk_filter_list_model_get_pending (self->filtered) > 0;
+}
+
+/* An empty list says why: nothing matches the search, or nothing is there. While the
+ * articles are sorted and filtered, the list stays, rather than say so for a moment. */
 static void
 update_articles_state (MwFeedsPage *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
   guint n_feeds = self->feeds ? g_list_model_get_n_items (G_LIST_MODEL (self->feeds)) : 0;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
 
-  gtk_stack_set_visible_child_name (self->articles_stack, n > 0 ? "list" : "empty");
+  if (n > 0 || _mw_feeds_page_articles_pending (self))
+    gtk_stack_set_visible_child_name (self->articles_stack, "list");
+  else
+    {
+      if (self->search != NULL)
+        {
+          const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+          g_autofree char *description = g_strdup_printf (_("No articles match “%s”"), text);
+          /* A status page's description is markup. */
+          g_autofree char *escaped = g_markup_escape_text (description, -1);
+
+          adw_status_page_set_description (self->no_results_page, escaped);
+          gtk_stack_set_visible_child_name (self->articles_stack, "no-results");
+        }
+      else
+        gtk_stack_set_visible_child_name (self->articles_stack, "empty");
+      /* The focus does not stay behind in the list just hidden. */
+      if (focus != NULL && (focus == GTK_WIDGET (self->article_view) ||
+                            gtk_widget_is_ancestor (focus, GTK_WIDGET (self->article_view))))
+        {
+          gtk_root_set_focus (root, NULL);
+          gtk_widget_child_focus (self->articles_pane, GTK_DIR_TAB_FORWARD);
+        }
+    }
   gtk_stack_set_visible_child_name (self->stack, n_feeds > 0 ? "feeds" : "empty");
+  /* The first subscription starts over from the list of subscriptions. */
+  if (n_feeds == 0)
+    adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
 }
 
 static void
@@ -109,6 +102,15 @@ search_changed_cb (MwFeedsPage *self)
   if (text != NULL && *text != '\0')
     self->search = mw_feed_fold_for_search (text);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_articles_state (self);
+}
+
+/* A search belongs to the list it was typed in: another feed starts without one. */
+static void
+end_search (MwFeedsPage *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
 }
 
 static void
@@ -133,25 +135,25 @@ items_of_feed (gpointer item,
   return g_object_ref (items);
 }
 
-static void
-feed_selected_cb (MwFeedsPage *self)
+/* Lists the articles of @feed, or of every feed. */
+void
+_mw_feeds_page_show_feed (MwFeedsPage *self,
+                          MwFeed      *feed)
 {
-  MwFeed *feed = gtk_single_selection_get_selected_item (self->feed_selection);
+  GListModel *articles = feed != NULL ? mw_feed_get_items (feed) : G_LIST_MODEL (self->all_items);
 
-  if (feed != NULL)
-    gtk_sort_list_model_set_model (self->sorted, mw_feed_get_items (feed));
-  else
-    gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (self->all_items));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "feeds.unsubscribe", feed != NULL);
-  if (feed != NULL)
-    adw_leaflet_set_visible_child (self->leaflet, self->articles_pane);
+  if (gtk_sort_list_model_get_model (self->sorted) == articles)
+    return;
+  end_search (self);
+  gtk_sort_list_model_set_model (self->sorted, articles);
 }
 
 static void
 all_clicked_cb (MwFeedsPage *self)
 {
-  gtk_single_selection_set_selected (self->feed_selection, GTK_INVALID_LIST_POSITION);
-  adw_leaflet_set_visible_child (self->leaflet, self->articles_pane);
+  end_search (self);
+  _mw_feeds_page_open_all (self);
 }
 
 void
@@ -167,7 +169,7 @@ mw_feeds_page_select_feed (MwFeedsPage *self,
       g_autoptr(MwFeed) other = g_list_model_get_item (G_LIST_MODEL (self->feeds), position);
       if (other == feed)
         {
-          gtk_single_selection_set_selected (self->feed_selection, position);
+          _mw_feeds_page_open_feed_at (self, position);
           return;
         }
     }
@@ -176,8 +178,29 @@ mw_feeds_page_select_feed (MwFeedsPage *self,
 /* --- The open article ------------------------------------------------------------------ */
 
 static void
-show_article (MwFeedsPage *self,
-              MwFeedItem  *article)
+update_article_star (MwFeedsPage *self)
+{
+  gboolean starred = self->open_article != NULL && mw_feed_item_get_starred (self->open_article);
+
+  gtk_toggle_button_set_active (self->article_star, starred);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->article_star), GTK_ACCESSIBLE_STATE_PRESSED,
+                               starred ? GTK_ACCESSIBLE_TRISTATE_TRUE : GTK_ACCESSIBLE_TRISTATE_FALSE, -1);
+  gtk_button_set_icon_name (GTK_BUTTON (self->article_star), starred ? "starred-symbolic" : "non-starred-symbolic");
+}
+
+static void
+article_star_toggled_cb (MwFeedsPage *self)
+{
+  gboolean active = gtk_toggle_button_get_active (self->article_star);
+
+  if (self->open_article != NULL && mw_feed_item_get_starred (self->open_article) != active)
+    mw_feed_item_set_starred (self->open_article, active);
+}
+
+/* Shows @article in the article pane (and marks it read), or that none is chosen. */
+void
+_mw_feeds_page_show_article (MwFeedsPage *self,
+                             MwFeedItem  *article)
 {
   g_autoptr(GObject) feed = NULL;
   g_autoptr(GString) meta = g_string_new (NULL);
@@ -186,25 +209,32 @@ show_article (MwFeedsPage *self,
   GPtrArray *enclosures;
   const char *content;
 
+  if (self->open_article != NULL)
+    g_signal_handlers_disconnect_by_func (self->open_article, update_article_star, self);
   g_set_object (&self->open_article, article);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->enclosures_box))) != NULL)
     gtk_box_remove (self->enclosures_box, child);
+  update_article_star (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "feeds.toggle-star", article != NULL);
 
+  /* Without an article the pane says so, and nothing empty in it takes the focus. */
   if (article == NULL)
     {
+      gtk_stack_set_visible_child_name (self->article_stack, "empty");
       gtk_label_set_text (self->article_title, "");
       gtk_label_set_text (self->article_meta, "");
       mw_item_view_set_html (self->item_view, NULL, NULL);
-      gtk_widget_set_visible (self->article_actions, FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "feeds.open-in-browser", FALSE);
       return;
     }
 
   mw_feed_item_set_read (article, TRUE);
   feed = mw_feed_item_dup_feed (article);
+  g_signal_connect_object (article, "notify::starred", G_CALLBACK (update_article_star), self, G_CONNECT_SWAPPED);
+  gtk_stack_set_visible_child_name (self->article_stack, "article");
 
-  gtk_label_set_text (self->article_title, mw_feed_item_get_title (article) ? mw_feed_item_get_title (article)
-                                                                           : _("Untitled"));
+  gtk_label_set_text (self->article_title, mw_feed_item_get_title (article) && *mw_feed_item_get_title (article)
+                                           ? mw_feed_item_get_title (article) : _("Untitled"));
   if (feed != NULL)
     {
       g_autofree char *source = mw_feed_dup_display_title (MW_FEED (feed));
@@ -221,11 +251,12 @@ show_article (MwFeedsPage *self,
     }
   gtk_label_set_text (self->article_meta, meta->str);
 
-  gtk_widget_set_visible (self->article_actions, mw_feed_item_get_link (article) != NULL);
+  gtk_widget_set_visible (self->open_button, mw_feed_item_get_link (article) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "feeds.open-in-browser",
                                  mw_feed_item_get_link (article) != NULL);
 
-  /* Each enclosure gets a button that hands it to the downloader. */
+  /* Each enclosure gets a button that hands it to the downloader. Its label gives way
+   * in a narrow pane rather than widen it. */
   enclosures = mw_feed_item_get_enclosures (article);
   for (guint i = 0; enclosures != NULL && i < enclosures->len; i++)
     {
@@ -236,8 +267,9 @@ show_article (MwFeedsPage *self,
                                     : g_strdup_printf (_("Download %s"), base);
       GtkWidget *button = gtk_button_new_with_label (label);
 
+      gtk_label_set_ellipsize (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), PANGO_ELLIPSIZE_MIDDLE);
       gtk_widget_set_halign (button, GTK_ALIGN_START);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "app.download");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "feeds.download-enclosure");
       gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (enclosure->url));
       gtk_widget_set_tooltip_text (button, enclosure->url);
       gtk_box_append (self->enclosures_box, button);
@@ -247,14 +279,6 @@ show_article (MwFeedsPage *self,
   if (content == NULL || *content == '\0')
     content = mw_feed_item_get_summary (article);
   mw_item_view_set_html (self->item_view, content, mw_feed_item_get_link (article));
-
-  adw_leaflet_set_visible_child (self->leaflet, self->article_pane);
-}
-
-static void
-article_selected_cb (MwFeedsPage *self)
-{
-  show_article (self, gtk_single_selection_get_selected_item (self->article_selection));
 }
 
 GListModel *
@@ -272,7 +296,7 @@ mw_feeds_page_open_article (MwFeedsPage *self,
 
   if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->article_selection)))
     return FALSE;
-  gtk_single_selection_set_selected (self->article_selection, position);
+  _mw_feeds_page_open_article_at (self, position);
   return TRUE;
 }
 
@@ -323,6 +347,7 @@ search_action (GtkWidget  *widget,
 {
   MwFeedsPage *self = MW_FEEDS_PAGE (widget);
 
+  _mw_feeds_page_reveal (self, self->articles_pane);
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
@@ -394,7 +419,7 @@ step_unread (MwFeedsPage *self,
 
       if (!mw_feed_item_get_read (item))
         {
-          gtk_single_selection_set_selected (self->article_selection, (guint) i);
+          _mw_feeds_page_open_article_at (self, (guint) i);
           gtk_widget_activate_action (GTK_WIDGET (self->article_view), "list.scroll-to-item", "u", (guint) i);
           return;
         }
@@ -416,6 +441,90 @@ previous_unread_action (GtkWidget  *widget,
                         GVariant   *parameter)
 {
   step_unread (MW_FEEDS_PAGE (widget), -1);
+}
+
+/* Stars the article chosen in the list, or takes its star away. */
+static void
+toggle_star_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  MwFeedsPage *self = MW_FEEDS_PAGE (widget);
+  MwFeedItem *article = gtk_single_selection_get_selected_item (self->article_selection);
+
+  if (article == NULL)
+    article = self->open_article;
+  if (article != NULL)
+    mw_feed_item_set_starred (article, !mw_feed_item_get_starred (article));
+}
+
+typedef struct
+{
+  GWeakRef    page;
+  MwDownload *download;
+} ShownDownload;
+
+static void
+shown_download_free (gpointer data,
+                     GClosure *closure)
+{
+  ShownDownload *shown = data;
+
+  g_weak_ref_clear (&shown->page);
+  g_object_unref (shown->download);
+  g_free (shown);
+}
+
+static void
+show_download_cb (AdwToast      *toast,
+                  ShownDownload *shown)
+{
+  g_autoptr(GtkWidget) page = g_weak_ref_get (&shown->page);
+  GtkRoot *root = page != NULL ? gtk_widget_get_root (page) : NULL;
+
+  if (!MW_IS_WINDOW (root))
+    return;
+  mw_window_show_page (MW_WINDOW (root), "downloads");
+  mw_window_scroll_to_download (MW_WINDOW (root), shown->download);
+}
+
+/* An enclosure goes to the downloader, and a toast says so, with a way to watch it. */
+static void
+download_enclosure_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+  ShownDownload *shown;
+  MwDownload *download;
+  AdwToast *toast;
+
+  if (!MW_IS_WINDOW (root))
+    return;
+  download = mw_download_list_add (mw_window_get_downloads (MW_WINDOW (root)),
+                                   g_variant_get_string (parameter, NULL), NULL, &error);
+  if (download == NULL)
+    {
+      mw_window_show_message (MW_WINDOW (root), error->message);
+      return;
+    }
+  if (overlay == NULL)
+    return;
+
+  name = mw_download_dup_display_name (download);
+  text = g_strdup_printf (_("Downloading “%s”"), name);
+  toast = mw_toast_new_literal (text);
+  /* No mnemonic: its underscore would reach the button's accessible name. */
+  adw_toast_set_button_label (toast, _("Show"));
+  shown = g_new0 (ShownDownload, 1);
+  g_weak_ref_init (&shown->page, widget);
+  shown->download = g_object_ref (download);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (show_download_cb), shown, shown_download_free, 0);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
 static void
@@ -515,6 +624,8 @@ mw_feeds_page_dispose (GObject *object)
 {
   MwFeedsPage *self = MW_FEEDS_PAGE (object);
 
+  if (self->open_article != NULL)
+    g_signal_handlers_disconnect_by_func (self->open_article, update_article_star, self);
   g_clear_object (&self->open_article);
   g_clear_handle_id (&self->mark_read_source, g_source_remove);
   g_queue_clear_full (&self->mark_read, g_object_unref);
@@ -557,19 +668,26 @@ mw_feeds_page_class_init (MwFeedsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, feed_view);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, article_view);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, articles_stack);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, search_bar);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, filter_unread);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, filter_starred);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, all_button);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, articles_back_button);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, article_back_button);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, article_stack);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, article_title);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, article_meta);
-  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, article_actions);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, article_star);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, open_button);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, enclosures_box);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, item_view);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, demo_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, filter_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, all_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, article_star_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "feeds.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "feeds.search", NULL, search_action);
@@ -578,11 +696,53 @@ mw_feeds_page_class_init (MwFeedsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "feeds.previous-unread", NULL, previous_unread_action);
   gtk_widget_class_install_action (widget_class, "feeds.open-in-browser", NULL, open_in_browser_action);
   gtk_widget_class_install_action (widget_class, "feeds.unsubscribe", NULL, unsubscribe_action);
+  gtk_widget_class_install_action (widget_class, "feeds.toggle-star", NULL, toggle_star_action);
+  gtk_widget_class_install_action (widget_class, "feeds.download-enclosure", "s", download_enclosure_action);
+  gtk_widget_class_install_action (widget_class, "feeds.back", NULL, _mw_feeds_page_back_action);
+}
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "feeds.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "feeds.search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "feeds.next-unread", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "feeds.previous-unread", NULL);
+/* The page's keys work wherever the focus is in the window (the header bar, a toast)
+ * while the page is on screen: the window runs them, and only for a mapped page. */
+static void
+add_shortcuts (MwFeedsPage *self)
+{
+  static const struct
+  {
+    guint           keyval;
+    GdkModifierType modifiers;
+    const char     *action;
+  } keys[] = {
+    { GDK_KEY_r, GDK_CONTROL_MASK, "feeds.refresh" },
+    { GDK_KEY_f, GDK_CONTROL_MASK, "feeds.search" },
+    { GDK_KEY_n, GDK_CONTROL_MASK, "feeds.next-unread" },
+    { GDK_KEY_p, GDK_CONTROL_MASK, "feeds.previous-unread" },
+    { GDK_KEY_d, GDK_CONTROL_MASK, "feeds.toggle-star" },
+    { GDK_KEY_Left, GDK_ALT_MASK, "feeds.back" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_GLOBAL);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].keyval, keys[i].modifiers),
+                                                            gtk_named_action_new (keys[i].action)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
+/* GTK 4.8 names a button with a mnemonic after its label as written, underscore and
+ * all; a screen reader should say what the label shows. */
+static void
+name_mnemonic_buttons (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && gtk_button_get_use_underline (GTK_BUTTON (child)) &&
+          GTK_IS_LABEL (gtk_button_get_child (GTK_BUTTON (child))))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        gtk_label_get_text (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (child)))),
+                                        -1);
+      name_mnemonic_buttons (child);
+    }
 }
 
 static void
@@ -594,10 +754,7 @@ mw_feeds_page_init (MwFeedsPage *self)
 
   self->feed_selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->feed_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->feed_selection, TRUE);
   gtk_list_view_set_model (self->feed_view, GTK_SELECTION_MODEL (self->feed_selection));
-  g_signal_connect_object (self->feed_selection, "notify::selected", G_CALLBACK (feed_selected_cb), self,
-                           G_CONNECT_SWAPPED);
 
   sorter = GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (MW_TYPE_FEED_ITEM, NULL, "date")));
   gtk_numeric_sorter_set_sort_order (GTK_NUMERIC_SORTER (sorter), GTK_SORT_DESCENDING);
@@ -610,16 +767,20 @@ mw_feeds_page_init (MwFeedsPage *self)
   gtk_filter_list_model_set_incremental (self->filtered, TRUE);
   self->article_selection = gtk_single_selection_new (G_LIST_MODEL (self->filtered));
   gtk_single_selection_set_autoselect (self->article_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->article_selection, TRUE);
   gtk_list_view_set_model (self->article_view, GTK_SELECTION_MODEL (self->article_selection));
-  g_signal_connect_object (self->article_selection, "notify::selected-item", G_CALLBACK (article_selected_cb), self,
-                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_articles_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filtered, "notify::pending", G_CALLBACK (update_articles_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sorted, "notify::pending", G_CALLBACK (update_articles_state), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->item_view, "link-activated", G_CALLBACK (link_activated_cb), self,
                            G_CONNECT_SWAPPED);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "feeds.unsubscribe", FALSE);
-  show_article (self, NULL);
+  _mw_feeds_page_panes_init (self);
+  _mw_feeds_page_show_article (self, NULL);
   update_articles_state (self);
+  add_shortcuts (self);
+  name_mnemonic_buttons (GTK_WIDGET (self));
 }
