@@ -187,7 +187,7 @@ test_strings (void)
   g_autofree char *one = NULL;
   g_autofree char *many = NULL;
 
-  g_assert_cmpstr (_("Freezing mode"), ==, "Einfriermodus");
+  g_assert_cmpstr (_("Freezing Mode"), ==, "Einfriermodus");
   g_assert_cmpstr (_("Download Folder"), ==, "Download-Ordner");
   g_assert_cmpstr (g_dpgettext2 (GETTEXT_PACKAGE, "shortcut window", "Quit"), ==, "Beenden");
 

@@ -515,3 +515,64 @@ mw_accessible_announce (GtkAccessible *accessible,
   G_GNUC_END_IGNORE_DEPRECATIONS
 #endif
 }
+
+/* A button's label as it is shown: "_x" is "x", and "__" is "_". */
+static char *
+label_without_mnemonic (const char *label)
+{
+  GString *name = g_string_new (NULL);
+
+  for (const char *c = label; *c != '\0'; c++)
+    {
+      if (*c == '_' && *++c == '\0')
+        break;
+      g_string_append_c (name, *c);
+    }
+  return g_string_free (name, FALSE);
+}
+
+static void
+name_mnemonic_button (GtkWidget *button)
+{
+  const char *label = gtk_button_get_label (GTK_BUTTON (button));
+  g_autofree char *name = NULL;
+
+  if (label == NULL || !gtk_button_get_use_underline (GTK_BUTTON (button)))
+    return;
+  name = label_without_mnemonic (label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+static void
+mnemonic_label_changed_cb (GtkWidget  *button,
+                           GParamSpec *pspec,
+                           gpointer    user_data)
+{
+  name_mnemonic_button (button);
+}
+
+/**
+ * mw_name_mnemonic_buttons:
+ * @root: a widget
+ *
+ * GTK 4.8 gives a button with a mnemonic its label as written, underscore and all, as
+ * its accessible name ("_Download"). Names every such button at or below @root, a toast's
+ * included, as its label is shown ("Download"), now and whenever its label changes. A
+ * button is followed once however often this is called.
+ */
+void
+mw_name_mnemonic_buttons (GtkWidget *root)
+{
+  if (GTK_IS_BUTTON (root) && gtk_button_get_use_underline (GTK_BUTTON (root)))
+    {
+      name_mnemonic_button (root);
+      if (g_object_get_data (G_OBJECT (root), "mw-mnemonic-named") == NULL)
+        {
+          g_object_set_data (G_OBJECT (root), "mw-mnemonic-named", GINT_TO_POINTER (TRUE));
+          g_signal_connect (root, "notify::label", G_CALLBACK (mnemonic_label_changed_cb), NULL);
+          g_signal_connect (root, "notify::use-underline", G_CALLBACK (mnemonic_label_changed_cb), NULL);
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    mw_name_mnemonic_buttons (child);
+}

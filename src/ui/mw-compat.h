@@ -62,6 +62,7 @@ void   mw_preferences_add_toast (GtkWidget           *preferences,
                                  AdwToast            *toast);
 void   mw_widget_set_tooltip    (GtkWidget           *widget,
                                  const char          *text);
+void   mw_name_mnemonic_buttons (GtkWidget           *root);
 void   mw_list_view_tab_leaves  (GtkListView         *view);
 
 gboolean mw_text_tag_foreground_is_safe (void);

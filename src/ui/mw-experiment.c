@@ -193,9 +193,9 @@ update (MwExperiment *self)
                                           self->runs[0].frames_missed),
                                 worst, self->runs[0].frames_missed);
         gtk_label_set_label (self->step_label, _("Step 2 of 3"));
-        gtk_label_set_label (self->title_label, _("Turn on Freezing mode"));
+        gtk_label_set_label (self->title_label, _("Turn On Freezing Mode"));
         gtk_label_set_label (self->why_label,
-                             _("Use the “Freezing mode” switch at the top left. With it on, the same downloads "
+                             _("Use the “Freezing Mode” switch at the top left. With it on, the same downloads "
                                "run on the main thread, which then can neither draw the window nor answer you "
                                "until they are done."));
         set_note (self, note);

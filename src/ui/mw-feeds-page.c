@@ -729,22 +729,6 @@ add_shortcuts (MwFeedsPage *self)
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
-/* GTK 4.8 names a button with a mnemonic after its label as written, underscore and
- * all; a screen reader should say what the label shows. */
-static void
-name_mnemonic_buttons (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      if (GTK_IS_BUTTON (child) && gtk_button_get_use_underline (GTK_BUTTON (child)) &&
-          GTK_IS_LABEL (gtk_button_get_child (GTK_BUTTON (child))))
-        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                        gtk_label_get_text (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (child)))),
-                                        -1);
-      name_mnemonic_buttons (child);
-    }
-}
-
 static void
 mw_feeds_page_init (MwFeedsPage *self)
 {
@@ -782,5 +766,5 @@ mw_feeds_page_init (MwFeedsPage *self)
   _mw_feeds_page_show_article (self, NULL);
   update_articles_state (self);
   add_shortcuts (self);
-  name_mnemonic_buttons (GTK_WIDGET (self));
+  mw_name_mnemonic_buttons (GTK_WIDGET (self));
 }

@@ -405,32 +405,6 @@ take_download (MwWindow   *self,
   return TRUE;
 }
 
-/* "_Undo" as a screen reader should say it: GTK 4.8 gives a button with a mnemonic its
- * label, underscore and all, as its accessible name. */
-static void
-name_toast_buttons (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      const char *label = GTK_IS_BUTTON (child) ? gtk_button_get_label (GTK_BUTTON (child)) : NULL;
-
-      if (label != NULL && gtk_button_get_use_underline (GTK_BUTTON (child)))
-        {
-          g_autoptr(GString) name = g_string_new (NULL);
-
-          /* "_x" is "x", and "__" is "_". */
-          for (const char *c = label; *c != '\0'; c++)
-            {
-              if (*c == '_' && *++c == '\0')
-                break;
-              g_string_append_c (name, *c);
-            }
-          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name->str, -1);
-        }
-      name_toast_buttons (child);
-    }
-}
-
 /* The widget that shows @toast, a child of the overlay of its own (private) type. */
 static GtkWidget *
 find_toast_widget (MwWindow *self,
@@ -508,7 +482,7 @@ show_removal_toast (MwWindow *self,
   /* High priority: shown at once, never queued. */
   shown = find_toast_widget (self, removal->toast);
   if (shown != NULL)
-    name_toast_buttons (shown);
+    mw_name_mnemonic_buttons (shown);
 }
 
 void

@@ -203,42 +203,6 @@ _mw_window_subscribe_from_entry_action (GtkWidget  *widget,
   subscribe_to (self, gtk_editable_get_text (GTK_EDITABLE (self->feed_entry)));
 }
 
-/* --- Names ---------------------------------------------------------------------------- */
-
-/* GTK 4.8 gives a button with a mnemonic its label, underscore and all, as its accessible
- * name ("_Download"), besides the relation to its label that names it properly. Without
- * that label property the relation names it, once, as it does in newer GTK. */
-static void
-forget_mnemonic_name (GtkWidget *button)
-{
-  if (gtk_button_get_use_underline (GTK_BUTTON (button)) && gtk_button_get_label (GTK_BUTTON (button)) != NULL)
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
-}
-
-static void
-label_changed_cb (GtkWidget  *button,
-                  GParamSpec *pspec,
-                  gpointer    user_data)
-{
-  forget_mnemonic_name (button);
-}
-
-/* For every labelled button with a mnemonic below @root, now and whenever its label
- * changes. */
-void
-_mw_window_name_buttons_once (GtkWidget *root)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      if (GTK_IS_BUTTON (child) && gtk_button_get_use_underline (GTK_BUTTON (child)))
-        {
-          forget_mnemonic_name (child);
-          g_signal_connect (child, "notify::label", G_CALLBACK (label_changed_cb), NULL);
-        }
-      _mw_window_name_buttons_once (child);
-    }
-}
-
 void
 _mw_window_header_class_init (GtkWidgetClass *widget_class)
 {

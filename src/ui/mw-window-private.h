@@ -80,7 +80,6 @@ void     _mw_window_add_download_action   (GtkWidget       *widget,
 void     _mw_window_subscribe_from_entry_action (GtkWidget *widget,
                                                  const char *action_name,
                                                  GVariant  *parameter);
-void     _mw_window_name_buttons_once     (GtkWidget       *root);
 
 /* mw-window-log.c */
 void     _mw_window_log_init              (MwWindow        *self);

@@ -370,12 +370,13 @@ mw_window_init (MwWindow *self)
   self->removals = g_ptr_array_new_with_free_func ((GDestroyNotify) _mw_window_removal_free);
 
   _mw_window_log_init (self);
-  /* And the popover that is not the add button's now: only one is in the window. */
-  _mw_window_name_buttons_once (GTK_WIDGET (self));
+  /* Every button a screen reader would hear as "_Download", and the popover that is not
+   * the add button's now: only one is in the window. */
+  mw_name_mnemonic_buttons (GTK_WIDGET (self));
   if (gtk_widget_get_parent (GTK_WIDGET (self->add_popover)) == NULL)
-    _mw_window_name_buttons_once (GTK_WIDGET (self->add_popover));
+    mw_name_mnemonic_buttons (GTK_WIDGET (self->add_popover));
   if (gtk_widget_get_parent (GTK_WIDGET (self->subscribe_popover)) == NULL)
-    _mw_window_name_buttons_once (GTK_WIDGET (self->subscribe_popover));
+    mw_name_mnemonic_buttons (GTK_WIDGET (self->subscribe_popover));
 
   g_signal_connect_object (self->url_entry, "changed", G_CALLBACK (_mw_window_url_changed_cb), self,
                            G_CONNECT_SWAPPED);
