@@ -59,4 +59,17 @@ void   mw_preferences_add_toast (GtkWidget           *preferences,
 void   mw_widget_set_tooltip    (GtkWidget           *widget,
                                  const char          *text);
 
+void   mw_list_view_scroll_to   (GtkListView         *view,
+                                 guint                position);
+
+void   mw_ask                   (GtkWindow           *parent,
+                                 const char          *heading,
+                                 const char          *body,
+                                 const char          *cancel_response,
+                                 const char          *destructive_response,
+                                 GCallback            response_callback,
+                                 gpointer             owner,
+                                 const char          *first_response,
+                                 ...) G_GNUC_NULL_TERMINATED;
+
 G_END_DECLS
