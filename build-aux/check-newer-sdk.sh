@@ -8,9 +8,10 @@
 #
 # BUILD_DIR is a configured and built tree: its compile_commands.json gives each file's
 # flags (warnings, version pins, defines) and its generated headers are used as they are.
-# Trixie's -dev packages are fetched with a private apt configuration (nothing of the
-# system's apt is read or written) and unpacked into BUILD_DIR/newer-sdk, which later
-# runs reuse; delete that folder to fetch them again.
+# Trixie's -dev packages are fetched from the Debian mirror the system's apt uses (or
+# MW_DEBIAN_MIRROR; see debian-mirror.sh) with a private apt configuration (nothing else
+# of the system's apt is read or written) and unpacked into BUILD_DIR/newer-sdk, which
+# later runs reuse; delete that folder to fetch them again.
 #
 # Three passes, each with -fsyntax-only:
 #  1. the project's flags and pins, newer branches, -Werror: any diagnostic fails;
@@ -30,7 +31,7 @@ fi
 build_dir=$(cd "$1" && pwd)
 source_root=$(cd "$(dirname "$0")/.." && pwd)
 cache="$build_dir/newer-sdk"
-mirror="${MW_NEWER_SDK_MIRROR:-http://deb.debian.org/debian}"
+mirror=""
 suite=trixie
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 # The packages whose headers the code includes; their -dev dependencies are added.
@@ -147,6 +148,8 @@ fetch_sysroot () {
     echo "check-newer-sdk: $keyring is missing (install debian-archive-keyring)" >&2
     return 1
   fi
+  # The system's sources, not the private configuration APT_CONFIG names.
+  mirror=$(env -u APT_CONFIG "$source_root/build-aux/debian-mirror.sh") || return 1
   write_apt_config
 
   echo "check-newer-sdk: fetching $suite's package index"

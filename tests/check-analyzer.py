@@ -15,6 +15,10 @@ EXPLAINED_FILE holds one finding per paragraph:
     checker: unix.Malloc
     match: Potential leak of memory pointed to by 'top'
     why: free text, any number of lines
+    only-with: clang 14
+The optional only-with names the analyzers (tool and major version, several separated
+by commas) that report the finding: the Debian 12 and Debian 13 builds run different
+ones, and an explanation is stale only where its analyzer runs and reports nothing.
 """
 
 import json
@@ -99,7 +103,7 @@ def load_explained(path):
         for line in block.splitlines():
             if line.startswith("#") or not line.strip():
                 continue
-            m = re.match(r"^(file|checker|match|why):\s*(.*)$", line)
+            m = re.match(r"^(file|checker|match|why|only-with):\s*(.*)$", line)
             if m:
                 key = m[1]
                 fields[key] = m[2].strip()
@@ -112,6 +116,15 @@ def load_explained(path):
             fields["used"] = False
             explained.append(fields)
     return explained
+
+
+def analyzer_versions():
+    """Each analyzer as only-with names it: the tool and its major version."""
+    versions = set()
+    for tool in ("clang", "gcc"):
+        out = subprocess.run([tool, "-dumpversion"], capture_output=True, text=True, check=True)
+        versions.add(f"{tool} {out.stdout.strip().split('.')[0]}")
+    return versions
 
 
 def main():
@@ -146,7 +159,10 @@ def main():
             print(f"FINDING    {finding['tool']:5} {where}")
             unexplained.append(finding)
 
-    stale = [e for e in explained if not e["used"]]
+    running = analyzer_versions()
+    stale = [e for e in explained if not e["used"] and
+             ("only-with" not in e or
+              running & {v.strip() for v in e["only-with"].split(",")})]
     for entry in stale:
         print(f"STALE      explanation matches nothing any more: {entry['file']} "
               f"[{entry['checker']}] {entry['match']}")

@@ -625,8 +625,14 @@ prepare_raw (Run        *run,
   g_bytes_unref (run->expected);
   run->expected = g_bytes_new_static ("hello", 5);
   run->resource->raw_response = g_bytes_new_static (raw[c->param], strlen (raw[c->param]));
+  /* libsoup hands the negative length to a GObject property, which GLib refuses with a
+   * warning up to 2.74 (Debian 12) and with a critical in later versions (2.84 in
+   * Debian 13). */
   if (c->param == 2)
-    g_test_expect_message ("GLib-GObject", G_LOG_LEVEL_WARNING, "*content-length*");
+    g_test_expect_message ("GLib-GObject",
+                           glib_check_version (2, 75, 0) == NULL ? G_LOG_LEVEL_CRITICAL
+                                                                 : G_LOG_LEVEL_WARNING,
+                           "*content-length*");
 }
 
 static void

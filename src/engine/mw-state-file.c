@@ -339,6 +339,12 @@ save_write (Save    *save,
       return FALSE;
     }
 
+  /* Only its owner may read the file. GLib 2.84 gives the file it writes the mode of the
+   * one it replaces, so a file that others could read (made by hand, or by an older
+   * version) is narrowed first. */
+  if (g_chmod (save->path, 0600) != 0 && errno != ENOENT)
+    g_debug ("Could not narrow the permissions of %s: %s", save->path, g_strerror (errno));
+
   return g_file_set_contents_full (save->path, data, (gssize) length,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "mw-application-private.h"
+#include "mw-compat.h"
 
 /* How long the instruments go on measuring after each step of a feed fetch. */
 #define FEED_WAKE_MS 3000
@@ -168,9 +169,9 @@ mw_application_close_to_background (MwApplication *self,
 }
 
 static void
-quit_response_cb (AdwMessageDialog *dialog,
-                  const char       *response,
-                  MwApplication    *self)
+quit_response_cb (GObject       *dialog,
+                  const char    *response,
+                  MwApplication *self)
 {
   if (g_strcmp0 (response, "quit") != 0)
     return;
@@ -188,7 +189,6 @@ _mw_application_quit_action (GSimpleAction *action,
   MwApplication *self = user_data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autofree char *heading = NULL;
-  AdwMessageDialog *dialog;
   guint n = _mw_application_count_in_flight (self);
 
   if (n == 0 || window == NULL || !gtk_widget_get_visible (GTK_WIDGET (window)) || self->quit_confirmed)
@@ -199,18 +199,13 @@ _mw_application_quit_action (GSimpleAction *action,
     }
 
   heading = g_strdup_printf (ngettext ("%u Download Is Running", "%u Downloads Are Running", n), n);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, heading,
-                                                       _("Quit anyway? They go on from where they stopped "
-                                                         "the next time Meanwhile starts.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "quit", _("_Quit"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "quit", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (quit_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  mw_ask (window, heading,
+          _("Quit anyway? They go on from where they stopped "
+            "the next time Meanwhile starts."),
+          "cancel", "quit", G_CALLBACK (quit_response_cb), self,
+          "cancel", _("_Cancel"),
+          "quit", _("_Quit"),
+          NULL);
 }
 
 /* Does WHAT to every download for which WHICH holds, in the order of the list. */

@@ -451,6 +451,163 @@ mw_list_view_tab_leaves (GtkListView *view)
 #endif
 }
 
+/* Scrolling a list to an item, and keeping it in sight. GTK 4.12 and later place the
+ * item by the estimated heights of rows not yet drawn, and when the list then gets
+ * shorter (as it does when something above it grows: the experiment's card, as a run
+ * starts) keep its top in place; either can leave the item out of sight, where GTK 4.8
+ * kept it in. So the item is scrolled to again at each frame until the list has stayed
+ * put for a few, and again each time the list gets shorter, until the list is scrolled
+ * in any other way or to another item. */
+typedef struct
+{
+  GtkWidget     *view;
+  GtkAdjustment *adjustment;
+  guint          position;
+  double         page_size;
+  double         value;
+  guint          tick;
+  guint          frames;
+  guint          settled;
+} KeepInSight;
+
+static void
+keep_in_sight_free (gpointer data)
+{
+  KeepInSight *keep = data;
+
+  if (keep->tick != 0)
+    gtk_widget_remove_tick_callback (keep->view, keep->tick);
+  g_signal_handlers_disconnect_by_data (keep->adjustment, keep);
+  g_object_unref (keep->adjustment);
+  g_free (keep);
+}
+
+static gboolean
+keep_in_sight_tick_cb (GtkWidget     *widget,
+                       GdkFrameClock *frame_clock,
+                       gpointer       user_data)
+{
+  KeepInSight *keep = user_data;
+  double value = gtk_adjustment_get_value (keep->adjustment);
+
+  gtk_widget_activate_action (widget, "list.scroll-to-item", "u", keep->position);
+  keep->settled = ABS (value - keep->value) < 1 ? keep->settled + 1 : 0;
+  keep->value = value;
+  if (keep->settled < 3 && keep->frames++ < 120)
+    return G_SOURCE_CONTINUE;
+  keep->tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+keep_in_sight_scroll (KeepInSight *keep)
+{
+  keep->frames = 0;
+  keep->settled = 0;
+  keep->value = -1;
+  if (keep->tick == 0)
+    keep->tick = gtk_widget_add_tick_callback (keep->view, keep_in_sight_tick_cb, keep, NULL);
+}
+
+static void
+keep_in_sight_page_size_cb (GtkAdjustment *adjustment,
+                            GParamSpec    *pspec,
+                            KeepInSight   *keep)
+{
+  double page_size = gtk_adjustment_get_page_size (adjustment);
+  gboolean shorter = page_size < keep->page_size;
+
+  keep->page_size = page_size;
+  if (shorter)
+    keep_in_sight_scroll (keep);
+}
+
+static void
+keep_in_sight_value_cb (GtkAdjustment *adjustment,
+                        KeepInSight   *keep)
+{
+  /* Scrolling of its own, or with a change of size, keeps the watch; any other ends it. */
+  if (keep->tick == 0 && gtk_adjustment_get_page_size (adjustment) == keep->page_size)
+    g_object_set_data (G_OBJECT (keep->view), "mw-keep-in-sight", NULL);
+}
+
+void
+mw_list_view_scroll_to (GtkListView *view,
+                        guint        position)
+{
+  KeepInSight *keep = g_new0 (KeepInSight, 1);
+
+  keep->view = GTK_WIDGET (view);
+  keep->adjustment = g_object_ref (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)));
+  keep->position = position;
+  keep->page_size = gtk_adjustment_get_page_size (keep->adjustment);
+  g_object_set_data_full (G_OBJECT (view), "mw-keep-in-sight", keep, keep_in_sight_free);
+  g_signal_connect (keep->adjustment, "notify::page-size", G_CALLBACK (keep_in_sight_page_size_cb), keep);
+  g_signal_connect (keep->adjustment, "value-changed", G_CALLBACK (keep_in_sight_value_cb), keep);
+  keep_in_sight_scroll (keep);
+}
+
+/* Asks @heading over @parent, @body below it, with the responses given as ID and label
+ * pairs up to NULL: @destructive_response looks so, @cancel_response is the default and
+ * what Escape chooses. @response_callback gets (GObject *dialog, const char *response,
+ * gpointer owner) for as long as @owner lives. With libadwaita 1.5 and later it is an
+ * AdwAlertDialog: libadwaita 1.7's AdwMessageDialog measures its heading narrower than
+ * the heading's minimum, which GTK 4.18 warns about. Either way the question is a window
+ * of its own, modal and transient for @parent. */
+void
+mw_ask (GtkWindow  *parent,
+        const char *heading,
+        const char *body,
+        const char *cancel_response,
+        const char *destructive_response,
+        GCallback   response_callback,
+        gpointer    owner,
+        const char *first_response,
+        ...)
+{
+  va_list args;
+
+  va_start (args, first_response);
+#if MW_COMPAT_ADW_1_5
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  {
+    AdwDialog *dialog = adw_alert_dialog_new (heading, body);
+    GtkRoot *root;
+
+    for (const char *id = first_response; id != NULL; id = va_arg (args, const char *))
+      adw_alert_dialog_add_response (ADW_ALERT_DIALOG (dialog), id, va_arg (args, const char *));
+    adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), destructive_response,
+                                              ADW_RESPONSE_DESTRUCTIVE);
+    adw_alert_dialog_set_default_response (ADW_ALERT_DIALOG (dialog), cancel_response);
+    adw_alert_dialog_set_close_response (ADW_ALERT_DIALOG (dialog), cancel_response);
+    g_signal_connect_object (dialog, "response", response_callback, owner, 0);
+    /* Without a parent the dialog gets a window of its own. */
+    adw_dialog_present (dialog, NULL);
+    root = gtk_widget_get_root (GTK_WIDGET (dialog));
+    if (GTK_IS_WINDOW (root))
+      {
+        gtk_window_set_transient_for (GTK_WINDOW (root), parent);
+        gtk_window_set_modal (GTK_WINDOW (root), TRUE);
+      }
+  }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  {
+    GtkWidget *dialog = adw_message_dialog_new (parent, heading, body);
+
+    for (const char *id = first_response; id != NULL; id = va_arg (args, const char *))
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), id, va_arg (args, const char *));
+    adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), destructive_response,
+                                                ADW_RESPONSE_DESTRUCTIVE);
+    adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), cancel_response);
+    adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), cancel_response);
+    g_signal_connect_object (dialog, "response", response_callback, owner, 0);
+    gtk_window_present (GTK_WINDOW (dialog));
+  }
+#endif
+  va_end (args);
+}
+
 /**
  * mw_toast_new_literal:
  * @text: what the toast says, as plain text

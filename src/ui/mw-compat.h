@@ -69,4 +69,17 @@ gboolean mw_text_tag_foreground_is_safe (void);
 void     mw_accessible_announce         (GtkAccessible *accessible,
                                          const char    *message);
 
+void   mw_list_view_scroll_to   (GtkListView         *view,
+                                 guint                position);
+
+void   mw_ask                   (GtkWindow           *parent,
+                                 const char          *heading,
+                                 const char          *body,
+                                 const char          *cancel_response,
+                                 const char          *destructive_response,
+                                 GCallback            response_callback,
+                                 gpointer             owner,
+                                 const char          *first_response,
+                                 ...) G_GNUC_NULL_TERMINATED;
+
 G_END_DECLS

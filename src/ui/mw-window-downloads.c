@@ -29,7 +29,7 @@ mw_window_scroll_to_download (MwWindow   *self,
 
       if (item == download)
         {
-          gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i);
+          mw_list_view_scroll_to (self->list_view, i);
           return;
         }
     }
