@@ -29,9 +29,11 @@ phase() {
   timings="$timings${timings:+, }$name $took"
 }
 
+# The newer-SDK check (suite compat) compiles the tree against Debian 13's headers; the
+# Debian 13 phase below builds and runs it there, which says more, so it is left out here.
 normal() {
   ./build-aux/build.sh
-  suite -C _build "$@"
+  suite -C _build --no-suite compat "$@"
 }
 phase "the normal build" normal "$@"
 
