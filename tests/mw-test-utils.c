@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 
 #include "mw-test-utils.h"
@@ -261,4 +262,44 @@ mw_test_list_fixtures (const char *folder)
   g_ptr_array_sort (names, compare_names);
   g_ptr_array_add (names, NULL);
   return (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
+/* gettext reads LANGUAGE only where the locale of messages is not C, and the C library of
+ * Debian 13 (glibc 2.41) counts C.UTF-8 as C, which Debian 12's did not. So messages get a
+ * German locale, as a German user has: the system's de_DE.UTF-8 where it is installed,
+ * otherwise one that localedef compiles (from the definitions of Debian's locales
+ * package) into a temporary folder, which is returned. Every other category stays
+ * C.UTF-8. Call it before setlocale(). */
+char *
+mw_test_use_german_messages (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *locpath = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "localedef", "-i", "de_DE", "-f", "UTF-8", NULL, NULL };
+  int wait_status;
+
+  g_unsetenv ("LC_ALL");
+  g_setenv ("LANG", "C.UTF-8", TRUE);
+  g_setenv ("LC_MESSAGES", "de_DE.UTF-8", TRUE);
+  if (setlocale (LC_MESSAGES, "de_DE.UTF-8") != NULL)
+    return NULL;
+
+  dir = g_dir_make_tmp ("mw-test-locale-XXXXXX", &error);
+  g_assert_no_error (error);
+  target = g_build_filename (dir, "de_DE.UTF-8", NULL);
+  argv[5] = target;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &wait_status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (wait_status, NULL))
+    g_error ("localedef could not compile de_DE.UTF-8 (Debian's locales package has its "
+             "definitions):\n%s", err);
+
+  /* The system's folder stays on the path, for C.UTF-8. */
+  locpath = g_strconcat (dir, ":/usr/lib/locale", NULL);
+  g_setenv ("LOCPATH", locpath, TRUE);
+  return g_steal_pointer (&dir);
 }

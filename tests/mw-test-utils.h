@@ -20,6 +20,7 @@ void          mw_test_init_seeded     (int              *argc,
                                        char           ***argv,
                                        const char       *default_seed);
 char         *mw_test_use_private_data_home (void);
+char         *mw_test_use_german_messages  (void);
 
 void          mw_test_iterate_for     (guint            ms);
 void          mw_test_wait_until      (MwTestCondition  condition,

@@ -335,12 +335,14 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *german = NULL;
   int status;
 
   if (argc == 3 && g_str_equal (argv[1], "--fail-in-english"))
     return fail_in_english (argv[2]);
 
   g_test_init (&argc, &argv, NULL);
+  german = mw_test_use_german_messages ();
   set_up_gettext ();
   own_path = g_file_read_link ("/proc/self/exe", NULL);
   g_assert_nonnull (own_path);
@@ -351,5 +353,7 @@ main (int   argc,
 
   status = g_test_run ();
   g_free (own_path);
+  if (german != NULL)
+    mw_test_remove_tree (german);
   return status;
 }

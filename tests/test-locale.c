@@ -1,6 +1,6 @@
 /* test-locale.c: the German translation is complete, builds, and reaches the window
  *
- * Run with LANGUAGE=de; messages get a German locale (use_german_messages()), everything
+ * Run with LANGUAGE=de; messages get a German locale (mw_test_use_german_messages()), everything
  * else stays C.UTF-8. MW_LOCALE_DIR points at the build's po/
  * folder, where meson compiles de/LC_MESSAGES/meanwhile.mo; MW_PO_FILE at po/de.po;
  * MW_SOURCE_ROOT, MW_XGETTEXT and MW_MSGCMP let it compare de.po with the sources.
@@ -244,46 +244,6 @@ test_window (void)
   mw_test_remove_tree (folder);
 }
 
-/* gettext reads LANGUAGE only where the locale of messages is not C, and the C library of
- * Debian 13 (glibc 2.41) counts C.UTF-8 as C, which Debian 12's did not. So messages get a
- * German locale, as a German user has: the system's de_DE.UTF-8 where it is installed,
- * otherwise one that localedef compiles (from the definitions of Debian's locales
- * package) into a temporary folder, which is returned. Every other category stays
- * C.UTF-8. */
-static char *
-use_german_messages (void)
-{
-  g_autofree char *dir = NULL;
-  g_autofree char *target = NULL;
-  g_autofree char *locpath = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = { "localedef", "-i", "de_DE", "-f", "UTF-8", NULL, NULL };
-  int wait_status;
-
-  g_unsetenv ("LC_ALL");
-  g_setenv ("LANG", "C.UTF-8", TRUE);
-  g_setenv ("LC_MESSAGES", "de_DE.UTF-8", TRUE);
-  if (setlocale (LC_MESSAGES, "de_DE.UTF-8") != NULL)
-    return NULL;
-
-  dir = g_dir_make_tmp ("mw-test-locale-XXXXXX", &error);
-  g_assert_no_error (error);
-  target = g_build_filename (dir, "de_DE.UTF-8", NULL);
-  argv[5] = target;
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                NULL, NULL, NULL, &err, &wait_status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (wait_status, NULL))
-    g_error ("localedef could not compile de_DE.UTF-8 (Debian's locales package has its "
-             "definitions):\n%s", err);
-
-  /* The system's folder stays on the path, for C.UTF-8. */
-  locpath = g_strconcat (dir, ":/usr/lib/locale", NULL);
-  g_setenv ("LOCPATH", locpath, TRUE);
-  return g_steal_pointer (&dir);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -294,7 +254,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  german = use_german_messages ();
+  german = mw_test_use_german_messages ();
 
   /* As main.c does, but with the catalogue from the build tree. */
   g_assert_nonnull (locale_dir);

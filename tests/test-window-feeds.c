@@ -150,7 +150,10 @@ test_feed_subscribe_read_download (Fixture       *fixture,
                   "a toast to say that the episode is downloading");
   button = wait_for_shown (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, mw_test_button_labelled, "Show",
                            "the toast's Show button");
-  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL, "Show");
+  /* GTK 4.8 names a labelled button by a label property, which must not spell out a
+   * mnemonic; later versions name it by its label's text and set none. */
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL, "Show");
   /* The toast is still sliding in: no pointer, but the button's own activation. */
   g_assert_true (gtk_widget_activate (button));
   {
