@@ -25,7 +25,12 @@ only="$*"
 if [ ! -f _build-fuzz/build.ninja ]; then
   CC=clang meson setup -Dfuzzing=true -Dwerror=true _build-fuzz >/dev/null
 fi
-ninja -C _build-fuzz >/dev/null
+# Quiet when it builds; the compiler's words when it does not.
+if ! ninja -C _build-fuzz >_build-fuzz/ninja.log 2>&1; then
+  grep -v '^\[' _build-fuzz/ninja.log | head -n 40 >&2
+  echo "fuzz.sh: the fuzz harnesses did not build (log: _build-fuzz/ninja.log)" >&2
+  exit 1
+fi
 
 # GLib's slice allocator would hide use-after-free and leaks from AddressSanitizer.
 export G_SLICE=always-malloc

@@ -49,7 +49,12 @@ mw_download_error_private_clear (MwDownloadErrorPrivate *priv)
   g_clear_error (&priv->cause);
 }
 
+/* GLib's macro casts a byte pointer back to the private struct, which it allocated
+ * aligned; clang's -Wcast-align cannot know that. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-align"
 G_DEFINE_EXTENDED_ERROR (MwDownloadError, mw_download_error)
+#pragma GCC diagnostic pop
 
 /* Returns: (nullable): what kept failing, if ERROR is a "no progress" that knows it */
 static const GError *
