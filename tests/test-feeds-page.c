@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "mw-adaptive.h"
 #include "mw-article-row.h"
 #include "mw-feed-row.h"
 #include "mw-feeds-page.h"
@@ -225,14 +226,20 @@ article_titled (MwFeed     *feed,
   g_error ("The feed has no article “%s”", title);
 }
 
-/* The pane of the leaflet that holds @widget. */
+static MwPanes *
+panes_below (GtkWidget *widget)
+{
+  return MW_PANES (mw_test_find_widget (widget, MW_TYPE_PANES, NULL, NULL));
+}
+
+/* The pane that holds @widget. */
 static GtkWidget *
 pane_of (GtkWidget *widget)
 {
-  while (widget != NULL && !ADW_IS_LEAFLET (gtk_widget_get_parent (widget)))
-    widget = gtk_widget_get_parent (widget);
-  g_assert_nonnull (widget);
-  return widget;
+  GtkWidget *pane = mw_panes_pane_of (panes_below (gtk_widget_get_ancestor (widget, MW_TYPE_FEEDS_PAGE)), widget);
+
+  g_assert_nonnull (pane);
+  return pane;
 }
 
 typedef enum
@@ -276,10 +283,7 @@ wait_for_pane (Fixture    *fixture,
 static gboolean
 folded (gpointer fixture)
 {
-  AdwLeaflet *leaflet = ADW_LEAFLET (mw_test_find_widget (GTK_WIDGET (page_of (fixture)), ADW_TYPE_LEAFLET,
-                                                          NULL, NULL));
-
-  return adw_leaflet_get_folded (leaflet);
+  return mw_panes_get_folded (panes_below (GTK_WIDGET (page_of (fixture))));
 }
 
 /* Side by side, with no pane sliding: the first starts where the page does, the last

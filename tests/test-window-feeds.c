@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "mw-adaptive.h"
 #include "mw-demo-feeds.h"
 #include "mw-feed-row.h"
 #include "mw-feeds-page.h"
@@ -140,8 +141,7 @@ test_feed_subscribe_read_download (Fixture       *fixture,
                            "the enclosure's Download button");
   /* At the window's first size the article and its long button leave the three panes
    * side by side. */
-  g_assert_false (adw_leaflet_get_folded (ADW_LEAFLET (mw_test_find_widget (GTK_WIDGET (page), ADW_TYPE_LEAFLET,
-                                                                            NULL, NULL))));
+  g_assert_false (mw_panes_get_folded (MW_PANES (mw_test_find_widget (GTK_WIDGET (page), MW_TYPE_PANES, NULL, NULL))));
   g_assert_true (on_screen (mw_test_find_widget (GTK_WIDGET (page), MW_TYPE_FEED_ROW, NULL, NULL)));
   /* Activated rather than clicked: the pointer stays out of the screenshot below. */
   g_assert_true (gtk_widget_activate (button));

@@ -17,11 +17,13 @@ AdwToast *mw_toast_new_literal (const char *text);
 # define MW_COMPAT_GTK_4_10 0
 # define MW_COMPAT_GTK_4_12 0
 # define MW_COMPAT_GTK_4_14 0
+# define MW_COMPAT_ADW_1_4  0
 # define MW_COMPAT_ADW_1_5  0
 #else
 # define MW_COMPAT_GTK_4_10 GTK_CHECK_VERSION (4, 10, 0)
 # define MW_COMPAT_GTK_4_12 GTK_CHECK_VERSION (4, 12, 0)
 # define MW_COMPAT_GTK_4_14 GTK_CHECK_VERSION (4, 14, 0)
+# define MW_COMPAT_ADW_1_4  ADW_CHECK_VERSION (1, 4, 0)
 # define MW_COMPAT_ADW_1_5  ADW_CHECK_VERSION (1, 5, 0)
 #endif
 

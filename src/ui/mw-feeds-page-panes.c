@@ -22,14 +22,14 @@
 gboolean
 _mw_feeds_page_is_folded (MwFeedsPage *self)
 {
-  return adw_leaflet_get_folded (self->leaflet);
+  return mw_panes_get_folded (self->panes);
 }
 
 static gboolean
 shows (MwFeedsPage *self,
        GtkWidget   *pane)
 {
-  return adw_leaflet_get_visible_child (self->leaflet) == pane;
+  return mw_panes_get_visible_pane (self->panes) == pane;
 }
 
 /* Puts the focus in @pane: on the list of feeds, on the list of articles (or, with none
@@ -57,20 +57,20 @@ focus_pane (MwFeedsPage *self,
 
 /* Folded, the focus follows the pane in view: it must not stay behind in a hidden one
  * (or be lost with it), where keys would act on what nobody sees. When the pane in view
- * has just changed, it goes where focus_pane() puts it rather than where the leaflet
+ * has just changed, it goes where focus_pane() puts it rather than where the panes
  * would (the pane's first button, or a row since recycled for another article). */
 static void
 follow_visible_pane (MwFeedsPage *self,
                      gboolean     pane_changed)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *visible = adw_leaflet_get_visible_child (self->leaflet);
+  GtkWidget *visible = mw_panes_get_visible_pane (self->panes);
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
 
   if (!_mw_feeds_page_is_folded (self) || visible == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
       g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "feeds") != 0)
     return;
-  if (focus != NULL && !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->leaflet)))
+  if (focus != NULL && !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->panes)))
     return;
   if (focus != NULL && !pane_changed && gtk_widget_is_ancestor (focus, visible))
     return;
@@ -95,13 +95,13 @@ _mw_feeds_page_reveal (MwFeedsPage *self,
                                ? g_object_ref (gtk_root_get_focus (root)) : NULL;
   gboolean folded = _mw_feeds_page_is_folded (self);
 
-  /* Side by side, the leaflet would take the focus along into the pane now in front
+  /* Side by side, the panes would take the focus along into the pane now in front
    * (selecting the article's title, and with it the primary selection): the pane cannot
    * take it for the moment, and the focus stays in the list, where the arrow keys go on
    * to the next article. */
   if (!folded)
     gtk_widget_set_can_focus (pane, FALSE);
-  adw_leaflet_set_visible_child (self->leaflet, pane);
+  mw_panes_set_visible_pane (self->panes, pane);
   if (!folded)
     gtk_widget_set_can_focus (pane, TRUE);
   if (!folded && focus != NULL && gtk_root_get_focus (root) != focus)
@@ -115,7 +115,7 @@ _mw_feeds_page_back_action (GtkWidget  *widget,
 {
   MwFeedsPage *self = MW_FEEDS_PAGE (widget);
 
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  mw_panes_go_back (self->panes);
 }
 
 static void
@@ -340,8 +340,8 @@ _mw_feeds_page_panes_init (MwFeedsPage *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->article_selection, "notify::selected-item", G_CALLBACK (article_selected_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->leaflet, "notify::visible-child", G_CALLBACK (visible_child_cb), self,
+  g_signal_connect_object (self->panes, "notify::folded", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->panes, "notify::visible-pane", G_CALLBACK (visible_child_cb), self,
                            G_CONNECT_SWAPPED);
   update_back (self);
 }

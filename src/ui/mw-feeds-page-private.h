@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include "mw-adaptive.h"
 #include "mw-feeds-page.h"
 #include "mw-item-view.h"
 
@@ -44,7 +45,7 @@ struct _MwFeedsPage
   gpointer            reveal_article;
 
   GtkStack           *stack;
-  AdwLeaflet         *leaflet;
+  MwPanes            *panes;
   GtkWidget          *sidebar;
   GtkWidget          *articles_pane;
   GtkWidget          *article_pane;

@@ -90,7 +90,7 @@ update_articles_state (MwFeedsPage *self)
   gtk_stack_set_visible_child_name (self->stack, n_feeds > 0 ? "feeds" : "empty");
   /* The first subscription starts over from the list of subscriptions. */
   if (n_feeds == 0)
-    adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+    mw_panes_set_visible_pane (self->panes, self->sidebar);
 }
 
 static void
@@ -654,6 +654,7 @@ mw_feeds_page_class_init (MwFeedsPageClass *klass)
   object_class->dispose = mw_feeds_page_dispose;
   object_class->finalize = mw_feeds_page_finalize;
 
+  g_type_ensure (MW_TYPE_PANES);
   g_type_ensure (MW_TYPE_FEED_ROW);
   g_type_ensure (MW_TYPE_ARTICLE_ROW);
   g_type_ensure (MW_TYPE_ITEM_VIEW);
@@ -661,7 +662,7 @@ mw_feeds_page_class_init (MwFeedsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/mw-feeds-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, stack);
-  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, panes);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, sidebar);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, articles_pane);
   gtk_widget_class_bind_template_child (widget_class, MwFeedsPage, article_pane);
@@ -735,6 +736,7 @@ mw_feeds_page_init (MwFeedsPage *self)
   GtkSorter *sorter;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  mw_panes_set_titles (self->panes, _("Subscriptions"), _("Articles"), _("Article"));
 
   self->feed_selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->feed_selection, FALSE);

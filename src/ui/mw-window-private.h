@@ -41,6 +41,9 @@ struct _MwWindow
   MwGhostLayer         *ghost_layer;
   MwExperiment         *experiment;
   GtkWidget            *blocking_switch;
+  GtkWidget            *blocking_label;
+  AdwHeaderBar         *header_bar;
+  AdwViewSwitcherBar   *switcher_bar;
   AdwViewStack         *view_stack;
   AdwViewStackPage     *downloads_page;
   MwFeedsPage          *feeds_page;

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mw-adaptive.h"
 #include "mw-compat.h"
 #include "mw-download-row.h"
 #include "mw-experiment.h"
@@ -305,6 +306,8 @@ mw_window_class_init (MwWindowClass *klass)
 
   object_class->dispose = mw_window_dispose;
 
+  g_type_ensure (MW_TYPE_TOOLBAR);
+  g_type_ensure (MW_TYPE_SIDE_PANEL);
   g_type_ensure (MW_TYPE_DOWNLOAD_ROW);
   g_type_ensure (MW_TYPE_EXPERIMENT);
   g_type_ensure (MW_TYPE_FEEDS_PAGE);
@@ -330,6 +333,9 @@ mw_window_class_init (MwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwWindow, ghost_layer);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, experiment);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, blocking_switch);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, blocking_label);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, feeds_page);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, subscribe_popover);
@@ -368,6 +374,8 @@ mw_window_init (MwWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->removals = g_ptr_array_new_with_free_func ((GDestroyNotify) _mw_window_removal_free);
+  mw_adaptive_page_switcher (ADW_APPLICATION_WINDOW (self), self->header_bar, self->view_stack,
+                             self->switcher_bar, self->blocking_label);
 
   _mw_window_log_init (self);
   /* Every button a screen reader would hear as "_Download", and the popover that is not

@@ -1,0 +1,700 @@
+/* mw-adaptive.c: the containers that fold in a narrow window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * libadwaita 1.4 replaced its adaptive widgets: the leaflet by navigation split views,
+ * the flap by an overlay split view, the squeezer and the view switcher title by
+ * breakpoints, which fold a layout at a width given in advance rather than when its
+ * children stop fitting, and added the toolbar view, which holds a window's bars. Built
+ * against 1.4 or newer, the containers here use the new widgets; against an older one
+ * (Debian 12 has 1.2), the widgets it has. The templates name only these containers, so
+ * both builds show the same panes, panel and bars, and the code around them asks the
+ * same questions: folded or not, which pane shows, go back.
+ *
+ * The widths at which the new widgets fold are those at which the old ones did, with
+ * the panes' and the panel's minimum widths: 760 and 700 px of the container, 550 px
+ * of the window for the page switcher.
+ */
+#define G_LOG_DOMAIN "mw-adaptive"
+
+#include "config.h"
+
+#include "mw-adaptive.h"
+#include "mw-compat.h"
+
+/* Every container here holds one child, which fills it. */
+static void
+single_child_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+#if MW_COMPAT_ADW_1_4
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+/* A breakpoint bin around @child that applies @condition to the bin's own width; it
+ * may be as small as the window may be. */
+static GtkWidget *
+breakpoint_bin_new (GtkWidget       *child,
+                    const char      *condition,
+                    AdwBreakpoint  **breakpoint)
+{
+  GtkWidget *bin = adw_breakpoint_bin_new ();
+
+  gtk_widget_set_size_request (bin, 360, 120);
+  adw_breakpoint_bin_set_child (ADW_BREAKPOINT_BIN (bin), child);
+  *breakpoint = adw_breakpoint_new (adw_breakpoint_condition_parse (condition));
+  adw_breakpoint_bin_add_breakpoint (ADW_BREAKPOINT_BIN (bin), *breakpoint);
+  return bin;
+}
+G_GNUC_END_IGNORE_DEPRECATIONS
+#endif
+
+/* --- MwToolbar ------------------------------------------------------------------------ */
+
+struct _MwToolbar
+{
+  GtkWidget  parent_instance;
+
+  GtkWidget *child;
+  GtkWidget *content;
+};
+
+static void mw_toolbar_buildable_init (GtkBuildableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MwToolbar, mw_toolbar, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, mw_toolbar_buildable_init))
+
+static GtkBuildableIface *toolbar_parent_buildable;
+
+static void
+mw_toolbar_add_child (GtkBuildable *buildable,
+                      GtkBuilder   *builder,
+                      GObject      *child,
+                      const char   *type)
+{
+  MwToolbar *self = MW_TOOLBAR (buildable);
+
+  if (!GTK_IS_WIDGET (child))
+    {
+      toolbar_parent_buildable->add_child (buildable, builder, child, type);
+      return;
+    }
+#if MW_COMPAT_ADW_1_4
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (g_strcmp0 (type, "top") == 0)
+    adw_toolbar_view_add_top_bar (ADW_TOOLBAR_VIEW (self->child), GTK_WIDGET (child));
+  else if (g_strcmp0 (type, "bottom") == 0)
+    adw_toolbar_view_add_bottom_bar (ADW_TOOLBAR_VIEW (self->child), GTK_WIDGET (child));
+  else
+    gtk_box_append (GTK_BOX (self->content), GTK_WIDGET (child));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  gtk_box_append (GTK_BOX (self->child), GTK_WIDGET (child));
+#endif
+}
+
+static void
+mw_toolbar_buildable_init (GtkBuildableIface *iface)
+{
+  toolbar_parent_buildable = g_type_interface_peek_parent (iface);
+  iface->add_child = mw_toolbar_add_child;
+}
+
+static void
+mw_toolbar_dispose (GObject *object)
+{
+  MwToolbar *self = MW_TOOLBAR (object);
+
+  g_clear_pointer (&self->child, gtk_widget_unparent);
+  G_OBJECT_CLASS (mw_toolbar_parent_class)->dispose (object);
+}
+
+static void
+mw_toolbar_class_init (MwToolbarClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = mw_toolbar_dispose;
+  single_child_class_init (GTK_WIDGET_CLASS (klass));
+}
+
+static void
+mw_toolbar_init (MwToolbar *self)
+{
+#if MW_COMPAT_ADW_1_4
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  self->child = adw_toolbar_view_new ();
+  self->content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  adw_toolbar_view_set_content (ADW_TOOLBAR_VIEW (self->child), self->content);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  self->child = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  self->content = self->child;
+#endif
+  gtk_widget_set_parent (self->child, GTK_WIDGET (self));
+}
+
+/* --- MwSidePanel ---------------------------------------------------------------------- */
+
+struct _MwSidePanel
+{
+  GtkWidget  parent_instance;
+
+  GtkWidget *child;
+  GtkWidget *split;   /* the overlay split view, or the flap */
+  gboolean   reveal;
+};
+
+enum
+{
+  PANEL_PROP_0,
+  PANEL_PROP_REVEAL,
+  PANEL_PROP_FOLDED,
+  N_PANEL_PROPS
+};
+
+static GParamSpec *panel_props[N_PANEL_PROPS];
+
+static void mw_side_panel_buildable_init (GtkBuildableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MwSidePanel, mw_side_panel, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, mw_side_panel_buildable_init))
+
+static GtkBuildableIface *panel_parent_buildable;
+
+/* The name of the split's property that shows the panel, and of the one that says it
+ * is folded. */
+#if MW_COMPAT_ADW_1_4
+# define PANEL_SPLIT_REVEAL "show-sidebar"
+# define PANEL_SPLIT_FOLDED "collapsed"
+#else
+# define PANEL_SPLIT_REVEAL "reveal-flap"
+# define PANEL_SPLIT_FOLDED "folded"
+#endif
+
+static void
+mw_side_panel_add_child (GtkBuildable *buildable,
+                         GtkBuilder   *builder,
+                         GObject      *child,
+                         const char   *type)
+{
+  MwSidePanel *self = MW_SIDE_PANEL (buildable);
+  gboolean panel = g_strcmp0 (type, "panel") == 0;
+
+  if (!GTK_IS_WIDGET (child))
+    {
+      panel_parent_buildable->add_child (buildable, builder, child, type);
+      return;
+    }
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#if MW_COMPAT_ADW_1_4
+  if (panel)
+    adw_overlay_split_view_set_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split), GTK_WIDGET (child));
+  else
+    adw_overlay_split_view_set_content (ADW_OVERLAY_SPLIT_VIEW (self->split), GTK_WIDGET (child));
+#else
+  if (panel)
+    adw_flap_set_flap (ADW_FLAP (self->split), GTK_WIDGET (child));
+  else
+    adw_flap_set_content (ADW_FLAP (self->split), GTK_WIDGET (child));
+#endif
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+static void
+mw_side_panel_buildable_init (GtkBuildableIface *iface)
+{
+  panel_parent_buildable = g_type_interface_peek_parent (iface);
+  iface->add_child = mw_side_panel_add_child;
+}
+
+gboolean
+mw_side_panel_get_reveal (MwSidePanel *self)
+{
+  g_return_val_if_fail (MW_IS_SIDE_PANEL (self), FALSE);
+  return self->reveal;
+}
+
+void
+mw_side_panel_set_reveal (MwSidePanel *self,
+                          gboolean     reveal)
+{
+  g_return_if_fail (MW_IS_SIDE_PANEL (self));
+  reveal = !!reveal;
+  if (self->reveal == reveal)
+    return;
+  self->reveal = reveal;
+  g_object_set (self->split, PANEL_SPLIT_REVEAL, reveal, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), panel_props[PANEL_PROP_REVEAL]);
+}
+
+gboolean
+mw_side_panel_get_folded (MwSidePanel *self)
+{
+  gboolean folded = FALSE;
+
+  g_return_val_if_fail (MW_IS_SIDE_PANEL (self), FALSE);
+  g_object_get (self->split, PANEL_SPLIT_FOLDED, &folded, NULL);
+  return folded;
+}
+
+/* The split hides the panel itself too (Escape, or a click beside it, when it covers
+ * the content). */
+static void
+split_reveal_cb (MwSidePanel *self)
+{
+  gboolean reveal = FALSE;
+
+  g_object_get (self->split, PANEL_SPLIT_REVEAL, &reveal, NULL);
+  mw_side_panel_set_reveal (self, reveal);
+}
+
+static void
+split_folded_cb (MwSidePanel *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), panel_props[PANEL_PROP_FOLDED]);
+}
+
+static void
+mw_side_panel_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  MwSidePanel *self = MW_SIDE_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PANEL_PROP_REVEAL:
+      g_value_set_boolean (value, self->reveal);
+      break;
+    case PANEL_PROP_FOLDED:
+      g_value_set_boolean (value, mw_side_panel_get_folded (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mw_side_panel_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PANEL_PROP_REVEAL:
+      mw_side_panel_set_reveal (MW_SIDE_PANEL (object), g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mw_side_panel_dispose (GObject *object)
+{
+  MwSidePanel *self = MW_SIDE_PANEL (object);
+
+  g_clear_pointer (&self->child, gtk_widget_unparent);
+  self->split = NULL;
+  G_OBJECT_CLASS (mw_side_panel_parent_class)->dispose (object);
+}
+
+static void
+mw_side_panel_class_init (MwSidePanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = mw_side_panel_dispose;
+  object_class->get_property = mw_side_panel_get_property;
+  object_class->set_property = mw_side_panel_set_property;
+
+  panel_props[PANEL_PROP_REVEAL] =
+    g_param_spec_boolean ("reveal", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  panel_props[PANEL_PROP_FOLDED] =
+    g_param_spec_boolean ("folded", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PANEL_PROPS, panel_props);
+
+  single_child_class_init (GTK_WIDGET_CLASS (klass));
+}
+
+static void
+mw_side_panel_init (MwSidePanel *self)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#if MW_COMPAT_ADW_1_4
+  AdwBreakpoint *breakpoint;
+
+  self->split = adw_overlay_split_view_new ();
+  adw_overlay_split_view_set_sidebar_position (ADW_OVERLAY_SPLIT_VIEW (self->split), GTK_PACK_END);
+  /* The panel opens and closes only when asked, whatever the width. */
+  adw_overlay_split_view_set_pin_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split), TRUE);
+  adw_overlay_split_view_set_enable_show_gesture (ADW_OVERLAY_SPLIT_VIEW (self->split), FALSE);
+  adw_overlay_split_view_set_min_sidebar_width (ADW_OVERLAY_SPLIT_VIEW (self->split), 340);
+  adw_overlay_split_view_set_max_sidebar_width (ADW_OVERLAY_SPLIT_VIEW (self->split), 340);
+  adw_overlay_split_view_set_show_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split), FALSE);
+  self->child = breakpoint_bin_new (self->split, "max-width: 699sp", &breakpoint);
+  adw_breakpoint_add_setters (breakpoint, G_OBJECT (self->split), "collapsed", TRUE, NULL);
+#else
+  self->split = adw_flap_new ();
+  adw_flap_set_flap_position (ADW_FLAP (self->split), GTK_PACK_END);
+  adw_flap_set_locked (ADW_FLAP (self->split), TRUE);
+  adw_flap_set_swipe_to_open (ADW_FLAP (self->split), FALSE);
+  adw_flap_set_separator (ADW_FLAP (self->split), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+  adw_flap_set_reveal_flap (ADW_FLAP (self->split), FALSE);
+  self->child = self->split;
+#endif
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_widget_set_parent (self->child, GTK_WIDGET (self));
+  g_signal_connect_object (self->split, "notify::" PANEL_SPLIT_REVEAL, G_CALLBACK (split_reveal_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->split, "notify::" PANEL_SPLIT_FOLDED, G_CALLBACK (split_folded_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+/* --- MwPanes -------------------------------------------------------------------------- */
+
+#define N_PANES 3
+
+struct _MwPanes
+{
+  GtkWidget  parent_instance;
+
+  GtkWidget *child;
+  GtkWidget *panes[N_PANES];
+  guint      n_panes;
+#if MW_COMPAT_ADW_1_4
+  /* The first pane beside the other two, which are beside each other. */
+  GtkWidget *outer;
+  GtkWidget *inner;
+  GtkWidget *pages[N_PANES];
+#endif
+};
+
+enum
+{
+  PANES_PROP_0,
+  PANES_PROP_FOLDED,
+  PANES_PROP_VISIBLE_PANE,
+  N_PANES_PROPS
+};
+
+static GParamSpec *panes_props[N_PANES_PROPS];
+
+static void mw_panes_buildable_init (GtkBuildableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MwPanes, mw_panes, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, mw_panes_buildable_init))
+
+static GtkBuildableIface *panes_parent_buildable;
+
+static void
+mw_panes_add_child (GtkBuildable *buildable,
+                    GtkBuilder   *builder,
+                    GObject      *child,
+                    const char   *type)
+{
+  MwPanes *self = MW_PANES (buildable);
+
+  if (!GTK_IS_WIDGET (child))
+    {
+      panes_parent_buildable->add_child (buildable, builder, child, type);
+      return;
+    }
+  if (self->n_panes == N_PANES)
+    {
+      g_warning ("MwPanes holds %d panes, not more", N_PANES);
+      return;
+    }
+  self->panes[self->n_panes] = GTK_WIDGET (child);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#if MW_COMPAT_ADW_1_4
+  adw_navigation_page_set_child (ADW_NAVIGATION_PAGE (self->pages[self->n_panes]), GTK_WIDGET (child));
+#else
+  if (self->n_panes > 0)
+    {
+      AdwLeafletPage *page = adw_leaflet_append (ADW_LEAFLET (self->child),
+                                                 gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+
+      adw_leaflet_page_set_navigatable (page, FALSE);
+    }
+  adw_leaflet_append (ADW_LEAFLET (self->child), GTK_WIDGET (child));
+#endif
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  self->n_panes++;
+}
+
+static void
+mw_panes_buildable_init (GtkBuildableIface *iface)
+{
+  panes_parent_buildable = g_type_interface_peek_parent (iface);
+  iface->add_child = mw_panes_add_child;
+}
+
+gboolean
+mw_panes_get_folded (MwPanes *self)
+{
+  g_return_val_if_fail (MW_IS_PANES (self), FALSE);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#if MW_COMPAT_ADW_1_4
+  return adw_navigation_split_view_get_collapsed (ADW_NAVIGATION_SPLIT_VIEW (self->outer));
+#else
+  return adw_leaflet_get_folded (ADW_LEAFLET (self->child));
+#endif
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+/* Folded, the pane on screen; side by side, the one that will be when they fold. */
+GtkWidget *
+mw_panes_get_visible_pane (MwPanes *self)
+{
+  g_return_val_if_fail (MW_IS_PANES (self), NULL);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#if MW_COMPAT_ADW_1_4
+  if (!adw_navigation_split_view_get_show_content (ADW_NAVIGATION_SPLIT_VIEW (self->outer)))
+    return self->panes[0];
+  if (!adw_navigation_split_view_get_show_content (ADW_NAVIGATION_SPLIT_VIEW (self->inner)))
+    return self->panes[1];
+  return self->panes[2];
+#else
+  return adw_leaflet_get_visible_child (ADW_LEAFLET (self->child));
+#endif
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+void
+mw_panes_set_visible_pane (MwPanes   *self,
+                           GtkWidget *pane)
+{
+  g_return_if_fail (MW_IS_PANES (self));
+  g_return_if_fail (pane != NULL && (pane == self->panes[0] || pane == self->panes[1] || pane == self->panes[2]));
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#if MW_COMPAT_ADW_1_4
+  /* The inner split first, so that a pane sliding in from the first shows already what
+   * it is to show. */
+  if (pane != self->panes[0])
+    adw_navigation_split_view_set_show_content (ADW_NAVIGATION_SPLIT_VIEW (self->inner), pane == self->panes[2]);
+  adw_navigation_split_view_set_show_content (ADW_NAVIGATION_SPLIT_VIEW (self->outer), pane != self->panes[0]);
+#else
+  adw_leaflet_set_visible_child (ADW_LEAFLET (self->child), pane);
+#endif
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+void
+mw_panes_go_back (MwPanes *self)
+{
+  g_return_if_fail (MW_IS_PANES (self));
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#if MW_COMPAT_ADW_1_4
+  if (mw_panes_get_visible_pane (self) == self->panes[2])
+    mw_panes_set_visible_pane (self, self->panes[1]);
+  else
+    mw_panes_set_visible_pane (self, self->panes[0]);
+#else
+  adw_leaflet_navigate (ADW_LEAFLET (self->child), ADW_NAVIGATION_DIRECTION_BACK);
+#endif
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+GtkWidget *
+mw_panes_get_pane (MwPanes *self,
+                   guint    index)
+{
+  g_return_val_if_fail (MW_IS_PANES (self), NULL);
+  g_return_val_if_fail (index < N_PANES, NULL);
+  return self->panes[index];
+}
+
+/* Returns: (nullable): the pane that holds @descendant */
+GtkWidget *
+mw_panes_pane_of (MwPanes   *self,
+                  GtkWidget *descendant)
+{
+  g_return_val_if_fail (MW_IS_PANES (self), NULL);
+  for (guint i = 0; i < self->n_panes; i++)
+    if (descendant == self->panes[i] || gtk_widget_is_ancestor (descendant, self->panes[i]))
+      return self->panes[i];
+  return NULL;
+}
+
+/* What the panes are called where they are navigation pages, which screen readers name. */
+void
+mw_panes_set_titles (MwPanes    *self,
+                     const char *first,
+                     const char *second,
+                     const char *third)
+{
+  g_return_if_fail (MW_IS_PANES (self));
+#if MW_COMPAT_ADW_1_4
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adw_navigation_page_set_title (ADW_NAVIGATION_PAGE (self->pages[0]), first);
+  adw_navigation_page_set_title (ADW_NAVIGATION_PAGE (self->pages[1]), second);
+  adw_navigation_page_set_title (ADW_NAVIGATION_PAGE (self->pages[2]), third);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#endif
+}
+
+static void
+folded_cb (MwPanes *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), panes_props[PANES_PROP_FOLDED]);
+}
+
+static void
+visible_pane_cb (MwPanes *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), panes_props[PANES_PROP_VISIBLE_PANE]);
+}
+
+static void
+mw_panes_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  MwPanes *self = MW_PANES (object);
+
+  switch (prop_id)
+    {
+    case PANES_PROP_FOLDED:
+      g_value_set_boolean (value, mw_panes_get_folded (self));
+      break;
+    case PANES_PROP_VISIBLE_PANE:
+      g_value_set_object (value, mw_panes_get_visible_pane (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mw_panes_dispose (GObject *object)
+{
+  MwPanes *self = MW_PANES (object);
+
+  g_clear_pointer (&self->child, gtk_widget_unparent);
+  memset (self->panes, 0, sizeof self->panes);
+  G_OBJECT_CLASS (mw_panes_parent_class)->dispose (object);
+}
+
+static void
+mw_panes_class_init (MwPanesClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = mw_panes_dispose;
+  object_class->get_property = mw_panes_get_property;
+
+  panes_props[PANES_PROP_FOLDED] =
+    g_param_spec_boolean ("folded", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  panes_props[PANES_PROP_VISIBLE_PANE] =
+    g_param_spec_object ("visible-pane", NULL, NULL, GTK_TYPE_WIDGET, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PANES_PROPS, panes_props);
+
+  single_child_class_init (GTK_WIDGET_CLASS (klass));
+}
+
+static void
+mw_panes_init (MwPanes *self)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#if MW_COMPAT_ADW_1_4
+  AdwBreakpoint *breakpoint;
+  GtkWidget *inner_page;
+
+  for (guint i = 0; i < N_PANES; i++)
+    self->pages[i] = GTK_WIDGET (adw_navigation_page_new (gtk_label_new (NULL), " "));
+
+  self->inner = adw_navigation_split_view_new ();
+  adw_navigation_split_view_set_min_sidebar_width (ADW_NAVIGATION_SPLIT_VIEW (self->inner), 300);
+  adw_navigation_split_view_set_max_sidebar_width (ADW_NAVIGATION_SPLIT_VIEW (self->inner), 400);
+  adw_navigation_split_view_set_sidebar_width_fraction (ADW_NAVIGATION_SPLIT_VIEW (self->inner), 0.4);
+  adw_navigation_split_view_set_sidebar (ADW_NAVIGATION_SPLIT_VIEW (self->inner),
+                                         ADW_NAVIGATION_PAGE (self->pages[1]));
+  adw_navigation_split_view_set_content (ADW_NAVIGATION_SPLIT_VIEW (self->inner),
+                                         ADW_NAVIGATION_PAGE (self->pages[2]));
+  inner_page = GTK_WIDGET (adw_navigation_page_new (self->inner, " "));
+  g_object_bind_property (self->pages[1], "title", inner_page, "title", G_BINDING_SYNC_CREATE);
+
+  self->outer = adw_navigation_split_view_new ();
+  adw_navigation_split_view_set_min_sidebar_width (ADW_NAVIGATION_SPLIT_VIEW (self->outer), 220);
+  adw_navigation_split_view_set_max_sidebar_width (ADW_NAVIGATION_SPLIT_VIEW (self->outer), 280);
+  adw_navigation_split_view_set_sidebar_width_fraction (ADW_NAVIGATION_SPLIT_VIEW (self->outer), 0.22);
+  adw_navigation_split_view_set_sidebar (ADW_NAVIGATION_SPLIT_VIEW (self->outer),
+                                         ADW_NAVIGATION_PAGE (self->pages[0]));
+  adw_navigation_split_view_set_content (ADW_NAVIGATION_SPLIT_VIEW (self->outer), ADW_NAVIGATION_PAGE (inner_page));
+
+  self->child = breakpoint_bin_new (self->outer, "max-width: 759sp", &breakpoint);
+  adw_breakpoint_add_setters (breakpoint, G_OBJECT (self->outer), "collapsed", TRUE, G_OBJECT (self->inner),
+                              "collapsed", TRUE, NULL);
+  g_signal_connect_object (self->outer, "notify::collapsed", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->outer, "notify::show-content", G_CALLBACK (visible_pane_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->inner, "notify::show-content", G_CALLBACK (visible_pane_cb), self,
+                           G_CONNECT_SWAPPED);
+#else
+  self->child = adw_leaflet_new ();
+  adw_leaflet_set_can_navigate_back (ADW_LEAFLET (self->child), TRUE);
+  g_signal_connect_object (self->child, "notify::folded", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->child, "notify::visible-child", G_CALLBACK (visible_pane_cb), self,
+                           G_CONNECT_SWAPPED);
+#endif
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_widget_set_parent (self->child, GTK_WIDGET (self));
+}
+
+/* --- The page switcher ---------------------------------------------------------------- */
+
+void
+mw_adaptive_page_switcher (AdwApplicationWindow *window,
+                           AdwHeaderBar         *header,
+                           AdwViewStack         *stack,
+                           AdwViewSwitcherBar   *bar,
+                           GtkWidget            *label)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#if MW_COMPAT_ADW_1_4
+  GtkWidget *switcher = adw_view_switcher_new ();
+  AdwBreakpoint *narrow = adw_breakpoint_new (adw_breakpoint_condition_parse ("max-width: 550sp"));
+  AdwBreakpoint *narrowest = adw_breakpoint_new (adw_breakpoint_condition_parse ("max-width: 450sp"));
+
+  adw_view_switcher_set_stack (ADW_VIEW_SWITCHER (switcher), stack);
+  adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (switcher), ADW_VIEW_SWITCHER_POLICY_WIDE);
+  adw_header_bar_set_title_widget (header, switcher);
+  adw_view_switcher_bar_set_stack (bar, stack);
+
+  /* Without a title widget, the header bar shows the window's title. The last breakpoint
+   * that applies is the one used, so the narrowest says everything. */
+  adw_breakpoint_add_setters (narrow, G_OBJECT (header), "title-widget", NULL, G_OBJECT (bar), "reveal", TRUE, NULL);
+  adw_breakpoint_add_setters (narrowest, G_OBJECT (header), "title-widget", NULL, G_OBJECT (bar), "reveal", TRUE,
+                              G_OBJECT (label), "visible", FALSE, NULL);
+  adw_application_window_add_breakpoint (window, narrow);
+  adw_application_window_add_breakpoint (window, narrowest);
+#else
+  GtkWidget *title = adw_view_switcher_title_new ();
+  GtkWidget *box = gtk_widget_get_parent (label);
+  GtkWidget *squeezer = adw_squeezer_new ();
+
+  adw_view_switcher_title_set_stack (ADW_VIEW_SWITCHER_TITLE (title), stack);
+  g_object_bind_property (window, "title", title, "title", G_BINDING_SYNC_CREATE);
+  adw_header_bar_set_title_widget (header, title);
+  adw_view_switcher_bar_set_stack (bar, stack);
+  g_object_bind_property (title, "title-visible", bar, "reveal", G_BINDING_SYNC_CREATE);
+
+  /* The label gives way when the header bar runs out of room. No crossfade: while fading
+   * out, the label would be drawn centred over what it explains. */
+  g_return_if_fail (GTK_IS_BOX (box));
+  adw_squeezer_set_homogeneous (ADW_SQUEEZER (squeezer), FALSE);
+  adw_squeezer_set_transition_type (ADW_SQUEEZER (squeezer), ADW_SQUEEZER_TRANSITION_TYPE_NONE);
+  adw_squeezer_set_xalign (ADW_SQUEEZER (squeezer), 0);
+  gtk_box_insert_child_after (GTK_BOX (box), squeezer, label);
+  g_object_ref (label);
+  gtk_box_remove (GTK_BOX (box), label);
+  adw_squeezer_add (ADW_SQUEEZER (squeezer), label);
+  g_object_unref (label);
+  adw_squeezer_add (ADW_SQUEEZER (squeezer), gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0));
+#endif
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
