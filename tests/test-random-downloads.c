@@ -352,6 +352,90 @@ op_remove_for_good (World *world)
 }
 
 static gboolean
+is_finished (World   *world,
+             Tracked *tracked)
+{
+  return listed (world, tracked) && mw_download_get_state (tracked->download) == MW_DOWNLOAD_COMPLETED;
+}
+
+/* As Clear Finished Downloads does: every completed download off the list at once, its
+ * file kept, with one Undo for them all (or each let pass, as the toast's undo). */
+static gboolean
+op_clear_finished (World *world)
+{
+  GListModel *model = G_LIST_MODEL (world->downloads);
+  guint n = 0;
+
+  if (pick_tracked (world, is_finished) == NULL)
+    return FALSE;
+  world_say (world, "clear the finished downloads, with undo");
+  /* From the end, so that the positions kept are those the undo puts them back at. */
+  for (guint i = g_list_model_get_n_items (model); i-- > 0;)
+    {
+      g_autoptr(MwDownload) download = g_list_model_get_item (model, i);
+
+      for (guint j = 0; j < world->tracked->len; j++)
+        {
+          Tracked *tracked = g_ptr_array_index (world->tracked, j);
+          g_autoptr(MwDownload) taken = NULL;
+
+          if (tracked->download != download || tracked->dropped || !is_finished (world, tracked))
+            continue;
+          tracked->taken_was_running = FALSE;
+          taken = mw_download_list_take (world->downloads, download, &tracked->taken_position);
+          if (taken == NULL)
+            world_broke (world, "d%u could not be taken out of the list", tracked->id);
+          tracked->taken = TRUE;
+          n++;
+        }
+    }
+  if (n == 0)
+    world_broke (world, "Clear Finished took no download, with finished ones listed");
+  return TRUE;
+}
+
+/* The toast's Undo after removals: every download taken comes back where it was. */
+static gboolean
+op_undo_all (World *world)
+{
+  g_autoptr(GPtrArray) taken = g_ptr_array_new ();
+
+  for (guint i = 0; i < world->tracked->len; i++)
+    {
+      Tracked *tracked = g_ptr_array_index (world->tracked, i);
+
+      if (!tracked->dropped && tracked->taken)
+        g_ptr_array_add (taken, tracked);
+    }
+  if (taken->len == 0)
+    return FALSE;
+  world_say (world, "undo the removal of %u downloads", taken->len);
+  /* Lowest position first, as they were taken from the end. */
+  for (guint i = 0; i < taken->len; i++)
+    for (guint j = i + 1; j < taken->len; j++)
+      if (((Tracked *) taken->pdata[j])->taken_position < ((Tracked *) taken->pdata[i])->taken_position)
+        {
+          gpointer swap = taken->pdata[i];
+
+          taken->pdata[i] = taken->pdata[j];
+          taken->pdata[j] = swap;
+        }
+  for (guint i = 0; i < taken->len; i++)
+    {
+      Tracked *tracked = g_ptr_array_index (taken, i);
+
+      tracked->taken = FALSE;
+      mw_download_list_insert (world->downloads, tracked->taken_position, tracked->download);
+      if (tracked->taken_was_running)
+        {
+          tracked->want = WANT_RUN;
+          mw_download_resume (tracked->download);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
 can_cancel_idle (World   *world,
                  Tracked *tracked)
 {
@@ -840,6 +924,8 @@ const RandomStep random_download_steps[] = {
   { 6, op_retry, AVOID_RETRY_CANCELLED_AFTER_READD },
   { 4, op_remove, AVOID_REMOVE_FAILED },
   { 3, op_undo_remove, N_AVOID },
+  { 2, op_clear_finished, N_AVOID },
+  { 2, op_undo_all, N_AVOID },
   { 3, op_dismiss_remove, AVOID_REMOVE_FAILED },
   { 2, op_folder, N_AVOID },
   { 2, op_concurrency, N_AVOID },
