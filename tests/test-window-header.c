@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "mw-adaptive.h"
 #include "mw-test-window.h"
 
 typedef MwTestWindow Fixture;
@@ -739,6 +740,67 @@ test_log_one_tab_stop (Fixture       *fixture,
   mw_test_wait_until (focus_as_wanted, &wanted, MW_TEST_PATIENCE_MS, "Shift+Tab to go on to Learn More");
 }
 
+/* Whether a widget of the type called @name is in @root. */
+static gboolean
+holds_type (GtkWidget  *root,
+            const char *name)
+{
+  GType type = g_type_from_name (name);
+
+  return type != 0 && mw_test_find_widget (root, type, NULL, NULL) != NULL;
+}
+
+static gboolean
+side_panel_folded (gpointer panel)
+{
+  return mw_side_panel_get_folded (panel);
+}
+
+static gboolean
+side_panel_beside (gpointer panel)
+{
+  return !mw_side_panel_get_folded (panel);
+}
+
+/* Built against libadwaita 1.4 or newer, the window is made of what replaced the
+ * deprecated adaptive widgets; against an older one, of those it has. Both fold the
+ * event log over the pages when the window is narrow, and keep it beside them when it
+ * is wide. */
+static void
+test_widgets_of_its_libadwaita (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  static const char *deprecated[] = { "AdwLeaflet", "AdwFlap", "AdwSqueezer", "AdwViewSwitcherTitle" };
+  static const char *current[] = { "AdwNavigationSplitView", "AdwOverlaySplitView", "AdwToolbarView",
+                                   "AdwBreakpointBin" };
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  MwSidePanel *panel = MW_SIDE_PANEL (mw_test_find_widget (window, MW_TYPE_SIDE_PANEL, NULL, NULL));
+  GtkWidget *log = mw_test_find_widget (window, GTK_TYPE_LIST_VIEW, is_log_view, mw_window_get_log (fixture->window));
+  gboolean newer = ADW_CHECK_VERSION (1, 4, 0);
+
+  g_test_message ("Built against libadwaita %d.%d, running %u.%u", ADW_MAJOR_VERSION, ADW_MINOR_VERSION,
+                  adw_get_major_version (), adw_get_minor_version ());
+  mw_window_show_page (fixture->window, "feeds");
+  for (guint i = 0; i < G_N_ELEMENTS (deprecated); i++)
+    if (holds_type (window, deprecated[i]) == newer)
+      g_error ("The window %s an %s", newer ? "still holds" : "lacks", deprecated[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (current); i++)
+    if (holds_type (window, current[i]) != newer)
+      g_error ("The window %s an %s", newer ? "lacks" : "holds", current[i]);
+
+  g_object_set (fixture->window, "log-visible", TRUE, NULL);
+  resize (fixture, 1200);
+  mw_test_wait_until (side_panel_beside, panel, MW_TEST_PATIENCE_MS, "the event log to be beside the pages");
+  mw_test_wait_until (is_mapped, log, MW_TEST_PATIENCE_MS, "the event log to show at 1200 px");
+  resize (fixture, 500);
+  mw_test_wait_until (side_panel_folded, panel, MW_TEST_PATIENCE_MS, "the event log to fold over the pages");
+  g_assert_true (mw_side_panel_get_reveal (panel));
+  mw_test_wait_until (is_mapped, log, MW_TEST_PATIENCE_MS, "the event log to show over the pages at 500 px");
+  g_object_set (fixture->window, "log-visible", FALSE, NULL);
+  g_assert_false (mw_side_panel_get_reveal (panel));
+  mw_test_wait_until (is_unmapped, log, MW_TEST_PATIENCE_MS, "the event log to close");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -750,6 +812,7 @@ main (int   argc,
     { "/window/header/subscribe-error-said-once", test_subscribe_error_once },
     { "/window/log/one-tab-stop", test_log_one_tab_stop },
     { "/window/header/narrow", test_narrow },
+    { "/window/header/widgets-of-its-libadwaita", test_widgets_of_its_libadwaita },
   };
 
   return mw_test_window_main (argc, argv, cases, G_N_ELEMENTS (cases));
