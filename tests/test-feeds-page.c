@@ -533,7 +533,8 @@ test_shortcuts_anywhere (Fixture       *fixture,
                          gconstpointer  user_data)
 {
   g_autoptr(MwFeed) letters = mw_test_window_subscribe (fixture, "/letters.xml", letters_rss);
-  GtkWidget *header_button = mw_test_find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_MENU_BUTTON, NULL, NULL);
+  GtkWidget *header = mw_test_find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_HEADER_BAR, NULL, NULL);
+  GtkWidget *header_button = mw_test_find_widget (header, GTK_TYPE_MENU_BUTTON, NULL, NULL);
   GtkWidget *entry = find_labelled (fixture, GTK_TYPE_SEARCH_ENTRY, "Search Articles");
 
   show_feeds_at (fixture, 900);

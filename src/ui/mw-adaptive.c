@@ -22,11 +22,60 @@
 #include "mw-adaptive.h"
 #include "mw-compat.h"
 
-/* Every container here holds one child, which fills it. */
+/* Every container here starts so: the one child, which fills it, and what that child
+ * holds when it is a breakpoint bin (otherwise the child itself). */
+typedef struct
+{
+  GtkWidget  parent_instance;
+
+  GtkWidget *child;
+  GtkWidget *inner;
+} Adaptive;
+
+/* A breakpoint bin has no minimum size but the one it is given, which must be small
+ * enough for every width it folds at. Its height is another matter: the window may not
+ * be made shorter than what the bin holds needs, as it may not without a bin. */
+static void
+adaptive_measure (GtkWidget      *widget,
+                  GtkOrientation  orientation,
+                  int             for_size,
+                  int            *minimum,
+                  int            *natural,
+                  int            *minimum_baseline,
+                  int            *natural_baseline)
+{
+  Adaptive *self = (Adaptive *) widget;
+
+  gtk_widget_measure (self->child, orientation, for_size, minimum, natural, NULL, NULL);
+  if (orientation == GTK_ORIENTATION_VERTICAL && self->inner != self->child)
+    {
+      int inner_width = 0, inner_minimum = 0;
+
+      /* Measured for a width it can take, as the bin will give it at least that. */
+      gtk_widget_measure (self->inner, GTK_ORIENTATION_HORIZONTAL, -1, &inner_width, NULL, NULL, NULL);
+      gtk_widget_measure (self->inner, orientation, for_size < 0 ? -1 : MAX (for_size, inner_width), &inner_minimum,
+                          NULL, NULL, NULL);
+      *minimum = MAX (*minimum, inner_minimum);
+      *natural = MAX (*natural, *minimum);
+    }
+  *minimum_baseline = -1;
+  *natural_baseline = -1;
+}
+
+static void
+adaptive_size_allocate (GtkWidget *widget,
+                        int        width,
+                        int        height,
+                        int        baseline)
+{
+  gtk_widget_allocate (((Adaptive *) widget)->child, width, height, baseline, NULL);
+}
+
 static void
 single_child_class_init (GtkWidgetClass *widget_class)
 {
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = adaptive_measure;
+  widget_class->size_allocate = adaptive_size_allocate;
 }
 
 #if MW_COMPAT_ADW_1_4
@@ -40,7 +89,7 @@ breakpoint_bin_new (GtkWidget       *child,
 {
   GtkWidget *bin = adw_breakpoint_bin_new ();
 
-  gtk_widget_set_size_request (bin, 360, 120);
+  gtk_widget_set_size_request (bin, 300, 120);
   adw_breakpoint_bin_set_child (ADW_BREAKPOINT_BIN (bin), child);
   *breakpoint = adw_breakpoint_new (adw_breakpoint_condition_parse (condition));
   adw_breakpoint_bin_add_breakpoint (ADW_BREAKPOINT_BIN (bin), *breakpoint);
@@ -56,7 +105,11 @@ struct _MwToolbar
   GtkWidget  parent_instance;
 
   GtkWidget *child;
+  GtkWidget *inner;     /* the toolbar view, or the box */
   GtkWidget *content;
+#if MW_COMPAT_ADW_1_4
+  AdwBreakpointBin *bin;
+#endif
 };
 
 static void mw_toolbar_buildable_init (GtkBuildableIface *iface);
@@ -82,14 +135,14 @@ mw_toolbar_add_child (GtkBuildable *buildable,
 #if MW_COMPAT_ADW_1_4
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   if (g_strcmp0 (type, "top") == 0)
-    adw_toolbar_view_add_top_bar (ADW_TOOLBAR_VIEW (self->child), GTK_WIDGET (child));
+    adw_toolbar_view_add_top_bar (ADW_TOOLBAR_VIEW (self->inner), GTK_WIDGET (child));
   else if (g_strcmp0 (type, "bottom") == 0)
-    adw_toolbar_view_add_bottom_bar (ADW_TOOLBAR_VIEW (self->child), GTK_WIDGET (child));
+    adw_toolbar_view_add_bottom_bar (ADW_TOOLBAR_VIEW (self->inner), GTK_WIDGET (child));
   else
     gtk_box_append (GTK_BOX (self->content), GTK_WIDGET (child));
   G_GNUC_END_IGNORE_DEPRECATIONS
 #else
-  gtk_box_append (GTK_BOX (self->child), GTK_WIDGET (child));
+  gtk_box_append (GTK_BOX (self->inner), GTK_WIDGET (child));
 #endif
 }
 
@@ -121,12 +174,17 @@ mw_toolbar_init (MwToolbar *self)
 {
 #if MW_COMPAT_ADW_1_4
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  self->child = adw_toolbar_view_new ();
+  self->inner = adw_toolbar_view_new ();
   self->content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  adw_toolbar_view_set_content (ADW_TOOLBAR_VIEW (self->child), self->content);
+  adw_toolbar_view_set_content (ADW_TOOLBAR_VIEW (self->inner), self->content);
+  self->child = adw_breakpoint_bin_new ();
+  self->bin = ADW_BREAKPOINT_BIN (self->child);
+  gtk_widget_set_size_request (self->child, 300, 120);
+  adw_breakpoint_bin_set_child (self->bin, self->inner);
   G_GNUC_END_IGNORE_DEPRECATIONS
 #else
   self->child = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  self->inner = self->child;
   self->content = self->child;
 #endif
   gtk_widget_set_parent (self->child, GTK_WIDGET (self));
@@ -139,7 +197,9 @@ struct _MwSidePanel
   GtkWidget  parent_instance;
 
   GtkWidget *child;
-  GtkWidget *split;   /* the overlay split view, or the flap */
+  GtkWidget *split;   /* the overlay split view, or the flap: the Adaptive's inner */
+  GtkWidget *content;
+  GtkWidget *panel;
   gboolean   reveal;
 };
 
@@ -184,6 +244,13 @@ mw_side_panel_add_child (GtkBuildable *buildable,
       panel_parent_buildable->add_child (buildable, builder, child, type);
       return;
     }
+  if (panel)
+    {
+      self->panel = GTK_WIDGET (child);
+      gtk_widget_set_can_focus (self->panel, self->reveal);
+    }
+  else
+    self->content = GTK_WIDGET (child);
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 #if MW_COMPAT_ADW_1_4
   if (panel)
@@ -222,6 +289,18 @@ mw_side_panel_set_reveal (MwSidePanel *self,
   if (self->reveal == reveal)
     return;
   self->reveal = reveal;
+  if (self->panel != NULL)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+      /* A hidden panel holds no focus, and Tab does not go into it: keys sent to a
+       * widget nobody sees reach nothing, not even the window's shortcuts. */
+      gtk_widget_set_can_focus (self->panel, reveal);
+      if (!reveal && focus != NULL && gtk_widget_is_ancestor (focus, self->panel) &&
+          (self->content == NULL || !gtk_widget_child_focus (self->content, GTK_DIR_TAB_FORWARD)))
+        gtk_root_set_focus (root, NULL);
+    }
   g_object_set (self->split, PANEL_SPLIT_REVEAL, reveal, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), panel_props[PANEL_PROP_REVEAL]);
 }
@@ -362,12 +441,13 @@ struct _MwPanes
   GtkWidget  parent_instance;
 
   GtkWidget *child;
+  GtkWidget *inner;     /* the outer split view, or the leaflet */
   GtkWidget *panes[N_PANES];
   guint      n_panes;
 #if MW_COMPAT_ADW_1_4
   /* The first pane beside the other two, which are beside each other. */
   GtkWidget *outer;
-  GtkWidget *inner;
+  GtkWidget *nested;
   GtkWidget *pages[N_PANES];
 #endif
 };
@@ -454,7 +534,7 @@ mw_panes_get_visible_pane (MwPanes *self)
 #if MW_COMPAT_ADW_1_4
   if (!adw_navigation_split_view_get_show_content (ADW_NAVIGATION_SPLIT_VIEW (self->outer)))
     return self->panes[0];
-  if (!adw_navigation_split_view_get_show_content (ADW_NAVIGATION_SPLIT_VIEW (self->inner)))
+  if (!adw_navigation_split_view_get_show_content (ADW_NAVIGATION_SPLIT_VIEW (self->nested)))
     return self->panes[1];
   return self->panes[2];
 #else
@@ -474,7 +554,7 @@ mw_panes_set_visible_pane (MwPanes   *self,
   /* The inner split first, so that a pane sliding in from the first shows already what
    * it is to show. */
   if (pane != self->panes[0])
-    adw_navigation_split_view_set_show_content (ADW_NAVIGATION_SPLIT_VIEW (self->inner), pane == self->panes[2]);
+    adw_navigation_split_view_set_show_content (ADW_NAVIGATION_SPLIT_VIEW (self->nested), pane == self->panes[2]);
   adw_navigation_split_view_set_show_content (ADW_NAVIGATION_SPLIT_VIEW (self->outer), pane != self->panes[0]);
 #else
   adw_leaflet_set_visible_child (ADW_LEAFLET (self->child), pane);
@@ -607,15 +687,15 @@ mw_panes_init (MwPanes *self)
   for (guint i = 0; i < N_PANES; i++)
     self->pages[i] = GTK_WIDGET (adw_navigation_page_new (gtk_label_new (NULL), " "));
 
-  self->inner = adw_navigation_split_view_new ();
-  adw_navigation_split_view_set_min_sidebar_width (ADW_NAVIGATION_SPLIT_VIEW (self->inner), 300);
-  adw_navigation_split_view_set_max_sidebar_width (ADW_NAVIGATION_SPLIT_VIEW (self->inner), 400);
-  adw_navigation_split_view_set_sidebar_width_fraction (ADW_NAVIGATION_SPLIT_VIEW (self->inner), 0.4);
-  adw_navigation_split_view_set_sidebar (ADW_NAVIGATION_SPLIT_VIEW (self->inner),
+  self->nested = adw_navigation_split_view_new ();
+  adw_navigation_split_view_set_min_sidebar_width (ADW_NAVIGATION_SPLIT_VIEW (self->nested), 300);
+  adw_navigation_split_view_set_max_sidebar_width (ADW_NAVIGATION_SPLIT_VIEW (self->nested), 400);
+  adw_navigation_split_view_set_sidebar_width_fraction (ADW_NAVIGATION_SPLIT_VIEW (self->nested), 0.4);
+  adw_navigation_split_view_set_sidebar (ADW_NAVIGATION_SPLIT_VIEW (self->nested),
                                          ADW_NAVIGATION_PAGE (self->pages[1]));
-  adw_navigation_split_view_set_content (ADW_NAVIGATION_SPLIT_VIEW (self->inner),
+  adw_navigation_split_view_set_content (ADW_NAVIGATION_SPLIT_VIEW (self->nested),
                                          ADW_NAVIGATION_PAGE (self->pages[2]));
-  inner_page = GTK_WIDGET (adw_navigation_page_new (self->inner, " "));
+  inner_page = GTK_WIDGET (adw_navigation_page_new (self->nested, " "));
   g_object_bind_property (self->pages[1], "title", inner_page, "title", G_BINDING_SYNC_CREATE);
 
   self->outer = adw_navigation_split_view_new ();
@@ -626,16 +706,18 @@ mw_panes_init (MwPanes *self)
                                          ADW_NAVIGATION_PAGE (self->pages[0]));
   adw_navigation_split_view_set_content (ADW_NAVIGATION_SPLIT_VIEW (self->outer), ADW_NAVIGATION_PAGE (inner_page));
 
+  self->inner = self->outer;
   self->child = breakpoint_bin_new (self->outer, "max-width: 759sp", &breakpoint);
-  adw_breakpoint_add_setters (breakpoint, G_OBJECT (self->outer), "collapsed", TRUE, G_OBJECT (self->inner),
+  adw_breakpoint_add_setters (breakpoint, G_OBJECT (self->outer), "collapsed", TRUE, G_OBJECT (self->nested),
                               "collapsed", TRUE, NULL);
   g_signal_connect_object (self->outer, "notify::collapsed", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->outer, "notify::show-content", G_CALLBACK (visible_pane_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->inner, "notify::show-content", G_CALLBACK (visible_pane_cb), self,
+  g_signal_connect_object (self->nested, "notify::show-content", G_CALLBACK (visible_pane_cb), self,
                            G_CONNECT_SWAPPED);
 #else
   self->child = adw_leaflet_new ();
+  self->inner = self->child;
   adw_leaflet_set_can_navigate_back (ADW_LEAFLET (self->child), TRUE);
   g_signal_connect_object (self->child, "notify::folded", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->child, "notify::visible-child", G_CALLBACK (visible_pane_cb), self,
@@ -648,7 +730,8 @@ mw_panes_init (MwPanes *self)
 /* --- The page switcher ---------------------------------------------------------------- */
 
 void
-mw_adaptive_page_switcher (AdwApplicationWindow *window,
+mw_adaptive_page_switcher (GtkWindow            *window,
+                           MwToolbar            *toolbar,
                            AdwHeaderBar         *header,
                            AdwViewStack         *stack,
                            AdwViewSwitcherBar   *bar,
@@ -670,8 +753,8 @@ mw_adaptive_page_switcher (AdwApplicationWindow *window,
   adw_breakpoint_add_setters (narrow, G_OBJECT (header), "title-widget", NULL, G_OBJECT (bar), "reveal", TRUE, NULL);
   adw_breakpoint_add_setters (narrowest, G_OBJECT (header), "title-widget", NULL, G_OBJECT (bar), "reveal", TRUE,
                               G_OBJECT (label), "visible", FALSE, NULL);
-  adw_application_window_add_breakpoint (window, narrow);
-  adw_application_window_add_breakpoint (window, narrowest);
+  adw_breakpoint_bin_add_breakpoint (toolbar->bin, narrow);
+  adw_breakpoint_bin_add_breakpoint (toolbar->bin, narrowest);
 #else
   GtkWidget *title = adw_view_switcher_title_new ();
   GtkWidget *box = gtk_widget_get_parent (label);

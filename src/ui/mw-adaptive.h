@@ -42,10 +42,11 @@ void       mw_panes_set_titles           (MwPanes     *self,
                                           const char  *second,
                                           const char  *third);
 
-/* The header bar's page switcher: in its middle when there is room, otherwise in @bar at
- * the bottom of the window, with the window's title in the middle and @label, which
- * explains a control beside it, hidden. */
-void       mw_adaptive_page_switcher     (AdwApplicationWindow *window,
+/* The header bar's page switcher: in its middle when @toolbar, which holds @header and
+ * @bar, has room, otherwise in @bar at the bottom, with @window's title in the middle and
+ * @label, which explains a control beside it, hidden. */
+void       mw_adaptive_page_switcher     (GtkWindow            *window,
+                                          MwToolbar            *toolbar,
                                           AdwHeaderBar         *header,
                                           AdwViewStack         *stack,
                                           AdwViewSwitcherBar   *bar,

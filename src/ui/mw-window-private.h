@@ -10,6 +10,7 @@
  */
 #pragma once
 
+#include "mw-adaptive.h"
 #include "mw-experiment.h"
 #include "mw-freeze-banner.h"
 #include "mw-ghost-layer.h"
@@ -43,6 +44,7 @@ struct _MwWindow
   GtkWidget            *blocking_switch;
   GtkWidget            *blocking_label;
   AdwHeaderBar         *header_bar;
+  MwToolbar            *toolbar;
   AdwViewSwitcherBar   *switcher_bar;
   AdwViewStack         *view_stack;
   AdwViewStackPage     *downloads_page;

@@ -335,6 +335,7 @@ mw_window_class_init (MwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwWindow, blocking_switch);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, blocking_label);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, MwWindow, toolbar);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MwWindow, feeds_page);
@@ -374,7 +375,7 @@ mw_window_init (MwWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->removals = g_ptr_array_new_with_free_func ((GDestroyNotify) _mw_window_removal_free);
-  mw_adaptive_page_switcher (ADW_APPLICATION_WINDOW (self), self->header_bar, self->view_stack,
+  mw_adaptive_page_switcher (GTK_WINDOW (self), self->toolbar, self->header_bar, self->view_stack,
                              self->switcher_bar, self->blocking_label);
 
   _mw_window_log_init (self);
