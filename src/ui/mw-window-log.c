@@ -101,8 +101,11 @@ log_scrolled_cb (GtkAdjustment *adjustment,
   double value = gtk_adjustment_get_value (adjustment);
   gboolean at_end = value + gtk_adjustment_get_page_size (adjustment) >= gtk_adjustment_get_upper (adjustment) - 1;
 
-  /* Rows measured as they are drawn move the end about; only scrolling up leaves it. */
-  if (gtk_widget_get_mapped (GTK_WIDGET (self->log_view)))
+  /* Rows measured as they are drawn move the end about; only scrolling up leaves it.
+   * While the list is brought to a line in the middle, a list not yet measured can look
+   * as if it were at its end: that is not someone scrolling there. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->log_view)) &&
+      !(self->log_scroll_tick != 0 && self->log_scroll_target != G_MAXUINT))
     {
       if (at_end)
         self->log_follows = TRUE;
@@ -126,17 +129,26 @@ log_scroll_tick_cb (GtkWidget     *widget,
   guint target = self->log_scroll_target == G_MAXUINT ? n - 1 : self->log_scroll_target;
   double end;
 
+  /* Then the line that must be in view is asked for, until the list has its size (a
+   * panel that slides in): in a short list the lines before it go out at the top. */
   if (n > 0 && self->log_scroll_frames == 0)
     gtk_widget_activate_action (widget, "list.scroll-to-item", "u", MIN (target, n - 1));
+  else if (n > 0 && self->log_scroll_target != G_MAXUINT)
+    gtk_widget_activate_action (widget, "list.scroll-to-item", "u", MIN (self->log_scroll_keep, n - 1));
   end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
-  if (n > 0 && self->log_scroll_target == G_MAXUINT && self->log_scroll_frames++ < 120)
+  if (n > 0 && self->log_scroll_frames++ < 120)
     {
-      /* Done once the end has stayed put for a few frames. */
-      if (gtk_adjustment_get_value (adjustment) < end - 1)
+      int height = gtk_widget_get_height (widget);
+
+      /* Done once the end, or the list's height, has stayed put for a few frames. */
+      if (self->log_scroll_target == G_MAXUINT && gtk_adjustment_get_value (adjustment) < end - 1)
         {
           self->log_scroll_settled = 0;
           gtk_adjustment_set_value (adjustment, end);
         }
+      else if (self->log_scroll_target != G_MAXUINT && height != self->log_scroll_height)
+        self->log_scroll_settled = 0;
+      self->log_scroll_height = height;
       if (++self->log_scroll_settled < 3)
         return G_SOURCE_CONTINUE;
     }
@@ -152,6 +164,7 @@ scroll_log_to (MwWindow *self,
                guint     position)
 {
   self->log_scroll_target = position;
+  self->log_scroll_keep = position;
   self->log_scroll_frames = 0;
   if (self->log_scroll_tick == 0 && gtk_widget_get_mapped (GTK_WIDGET (self->log_view)))
     self->log_scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->log_view), log_scroll_tick_cb,
@@ -239,18 +252,20 @@ _mw_window_show_stall_action (GtkWidget  *widget,
   GListModel *log = G_LIST_MODEL (self->log_lines);
   guint n = g_list_model_get_n_items (log);
   guint64 first = self->log_appended - n;   /* the count of the oldest line still there */
-  guint target = G_MAXUINT;
+  guint target = G_MAXUINT, stall = G_MAXUINT;
 
   if (self->stall_appended > first)
-    target = (guint) (self->stall_appended - 1 - first);
-  /* The lines before the stall's are what happened in it: start a little before it. */
-  if (target != G_MAXUINT)
+    stall = (guint) (self->stall_appended - 1 - first);
+  /* The lines before the stall's are what happened in it: start a little before it, and
+   * keep the stall's own line in view. */
+  if (stall != G_MAXUINT)
     {
       self->log_follows = FALSE;
-      target = target > 3 ? target - 3 : 0;
+      target = stall > 3 ? stall - 3 : 0;
     }
   _mw_window_set_log_visible (self, TRUE);
   scroll_log_to (self, target);
+  self->log_scroll_keep = stall;
 }
 
 void

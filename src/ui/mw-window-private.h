@@ -62,6 +62,8 @@ struct _MwWindow
   guint                 log_scroll_tick;
   guint                 log_scroll_frames;
   guint                 log_scroll_settled;
+  int                   log_scroll_height;
+  guint                 log_scroll_keep;  /* the line that must end in view */
   double                log_value;
   guint                 log_scroll_target; /* the line to bring into view; G_MAXUINT: the last */
   guint64               log_appended;     /* lines ever added to the log */
