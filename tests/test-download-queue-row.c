@@ -42,6 +42,9 @@ fixture_set_up (Fixture       *fixture,
   fixture->list = mw_application_get_downloads (app);
 
   g_settings_set_string (mw_application_get_settings (app), "download-folder", fixture->folder);
+  /* About the queue, not notifications: no notification server runs here, and the window
+   * may not be the active one when a download finishes. */
+  g_settings_set_boolean (mw_application_get_settings (app), "notify-on-completion", FALSE);
   g_application_activate (G_APPLICATION (app));
   fixture->window = MW_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_nonnull (fixture->window);

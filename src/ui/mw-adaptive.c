@@ -4,16 +4,19 @@
  *
  * libadwaita 1.4 replaced its adaptive widgets: the leaflet by navigation split views,
  * the flap by an overlay split view, the squeezer and the view switcher title by
- * breakpoints, which fold a layout at a width given in advance rather than when its
- * children stop fitting, and added the toolbar view, which holds a window's bars. Built
- * against 1.4 or newer, the containers here use the new widgets; against an older one
- * (Debian 12 has 1.2), the widgets it has. The templates name only these containers, so
- * both builds show the same panes, panel and bars, and the code around them asks the
- * same questions: folded or not, which pane shows, go back.
+ * breakpoints, and added the toolbar view, which holds a window's bars. Built against
+ * 1.4 or newer, the containers here use the new widgets; against an older one (Debian 12
+ * has 1.2), the widgets it has. The templates name only these containers, so both builds
+ * show the same panes, panel and bars, and the code around them asks the same questions:
+ * folded or not, which pane shows, go back.
  *
- * The widths at which the new widgets fold are those at which the old ones did, with
- * the panes' and the panel's minimum widths: 760 and 700 px of the container, 550 px
- * of the window for the page switcher.
+ * The new widgets fold at a width given in advance rather than when their children stop
+ * fitting: the panes below 760 px of their own width, the event log's panel below
+ * 700 px, the page switcher (a breakpoint of the toolbar's) below 550 px of the window.
+ * The panes and the panel fold by themselves at the start of the next frame rather than
+ * through breakpoint bins, which hide what they hold for a frame when they change: nested
+ * and changing at once (a window maximized, or made narrow in one step), they were seen
+ * to leave it hidden.
  */
 #define G_LOG_DOMAIN "mw-adaptive"
 
@@ -30,7 +33,27 @@ typedef struct
 
   GtkWidget *child;
   GtkWidget *inner;
+  /* Folds below this width, in pixels, through fold(); 0: never, or by breakpoints. */
+  int        fold_below;
+  int        folded;        /* -1 until the first allocation */
+  void     (*fold) (GtkWidget *widget,
+                    gboolean   folded);
+  gboolean   want_folded;
+  guint      fold_tick;
 } Adaptive;
+
+#define ADAPTIVE_FIELDS \
+  GtkWidget  parent_instance; \
+  GtkWidget *child; \
+  GtkWidget *inner; \
+  int        fold_below; \
+  int        folded; \
+  void     (*fold) (GtkWidget *widget, gboolean folded); \
+  gboolean   want_folded; \
+  guint      fold_tick;
+
+/* The narrowest a folding container asks to be, whatever it holds. */
+#define ADAPTIVE_MIN_WIDTH 300
 
 /* A breakpoint bin has no minimum size but the one it is given, which must be small
  * enough for every width it folds at. Its height is another matter: the window may not
@@ -47,6 +70,9 @@ adaptive_measure (GtkWidget      *widget,
   Adaptive *self = (Adaptive *) widget;
 
   gtk_widget_measure (self->child, orientation, for_size, minimum, natural, NULL, NULL);
+  /* Folding makes it narrower: it can be given less than it needs side by side. */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL && self->fold_below > 0)
+    *minimum = MIN (*minimum, ADAPTIVE_MIN_WIDTH);
   if (orientation == GTK_ORIENTATION_VERTICAL && self->inner != self->child)
     {
       int inner_width = 0, inner_minimum = 0;
@@ -62,13 +88,63 @@ adaptive_measure (GtkWidget      *widget,
   *natural_baseline = -1;
 }
 
+static gboolean
+adaptive_fold_tick_cb (GtkWidget     *widget,
+                       GdkFrameClock *frame_clock,
+                       gpointer       user_data)
+{
+  Adaptive *self = (Adaptive *) widget;
+
+  self->fold_tick = 0;
+  if (self->folded != self->want_folded)
+    {
+      self->folded = self->want_folded;
+      self->fold (widget, self->folded);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Folds or unfolds at the width set. The layout changes at the start of the next frame,
+ * not while this one is laid out; meanwhile the child is never given less than its
+ * minimum size (what does not fit is cut off for that frame). Unlike a breakpoint bin,
+ * it never hides its child, so containers of this kind can be nested and fold at the
+ * same time. */
 static void
 adaptive_size_allocate (GtkWidget *widget,
                         int        width,
                         int        height,
                         int        baseline)
 {
-  gtk_widget_allocate (((Adaptive *) widget)->child, width, height, baseline, NULL);
+  Adaptive *self = (Adaptive *) widget;
+  int min_width = 0, min_height = 0;
+
+  if (self->fold_below > 0)
+    {
+      self->want_folded = width < self->fold_below;
+      if (self->folded != self->want_folded && self->fold_tick == 0)
+        self->fold_tick = gtk_widget_add_tick_callback (widget, adaptive_fold_tick_cb, NULL, NULL);
+    }
+  if (self->fold_below > 0)
+    {
+      gtk_widget_measure (self->child, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+      gtk_widget_measure (self->child, GTK_ORIENTATION_VERTICAL, MAX (width, min_width), &min_height, NULL, NULL,
+                          NULL);
+    }
+  gtk_widget_allocate (self->child, MAX (width, min_width), MAX (height, min_height), baseline, NULL);
+}
+
+static void
+adaptive_init (gpointer  instance,
+               int       fold_below,
+               void    (*fold) (GtkWidget *widget,
+                                gboolean   folded))
+{
+  Adaptive *self = instance;
+
+  self->fold_below = fold_below;
+  self->folded = -1;
+  self->fold = fold;
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 }
 
 static void
@@ -78,34 +154,12 @@ single_child_class_init (GtkWidgetClass *widget_class)
   widget_class->size_allocate = adaptive_size_allocate;
 }
 
-#if MW_COMPAT_ADW_1_4
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-/* A breakpoint bin around @child that applies @condition to the bin's own width; it
- * may be as small as the window may be. */
-static GtkWidget *
-breakpoint_bin_new (GtkWidget       *child,
-                    const char      *condition,
-                    AdwBreakpoint  **breakpoint)
-{
-  GtkWidget *bin = adw_breakpoint_bin_new ();
-
-  gtk_widget_set_size_request (bin, 300, 120);
-  adw_breakpoint_bin_set_child (ADW_BREAKPOINT_BIN (bin), child);
-  *breakpoint = adw_breakpoint_new (adw_breakpoint_condition_parse (condition));
-  adw_breakpoint_bin_add_breakpoint (ADW_BREAKPOINT_BIN (bin), *breakpoint);
-  return bin;
-}
-G_GNUC_END_IGNORE_DEPRECATIONS
-#endif
 
 /* --- MwToolbar ------------------------------------------------------------------------ */
 
 struct _MwToolbar
 {
-  GtkWidget  parent_instance;
-
-  GtkWidget *child;
-  GtkWidget *inner;     /* the toolbar view, or the box */
+  ADAPTIVE_FIELDS       /* inner: the toolbar view, or the box */
   GtkWidget *content;
 #if MW_COMPAT_ADW_1_4
   AdwBreakpointBin *bin;
@@ -174,6 +228,7 @@ mw_toolbar_init (MwToolbar *self)
 {
 #if MW_COMPAT_ADW_1_4
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adaptive_init (self, 0, NULL);
   self->inner = adw_toolbar_view_new ();
   self->content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   adw_toolbar_view_set_content (ADW_TOOLBAR_VIEW (self->inner), self->content);
@@ -183,6 +238,7 @@ mw_toolbar_init (MwToolbar *self)
   adw_breakpoint_bin_set_child (self->bin, self->inner);
   G_GNUC_END_IGNORE_DEPRECATIONS
 #else
+  adaptive_init (self, 0, NULL);
   self->child = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   self->inner = self->child;
   self->content = self->child;
@@ -194,10 +250,8 @@ mw_toolbar_init (MwToolbar *self)
 
 struct _MwSidePanel
 {
-  GtkWidget  parent_instance;
-
-  GtkWidget *child;
-  GtkWidget *split;   /* the overlay split view, or the flap: the Adaptive's inner */
+  ADAPTIVE_FIELDS       /* child and inner: the overlay split view, or the flap */
+  GtkWidget *split;
   GtkWidget *content;
   GtkWidget *panel;
   gboolean   reveal;
@@ -398,13 +452,22 @@ mw_side_panel_class_init (MwSidePanelClass *klass)
   single_child_class_init (GTK_WIDGET_CLASS (klass));
 }
 
+#if MW_COMPAT_ADW_1_4
+static void
+side_panel_fold (GtkWidget *widget,
+                 gboolean   folded)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adw_overlay_split_view_set_collapsed (ADW_OVERLAY_SPLIT_VIEW (MW_SIDE_PANEL (widget)->split), folded);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+#endif
+
 static void
 mw_side_panel_init (MwSidePanel *self)
 {
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 #if MW_COMPAT_ADW_1_4
-  AdwBreakpoint *breakpoint;
-
   self->split = adw_overlay_split_view_new ();
   adw_overlay_split_view_set_sidebar_position (ADW_OVERLAY_SPLIT_VIEW (self->split), GTK_PACK_END);
   /* The panel opens and closes only when asked, whatever the width. */
@@ -413,8 +476,8 @@ mw_side_panel_init (MwSidePanel *self)
   adw_overlay_split_view_set_min_sidebar_width (ADW_OVERLAY_SPLIT_VIEW (self->split), 340);
   adw_overlay_split_view_set_max_sidebar_width (ADW_OVERLAY_SPLIT_VIEW (self->split), 340);
   adw_overlay_split_view_set_show_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split), FALSE);
-  self->child = breakpoint_bin_new (self->split, "max-width: 699sp", &breakpoint);
-  adw_breakpoint_add_setters (breakpoint, G_OBJECT (self->split), "collapsed", TRUE, NULL);
+  self->child = self->split;
+  adaptive_init (self, 700, side_panel_fold);
 #else
   self->split = adw_flap_new ();
   adw_flap_set_flap_position (ADW_FLAP (self->split), GTK_PACK_END);
@@ -423,8 +486,10 @@ mw_side_panel_init (MwSidePanel *self)
   adw_flap_set_separator (ADW_FLAP (self->split), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
   adw_flap_set_reveal_flap (ADW_FLAP (self->split), FALSE);
   self->child = self->split;
+  adaptive_init (self, 0, NULL);
 #endif
   G_GNUC_END_IGNORE_DEPRECATIONS
+  self->inner = self->child;
   gtk_widget_set_parent (self->child, GTK_WIDGET (self));
   g_signal_connect_object (self->split, "notify::" PANEL_SPLIT_REVEAL, G_CALLBACK (split_reveal_cb), self,
                            G_CONNECT_SWAPPED);
@@ -438,10 +503,7 @@ mw_side_panel_init (MwSidePanel *self)
 
 struct _MwPanes
 {
-  GtkWidget  parent_instance;
-
-  GtkWidget *child;
-  GtkWidget *inner;     /* the outer split view, or the leaflet */
+  ADAPTIVE_FIELDS       /* child and inner: the outer split view, or the leaflet */
   GtkWidget *panes[N_PANES];
   guint      n_panes;
 #if MW_COMPAT_ADW_1_4
@@ -676,12 +738,25 @@ mw_panes_class_init (MwPanesClass *klass)
   single_child_class_init (GTK_WIDGET_CLASS (klass));
 }
 
+#if MW_COMPAT_ADW_1_4
+static void
+panes_fold (GtkWidget *widget,
+            gboolean   folded)
+{
+  MwPanes *self = MW_PANES (widget);
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adw_navigation_split_view_set_collapsed (ADW_NAVIGATION_SPLIT_VIEW (self->outer), folded);
+  adw_navigation_split_view_set_collapsed (ADW_NAVIGATION_SPLIT_VIEW (self->nested), folded);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+#endif
+
 static void
 mw_panes_init (MwPanes *self)
 {
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 #if MW_COMPAT_ADW_1_4
-  AdwBreakpoint *breakpoint;
   GtkWidget *inner_page;
 
   for (guint i = 0; i < N_PANES; i++)
@@ -706,10 +781,9 @@ mw_panes_init (MwPanes *self)
                                          ADW_NAVIGATION_PAGE (self->pages[0]));
   adw_navigation_split_view_set_content (ADW_NAVIGATION_SPLIT_VIEW (self->outer), ADW_NAVIGATION_PAGE (inner_page));
 
+  self->child = self->outer;
   self->inner = self->outer;
-  self->child = breakpoint_bin_new (self->outer, "max-width: 759sp", &breakpoint);
-  adw_breakpoint_add_setters (breakpoint, G_OBJECT (self->outer), "collapsed", TRUE, G_OBJECT (self->nested),
-                              "collapsed", TRUE, NULL);
+  adaptive_init (self, 760, panes_fold);
   g_signal_connect_object (self->outer, "notify::collapsed", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->outer, "notify::show-content", G_CALLBACK (visible_pane_cb), self,
                            G_CONNECT_SWAPPED);
@@ -718,6 +792,7 @@ mw_panes_init (MwPanes *self)
 #else
   self->child = adw_leaflet_new ();
   self->inner = self->child;
+  adaptive_init (self, 0, NULL);
   adw_leaflet_set_can_navigate_back (ADW_LEAFLET (self->child), TRUE);
   g_signal_connect_object (self->child, "notify::folded", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->child, "notify::visible-child", G_CALLBACK (visible_pane_cb), self,
