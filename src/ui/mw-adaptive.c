@@ -40,6 +40,10 @@ typedef struct
                     gboolean   folded);
   gboolean   want_folded;
   guint      fold_tick;
+  /* Takes a widget child of the template, of the <child> element's type. */
+  void     (*add_widget) (GtkWidget  *widget,
+                          GtkWidget  *child,
+                          const char *type);
 } Adaptive;
 
 #define ADAPTIVE_FIELDS \
@@ -50,7 +54,8 @@ typedef struct
   int        folded; \
   void     (*fold) (GtkWidget *widget, gboolean folded); \
   gboolean   want_folded; \
-  guint      fold_tick;
+  guint      fold_tick; \
+  void     (*add_widget) (GtkWidget *widget, GtkWidget *child, const char *type);
 
 /* The narrowest a folding container asks to be, whatever it holds. */
 #define ADAPTIVE_MIN_WIDTH 300
@@ -133,14 +138,39 @@ adaptive_size_allocate (GtkWidget *widget,
   gtk_widget_allocate (self->child, MAX (width, min_width), MAX (height, min_height), baseline, NULL);
 }
 
+static GtkBuildableIface *adaptive_parent_buildable;
+
+static void
+adaptive_add_child (GtkBuildable *buildable,
+                    GtkBuilder   *builder,
+                    GObject      *child,
+                    const char   *type)
+{
+  if (GTK_IS_WIDGET (child))
+    ((Adaptive *) buildable)->add_widget (GTK_WIDGET (buildable), GTK_WIDGET (child), type);
+  else
+    adaptive_parent_buildable->add_child (buildable, builder, child, type);
+}
+
+static void
+adaptive_buildable_init (GtkBuildableIface *iface)
+{
+  adaptive_parent_buildable = g_type_interface_peek_parent (iface);
+  iface->add_child = adaptive_add_child;
+}
+
 static void
 adaptive_init (gpointer  instance,
+               void    (*add_widget) (GtkWidget  *widget,
+                                      GtkWidget  *child,
+                                      const char *type),
                int       fold_below,
                void    (*fold) (GtkWidget *widget,
                                 gboolean   folded))
 {
   Adaptive *self = instance;
 
+  self->add_widget = add_widget;
   self->fold_below = fold_below;
   self->folded = -1;
   self->fold = fold;
@@ -166,45 +196,28 @@ struct _MwToolbar
 #endif
 };
 
-static void mw_toolbar_buildable_init (GtkBuildableIface *iface);
-
 G_DEFINE_FINAL_TYPE_WITH_CODE (MwToolbar, mw_toolbar, GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, mw_toolbar_buildable_init))
-
-static GtkBuildableIface *toolbar_parent_buildable;
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, adaptive_buildable_init))
 
 static void
-mw_toolbar_add_child (GtkBuildable *buildable,
-                      GtkBuilder   *builder,
-                      GObject      *child,
-                      const char   *type)
+mw_toolbar_add_widget (GtkWidget  *widget,
+                       GtkWidget  *child,
+                       const char *type)
 {
-  MwToolbar *self = MW_TOOLBAR (buildable);
+  MwToolbar *self = MW_TOOLBAR (widget);
 
-  if (!GTK_IS_WIDGET (child))
-    {
-      toolbar_parent_buildable->add_child (buildable, builder, child, type);
-      return;
-    }
 #if MW_COMPAT_ADW_1_4
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   if (g_strcmp0 (type, "top") == 0)
-    adw_toolbar_view_add_top_bar (ADW_TOOLBAR_VIEW (self->inner), GTK_WIDGET (child));
+    adw_toolbar_view_add_top_bar (ADW_TOOLBAR_VIEW (self->inner), child);
   else if (g_strcmp0 (type, "bottom") == 0)
-    adw_toolbar_view_add_bottom_bar (ADW_TOOLBAR_VIEW (self->inner), GTK_WIDGET (child));
+    adw_toolbar_view_add_bottom_bar (ADW_TOOLBAR_VIEW (self->inner), child);
   else
-    gtk_box_append (GTK_BOX (self->content), GTK_WIDGET (child));
+    gtk_box_append (GTK_BOX (self->content), child);
   G_GNUC_END_IGNORE_DEPRECATIONS
 #else
-  gtk_box_append (GTK_BOX (self->inner), GTK_WIDGET (child));
+  gtk_box_append (GTK_BOX (self->inner), child);
 #endif
-}
-
-static void
-mw_toolbar_buildable_init (GtkBuildableIface *iface)
-{
-  toolbar_parent_buildable = g_type_interface_peek_parent (iface);
-  iface->add_child = mw_toolbar_add_child;
 }
 
 static void
@@ -228,7 +241,7 @@ mw_toolbar_init (MwToolbar *self)
 {
 #if MW_COMPAT_ADW_1_4
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  adaptive_init (self, 0, NULL);
+  adaptive_init (self, mw_toolbar_add_widget, 0, NULL);
   self->inner = adw_toolbar_view_new ();
   self->content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   adw_toolbar_view_set_content (ADW_TOOLBAR_VIEW (self->inner), self->content);
@@ -238,7 +251,7 @@ mw_toolbar_init (MwToolbar *self)
   adw_breakpoint_bin_set_child (self->bin, self->inner);
   G_GNUC_END_IGNORE_DEPRECATIONS
 #else
-  adaptive_init (self, 0, NULL);
+  adaptive_init (self, mw_toolbar_add_widget, 0, NULL);
   self->child = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   self->inner = self->child;
   self->content = self->child;
@@ -267,12 +280,8 @@ enum
 
 static GParamSpec *panel_props[N_PANEL_PROPS];
 
-static void mw_side_panel_buildable_init (GtkBuildableIface *iface);
-
 G_DEFINE_FINAL_TYPE_WITH_CODE (MwSidePanel, mw_side_panel, GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, mw_side_panel_buildable_init))
-
-static GtkBuildableIface *panel_parent_buildable;
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, adaptive_buildable_init))
 
 /* The name of the split's property that shows the panel, and of the one that says it
  * is folded. */
@@ -285,46 +294,33 @@ static GtkBuildableIface *panel_parent_buildable;
 #endif
 
 static void
-mw_side_panel_add_child (GtkBuildable *buildable,
-                         GtkBuilder   *builder,
-                         GObject      *child,
-                         const char   *type)
+mw_side_panel_add_widget (GtkWidget  *widget,
+                          GtkWidget  *child,
+                          const char *type)
 {
-  MwSidePanel *self = MW_SIDE_PANEL (buildable);
+  MwSidePanel *self = MW_SIDE_PANEL (widget);
   gboolean panel = g_strcmp0 (type, "panel") == 0;
 
-  if (!GTK_IS_WIDGET (child))
-    {
-      panel_parent_buildable->add_child (buildable, builder, child, type);
-      return;
-    }
   if (panel)
     {
-      self->panel = GTK_WIDGET (child);
+      self->panel = child;
       gtk_widget_set_can_focus (self->panel, self->reveal);
     }
   else
-    self->content = GTK_WIDGET (child);
+    self->content = child;
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 #if MW_COMPAT_ADW_1_4
   if (panel)
-    adw_overlay_split_view_set_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split), GTK_WIDGET (child));
+    adw_overlay_split_view_set_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split), child);
   else
-    adw_overlay_split_view_set_content (ADW_OVERLAY_SPLIT_VIEW (self->split), GTK_WIDGET (child));
+    adw_overlay_split_view_set_content (ADW_OVERLAY_SPLIT_VIEW (self->split), child);
 #else
   if (panel)
-    adw_flap_set_flap (ADW_FLAP (self->split), GTK_WIDGET (child));
+    adw_flap_set_flap (ADW_FLAP (self->split), child);
   else
-    adw_flap_set_content (ADW_FLAP (self->split), GTK_WIDGET (child));
+    adw_flap_set_content (ADW_FLAP (self->split), child);
 #endif
   G_GNUC_END_IGNORE_DEPRECATIONS
-}
-
-static void
-mw_side_panel_buildable_init (GtkBuildableIface *iface)
-{
-  panel_parent_buildable = g_type_interface_peek_parent (iface);
-  iface->add_child = mw_side_panel_add_child;
 }
 
 gboolean
@@ -477,7 +473,7 @@ mw_side_panel_init (MwSidePanel *self)
   adw_overlay_split_view_set_max_sidebar_width (ADW_OVERLAY_SPLIT_VIEW (self->split), 340);
   adw_overlay_split_view_set_show_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split), FALSE);
   self->child = self->split;
-  adaptive_init (self, 700, side_panel_fold);
+  adaptive_init (self, mw_side_panel_add_widget, 700, side_panel_fold);
 #else
   self->split = adw_flap_new ();
   adw_flap_set_flap_position (ADW_FLAP (self->split), GTK_PACK_END);
@@ -486,7 +482,7 @@ mw_side_panel_init (MwSidePanel *self)
   adw_flap_set_separator (ADW_FLAP (self->split), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
   adw_flap_set_reveal_flap (ADW_FLAP (self->split), FALSE);
   self->child = self->split;
-  adaptive_init (self, 0, NULL);
+  adaptive_init (self, mw_side_panel_add_widget, 0, NULL);
 #endif
   G_GNUC_END_IGNORE_DEPRECATIONS
   self->inner = self->child;
@@ -524,35 +520,25 @@ enum
 
 static GParamSpec *panes_props[N_PANES_PROPS];
 
-static void mw_panes_buildable_init (GtkBuildableIface *iface);
-
 G_DEFINE_FINAL_TYPE_WITH_CODE (MwPanes, mw_panes, GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, mw_panes_buildable_init))
-
-static GtkBuildableIface *panes_parent_buildable;
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, adaptive_buildable_init))
 
 static void
-mw_panes_add_child (GtkBuildable *buildable,
-                    GtkBuilder   *builder,
-                    GObject      *child,
-                    const char   *type)
+mw_panes_add_widget (GtkWidget  *widget,
+                     GtkWidget  *child,
+                     const char *type)
 {
-  MwPanes *self = MW_PANES (buildable);
+  MwPanes *self = MW_PANES (widget);
 
-  if (!GTK_IS_WIDGET (child))
-    {
-      panes_parent_buildable->add_child (buildable, builder, child, type);
-      return;
-    }
   if (self->n_panes == N_PANES)
     {
       g_warning ("MwPanes holds %d panes, not more", N_PANES);
       return;
     }
-  self->panes[self->n_panes] = GTK_WIDGET (child);
+  self->panes[self->n_panes] = child;
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 #if MW_COMPAT_ADW_1_4
-  adw_navigation_page_set_child (ADW_NAVIGATION_PAGE (self->pages[self->n_panes]), GTK_WIDGET (child));
+  adw_navigation_page_set_child (ADW_NAVIGATION_PAGE (self->pages[self->n_panes]), child);
 #else
   if (self->n_panes > 0)
     {
@@ -561,17 +547,10 @@ mw_panes_add_child (GtkBuildable *buildable,
 
       adw_leaflet_page_set_navigatable (page, FALSE);
     }
-  adw_leaflet_append (ADW_LEAFLET (self->child), GTK_WIDGET (child));
+  adw_leaflet_append (ADW_LEAFLET (self->child), child);
 #endif
   G_GNUC_END_IGNORE_DEPRECATIONS
   self->n_panes++;
-}
-
-static void
-mw_panes_buildable_init (GtkBuildableIface *iface)
-{
-  panes_parent_buildable = g_type_interface_peek_parent (iface);
-  iface->add_child = mw_panes_add_child;
 }
 
 gboolean
@@ -783,7 +762,7 @@ mw_panes_init (MwPanes *self)
 
   self->child = self->outer;
   self->inner = self->outer;
-  adaptive_init (self, 760, panes_fold);
+  adaptive_init (self, mw_panes_add_widget, 760, panes_fold);
   g_signal_connect_object (self->outer, "notify::collapsed", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->outer, "notify::show-content", G_CALLBACK (visible_pane_cb), self,
                            G_CONNECT_SWAPPED);
@@ -792,7 +771,7 @@ mw_panes_init (MwPanes *self)
 #else
   self->child = adw_leaflet_new ();
   self->inner = self->child;
-  adaptive_init (self, 0, NULL);
+  adaptive_init (self, mw_panes_add_widget, 0, NULL);
   adw_leaflet_set_can_navigate_back (ADW_LEAFLET (self->child), TRUE);
   g_signal_connect_object (self->child, "notify::folded", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->child, "notify::visible-child", G_CALLBACK (visible_pane_cb), self,
