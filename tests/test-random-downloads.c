@@ -299,13 +299,11 @@ is_taken (World   *world,
   return tracked->taken;
 }
 
-static gboolean
-op_undo_remove (World *world)
+/* As Undo does: back where it was, and running again if it was. */
+static void
+put_back (World   *world,
+          Tracked *tracked)
 {
-  Tracked *tracked = pick_and_say (world, is_taken, "undo the removal of", "");
-
-  if (tracked == NULL)
-    return FALSE;
   tracked->taken = FALSE;
   mw_download_list_insert (world->downloads, tracked->taken_position, tracked->download);
   if (tracked->taken_was_running)
@@ -313,6 +311,16 @@ op_undo_remove (World *world)
       tracked->want = WANT_RUN;
       mw_download_resume (tracked->download);
     }
+}
+
+static gboolean
+op_undo_remove (World *world)
+{
+  Tracked *tracked = pick_and_say (world, is_taken, "undo the removal of", "");
+
+  if (tracked == NULL)
+    return FALSE;
+  put_back (world, tracked);
   return TRUE;
 }
 
@@ -421,17 +429,7 @@ op_undo_all (World *world)
           taken->pdata[j] = swap;
         }
   for (guint i = 0; i < taken->len; i++)
-    {
-      Tracked *tracked = g_ptr_array_index (taken, i);
-
-      tracked->taken = FALSE;
-      mw_download_list_insert (world->downloads, tracked->taken_position, tracked->download);
-      if (tracked->taken_was_running)
-        {
-          tracked->want = WANT_RUN;
-          mw_download_resume (tracked->download);
-        }
-    }
+    put_back (world, g_ptr_array_index (taken, i));
   return TRUE;
 }
 
