@@ -332,12 +332,10 @@ test_attributes_everywhere (Fixture       *fixture,
 
       run = call (fixture->a11y, name, path, ATSPI_TEXT, "GetAttributeRun",
                   g_variant_new ("(ib)", offset, TRUE), G_VARIANT_TYPE ("(a{ss}ii)"));
-      /* GTK 4.18.6 itself crashes answering GetAttributeValue (seen in the Debian 13
-       * run; whether the article's tags play a part is not yet known), so it is asked
-       * only of the GTK that Debian 12 has, where the article's tags once crashed it. */
-      if (gtk_get_minor_version () < 10)
-        value = call (fixture->a11y, name, path, ATSPI_TEXT, "GetAttributeValue",
-                      g_variant_new ("(is)", offset, "fg-color"), G_VARIANT_TYPE ("(s)"));
+      /* GTK 4.8 once crashed here on the article's coloured tags, GTK 4.18 on plain
+       * text and at the end, where no tag applies (mw-item-view.c answers there). */
+      value = call (fixture->a11y, name, path, ATSPI_TEXT, "GetAttributeValue",
+                    g_variant_new ("(is)", offset, "fg-color"), G_VARIANT_TYPE ("(s)"));
     }
   g_assert_cmpint (underlined, ==, link_end - link_start);
 

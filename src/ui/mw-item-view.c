@@ -63,7 +63,63 @@ struct _MwItemView
   GtkTextTag  *list_indents[N_MARKERS][INDENT_LEVELS];
 };
 
+#if MW_COMPAT_GTK_4_14
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+static GtkAccessibleTextInterface *parent_accessible_text;
+
+/* GTK 4.18 answers a screen reader's GetAttributeValue by reading the list of attribute
+ * names that a text view leaves unset where no tag applies (plain text, and the end),
+ * and crashes there. Plain text says so instead: its style is normal. */
+static gboolean
+accessible_text_get_attributes (GtkAccessibleText       *text,
+                                unsigned int             offset,
+                                gsize                   *n_ranges,
+                                GtkAccessibleTextRange **ranges,
+                                char                  ***names,
+                                char                  ***values)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text));
+  GtkTextIter end;
+
+  *n_ranges = 0;
+  *ranges = NULL;
+  *names = NULL;
+  *values = NULL;
+  if (parent_accessible_text->get_attributes (text, offset, n_ranges, ranges, names, values) &&
+      *n_ranges > 0 && *names != NULL && *values != NULL)
+    return TRUE;
+
+  g_clear_pointer (ranges, g_free);
+  g_clear_pointer (names, g_strfreev);
+  g_clear_pointer (values, g_strfreev);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) offset);
+  gtk_text_iter_forward_to_tag_toggle (&end, NULL);
+  *n_ranges = 1;
+  *ranges = g_new0 (GtkAccessibleTextRange, 1);
+  (*ranges)[0].start = offset;
+  (*ranges)[0].length = (gsize) MAX (gtk_text_iter_get_offset (&end) - (int) offset, 0);
+  *names = g_new0 (char *, 2);
+  (*names)[0] = g_strdup ("style");
+  *values = g_new0 (char *, 2);
+  (*values)[0] = g_strdup ("normal");
+  return TRUE;
+}
+
+static void
+mw_item_view_accessible_text_init (GtkAccessibleTextInterface *iface)
+{
+  parent_accessible_text = g_type_interface_peek_parent (iface);
+  iface->get_attributes = accessible_text_get_attributes;
+}
+
+/* Only where the text view itself has the interface, whose other answers stay its own. */
+G_DEFINE_FINAL_TYPE_WITH_CODE (MwItemView, mw_item_view, GTK_TYPE_TEXT_VIEW,
+                               if (g_type_is_a (GTK_TYPE_TEXT_VIEW, GTK_TYPE_ACCESSIBLE_TEXT))
+                                 G_IMPLEMENT_INTERFACE (GTK_TYPE_ACCESSIBLE_TEXT, mw_item_view_accessible_text_init))
+G_GNUC_END_IGNORE_DEPRECATIONS
+#else
 G_DEFINE_FINAL_TYPE (MwItemView, mw_item_view, GTK_TYPE_TEXT_VIEW)
+#endif
 
 enum {
   LINK_ACTIVATED,
