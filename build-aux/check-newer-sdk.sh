@@ -1,7 +1,7 @@
 #!/bin/bash
 # Compiles every C file of the tree against the newer libraries of Debian 13 (trixie):
 # GTK 4.18, libadwaita 1.7, GLib 2.84, libsoup 3.6, close to what the Flatpak runtime
-# has. It proves that the branches for GTK >= 4.10 and libadwaita >= 1.5 build, which a
+# has. It proves that the branches for GTK >= 4.10 and libadwaita >= 1.4 build, which a
 # Debian 12 build never compiles.
 #
 #   check-newer-sdk.sh BUILD_DIR
