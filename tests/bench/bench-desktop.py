@@ -62,27 +62,6 @@ def all_complete(folder, names):
                                          for n in names)
 
 
-def private_env(home, display):
-    for sub in ("data", "config", "cache", "Downloads"):
-        os.makedirs(os.path.join(home, sub), exist_ok=True)
-    env = dict(os.environ)
-    env.update({
-        "HOME": home,
-        "XDG_DATA_HOME": os.path.join(home, "data"),
-        "XDG_CONFIG_HOME": os.path.join(home, "config"),
-        "XDG_CACHE_HOME": os.path.join(home, "cache"),
-        "XDG_DOWNLOAD_DIR": os.path.join(home, "Downloads"),
-        "DISPLAY": display.display,
-        "DBUS_SESSION_BUS_ADDRESS": display.bus_address,
-        "GDK_BACKEND": "x11",
-        "GSK_RENDERER": "cairo",
-        "GSETTINGS_BACKEND": "memory",
-        "NO_AT_BRIDGE": "1",
-    })
-    env.pop("WAYLAND_DISPLAY", None)
-    return env
-
-
 def stop(proc):
     proc.terminate()
     try:
@@ -128,7 +107,7 @@ def measure(display, proc, start_work, folder, names, work_pids=None):
 
 def run_floor(app, display, server, names):
     with tempfile.TemporaryDirectory(prefix="mw-bench-desktop-") as home:
-        env = private_env(home, display)
+        env = mwbench.app_env(home, display, GSK_RENDERER="cairo")
         folder = os.path.join(home, "curl")
         os.makedirs(folder)
         proc = start_meanwhile(app, env)
@@ -152,7 +131,7 @@ def run_floor(app, display, server, names):
 
 def run_meanwhile(app, display, server, names):
     with tempfile.TemporaryDirectory(prefix="mw-bench-desktop-") as home:
-        env = private_env(home, display)
+        env = mwbench.app_env(home, display, GSK_RENDERER="cairo")
         folder = os.path.join(home, "Downloads")
         proc = start_meanwhile(app, env)
         try:
@@ -166,7 +145,7 @@ def run_meanwhile(app, display, server, names):
 
 def run_uget(display, server, names):
     with tempfile.TemporaryDirectory(prefix="mw-bench-desktop-") as home:
-        env = private_env(home, display)
+        env = mwbench.app_env(home, display, GSK_RENDERER="cairo")
         folder = os.path.join(home, "uget")
         os.makedirs(folder)
         proc = subprocess.Popen(["uget-gtk"], env=env, stdout=subprocess.DEVNULL,

@@ -383,24 +383,7 @@ def run_startup(app, state_source, display, env_extra):
     with tempfile.TemporaryDirectory(prefix="mw-bench-startup-") as home:
         if state_source:
             shutil.copytree(state_source, home, dirs_exist_ok=True)
-        for sub in ("data", "config", "cache"):
-            os.makedirs(os.path.join(home, sub), exist_ok=True)
-        env = dict(os.environ)
-        env.update({
-            "HOME": home,
-            "XDG_DATA_HOME": os.path.join(home, "data"),
-            "XDG_CONFIG_HOME": os.path.join(home, "config"),
-            "XDG_CACHE_HOME": os.path.join(home, "cache"),
-            "XDG_DOWNLOAD_DIR": os.path.join(home, "Downloads"),
-            "DISPLAY": display.display,
-            "DBUS_SESSION_BUS_ADDRESS": display.bus_address,
-            "GDK_BACKEND": "x11",
-            "GSETTINGS_BACKEND": "memory",
-            "NO_AT_BRIDGE": "1",
-            "MW_REPORT_STARTUP": "1",
-        })
-        env.update(env_extra)
-        env.pop("WAYLAND_DISPLAY", None)
+        env = mwbench.app_env(home, display, MW_REPORT_STARTUP="1", **env_extra)
         start_us = time.monotonic_ns() // 1000
         r = mwbench.run_one([app], env=env)
         lines = {}

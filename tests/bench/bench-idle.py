@@ -83,22 +83,7 @@ def wait_for(condition, seconds, what):
 def run_scenario(app, display, scenario, renderer, server):
     with tempfile.TemporaryDirectory(prefix="mw-bench-idle-") as home:
         downloads = os.path.join(home, "Downloads")
-        for sub in ("data", "config", "cache", "Downloads"):
-            os.makedirs(os.path.join(home, sub), exist_ok=True)
-        env = dict(os.environ)
-        env.update({
-            "HOME": home,
-            "XDG_DATA_HOME": os.path.join(home, "data"),
-            "XDG_CONFIG_HOME": os.path.join(home, "config"),
-            "XDG_CACHE_HOME": os.path.join(home, "cache"),
-            "XDG_DOWNLOAD_DIR": downloads,
-            "DISPLAY": display.display,
-            "DBUS_SESSION_BUS_ADDRESS": display.bus_address,
-            "GDK_BACKEND": "x11",
-            "GSETTINGS_BACKEND": "memory",
-            "NO_AT_BRIDGE": "1",
-        })
-        env.pop("WAYLAND_DISPLAY", None)
+        env = mwbench.app_env(home, display)
         if renderer:
             env["GSK_RENDERER"] = renderer
         else:

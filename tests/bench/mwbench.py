@@ -297,6 +297,30 @@ def report_figures(title, results, columns, reference=None):
         record(figures)
 
 
+def app_env(home, display, **extra):
+    """The environment of an application under test: its own home folders below `home`
+    (data, config, cache and Downloads, made here), the benchmark's Xvfb and session bus,
+    settings in memory, no Wayland and no accessibility bus; `extra` adds to it."""
+    for sub in ("data", "config", "cache", "Downloads"):
+        os.makedirs(os.path.join(home, sub), exist_ok=True)
+    env = dict(os.environ)
+    env.update({
+        "HOME": home,
+        "XDG_DATA_HOME": os.path.join(home, "data"),
+        "XDG_CONFIG_HOME": os.path.join(home, "config"),
+        "XDG_CACHE_HOME": os.path.join(home, "cache"),
+        "XDG_DOWNLOAD_DIR": os.path.join(home, "Downloads"),
+        "DISPLAY": display.display,
+        "DBUS_SESSION_BUS_ADDRESS": display.bus_address,
+        "GDK_BACKEND": "x11",
+        "GSETTINGS_BACKEND": "memory",
+        "NO_AT_BRIDGE": "1",
+    })
+    env.update(extra)
+    env.pop("WAYLAND_DISPLAY", None)
+    return env
+
+
 class Display:
     """One Xvfb and one private session bus for all runs, started before any is timed."""
 
