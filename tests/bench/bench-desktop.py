@@ -44,14 +44,6 @@ def cpu_seconds(pid, tid=None):
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def wait_for(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
 def all_complete(folder, names):
     """Every file there at its full size, and nothing else (no partial file left)."""
     try:
@@ -93,7 +85,7 @@ def measure(display, proc, start_work, folder, names, work_pids=None):
     with wmping.PingProbe(display.display, window) as probe:
         t0 = time.monotonic()
         extra = start_work()
-        wait_for(lambda: all_complete(folder, names), 600, "the eight files to be complete")
+        mwbench.wait_for(lambda: all_complete(folder, names), 600, "the eight files to be complete")
         wall = time.monotonic() - t0
     figures = {"wall": wall,
                "cpu": cpu_seconds(proc.pid) - cpu0,

@@ -72,14 +72,6 @@ def activate(env, action, parameter=None):
                    env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def wait_for(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
 def run_scenario(app, display, scenario, renderer, server):
     with tempfile.TemporaryDirectory(prefix="mw-bench-idle-") as home:
         downloads = os.path.join(home, "Downloads")
@@ -95,11 +87,11 @@ def run_scenario(app, display, scenario, renderer, server):
                            env=env, check=True)
             if scenario == "after-download":
                 activate(env, "download", f"'{server.url('files/small.bin')}'")
-                wait_for(lambda: os.path.exists(os.path.join(downloads, "small.bin")), 60,
+                mwbench.wait_for(lambda: os.path.exists(os.path.join(downloads, "small.bin")), 60,
                          "the download of small.bin to finish")
             elif scenario == "downloading":
                 activate(env, "download", f"'{server.url('slow/large.bin')}'")
-                wait_for(lambda: os.path.exists(os.path.join(downloads, "large.bin.part")), 60,
+                mwbench.wait_for(lambda: os.path.exists(os.path.join(downloads, "large.bin.part")), 60,
                          "the slow download to start")
             time.sleep(SETTLE_SECONDS)
             cpu0, sw0, t0 = cpu_seconds(app_proc.pid), switches(app_proc.pid), time.monotonic()

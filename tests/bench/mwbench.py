@@ -297,6 +297,15 @@ def report_figures(title, results, columns, reference=None):
         record(figures)
 
 
+def wait_for(condition, seconds, what):
+    """Polls `condition` until it holds; after `seconds`, fails naming `what`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
 def app_env(home, display, **extra):
     """The environment of an application under test: its own home folders below `home`
     (data, config, cache and Downloads, made here), the benchmark's Xvfb and session bus,
