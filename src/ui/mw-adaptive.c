@@ -25,27 +25,14 @@
 #include "mw-adaptive.h"
 #include "mw-compat.h"
 
-/* Every container here starts so: the one child, which fills it, and what that child
- * holds when it is a breakpoint bin (otherwise the child itself). */
-typedef struct
-{
-  GtkWidget  parent_instance;
-
-  GtkWidget *child;
-  GtkWidget *inner;
-  /* Folds below this width, in pixels, through fold(); 0: never, or by breakpoints. */
-  int        fold_below;
-  int        folded;        /* -1 until the first allocation */
-  void     (*fold) (GtkWidget *widget,
-                    gboolean   folded);
-  gboolean   want_folded;
-  guint      fold_tick;
-  /* Takes a widget child of the template, of the <child> element's type. */
-  void     (*add_widget) (GtkWidget  *widget,
-                          GtkWidget  *child,
-                          const char *type);
-} Adaptive;
-
+/* Every container here starts with these fields, in this order (its instance struct
+ * opens with ADAPTIVE_FIELDS), so that the code below serves all three:
+ * - child: the one child, which fills it; inner: what the child holds when it is a
+ *   breakpoint bin, otherwise the child itself;
+ * - fold_below: the width in pixels below which fold() folds it (0: never, or by
+ *   breakpoints); folded: -1 until the first allocation; want_folded and fold_tick: a
+ *   change of fold waiting for the next frame;
+ * - add_widget: takes a widget child of the template, of the <child> element's type. */
 #define ADAPTIVE_FIELDS \
   GtkWidget  parent_instance; \
   GtkWidget *child; \
@@ -56,6 +43,11 @@ typedef struct
   gboolean   want_folded; \
   guint      fold_tick; \
   void     (*add_widget) (GtkWidget *widget, GtkWidget *child, const char *type);
+
+typedef struct
+{
+  ADAPTIVE_FIELDS
+} Adaptive;
 
 /* The narrowest a folding container asks to be, whatever it holds. */
 #define ADAPTIVE_MIN_WIDTH 300
@@ -177,6 +169,18 @@ adaptive_init (gpointer  instance,
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 }
 
+/* From each container's dispose: no fold left to come, and the child gone. */
+static void
+adaptive_clear (gpointer instance)
+{
+  Adaptive *self = instance;
+
+  if (self->fold_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fold_tick);
+  self->fold_tick = 0;
+  g_clear_pointer (&self->child, gtk_widget_unparent);
+}
+
 static void
 single_child_class_init (GtkWidgetClass *widget_class)
 {
@@ -225,7 +229,7 @@ mw_toolbar_dispose (GObject *object)
 {
   MwToolbar *self = MW_TOOLBAR (object);
 
-  g_clear_pointer (&self->child, gtk_widget_unparent);
+  adaptive_clear (self);
   G_OBJECT_CLASS (mw_toolbar_parent_class)->dispose (object);
 }
 
@@ -424,7 +428,7 @@ mw_side_panel_dispose (GObject *object)
 {
   MwSidePanel *self = MW_SIDE_PANEL (object);
 
-  g_clear_pointer (&self->child, gtk_widget_unparent);
+  adaptive_clear (self);
   self->split = NULL;
   G_OBJECT_CLASS (mw_side_panel_parent_class)->dispose (object);
 }
@@ -695,7 +699,7 @@ mw_panes_dispose (GObject *object)
 {
   MwPanes *self = MW_PANES (object);
 
-  g_clear_pointer (&self->child, gtk_widget_unparent);
+  adaptive_clear (self);
   memset (self->panes, 0, sizeof self->panes);
   G_OBJECT_CLASS (mw_panes_parent_class)->dispose (object);
 }
