@@ -19,9 +19,26 @@
 #include "mw-format.h"
 #include "mw-window.h"
 
-/* How often a moving download may change what its row shows. */
+/* How often a moving download may change what its row shows: at most once in each slot
+ * of the frame clock's time, slots that every row shares, so that eight moving rows
+ * change their text in one frame four times a second, and lay the window out once, rather
+ * than each in a frame of its own. */
 #define TEXT_INTERVAL_US (G_USEC_PER_SEC / 4)
 #define BAR_INTERVAL_US  (G_USEC_PER_SEC / 30)
+
+/* Whether a change at the frame time NOW may follow the one at LAST: at the first frame of
+ * a later slot of INTERVAL, and at least half an interval after LAST, so that a change
+ * made off the slots for a new state is not followed by another a frame later. */
+static inline gboolean
+slot_due (gint64 now,
+          gint64 last,
+          gint64 interval)
+{
+  gint64 earliest = last + interval / 2;
+  gint64 slot_start = (earliest + interval - 1) / interval * interval;
+
+  return now >= slot_start;
+}
 
 typedef enum {
   PENDING_TEXT  = 1 << 0,   /* progress moved: the sizes, speed and time left */
@@ -261,13 +278,13 @@ update_tick_cb (GtkWidget     *widget,
       update (self);
       self->pending = 0;
     }
-  if ((self->pending & PENDING_TEXT) && now - self->text_time >= TEXT_INTERVAL_US)
+  if ((self->pending & PENDING_TEXT) && slot_due (now, self->text_time, TEXT_INTERVAL_US))
     {
       update_text (self);
       self->text_time = now;
       self->pending &= ~PENDING_TEXT;
     }
-  if ((self->pending & PENDING_BAR) && now - self->bar_time >= BAR_INTERVAL_US)
+  if ((self->pending & PENDING_BAR) && slot_due (now, self->bar_time, BAR_INTERVAL_US))
     {
       if (self->download != NULL)
         update_bar (self);
