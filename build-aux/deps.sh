@@ -52,7 +52,7 @@ fi
 # The benchmarks (meson test --benchmark) compare against these on a loopback nginx.
 if wanted bench; then
   packages="$packages
-    nginx-light curl wget libxml2-utils python3-feedparser time python3-xlib uget
+    nginx-light curl wget libxml2-utils python3-feedparser time python3-xlib uget liferea
   "
 fi
 # The suite against Debian 13's libraries (build-aux/test-debian13.sh) makes a Debian 13

@@ -93,6 +93,26 @@ update_articles_state (MwFeedsPage *self)
     mw_panes_set_visible_pane (self->panes, self->sidebar);
 }
 
+/* The filter changed: fifty thousand articles are filtered again in steps, a frame's work
+ * at a time. Otherwise the filter works at once (filtering_done_cb): the articles a
+ * refresh merges pass through it in the same change that brought them, so the list
+ * keeps the rows of the articles it already shows. Filtered in steps, the change would
+ * first take them all away and then bring them back a moment later, and the list would
+ * make every row again for each feed merged. */
+static void
+refilter (MwFeedsPage *self)
+{
+  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+filtering_done_cb (MwFeedsPage *self)
+{
+  if (gtk_filter_list_model_get_pending (self->filtered) == 0)
+    gtk_filter_list_model_set_incremental (self->filtered, FALSE);
+}
+
 static void
 search_changed_cb (MwFeedsPage *self)
 {
@@ -101,7 +121,7 @@ search_changed_cb (MwFeedsPage *self)
   g_clear_pointer (&self->search, g_free);
   if (text != NULL && *text != '\0')
     self->search = mw_feed_fold_for_search (text);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  refilter (self);
   update_articles_state (self);
 }
 
@@ -122,7 +142,7 @@ filter_toggled_cb (MwFeedsPage *self)
     self->show = SHOW_STARRED;
   else
     self->show = SHOW_ALL;
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  refilter (self);
 }
 
 static gpointer
@@ -750,7 +770,8 @@ mw_feeds_page_init (MwFeedsPage *self)
   gtk_sort_list_model_set_incremental (self->sorted, TRUE);
   self->filter = gtk_custom_filter_new (article_visible, self, NULL);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->sorted), GTK_FILTER (self->filter));
-  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
+  g_signal_connect_object (self->filtered, "notify::pending", G_CALLBACK (filtering_done_cb), self,
+                           G_CONNECT_SWAPPED);
   self->article_selection = gtk_single_selection_new (G_LIST_MODEL (self->filtered));
   gtk_single_selection_set_autoselect (self->article_selection, FALSE);
   gtk_list_view_set_model (self->article_view, GTK_SELECTION_MODEL (self->article_selection));

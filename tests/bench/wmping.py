@@ -86,7 +86,7 @@ class PingProbe:
         self.thread.join()
         # A ping still unanswered counts for as long as it has waited.
         now = time.monotonic()
-        self.round_trips.extend((now - t) * 1000 for t in self.sent.values())
+        self.round_trips.extend((t, (now - t) * 1000) for t in self.sent.values())
         self.display.close()
         return False
 
@@ -104,7 +104,8 @@ class PingProbe:
                 continue
             values = event.data[1]
             if values[0] == self.ping and values[1] in self.sent:
-                self.round_trips.append((time.monotonic() - self.sent.pop(values[1])) * 1000)
+                sent = self.sent.pop(values[1])
+                self.round_trips.append((sent, (time.monotonic() - sent) * 1000))
 
     def _run(self):
         serial = 1
@@ -121,11 +122,13 @@ class PingProbe:
             select.select([fd], [], [], max(0.0, next_ping - time.monotonic()))
             self._receive()
 
-    def figures(self):
-        trips = sorted(self.round_trips)
+    def figures(self, until=None):
+        """The round trips of the pings sent before `until` (time.monotonic()), or all."""
+        trips = sorted(rtt for sent, rtt in self.round_trips if until is None or sent < until)
         if not trips:
             return {"ping_p50": float("nan"), "ping_p99": float("nan"), "ping_max": float("nan"),
-                    "pings_slow": 0, "pings": 0}
+                    "pings_over_50": 0, "pings_slow": 0, "pings": 0}
         p99 = trips[min(len(trips) - 1, int(0.99 * len(trips)))]
         return {"ping_p50": statistics.median(trips), "ping_p99": p99, "ping_max": trips[-1],
+                "pings_over_50": sum(1 for t in trips if t > 50),
                 "pings_slow": sum(1 for t in trips if t > SLOW_MS), "pings": len(trips)}
