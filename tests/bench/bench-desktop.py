@@ -80,7 +80,7 @@ def stop(proc):
 
 
 def start_meanwhile(app, env):
-    proc = subprocess.Popen([app], env=env, stdout=subprocess.DEVNULL, stderr=open("/tmp/mw-stderr.txt","w"))
+    proc = subprocess.Popen([app], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run(["gdbus", "wait", "--session", "--timeout", "60", APP_ID], env=env, check=True)
     return proc
 
