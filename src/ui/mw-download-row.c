@@ -20,9 +20,8 @@
 #include "mw-window.h"
 
 /* How often a moving download may change what its row shows: at most once in each slot
- * of the frame clock's time, slots that every row shares, so that eight moving rows
- * change their text in one frame four times a second, and lay the window out once, rather
- * than each in a frame of its own. */
+ * of the frame clock's time, slots that every row shares, so that rows moving at once
+ * change together, however their data arrives, and lay the window out once. */
 #define TEXT_INTERVAL_US (G_USEC_PER_SEC / 4)
 #define BAR_INTERVAL_US  (G_USEC_PER_SEC / 30)
 
