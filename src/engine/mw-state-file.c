@@ -20,6 +20,7 @@
 
 /* Changes come in bursts (ten downloads finishing together); one save covers them. */
 #define SAVE_DELAY_MS 300
+#define MAX_SAVE_DELAY_MS 5000
 
 typedef struct
 {
@@ -297,6 +298,8 @@ struct _MwStateSaver
   gboolean              saving;
   gboolean              again;
   GPtrArray            *waiters;
+  gint64                save_started;  /* monotonic */
+  guint                 delay_ms;      /* how long a change waits to be saved */
 };
 
 G_DEFINE_FINAL_TYPE (MwStateSaver, mw_state_saver, G_TYPE_OBJECT)
@@ -393,6 +396,10 @@ save_done_cb (GObject      *source_object,
                g_file_peek_path (self->file), error->message);
 
   self->saving = FALSE;
+  /* Saving costs at most about a third of a core: a state that takes long to write (tens
+   * of thousands of articles) is written less often while changes keep coming. */
+  self->delay_ms = (guint) CLAMP ((g_get_monotonic_time () - self->save_started) * 2 / 1000,
+                                  SAVE_DELAY_MS, MAX_SAVE_DELAY_MS);
   if (self->again && self->enabled)
     {
       /* Someone waits for the file: save again now. Otherwise what changed during this
@@ -428,6 +435,7 @@ start_save (MwStateSaver *self)
   g_clear_handle_id (&self->timeout, g_source_remove);
   self->again = FALSE;
   self->saving = TRUE;
+  self->save_started = g_get_monotonic_time ();
   save = save_new (self);
 
   /* The task holds the saver, and so its owner's file, until the bytes are on disk. */
@@ -470,7 +478,7 @@ mw_state_saver_schedule (MwStateSaver *self)
   if (self->saving)
     self->again = TRUE;
   else if (self->timeout == 0)
-    self->timeout = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
+    self->timeout = g_timeout_add (self->delay_ms, save_timeout_cb, self);
 }
 
 void
@@ -581,6 +589,7 @@ static void
 mw_state_saver_init (MwStateSaver *self)
 {
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->delay_ms = SAVE_DELAY_MS;
 }
 
 /* OWNER is not referenced: its snapshot function is only called while it is alive, as it
