@@ -683,6 +683,77 @@ test_names (Fixture       *fixture,
   mw_test_unsubscribe_all (mw_application_get_feeds (fixture->app));
 }
 
+/* --- Many articles while the page is hidden ------------------------------------------- */
+
+/* RSS with N articles titled “Item 0” (the newest) to “Item N-1”, an hour apart, all
+ * newer than the letters. */
+static char *
+many_items_rss (guint n)
+{
+  GString *rss = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\">"
+                               "<channel><title>Many</title>");
+  g_autoptr(GDateTime) newest = g_date_time_new_utc (2026, 11, 30, 12, 0, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GDateTime) when = g_date_time_add_hours (newest, -(int) i);
+      g_autofree char *date = g_date_time_format (when, "%a, %d %b %Y %H:%M:%S GMT");
+
+      g_string_append_printf (rss, "<item><title>Item %u</title><guid>item-%u</guid>"
+                              "<pubDate>%s</pubDate></item>", i, i, date);
+    }
+  g_string_append (rss, "</channel></rss>");
+  return g_string_free (rss, FALSE);
+}
+
+/* Hundreds of articles arriving while the Downloads page is shown (a refresh in the
+ * background) leave the article list right when the page comes back: every article
+ * there, newest first, and the open one still open and chosen. */
+static void
+test_many_while_hidden (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(MwFeed) letters = mw_test_window_subscribe (fixture, "/letters.xml", letters_rss);
+  g_autofree char *many_rss = many_items_rss (MW_FEED_MAX_ITEMS);
+  g_autoptr(MwFeed) many = NULL;
+  g_autoptr(MwFeed) more = NULL;
+  GtkSingleSelection *selection;
+  GListModel *articles;
+
+  show_feeds_at (fixture, 900);
+  mw_test_click_widget (article_row (fixture, "Bravo"));
+  mw_test_wait_until (shown, article_title (fixture), MW_TEST_PATIENCE_MS, "Bravo to open");
+
+  mw_window_show_page (fixture->window, "downloads");
+  mw_test_iterate_for (50);
+  g_assert_false (gtk_widget_get_mapped (article_list (fixture)));
+  many = mw_test_window_subscribe (fixture, "/many.xml", many_rss);
+  {
+    /* The same articles again under another address: a second large change. */
+    more = mw_test_window_subscribe (fixture, "/more.xml", many_rss);
+  }
+  mw_test_iterate_for (200);
+
+  mw_window_show_page (fixture->window, "feeds");
+  article_row (fixture, "Item 0");
+  g_assert_cmpstr (open_title (fixture), ==, "Bravo");
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (article_list (fixture))));
+  g_assert_nonnull (selection);
+  articles = G_LIST_MODEL (selection);
+  g_assert_cmpuint (g_list_model_get_n_items (articles), ==, 4 + 2 * MW_FEED_MAX_ITEMS);
+  {
+    g_autoptr(MwFeedItem) first = g_list_model_get_item (articles, 0);
+    g_autoptr(MwFeedItem) chosen = gtk_single_selection_get_selected_item (selection)
+                                     ? g_object_ref (gtk_single_selection_get_selected_item (selection)) : NULL;
+
+    g_assert_cmpstr (title_of (first), ==, "Item 0");
+    g_assert_nonnull (chosen);
+    g_assert_cmpstr (title_of (chosen), ==, "Bravo");
+  }
+
+  mw_test_unsubscribe_all (mw_application_get_feeds (fixture->app));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -693,6 +764,7 @@ main (int   argc,
     { "/feeds-page/shortcuts-anywhere", test_shortcuts_anywhere },
     { "/feeds-page/star-toggle", test_star_toggle },
     { "/feeds-page/names", test_names },
+    { "/feeds-page/many-while-hidden", test_many_while_hidden },
   };
 
   return mw_test_window_main (argc, argv, cases, G_N_ELEMENTS (cases));

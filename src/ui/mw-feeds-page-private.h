@@ -29,6 +29,7 @@ struct _MwFeedsPage
   GtkSingleSelection *feed_selection;
   GtkFlattenListModel *all_items;
   GtkSortListModel   *sorted;
+  gboolean            list_detached;   /* the article list let its model go while hidden */
   GtkFilterListModel *filtered;
   GtkCustomFilter    *filter;
   GtkSingleSelection *article_selection;
