@@ -2,9 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Each read runs in the network thread (mw-download-network.c) and each write in a
- * worker thread, overlapping, while the main thread only hands the chunks on; in freezing
- * mode one blocking loop on the calling thread reads and writes in turn.
+ * Reads run on the main thread through libsoup's async API and each write in a worker
+ * thread, overlapping; in freezing mode one blocking loop on the calling thread reads and
+ * writes in turn.
  */
 #define G_LOG_DOMAIN "mw-download-body"
 
@@ -17,11 +17,10 @@
 #include "mw-error.h"
 
 #define MIN_CHUNK_SIZE     (16 * 1024)
-#define MAX_CHUNK_SIZE     (1024 * 1024)
-/* What the reads of all bodies streaming at once may ask for together. Each chunk costs
- * the main thread one callback whatever its size, so chunks are large while few bodies
- * stream; the budget keeps a thousand slow ones from each holding a megabyte. */
-#define READ_BUDGET        (8 * 1024 * 1024)
+#define MAX_CHUNK_SIZE     (512 * 1024)
+/* What all bodies streaming at once may read in one main-loop iteration: each read is a
+ * copy on the main thread, and eight of 512 KiB in a row kept it busy for milliseconds. */
+#define READ_BUDGET        (1024 * 1024)
 
 /* Bodies being read asynchronously in this process, all on its one main loop. Only the
  * main thread touches it. */
@@ -52,6 +51,14 @@ finish_part_done (GTask  *task,
   _mw_run_return (task, NULL);
 }
 
+static void
+body_closed_cb (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_input_stream_close_finish (G_INPUT_STREAM (source_object), result, NULL);
+}
+
 /* Lets the body go, read to its end or not. */
 void
 _mw_body_close (MwRun *run)
@@ -63,11 +70,10 @@ _mw_body_close (MwRun *run)
    * abort the message instead. */
   if (!run->at_eof)
     g_cancellable_cancel (run->cancellable);
-  if (run->body_in_network)
-    _mw_network_release (g_steal_pointer (&run->body), TRUE);
-  else
+  if (run->config->blocking)
     g_input_stream_close (run->body, NULL, NULL);
-  run->body_in_network = FALSE;
+  else
+    g_input_stream_close_async (run->body, G_PRIORITY_DEFAULT, NULL, body_closed_cb, NULL);
   g_clear_object (&run->body);
 }
 
@@ -183,7 +189,7 @@ read_cb (GObject      *source_object,
   GBytes *bytes;
 
   run->reading = FALSE;
-  bytes = _mw_network_read_finish (result, &error);
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source_object), result, &error);
   if (bytes == NULL)
     {
       stream_error (task, error);
@@ -237,8 +243,8 @@ stream_next (GTask *task)
   if (!run->reading && run->pending_bytes == NULL)
     {
       run->reading = TRUE;
-      _mw_network_read_async (run->body, run->chunk_size, run->cancellable, read_cb,
-                              g_object_ref (task));
+      g_input_stream_read_bytes_async (run->body, run->chunk_size, G_PRIORITY_DEFAULT,
+                                       run->cancellable, read_cb, g_object_ref (task));
     }
 }
 
@@ -309,9 +315,6 @@ _mw_body_receive (GTask *task)
 void
 _mw_body_clear (MwRun *run)
 {
-  if (run->body != NULL && run->body_in_network)
-    _mw_network_release (g_steal_pointer (&run->body), FALSE);
-  run->body_in_network = FALSE;
   g_clear_object (&run->body);
   g_clear_pointer (&run->writing_bytes, g_bytes_unref);
   g_clear_pointer (&run->pending_bytes, g_bytes_unref);

@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Main thread: the request goes out from the network thread (mw-download-network.c), or
- * in freezing mode with libsoup's blocking send on this thread. What a response means for a .part being resumed is decided in mw-download-resume.c.
+ * Main thread: libsoup's async send, or in freezing mode its blocking one. What a
+ * response means for a .part being resumed is decided in mw-download-resume.c.
  */
 #define G_LOG_DOMAIN "mw-download-request"
 
@@ -141,9 +141,7 @@ send_cb (GObject      *source_object,
   GError *error = NULL;
   GInputStream *body;
 
-  body = _mw_network_send_finish (result, &error);
-  if (body != NULL)
-    ((MwRun *) g_task_get_task_data (task))->body_in_network = TRUE;
+  body = soup_session_send_finish (SOUP_SESSION (source_object), result, &error);
   got_response (task, body, error);
 }
 
@@ -195,8 +193,8 @@ _mw_request_send (GTask *task)
   else
     {
       _mw_download_set_awaiting_response (download, TRUE);
-      _mw_network_send_async (run->config->session, run->message, run->cancellable,
-                              send_cb, g_object_ref (task));
+      soup_session_send_async (run->config->session, run->message, G_PRIORITY_DEFAULT,
+                               run->cancellable, send_cb, g_object_ref (task));
       _mw_download_event (download, _("Request sent — the main loop is free while the server answers"));
     }
 }

@@ -6,8 +6,7 @@
  * their order), mw-download-request.c (the request and its response),
  * mw-download-resume.c (ranges), mw-download-body.c (the body) and mw-download-retry.c
  * (what follows a failure); mw-download-part.c holds what touches the disk, run as steps
- * in worker threads, and mw-download-network.c the network thread where requests are
- * sent and bodies read, outside freezing mode.
+ * in worker threads.
  */
 #pragma once
 
@@ -46,7 +45,6 @@ typedef struct
   gulong            cancel_handler;
   SoupMessage      *message;
   GInputStream     *body;
-  gboolean          body_in_network;  /* read in the network thread, let go there */
   GFile            *part;
   GOutputStream    *out;
   GChecksum        *checksum;
@@ -92,24 +90,6 @@ gboolean _mw_part_close       (MwRun     *run,
                                GError   **error);
 gboolean _mw_part_finish      (MwRun     *run,
                                GError   **error);
-
-/* mw-download-network.c */
-void          _mw_network_send_async  (SoupSession         *session,
-                                       SoupMessage         *message,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data);
-GInputStream *_mw_network_send_finish (GAsyncResult        *result,
-                                       GError             **error);
-void          _mw_network_read_async  (GInputStream        *body,
-                                       gsize                count,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data);
-GBytes       *_mw_network_read_finish (GAsyncResult        *result,
-                                       GError             **error);
-void          _mw_network_release     (GInputStream        *body,
-                                       gboolean             close);
 
 /* mw-download-transfer.c */
 void     _mw_run_return           (GTask     *task,
