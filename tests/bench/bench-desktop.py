@@ -46,6 +46,10 @@ import mwbench
 import wmping
 
 QUICK = mwbench.QUICK
+# The columns both desktop tables share, after which each adds its own counts.
+TIME_AND_PING = [("wall", "total", "s"), ("cpu", "CPU", "s"), ("main_cpu", "main thread CPU", "s"),
+                 ("ping_p50", "ping p50", "ms"), ("ping_p99", "ping p99", "ms"),
+                 ("ping_max", "ping max", "ms")]
 SIZE = (16 if QUICK else 256) * mwbench.MIB
 N_FILES = 8
 RUNS = min(mwbench.RUNS, 4)
@@ -68,15 +72,6 @@ def all_complete(folder, names):
         return False
     return present == set(names) and all(os.path.getsize(os.path.join(folder, n)) == SIZE
                                          for n in names)
-
-
-def stop(proc):
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def start_meanwhile(app, env):
@@ -134,7 +129,7 @@ def run_floor(app, display, server, names):
                 return curl_cpu
             return measure(display, proc, start_curls, folder, names)
         finally:
-            stop(proc)
+            mwbench.stop_process(proc)
 
 
 def run_meanwhile(app, display, server, names):
@@ -148,7 +143,7 @@ def run_meanwhile(app, display, server, names):
                     add_to_meanwhile(env, server.url("files/" + n))
             return measure(display, proc, add, folder, names)
         finally:
-            stop(proc)
+            mwbench.stop_process(proc)
 
 
 def run_uget(display, server, names):
@@ -166,7 +161,7 @@ def run_uget(display, server, names):
                                    stderr=subprocess.DEVNULL)
             return measure(display, proc, add, folder, names)
         finally:
-            stop(proc)
+            mwbench.stop_process(proc)
 
 
 def downloads(app):
@@ -181,17 +176,11 @@ def downloads(app):
         for n in names:
             mwbench.make_file(os.path.join(files, n), SIZE)
         with mwbench.Nginx(files) as server, mwbench.Display() as display:
-            results = {name: [] for name, _ in contenders}
-            for _ in range(RUNS):
-                for name, run in contenders:
-                    results[name].append(run(display, server, names))
+            results = mwbench.run_interleaved(contenders, RUNS, display, server, names)
     mwbench.report_figures(
         f"8. Eight {SIZE // mwbench.MIB} MiB downloads as the desktop sees them "
         f"(_NET_WM_PING every 20 ms, Xvfb, cairo)",
-        results,
-        [("wall", "total", "s"), ("cpu", "CPU", "s"), ("main_cpu", "main thread CPU", "s"),
-         ("ping_p50", "ping p50", "ms"), ("ping_p99", "ping p99", "ms"),
-         ("ping_max", "ping max", "ms"), ("pings_slow", "pings > 100 ms", "")],
+        results, TIME_AND_PING + [("pings_slow", "pings > 100 ms", "")],
         reference="uGet 2")
 
 
@@ -279,7 +268,7 @@ def run_meanwhile_feeds(app, display, server, log, names):
         try:
             return measure_refresh(display, proc, log, len(names))
         finally:
-            stop(proc)
+            mwbench.stop_process(proc)
 
 
 def run_liferea(display, server, log, names):
@@ -305,7 +294,7 @@ def run_liferea(display, server, log, names):
         try:
             return measure_refresh(display, proc, log, len(names))
         finally:
-            stop(proc)
+            mwbench.stop_process(proc)
 
 
 def feeds(app):
@@ -319,18 +308,12 @@ def feeds(app):
             ("Liferea 1.14", lambda *a: run_liferea(*a)),
         ]
         with mwbench.Nginx(files, extra_locations=location) as server, mwbench.Display() as display:
-            results = {name: [] for name, _ in contenders}
-            for _ in range(FEED_RUNS):
-                for name, run in contenders:
-                    results[name].append(run(display, server, log, names))
+            results = mwbench.run_interleaved(contenders, FEED_RUNS, display, server, log, names)
     mwbench.report_figures(
         f"9. A refresh of {N_FEEDS} feeds of {N_ARTICLES} new articles as the desktop sees it "
         f"(_NET_WM_PING every 20 ms, Xvfb, cairo for Meanwhile)",
         results,
-        [("wall", "total", "s"), ("cpu", "CPU", "s"), ("main_cpu", "main thread CPU", "s"),
-         ("ping_p50", "ping p50", "ms"), ("ping_p99", "ping p99", "ms"),
-         ("ping_max", "ping max", "ms"), ("pings_over_50", "pings > 50 ms", ""),
-         ("pings_slow", "pings > 100 ms", "")],
+        TIME_AND_PING + [("pings_over_50", "pings > 50 ms", ""), ("pings_slow", "pings > 100 ms", "")],
         reference="Liferea 1.14")
 
 

@@ -105,12 +105,7 @@ def run_scenario(app, display, scenario, renderer, server):
                     "main_wakeups": main / wall,
                     "all_wakeups": total / wall}
         finally:
-            app_proc.terminate()
-            try:
-                app_proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                app_proc.kill()
-                app_proc.wait()
+            mwbench.stop_process(app_proc)
 
 
 def main():

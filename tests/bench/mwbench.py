@@ -306,6 +306,26 @@ def wait_for(condition, seconds, what):
         time.sleep(0.05)
 
 
+def stop_process(proc, timeout=20):
+    """Asks PROC to end, and kills it if it has not within TIMEOUT seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def run_interleaved(contenders, runs, *args):
+    """Runs each (name, run) of CONTENDERS with ARGS, RUNS times in turn; returns the
+    figures of each name's runs."""
+    results = {name: [] for name, _ in contenders}
+    for _ in range(runs):
+        for name, run in contenders:
+            results[name].append(run(*args))
+    return results
+
+
 def app_env(home, display, **extra):
     """The environment of an application under test: its own home folders below `home`
     (data, config, cache and Downloads, made here), the benchmark's Xvfb and session bus,
